@@ -1,0 +1,262 @@
+/**
+ * The error hierarchy. Every error asyncaws throws is an {@link AsyncAwsError}; each class has an
+ * `isXError` guard that also works across realms and duplicate package copies (it checks a
+ * registered symbol, not only the prototype chain).
+ *
+ * No error ever carries credentials, signatures or request headers.
+ *
+ * @module
+ */
+
+const BRAND = Symbol.for("asyncaws.error");
+
+/** Where an error happened: the operation and the queue or topic it concerned. */
+export interface ErrorContext {
+  /** The AWS action, such as `SendMessage`. */
+  operation?: string | undefined;
+  /** The queue URL or name, topic ARN or name the call was about. */
+  resource?: string | undefined;
+}
+
+function where(ctx: ErrorContext | undefined): string {
+  if (!ctx?.operation) return "";
+  return ctx.resource ? `${ctx.operation} (${ctx.resource}): ` : `${ctx.operation}: `;
+}
+
+/** Base class of every asyncaws error. */
+export class AsyncAwsError extends Error {
+  /** The AWS action that failed, when there was one. */
+  readonly operation: string | undefined;
+  /** The queue or topic the call concerned, when known. */
+  readonly resource: string | undefined;
+  /** @internal */
+  readonly [BRAND]: string[];
+
+  constructor(message: string, context?: ErrorContext, options?: { cause?: unknown }) {
+    super(where(context) + message, options);
+    this.operation = context?.operation;
+    this.resource = context?.resource;
+    this[BRAND] = brandsOf(new.target);
+  }
+
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+function brandsOf(ctor: Function): string[] {
+  const names: string[] = [];
+  for (let c: Function | null = ctor; c && c !== Error; c = Object.getPrototypeOf(c)) names.push(c.name);
+  return names;
+}
+
+function hasBrand(value: unknown, name: string): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const brands = (value as { [BRAND]?: unknown })[BRAND];
+  return Array.isArray(brands) && brands.includes(name);
+}
+
+/** Details of an AWS error response. */
+export interface ServiceErrorDetails extends ErrorContext {
+  /** AWS's error code, such as `QueueDoesNotExist` or `RequestThrottled`. */
+  code: string;
+  /** The HTTP status of the response. */
+  statusCode: number;
+  /** AWS's request id (`x-amzn-RequestId` or `<RequestId>`), for AWS support. */
+  requestId?: string | undefined;
+  /** Sender (the request was wrong) or Receiver (AWS failed), when AWS says. */
+  fault?: "client" | "server" | undefined;
+  /** Whether retrying the same request may succeed. */
+  retryable?: boolean | undefined;
+  /** The server's `Date` header, used to correct a skewed clock. */
+  serverDate?: Date | undefined;
+  /** A `Retry-After` hint in milliseconds, when the response carried one. */
+  retryAfterMs?: number | undefined;
+}
+
+/** AWS answered with an error. */
+export class ServiceError extends AsyncAwsError {
+  /** AWS's error code, such as `QueueDoesNotExist`. */
+  readonly code: string;
+  /** HTTP status of the response. */
+  readonly statusCode: number;
+  /** AWS's request id. */
+  readonly requestId: string | undefined;
+  /** Sender or receiver fault, when AWS says. */
+  readonly fault: "client" | "server" | undefined;
+  /** Whether the same request may succeed if retried. */
+  readonly retryable: boolean;
+  /** The server's clock, from its `Date` header. */
+  readonly serverDate: Date | undefined;
+  /** A retry-after hint in milliseconds. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, details: ServiceErrorDetails, options?: { cause?: unknown }) {
+    super(`${details.code}: ${message || "(no message)"} [HTTP ${details.statusCode}${details.requestId ? `, request id ${details.requestId}` : ""}]`, details, options);
+    this.code = details.code;
+    this.statusCode = details.statusCode;
+    this.requestId = details.requestId;
+    this.fault = details.fault;
+    this.retryable = details.retryable ?? false;
+    this.serverDate = details.serverDate;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+/** Input was rejected before anything was sent. */
+export class ValidationError extends AsyncAwsError {
+  /** The field at fault, as a path (`Entries[3].Id`, `MessageAttributes.color.DataType`). */
+  readonly field: string;
+  /** The rule it broke, in words (`at most 10 entries`). */
+  readonly rule: string;
+  /** The value received (strings longer than 100 characters are cut in the message). */
+  readonly value: unknown;
+
+  constructor(field: string, rule: string, value: unknown, context?: ErrorContext) {
+    super(`invalid ${field}: must be ${rule}; received ${describe(value)}`, context);
+    this.field = field;
+    this.rule = rule;
+    this.value = value;
+  }
+}
+
+/** A short, safe description of a received value for error messages. */
+export function describe(value: unknown): string {
+  if (typeof value === "string") {
+    const shown = value.length > 100 ? `${value.slice(0, 100)}…` : value;
+    return `${JSON.stringify(shown)}${value.length > 100 ? ` (${value.length} characters)` : ""}`;
+  }
+  if (value instanceof Uint8Array) return `${value.constructor.name}(${value.length})`;
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value === null || typeof value !== "object") return String(value);
+  if (value instanceof Date) return `Date(${Number.isNaN(value.getTime()) ? "invalid" : value.toISOString()})`;
+  return "an object";
+}
+
+/** The request could not be completed: connection refused or reset, DNS failure, broken response. */
+export class NetworkError extends AsyncAwsError {
+  /** The system error code when there is one (`ECONNRESET`, `ECONNREFUSED`, `ENOTFOUND`). */
+  readonly code: string | undefined;
+  /** True when the failure came before any response byte: the request was certainly not processed twice. */
+  readonly beforeResponse: boolean;
+
+  constructor(
+    message: string,
+    context?: ErrorContext,
+    options?: { cause?: unknown; code?: string | undefined; beforeResponse?: boolean },
+  ) {
+    super(message, context, options);
+    this.code = options?.code;
+    this.beforeResponse = options?.beforeResponse ?? false;
+  }
+}
+
+/** The request took longer than its timeout. */
+export class TimeoutError extends AsyncAwsError {
+  /** The timeout that ran out, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number, context?: ErrorContext, options?: { cause?: unknown }) {
+    super(`timed out after ${timeoutMs} ms`, context, options);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The caller's `AbortSignal` aborted the call. `cause` is the signal's reason. */
+export class AbortError extends AsyncAwsError {
+  constructor(context?: ErrorContext, options?: { cause?: unknown }) {
+    super("aborted", context, options);
+  }
+}
+
+/** An MD5 digest AWS returned does not match what was sent or received. */
+export class ChecksumError extends AsyncAwsError {
+  /** What was checked (`MD5OfMessageBody`, `MD5OfMessageAttributes`, ...). */
+  readonly field: string;
+  /** The digest computed locally. */
+  readonly expected: string;
+  /** The digest AWS returned. */
+  readonly received: string;
+
+  constructor(field: string, expected: string, received: string, context?: ErrorContext) {
+    super(`${field} mismatch: computed ${expected}, AWS returned ${received}`, context);
+    this.field = field;
+    this.expected = expected;
+    this.received = received;
+  }
+}
+
+/** One credential source and why it gave nothing. */
+export interface CredentialsAttempt {
+  /** The source, such as `environment` or `profile default (~/.aws/credentials)`. */
+  source: string;
+  /** Why it gave no credentials. Never contains a secret. */
+  reason: string;
+}
+
+/** No credentials could be found, or those found were refused. */
+export class CredentialsError extends AsyncAwsError {
+  /** The sources tried, in order, and why each gave nothing. */
+  readonly attempts: readonly CredentialsAttempt[];
+
+  constructor(
+    message: string,
+    attempts: readonly CredentialsAttempt[] = [],
+    context?: ErrorContext,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      attempts.length ? `${message} (tried: ${attempts.map((a) => `${a.source}: ${a.reason}`).join("; ")})` : message,
+      context,
+      options,
+    );
+    this.attempts = attempts;
+  }
+}
+
+/** An SNS notification failed signature verification. */
+export class SignatureVerificationError extends AsyncAwsError {
+  /** Why, in a word or two (`bad-signature`, `untrusted-certificate-url`, `tampered`). */
+  readonly reason: string;
+
+  constructor(reason: string, message: string, options?: { cause?: unknown }) {
+    super(message, undefined, options);
+    this.reason = reason;
+  }
+}
+
+/** The response could not be read as the protocol requires (truncated, HTML, wrong type). */
+export class ResponseError extends AsyncAwsError {
+  /** HTTP status of the broken response. */
+  readonly statusCode: number;
+  /** AWS's request id, when the headers had one. */
+  readonly requestId: string | undefined;
+
+  constructor(message: string, statusCode: number, requestId?: string, context?: ErrorContext, options?: { cause?: unknown }) {
+    super(`${message} [HTTP ${statusCode}${requestId ? `, request id ${requestId}` : ""}]`, context, options);
+    this.statusCode = statusCode;
+    this.requestId = requestId;
+  }
+}
+
+/** True for any error thrown by asyncaws. */
+export const isAsyncAwsError = (value: unknown): value is AsyncAwsError => hasBrand(value, "AsyncAwsError");
+/** True for an error response from AWS. */
+export const isServiceError = (value: unknown): value is ServiceError => hasBrand(value, "ServiceError");
+/** True for input rejected before sending. */
+export const isValidationError = (value: unknown): value is ValidationError => hasBrand(value, "ValidationError");
+/** True for a connection-level failure. */
+export const isNetworkError = (value: unknown): value is NetworkError => hasBrand(value, "NetworkError");
+/** True for a request that timed out. */
+export const isTimeoutError = (value: unknown): value is TimeoutError => hasBrand(value, "TimeoutError");
+/** True for a call aborted by its signal. */
+export const isAbortError = (value: unknown): value is AbortError => hasBrand(value, "AbortError");
+/** True for an MD5 mismatch. */
+export const isChecksumError = (value: unknown): value is ChecksumError => hasBrand(value, "ChecksumError");
+/** True for missing or refused credentials. */
+export const isCredentialsError = (value: unknown): value is CredentialsError => hasBrand(value, "CredentialsError");
+/** True for a failed SNS notification verification. */
+export const isSignatureVerificationError = (value: unknown): value is SignatureVerificationError =>
+  hasBrand(value, "SignatureVerificationError");
+/** True for a response that could not be read. */
+export const isResponseError = (value: unknown): value is ResponseError => hasBrand(value, "ResponseError");
