@@ -29,25 +29,21 @@ export class AsyncAwsError extends Error {
   readonly operation: string | undefined;
   /** The queue or topic the call concerned, when known. */
   readonly resource: string | undefined;
-  /** @internal */
-  readonly [BRAND]: string[];
-
   constructor(message: string, context?: ErrorContext, options?: { cause?: unknown }) {
     super(where(context) + message, options);
     this.operation = context?.operation;
     this.resource = context?.resource;
-    this[BRAND] = brandsOf(new.target);
-  }
-
-  override get name(): string {
-    return this.constructor.name;
   }
 }
 
-function brandsOf(ctor: Function): string[] {
-  const names: string[] = [];
-  for (let c: Function | null = ctor; c && c !== Error; c = Object.getPrototypeOf(c)) names.push(c.name);
-  return names;
+/**
+ * Names a class (minifiers rename classes, so `name` is set explicitly) and records it in the
+ * prototype's brand list that the guards read.
+ */
+function brand(ctor: { prototype: object }, name: string): void {
+  const parent = (Object.getPrototypeOf(ctor.prototype) as { [BRAND]?: string[] })[BRAND] ?? [];
+  Object.defineProperty(ctor.prototype, "name", { value: name, writable: true, configurable: true });
+  Object.defineProperty(ctor.prototype, BRAND, { value: [...parent, name] });
 }
 
 function hasBrand(value: unknown, name: string): boolean {
@@ -92,7 +88,11 @@ export class ServiceError extends AsyncAwsError {
   readonly retryAfterMs: number | undefined;
 
   constructor(message: string, details: ServiceErrorDetails, options?: { cause?: unknown }) {
-    super(`${details.code}: ${message || "(no message)"} [HTTP ${details.statusCode}${details.requestId ? `, request id ${details.requestId}` : ""}]`, details, options);
+    super(
+      `${details.code}: ${message || "(no message)"} [HTTP ${details.statusCode}${details.requestId ? `, request id ${details.requestId}` : ""}]`,
+      details,
+      options,
+    );
     this.code = details.code;
     this.statusCode = details.statusCode;
     this.requestId = details.requestId;
@@ -129,7 +129,8 @@ export function describe(value: unknown): string {
   if (value instanceof Uint8Array) return `${value.constructor.name}(${value.length})`;
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (value === null || typeof value !== "object") return String(value);
-  if (value instanceof Date) return `Date(${Number.isNaN(value.getTime()) ? "invalid" : value.toISOString()})`;
+  if (value instanceof Date)
+    return `Date(${Number.isNaN(value.getTime()) ? "invalid" : value.toISOString()})`;
   return "an object";
 }
 
@@ -206,7 +207,9 @@ export class CredentialsError extends AsyncAwsError {
     options?: { cause?: unknown },
   ) {
     super(
-      attempts.length ? `${message} (tried: ${attempts.map((a) => `${a.source}: ${a.reason}`).join("; ")})` : message,
+      attempts.length
+        ? `${message} (tried: ${attempts.map((a) => `${a.source}: ${a.reason}`).join("; ")})`
+        : message,
       context,
       options,
     );
@@ -232,19 +235,37 @@ export class ResponseError extends AsyncAwsError {
   /** AWS's request id, when the headers had one. */
   readonly requestId: string | undefined;
 
-  constructor(message: string, statusCode: number, requestId?: string, context?: ErrorContext, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    statusCode: number,
+    requestId?: string,
+    context?: ErrorContext,
+    options?: { cause?: unknown },
+  ) {
     super(`${message} [HTTP ${statusCode}${requestId ? `, request id ${requestId}` : ""}]`, context, options);
     this.statusCode = statusCode;
     this.requestId = requestId;
   }
 }
 
+brand(AsyncAwsError, "AsyncAwsError");
+brand(ServiceError, "ServiceError");
+brand(ValidationError, "ValidationError");
+brand(NetworkError, "NetworkError");
+brand(TimeoutError, "TimeoutError");
+brand(AbortError, "AbortError");
+brand(ChecksumError, "ChecksumError");
+brand(CredentialsError, "CredentialsError");
+brand(SignatureVerificationError, "SignatureVerificationError");
+brand(ResponseError, "ResponseError");
+
 /** True for any error thrown by asyncaws. */
 export const isAsyncAwsError = (value: unknown): value is AsyncAwsError => hasBrand(value, "AsyncAwsError");
 /** True for an error response from AWS. */
 export const isServiceError = (value: unknown): value is ServiceError => hasBrand(value, "ServiceError");
 /** True for input rejected before sending. */
-export const isValidationError = (value: unknown): value is ValidationError => hasBrand(value, "ValidationError");
+export const isValidationError = (value: unknown): value is ValidationError =>
+  hasBrand(value, "ValidationError");
 /** True for a connection-level failure. */
 export const isNetworkError = (value: unknown): value is NetworkError => hasBrand(value, "NetworkError");
 /** True for a request that timed out. */
@@ -254,7 +275,8 @@ export const isAbortError = (value: unknown): value is AbortError => hasBrand(va
 /** True for an MD5 mismatch. */
 export const isChecksumError = (value: unknown): value is ChecksumError => hasBrand(value, "ChecksumError");
 /** True for missing or refused credentials. */
-export const isCredentialsError = (value: unknown): value is CredentialsError => hasBrand(value, "CredentialsError");
+export const isCredentialsError = (value: unknown): value is CredentialsError =>
+  hasBrand(value, "CredentialsError");
 /** True for a failed SNS notification verification. */
 export const isSignatureVerificationError = (value: unknown): value is SignatureVerificationError =>
   hasBrand(value, "SignatureVerificationError");

@@ -1,0 +1,125 @@
+// The main job (`npm start`): asyncaws against the embedded fauxqs emulator, as a user would use
+// it. With AWS_ENDPOINT_URL set, the same runs against that endpoint instead.
+import { isServiceError, SQS } from "../src/index.js";
+
+const log = (line = "") => console.log(line);
+const step = (title: string) => log(`\n== ${title}`);
+
+async function startEmbedded(): Promise<{ endpoint: string; stop: () => Promise<void> }> {
+  const { startFauxqs } = await import("fauxqs");
+  const server = await startFauxqs({ port: 0, logger: false, host: "localhost" });
+  return { endpoint: `http://127.0.0.1:${server.port}`, stop: () => server.stop() };
+}
+
+async function main(): Promise<void> {
+  const external = process.env.AWS_ENDPOINT_URL;
+  const emulator = external ? undefined : await startEmbedded();
+  const endpoint = external ?? emulator!.endpoint;
+  log(`asyncaws demo against ${external ? endpoint : `the embedded fauxqs emulator at ${endpoint}`}`);
+
+  const sqs = new SQS({
+    endpoint,
+    region: process.env.AWS_REGION ?? "us-east-1",
+    credentials: external ? undefined : { accessKeyId: "AKIDEMO", secretAccessKey: "demo-secret-not-real" },
+  } as ConstructorParameters<typeof SQS>[0]);
+  const suffix = Date.now().toString(36);
+  const created: string[] = [];
+
+  try {
+    step("Create a queue with a dead-letter queue");
+    const dlq = await sqs.createQueue({ QueueName: `demo-dlq-${suffix}` });
+    created.push(dlq.QueueUrl!);
+    const { Attributes } = await sqs.getQueueAttributes({
+      QueueUrl: dlq.QueueUrl!,
+      AttributeNames: ["QueueArn"],
+    });
+    const redrivePolicy = JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: 2 });
+    const jobs = await sqs.createQueue({
+      QueueName: `demo-jobs-${suffix}`,
+      Attributes: { RedrivePolicy: redrivePolicy, VisibilityTimeout: "30" },
+    });
+    created.push(jobs.QueueUrl!);
+    log(`jobs queue:        ${jobs.QueueUrl}`);
+    log(`dead-letter queue: ${dlq.QueueUrl} (after 2 receives)`);
+
+    const queue = sqs.queue(jobs.QueueUrl!);
+
+    step("Send a batch of 5 messages (MD5 of bodies and attributes checked)");
+    const sent = await queue.sendBatch([
+      "Hello, World!",
+      {
+        MessageBody: JSON.stringify({ task: "resize", id: 42 }),
+        MessageAttributes: { kind: { DataType: "String", StringValue: "image" } },
+      },
+      {
+        MessageBody: "priority job",
+        MessageAttributes: { priority: { DataType: "Number", StringValue: "7" } },
+      },
+      {
+        MessageBody: "binary attribute",
+        MessageAttributes: { blob: { DataType: "Binary", BinaryValue: new Uint8Array([1, 2, 3]) } },
+      },
+      "poison: this one always fails",
+    ]);
+    log(`sent ${sent.Successful.length}, failed ${sent.Failed.length}`);
+
+    step("Receive with long polling, handle, delete");
+    let handled = 0;
+    while (handled < 4) {
+      const messages = await queue.receive({ WaitTimeSeconds: 2, MaxNumberOfMessages: 10 });
+      if (messages.length === 0) break;
+      for (const message of messages) {
+        if (message.Body?.startsWith("poison")) {
+          // Leave it: it becomes visible again and will be received again.
+          await queue.changeVisibility(message, 0);
+          continue;
+        }
+        const attributes = Object.entries(message.MessageAttributes ?? {})
+          .map(([name, value]) => `${name}=${value.StringValue ?? `bytes[${value.BinaryValue?.length}]`}`)
+          .join(", ");
+        log(`  handled ${JSON.stringify(message.Body)}${attributes ? ` (${attributes})` : ""}`);
+        await queue.delete(message);
+        handled++;
+      }
+    }
+
+    step("A message that keeps failing moves to the dead-letter queue");
+    for (let receive = 1; receive <= 4; receive++) {
+      const [message] = await queue.receive({ WaitTimeSeconds: 1, MaxNumberOfMessages: 1 });
+      if (!message) {
+        log(`  receive ${receive}: nothing: the message has left the queue`);
+        break;
+      }
+      const count = message.Attributes?.ApproximateReceiveCount ?? "?";
+      log(
+        `  receive ${receive}: ${JSON.stringify(message.Body)} (receive count ${count}); the handler fails`,
+      );
+      await queue.changeVisibility(message, 0);
+    }
+    const dead = await sqs.queue(dlq.QueueUrl!).receive({ WaitTimeSeconds: 2 });
+    for (const message of dead) log(`  in the dead-letter queue: ${JSON.stringify(message.Body)}`);
+    if (dead.length === 0) log("  (the dead-letter queue is still empty)");
+
+    step("Errors are typed");
+    try {
+      await sqs.getQueueUrl({ QueueName: `no-such-queue-${suffix}` });
+    } catch (error) {
+      if (isServiceError(error)) log(`  caught ServiceError code=${error.code}: ${error.message}`);
+      else throw error;
+    }
+  } finally {
+    step("Clean up");
+    for (const url of created) await sqs.deleteQueue({ QueueUrl: url }).catch(() => undefined);
+    log(`deleted ${created.length} queues`);
+    await emulator?.stop();
+  }
+  log("\ndone");
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,90 @@
+/**
+ * The AWS Query protocol as a {@link Protocol}: form-encoded `POST` with `Action` and `Version`,
+ * XML answers. Used by SNS and STS, and by SQS with `protocol: "query"`.
+ *
+ * @module
+ */
+
+import { type ErrorContext, ResponseError, ServiceError } from "../errors.js";
+import type { HttpResponse } from "../http.js";
+import { bodySummary, retryAfterOf, serverDateOf } from "./json.js";
+import { decodeQueryResponse, encodeQuery, parseQueryError } from "./query.js";
+import type { Protocol } from "./types.js";
+
+function requestIdOf(response: HttpResponse): string | undefined {
+  return response.headers["x-amzn-requestid"] ?? response.headers["x-amz-request-id"];
+}
+
+function decodeError(
+  response: HttpResponse,
+  context: ErrorContext,
+  normalizeCode: (code: string) => string,
+): Error {
+  const parsed = parseQueryError(response.body);
+  if (!parsed) {
+    return new ResponseError(
+      `unreadable error response: ${bodySummary(response)}`,
+      response.statusCode,
+      requestIdOf(response),
+      context,
+    );
+  }
+  return new ServiceError(parsed.message, {
+    ...context,
+    code: normalizeCode(parsed.code),
+    statusCode: response.statusCode,
+    requestId: parsed.requestId ?? requestIdOf(response),
+    fault:
+      parsed.type === "Sender"
+        ? "client"
+        : parsed.type === "Receiver"
+          ? "server"
+          : response.statusCode >= 500
+            ? "server"
+            : "client",
+    serverDate: serverDateOf(response),
+    retryAfterMs: retryAfterOf(response),
+  });
+}
+
+/**
+ * The AWS Query protocol for an API version.
+ * @param normalizeCode - maps legacy error codes to the model's names (SQS's `AWS.SimpleQueueService.NonExistentQueue` to `QueueDoesNotExist`)
+ */
+export function queryProtocol(
+  version: string,
+  normalizeCode: (code: string) => string = (code) => code,
+): Protocol {
+  return {
+    encode(op, input) {
+      return {
+        body: encodeQuery(op, input, version),
+        headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+      };
+    },
+    decode(op, response, context) {
+      if (response.statusCode < 200 || response.statusCode >= 300)
+        throw decodeError(response, context, normalizeCode);
+      const type = response.headers["content-type"];
+      if (type !== undefined && !type.includes("xml")) {
+        throw new ResponseError(
+          `expected XML, got ${bodySummary(response)}`,
+          response.statusCode,
+          requestIdOf(response),
+          context,
+        );
+      }
+      try {
+        return decodeQueryResponse(op, response.body).output;
+      } catch (error) {
+        throw new ResponseError(
+          `unreadable XML: ${bodySummary(response)}`,
+          response.statusCode,
+          requestIdOf(response),
+          context,
+          { cause: error },
+        );
+      }
+    },
+  };
+}

@@ -1,0 +1,206 @@
+/**
+ * AWS JSON 1.0 (SQS): `POST /` with `X-Amz-Target: <prefix>.<Action>` and a JSON body; errors
+ * from the body's `__type` and the `x-amzn-query-error` header.
+ *
+ * @module
+ */
+
+import { fromBase64, toBase64 } from "../crypto.js";
+import { type ErrorContext, ResponseError, ServiceError } from "../errors.js";
+import type { HttpResponse } from "../http.js";
+import type { OperationShape, Shape } from "../schema.js";
+import type { Protocol } from "./types.js";
+
+/** Converts API values to their JSON wire form: blobs to base64, dates to epoch seconds. */
+export function toJsonValue(shape: Shape, value: unknown): unknown {
+  if (typeof shape === "string") {
+    if (shape === "B" && value instanceof Uint8Array) return toBase64(value);
+    if (shape === "t" && value instanceof Date) return value.getTime() / 1000;
+    return value;
+  }
+  if (!shape.special || value === null || typeof value !== "object") return value;
+  if (shape.type === "list") {
+    return Array.isArray(value) ? value.map((item) => toJsonValue(shape.member, item)) : value;
+  }
+  const out: Record<string, unknown> = {};
+  const source = value as Record<string, unknown>;
+  if (shape.type === "map") {
+    for (const key in source) out[key] = toJsonValue(shape.value, source[key]);
+  } else {
+    for (const key in source) {
+      const member = shape.members[key];
+      out[key] = member ? toJsonValue(member.shape, source[key]) : source[key];
+    }
+  }
+  return out;
+}
+
+/** Converts JSON wire values to API values, in place: base64 to `Uint8Array`, epoch seconds to `Date`. */
+export function fromJsonValue(shape: Shape, value: unknown): unknown {
+  if (typeof shape === "string") {
+    if (shape === "B" && typeof value === "string") return fromBase64(value);
+    if (shape === "t" && typeof value === "number") return new Date(value * 1000);
+    if (shape === "t" && typeof value === "string") return new Date(value);
+    return value;
+  }
+  if (!shape.special || value === null || typeof value !== "object") return value;
+  if (shape.type === "list") {
+    if (Array.isArray(value))
+      for (let i = 0; i < value.length; i++) value[i] = fromJsonValue(shape.member, value[i]);
+    return value;
+  }
+  const target = value as Record<string, unknown>;
+  if (shape.type === "map") {
+    for (const key in target) target[key] = fromJsonValue(shape.value, target[key]);
+  } else {
+    for (const key in shape.members) {
+      if (target[key] !== undefined) target[key] = fromJsonValue(shape.members[key]!.shape, target[key]);
+    }
+  }
+  return value;
+}
+
+/** The short error code of a `__type` such as `com.amazonaws.sqs#QueueDoesNotExist`. */
+function shortCode(type: string): string {
+  const hash = type.lastIndexOf("#");
+  const code = hash >= 0 ? type.slice(hash + 1) : type;
+  const colon = code.indexOf(":");
+  return colon >= 0 ? code.slice(0, colon) : code;
+}
+
+/** Reads the `Date` header into a Date, if valid. */
+export function serverDateOf(response: HttpResponse): Date | undefined {
+  const header = response.headers.date;
+  if (!header) return undefined;
+  const date = new Date(header);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** A `Retry-After` / `x-amz-retry-after` hint in milliseconds. */
+export function retryAfterOf(response: HttpResponse): number | undefined {
+  const ms = response.headers["x-amz-retry-after"];
+  if (ms && /^\d+$/.test(ms)) return Number(ms);
+  const seconds = response.headers["retry-after"];
+  if (seconds && /^\d+$/.test(seconds)) return Number(seconds) * 1000;
+  return undefined;
+}
+
+/** A short, safe description of an unreadable body for error messages. */
+export function bodySummary(response: HttpResponse): string {
+  const type = response.headers["content-type"] ?? "no content type";
+  const length = response.body.length;
+  return length === 0 ? `empty body (${type})` : `${length} characters of ${type}`;
+}
+
+function decodeError(response: HttpResponse, context: ErrorContext): Error {
+  const requestId = response.headers["x-amzn-requestid"] ?? response.headers["x-amz-request-id"];
+  let parsed: { __type?: unknown; message?: unknown; Message?: unknown; code?: unknown } | undefined;
+  try {
+    const value: unknown = response.body ? JSON.parse(response.body) : undefined;
+    if (value && typeof value === "object") parsed = value as typeof parsed;
+  } catch {
+    // not JSON: handled below
+  }
+  const queryError = response.headers["x-amzn-query-error"];
+  const [queryCode, queryFault] = queryError ? queryError.split(";") : [];
+  const type =
+    (typeof parsed?.__type === "string" && parsed.__type) ||
+    response.headers["x-amzn-errortype"] ||
+    (typeof parsed?.code === "string" && parsed.code) ||
+    queryCode;
+  if (!type) {
+    return new ResponseError(
+      `unreadable error response: ${bodySummary(response)}`,
+      response.statusCode,
+      requestId,
+      context,
+    );
+  }
+  const message = parsed?.message ?? parsed?.Message;
+  return new ServiceError(typeof message === "string" ? message : "", {
+    ...context,
+    code: shortCode(type),
+    statusCode: response.statusCode,
+    requestId,
+    fault:
+      queryFault === "Sender"
+        ? "client"
+        : queryFault === "Receiver"
+          ? "server"
+          : response.statusCode >= 500
+            ? "server"
+            : "client",
+    serverDate: serverDateOf(response),
+    retryAfterMs: retryAfterOf(response),
+  });
+}
+
+/** The AWS JSON 1.0 protocol for a service with the given target prefix (`AmazonSQS`). */
+export function jsonProtocol(targetPrefix: string): Protocol {
+  const targets = new Map<string, string>();
+  return {
+    encode(op, input) {
+      let target = targets.get(op.name);
+      if (target === undefined) {
+        target = `${targetPrefix}.${op.name}`;
+        targets.set(op.name, target);
+      }
+      const value = input === undefined ? {} : op.input.special ? toJsonValue(op.input, input) : input;
+      return {
+        body: JSON.stringify(value),
+        headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": target },
+      };
+    },
+    decode(op, response, context) {
+      if (response.statusCode < 200 || response.statusCode >= 300) throw decodeError(response, context);
+      const requestId = response.headers["x-amzn-requestid"];
+      const type = response.headers["content-type"];
+      if (type !== undefined && !type.includes("json")) {
+        throw new ResponseError(
+          `expected JSON, got ${bodySummary(response)}`,
+          response.statusCode,
+          requestId,
+          context,
+        );
+      }
+      if (response.body === "" || response.body === "{}") {
+        // An empty answer is only fine for an action that returns nothing.
+        for (const _ in op.output.members) {
+          if (response.body === "") {
+            throw new ResponseError(
+              `expected JSON, got ${bodySummary(response)}`,
+              response.statusCode,
+              requestId,
+              context,
+            );
+          }
+          break;
+        }
+        return {};
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(response.body);
+      } catch (error) {
+        throw new ResponseError(
+          `unreadable JSON: ${bodySummary(response)}`,
+          response.statusCode,
+          requestId,
+          context,
+          {
+            cause: error,
+          },
+        );
+      }
+      if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        throw new ResponseError(
+          `expected a JSON object, got ${bodySummary(response)}`,
+          response.statusCode,
+          requestId,
+          context,
+        );
+      }
+      return op.output.special ? fromJsonValue(op.output, value) : value;
+    },
+  };
+}

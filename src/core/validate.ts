@@ -1,0 +1,87 @@
+/**
+ * Small checks that throw a {@link ValidationError} naming the field, the rule and the value.
+ * Services build their rules from these.
+ *
+ * @module
+ */
+
+import { type ErrorContext, ValidationError } from "./errors.js";
+
+/** A value that must be a non-empty string. */
+export function requireString(value: unknown, field: string, context: ErrorContext): string {
+  if (typeof value !== "string" || value === "")
+    throw new ValidationError(field, "a non-empty string", value, context);
+  return value;
+}
+
+/** An optional string: undefined passes, anything else must be a string. */
+export function optionalString(value: unknown, field: string, context: ErrorContext): string | undefined {
+  if (value !== undefined && typeof value !== "string")
+    throw new ValidationError(field, "a string", value, context);
+  return value;
+}
+
+/** An optional integer within [min, max]. */
+export function optionalInteger(
+  value: unknown,
+  field: string,
+  min: number,
+  max: number,
+  context: ErrorContext,
+): void {
+  if (value === undefined) return;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new ValidationError(field, `an integer from ${min} to ${max}`, value, context);
+  }
+}
+
+/** An optional boolean. */
+export function optionalBoolean(value: unknown, field: string, context: ErrorContext): void {
+  if (value !== undefined && typeof value !== "boolean")
+    throw new ValidationError(field, "a boolean", value, context);
+}
+
+/** A plain object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array)
+  );
+}
+
+/** An optional plain object whose values are all strings. */
+export function optionalStringMap(
+  value: unknown,
+  field: string,
+  context: ErrorContext,
+): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) throw new ValidationError(field, "an object of strings", value, context);
+  for (const key in value) {
+    if (typeof value[key] !== "string")
+      throw new ValidationError(`${field}.${key}`, "a string", value[key], context);
+  }
+  return value as Record<string, string>;
+}
+
+/** An optional array of non-empty strings, with a count range. */
+export function optionalStringList(
+  value: unknown,
+  field: string,
+  context: ErrorContext,
+  min = 0,
+  max = Number.POSITIVE_INFINITY,
+): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value)) throw new ValidationError(field, "an array of strings", value, context);
+  if (value.length < min || value.length > max) {
+    throw new ValidationError(
+      field,
+      max === Number.POSITIVE_INFINITY ? `at least ${min} items` : `${min} to ${max} items`,
+      value,
+      context,
+    );
+  }
+  value.forEach((item, i) => {
+    requireString(item, `${field}[${i}]`, context);
+  });
+}

@@ -1,0 +1,300 @@
+/**
+ * A queue handle: the convenient layer for the common work on one queue.
+ *
+ * @module
+ */
+
+import type { CallOptions } from "../core/client.js";
+import { type ErrorContext, isServiceError, ValidationError } from "../core/errors.js";
+import type { SQS } from "./client.js";
+import type {
+  BatchResultErrorEntry,
+  Message,
+  QueueAttributeName,
+  ReceiveMessageRequest,
+  SendMessageBatchRequestEntry,
+  SendMessageBatchResultEntry,
+  SendMessageRequest,
+  SendMessageResult,
+} from "./types.js";
+import {
+  checkMessage,
+  checkQueueName,
+  checkQueueUrl,
+  isFifoQueue,
+  MAX_BATCH_ENTRIES,
+  MAX_MESSAGE_BYTES,
+} from "./validate.js";
+
+/** Options of a {@link Queue} handle. */
+export interface QueueOptions {
+  /**
+   * The account that owns the queue, when resolving a name of another account's queue.
+   * @default the caller's account
+   */
+  ownerAccountId?: string;
+}
+
+/** What {@link Queue.send} takes besides the body: SendMessage's other members. */
+export type SendParams = Omit<SendMessageRequest, "QueueUrl" | "MessageBody">;
+
+/** One message for {@link Queue.sendBatch}: a body, or an entry with an optional Id. */
+export type BatchMessage =
+  | string
+  | (Omit<SendMessageBatchRequestEntry, "Id"> & {
+      /** The entry's id in the batch result. @default its index in the array, as a string */
+      Id?: string;
+    });
+
+/** A successful entry of {@link Queue.sendBatch}, with its index in the input. */
+export type SentEntry = SendMessageBatchResultEntry & { index: number };
+/** A failed entry of {@link Queue.sendBatch}: AWS's code and message, with its index in the input. */
+export type FailedEntry = BatchResultErrorEntry & {
+  index: number;
+  /** The error that failed the whole request this entry was in, when that was the cause. */
+  error?: unknown;
+};
+
+/** The outcome of {@link Queue.sendBatch}: every input entry is in exactly one of the two lists. */
+export interface SendBatchResult {
+  Successful: SentEntry[];
+  Failed: FailedEntry[];
+}
+
+const URL_PREFIX = /^https?:\/\//;
+
+function encodeBody(body: unknown, field: string, context: ErrorContext): string {
+  if (typeof body === "string") return body;
+  if (body === undefined || typeof body === "function" || typeof body === "symbol") {
+    throw new ValidationError(field, "a string, or a value to encode as JSON", body, context);
+  }
+  return JSON.stringify(body);
+}
+
+/**
+ * A handle on one queue, from {@link SQS.queue}. A name is resolved to its URL once, with
+ * GetQueueUrl, and the URL is cached (a failed lookup is retried at the next call).
+ */
+export class Queue {
+  /** The queue's name. */
+  readonly name: string;
+  readonly #sqs: SQS;
+  readonly #options: QueueOptions;
+  #url: string | Promise<string> | undefined;
+
+  /** @internal Use {@link SQS.queue}. */
+  constructor(sqs: SQS, nameOrUrl: string, options: QueueOptions = {}) {
+    const context = { operation: "queue", resource: String(nameOrUrl) };
+    this.#sqs = sqs;
+    this.#options = options;
+    if (typeof nameOrUrl === "string" && URL_PREFIX.test(nameOrUrl)) {
+      this.#url = checkQueueUrl(nameOrUrl, "queue", context);
+      this.name = decodeURIComponent(nameOrUrl.slice(nameOrUrl.lastIndexOf("/") + 1));
+    } else {
+      this.name = checkQueueName(nameOrUrl, "queue", context);
+    }
+  }
+
+  /** True for a FIFO queue (its name ends in `.fifo`). */
+  get fifo(): boolean {
+    return isFifoQueue(this.name);
+  }
+
+  /** The queue's URL, resolved once and cached. */
+  async url(options?: CallOptions): Promise<string> {
+    if (typeof this.#url === "string") return this.#url;
+    this.#url ??= this.#sqs
+      .getQueueUrl(
+        this.#options.ownerAccountId
+          ? { QueueName: this.name, QueueOwnerAWSAccountId: this.#options.ownerAccountId }
+          : { QueueName: this.name },
+        options,
+      )
+      .then(
+        (result) => {
+          if (!result.QueueUrl)
+            throw new ValidationError("QueueUrl", "returned by GetQueueUrl", result.QueueUrl);
+          this.#url = result.QueueUrl;
+          return result.QueueUrl;
+        },
+        (error: unknown) => {
+          this.#url = undefined;
+          throw error;
+        },
+      );
+    return this.#url;
+  }
+
+  /**
+   * Sends one message. A body that is not a string is encoded as JSON.
+   *
+   * @example
+   * ```ts
+   * await queue.send("Hello, World!");
+   * await queue.send({ id: 42 }, { MessageAttributes: { kind: { DataType: "String", StringValue: "order" } } });
+   * ```
+   */
+  async send(body: unknown, params?: SendParams, options?: CallOptions): Promise<SendMessageResult> {
+    const MessageBody = encodeBody(body, "body", { operation: "SendMessage", resource: this.name });
+    return this.#sqs.sendMessage({ ...params, QueueUrl: await this.url(options), MessageBody }, options);
+  }
+
+  /**
+   * Sends any number of messages with SendMessageBatch, split into requests of at most 10
+   * entries and 1 MiB. Every entry is checked before anything is sent. Each entry comes back in
+   * `Successful` or in `Failed` (with AWS's code, or the error that failed its whole request).
+   * The requests of a FIFO queue go one after another, so order within a group holds.
+   */
+  async sendBatch(messages: readonly BatchMessage[], options?: CallOptions): Promise<SendBatchResult> {
+    const context = { operation: "SendMessageBatch", resource: this.name };
+    if (!Array.isArray(messages)) throw new ValidationError("messages", "an array", messages, context);
+    const fifo = this.fifo;
+    const entries: SendMessageBatchRequestEntry[] = [];
+    const sizes: number[] = [];
+    const ids = new Set<string>();
+    messages.forEach((message, index) => {
+      const entry: SendMessageBatchRequestEntry =
+        typeof message === "string"
+          ? { Id: String(index), MessageBody: message }
+          : { ...message, Id: message?.Id ?? String(index) };
+      if (typeof message !== "string" && (message === null || typeof message !== "object")) {
+        throw new ValidationError(`messages[${index}]`, "a string or a batch entry", message, context);
+      }
+      if (ids.has(entry.Id)) throw new ValidationError(`messages[${index}].Id`, "unique", entry.Id, context);
+      ids.add(entry.Id);
+      sizes.push(
+        checkMessage(entry as unknown as Record<string, unknown>, `messages[${index}].`, fifo, context),
+      );
+      entries.push(entry);
+    });
+    const chunks: number[][] = [];
+    let chunk: number[] = [];
+    let bytes = 0;
+    sizes.forEach((size, index) => {
+      if (chunk.length === MAX_BATCH_ENTRIES || (chunk.length > 0 && bytes + size > MAX_MESSAGE_BYTES)) {
+        chunks.push(chunk);
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(index);
+      bytes += size;
+    });
+    if (chunk.length) chunks.push(chunk);
+    const result: SendBatchResult = { Successful: [], Failed: [] };
+    const QueueUrl = chunks.length ? await this.url(options) : "";
+    const sendChunk = async (indexes: number[]) => {
+      const byId = new Map(indexes.map((i) => [entries[i]!.Id, i]));
+      try {
+        const output = await this.#sqs.sendMessageBatch(
+          { QueueUrl, Entries: indexes.map((i) => entries[i]!) },
+          options,
+        );
+        for (const ok of output.Successful ?? [])
+          result.Successful.push({ ...ok, index: byId.get(ok.Id) ?? -1 });
+        for (const failed of output.Failed ?? [])
+          result.Failed.push({ ...failed, index: byId.get(failed.Id) ?? -1 });
+      } catch (error) {
+        const code = isServiceError(error) ? error.code : error instanceof Error ? error.name : "Error";
+        const sender = isServiceError(error) ? error.fault === "client" : false;
+        for (const i of indexes) {
+          result.Failed.push({
+            Id: entries[i]!.Id,
+            Code: code,
+            SenderFault: sender,
+            Message: error instanceof Error ? error.message : String(error),
+            index: i,
+            error,
+          });
+        }
+      }
+    };
+    if (fifo) for (const indexes of chunks) await sendChunk(indexes);
+    else await Promise.all(chunks.map(sendChunk));
+    result.Successful.sort((a, b) => a.index - b.index);
+    result.Failed.sort((a, b) => a.index - b.index);
+    return result;
+  }
+
+  /**
+   * Receives up to `MaxNumberOfMessages` messages, long polling up to `WaitTimeSeconds`. Asks for
+   * all message attributes and system attributes unless told otherwise.
+   * @returns the messages; an empty array when none came
+   */
+  async receive(
+    params: Omit<ReceiveMessageRequest, "QueueUrl"> = {},
+    options?: CallOptions,
+  ): Promise<Message[]> {
+    const output = await this.#sqs.receiveMessage(
+      {
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 20,
+        MessageAttributeNames: ["All"],
+        MessageSystemAttributeNames: ["All"],
+        ...params,
+        QueueUrl: await this.url(options),
+      },
+      options,
+    );
+    return output.Messages ?? [];
+  }
+
+  /** Deletes a message, by receipt handle or as received. */
+  async delete(message: string | Pick<Message, "ReceiptHandle">, options?: CallOptions): Promise<void> {
+    const ReceiptHandle = typeof message === "string" ? message : message?.ReceiptHandle;
+    await this.#sqs.deleteMessage(
+      { QueueUrl: await this.url(options), ReceiptHandle: ReceiptHandle as string },
+      options,
+    );
+  }
+
+  /** Changes how long a received message stays invisible, from now (0 makes it visible at once). */
+  async changeVisibility(
+    message: string | Pick<Message, "ReceiptHandle">,
+    visibilityTimeoutSeconds: number,
+    options?: CallOptions,
+  ): Promise<void> {
+    const ReceiptHandle = typeof message === "string" ? message : message?.ReceiptHandle;
+    await this.#sqs.changeMessageVisibility(
+      {
+        QueueUrl: await this.url(options),
+        ReceiptHandle: ReceiptHandle as string,
+        VisibilityTimeout: visibilityTimeoutSeconds,
+      },
+      options,
+    );
+  }
+
+  /** Deletes every message in the queue (PurgeQueue). */
+  async purge(options?: CallOptions): Promise<void> {
+    await this.#sqs.purgeQueue({ QueueUrl: await this.url(options) }, options);
+  }
+
+  /** The queue's attributes (all of them unless names are given). */
+  async attributes(
+    names: readonly QueueAttributeName[] = ["All"],
+    options?: CallOptions,
+  ): Promise<Partial<Record<QueueAttributeName, string>>> {
+    const output = await this.#sqs.getQueueAttributes(
+      { QueueUrl: await this.url(options), AttributeNames: [...names] },
+      options,
+    );
+    return output.Attributes ?? {};
+  }
+
+  /** Sets queue attributes. */
+  async setAttributes(
+    attributes: Partial<Record<QueueAttributeName, string>>,
+    options?: CallOptions,
+  ): Promise<void> {
+    await this.#sqs.setQueueAttributes(
+      { QueueUrl: await this.url(options), Attributes: attributes },
+      options,
+    );
+  }
+
+  /** Deletes the queue. */
+  async deleteQueue(options?: CallOptions): Promise<void> {
+    await this.#sqs.deleteQueue({ QueueUrl: await this.url(options) }, options);
+    this.#url = undefined;
+  }
+}
