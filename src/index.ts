@@ -40,8 +40,14 @@ export {
   TimeoutError,
   ValidationError,
 } from "./core/errors.js";
-export { presignUrl, signRequest } from "./core/signer.js";
-export { md5OfMessageAttributes } from "./sqs/checksums.js";
+export {
+  type PresignOptions,
+  presignUrl,
+  type SignableRequest,
+  type SigningOptions,
+  signRequest,
+} from "./core/signer.js";
+export { type AttributeValue, md5OfMessageAttributes } from "./sqs/checksums.js";
 export { SQS, type SQSOptions } from "./sqs/client.js";
 export type { SQSMethods } from "./sqs/methods.js";
 export {

@@ -9,7 +9,8 @@
 import { md5Hex, utf8Encode } from "../core/crypto.js";
 import { ChecksumError, type ErrorContext } from "../core/errors.js";
 
-interface AttributeValue {
+/** A message attribute value as the digest reads it. */
+export interface AttributeValue {
   DataType?: string | undefined;
   StringValue?: string | undefined;
   BinaryValue?: Uint8Array | undefined;
