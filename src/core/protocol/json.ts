@@ -8,7 +8,7 @@
 import { fromBase64, toBase64 } from "../crypto.js";
 import { type ErrorContext, ResponseError, ServiceError } from "../errors.js";
 import type { HttpResponse } from "../http.js";
-import type { OperationShape, Shape } from "../schema.js";
+import type { Shape } from "../schema.js";
 import type { Protocol } from "./types.js";
 
 /** Converts API values to their JSON wire form: blobs to base64, dates to epoch seconds. */
