@@ -5,24 +5,9 @@
  * @module
  */
 
+import { fromBase64, toBase64 } from "../crypto.js";
 import type { ListShape, MapShape, MemberShape, OperationShape, Shape, StructureShape } from "../schema.js";
 import { parseXml, type XmlElement } from "./xml.js";
-
-// Base64: local helpers until src/core/crypto.ts provides `toBase64` / `fromBase64`.
-function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[]);
-  }
-  return btoa(binary);
-}
-
-function fromBase64(text: string): Uint8Array {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Encoding
