@@ -1,0 +1,420 @@
+/**
+ * A lean HTTP/1.1 client over `node:net` and `node:tls`, for Node.
+ *
+ * Why not `node:http`: each of its requests costs about twice the CPU of writing the request as
+ * one string to a kept-alive socket and reading the answer back (measured in `bench/`), and SQS
+ * traffic is many small requests. What AWS's endpoints need is small: `POST` with a known length,
+ * answers framed by `content-length` or chunked encoding (or, rarely, the end of the connection).
+ *
+ * Connections are kept alive per origin and reused last-in first-out; idle ones do not keep the
+ * process alive and close after a few seconds. A request that fails on a reused connection before
+ * any byte of the answer arrives (the server closed it while idle) is sent once more on a new one.
+ *
+ * @module
+ */
+
+import { utf8Length } from "./bytes.js";
+import { AbortError, type ErrorContext, NetworkError, TimeoutError } from "./errors.js";
+import type { HttpRequest, HttpResponse, Transport } from "./http.js";
+
+interface NodeSocket {
+  write(data: string): boolean;
+  destroy(error?: Error): void;
+  setNoDelay(noDelay: boolean): void;
+  setKeepAlive(enable: boolean, delay: number): void;
+  ref(): void;
+  unref(): void;
+  on(event: string, listener: (...args: never[]) => void): this;
+  once(event: string, listener: (...args: never[]) => void): this;
+  off(event: string, listener: (...args: never[]) => void): this;
+  readonly destroyed: boolean;
+}
+interface NetModule {
+  connect(options: object): NodeSocket;
+}
+interface NodeBuffer {
+  readonly length: number;
+  indexOf(value: string | number, byteOffset?: number): number;
+  toString(encoding: string, start?: number, end?: number): string;
+  subarray(start?: number, end?: number): NodeBuffer;
+}
+interface BufferStatic {
+  concat(list: readonly NodeBuffer[], totalLength?: number): NodeBuffer;
+}
+
+/** How long an idle connection is kept, in milliseconds (below common 5 s server timeouts). */
+const IDLE_MS = 4000;
+/** The largest response head accepted. */
+const MAX_HEAD_BYTES = 64 * 1024;
+
+type Builtin = <T>(name: string) => T | undefined;
+
+interface Modules {
+  net: NetModule;
+  tls: NetModule;
+  Buffer: BufferStatic;
+}
+
+async function loadModules(): Promise<Modules> {
+  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: Builtin } }).process?.getBuiltinModule;
+  let net = getBuiltin?.<NetModule>("node:net");
+  let tls = getBuiltin?.<NetModule>("node:tls");
+  if (!net || !tls) {
+    // Older Node 20 releases: names in variables so that bundlers leave them alone.
+    const netName = "node:net";
+    const tlsName = "node:tls";
+    net = (await import(netName)) as NetModule;
+    tls = (await import(tlsName)) as NetModule;
+  }
+  return { net, tls, Buffer: (globalThis as unknown as { Buffer: BufferStatic }).Buffer };
+}
+
+/** A connection and the response parser state while it serves one request. */
+interface Connection {
+  readonly socket: NodeSocket;
+  readonly key: string;
+  /** Requests served so far; 0 for a new connection. */
+  served: number;
+  idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The request in progress, if any. */
+  onData: ((chunk: NodeBuffer) => void) | undefined;
+  onEnd: (() => void) | undefined;
+  onError: ((error: Error) => void) | undefined;
+}
+
+/** Parses one HTTP/1.1 response out of successive chunks. */
+class ResponseParser {
+  #chunks: NodeBuffer[] = [];
+  #size = 0;
+  #statusCode = 0;
+  #headers: Record<string, string> | undefined;
+  #bodyStart = -1;
+  #length = -1;
+  #chunked = false;
+  readonly #Buffer: BufferStatic;
+  /** True once any byte arrived. */
+  started = false;
+  /** True when the server asked to close the connection after this response. */
+  close = false;
+
+  constructor(Buffer: BufferStatic) {
+    this.#Buffer = Buffer;
+  }
+
+  #all(): NodeBuffer {
+    if (this.#chunks.length !== 1) this.#chunks = [this.#Buffer.concat(this.#chunks, this.#size)];
+    return this.#chunks[0]!;
+  }
+
+  /** Adds a chunk; returns the response when complete. Throws on a malformed answer. */
+  push(chunk: NodeBuffer): HttpResponse | undefined {
+    this.started = true;
+    this.#chunks.push(chunk);
+    this.#size += chunk.length;
+    return this.#parse(false);
+  }
+
+  /** The connection ended: completes a response framed by the end of the connection. */
+  end(): HttpResponse | undefined {
+    return this.#parse(true);
+  }
+
+  #parse(ended: boolean): HttpResponse | undefined {
+    for (;;) {
+      if (!this.#headers) {
+        const all = this.#all();
+        const end = all.indexOf("\r\n\r\n");
+        if (end < 0) {
+          if (this.#size > MAX_HEAD_BYTES) throw new Error("response head too large");
+          return undefined;
+        }
+        this.#readHead(all.toString("latin1", 0, end));
+        if (this.#statusCode >= 100 && this.#statusCode < 200) {
+          // An interim answer (100 Continue): skip it and read the real one.
+          this.#chunks = [all.subarray(end + 4)];
+          this.#size -= end + 4;
+          this.#headers = undefined;
+          continue;
+        }
+        this.#bodyStart = end + 4;
+      }
+      const all = this.#all();
+      if (this.#chunked) return this.#readChunked(all);
+      if (this.#length >= 0) {
+        if (this.#size - this.#bodyStart < this.#length) return undefined;
+        return this.#done(all.toString("utf8", this.#bodyStart, this.#bodyStart + this.#length));
+      }
+      if (this.#statusCode === 204 || this.#statusCode === 304) return this.#done("");
+      // No framing: the body runs to the end of the connection.
+      this.close = true;
+      return ended ? this.#done(all.toString("utf8", this.#bodyStart, this.#size)) : undefined;
+    }
+  }
+
+  #readHead(head: string): void {
+    const lines = head.split("\r\n");
+    const status = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(lines[0] ?? "");
+    if (!status) throw new Error("not an HTTP/1.x response");
+    this.#statusCode = Number(status[2]);
+    const headers: Record<string, string> = {};
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i]!;
+      const colon = line.indexOf(":");
+      if (colon <= 0) throw new Error("malformed response header");
+      const name = line.slice(0, colon).trim().toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      const previous = headers[name];
+      headers[name] = previous === undefined ? value : `${previous}, ${value}`;
+    }
+    this.#headers = headers;
+    const connection = headers.connection?.toLowerCase();
+    this.close = connection === "close" || (status[1] === "0" && connection !== "keep-alive");
+    this.#chunked = headers["transfer-encoding"]?.toLowerCase().includes("chunked") ?? false;
+    const length = headers["content-length"];
+    if (!this.#chunked && length !== undefined) {
+      if (!/^\d+$/.test(length)) throw new Error("invalid content-length");
+      this.#length = Number(length);
+    }
+  }
+
+  #readChunked(all: NodeBuffer): HttpResponse | undefined {
+    const parts: string[] = [];
+    let pos = this.#bodyStart;
+    for (;;) {
+      const lineEnd = all.indexOf("\r\n", pos);
+      if (lineEnd < 0) return undefined;
+      const sizeText = all.toString("latin1", pos, lineEnd).split(";")[0]!.trim();
+      if (!/^[0-9a-fA-F]+$/.test(sizeText)) throw new Error("malformed chunk size");
+      const size = Number.parseInt(sizeText, 16);
+      if (size === 0) {
+        // Optional trailers, then an empty line: the first blank line from the size line's end.
+        if (all.indexOf("\r\n\r\n", lineEnd) < 0) return undefined;
+        return this.#done(decodeUtf8(this.#Buffer, all, parts));
+      }
+      if (this.#size < lineEnd + 2 + size + 2) return undefined;
+      parts.push(`${lineEnd + 2}:${lineEnd + 2 + size}`);
+      pos = lineEnd + 2 + size + 2;
+    }
+  }
+
+  #done(body: string): HttpResponse {
+    return { statusCode: this.#statusCode, headers: this.#headers!, body };
+  }
+}
+
+function decodeUtf8(Buffer: BufferStatic, all: NodeBuffer, ranges: string[]): string {
+  const pieces = ranges.map((range) => {
+    const [start, end] = range.split(":").map(Number) as [number, number];
+    return all.subarray(start, end);
+  });
+  return Buffer.concat(pieces).toString("utf8");
+}
+
+function systemCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/**
+ * A transport over `node:net`/`node:tls` with kept-alive connections (see the module comment).
+ */
+export function netTransport(): Transport {
+  let modules: Modules | Promise<Modules> | undefined;
+  const idle = new Map<string, Connection[]>();
+
+  const release = (conn: Connection) => {
+    conn.onData = conn.onEnd = conn.onError = undefined;
+    conn.socket.unref();
+    let list = idle.get(conn.key);
+    if (!list) {
+      list = [];
+      idle.set(conn.key, list);
+    }
+    list.push(conn);
+    conn.idleTimer = setTimeout(() => discard(conn), IDLE_MS);
+    (conn.idleTimer as { unref?: () => void }).unref?.();
+  };
+
+  const discard = (conn: Connection) => {
+    if (conn.idleTimer) clearTimeout(conn.idleTimer);
+    conn.idleTimer = undefined;
+    const list = idle.get(conn.key);
+    if (list) {
+      const at = list.indexOf(conn);
+      if (at >= 0) list.splice(at, 1);
+    }
+    conn.socket.destroy();
+  };
+
+  const open = (m: Modules, request: HttpRequest, key: string): Connection => {
+    const secure = request.protocol === "https:";
+    const port = Number(request.port) || (secure ? 443 : 80);
+    const socket = secure
+      ? m.tls.connect({
+          host: request.hostname,
+          port,
+          // SNI takes host names only, not IP addresses.
+          ...(/^[\d.]+$|:/.test(request.hostname) ? {} : { servername: request.hostname }),
+          ALPNProtocols: ["http/1.1"],
+        })
+      : m.net.connect({ host: request.hostname, port });
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 30_000);
+    const conn: Connection = {
+      socket,
+      key,
+      served: 0,
+      idleTimer: undefined,
+      onData: undefined,
+      onEnd: undefined,
+      onError: undefined,
+    };
+    socket.on("data", (chunk: NodeBuffer) => {
+      if (conn.onData) conn.onData(chunk);
+      else discard(conn); // bytes nobody asked for: the connection can't be trusted
+    });
+    socket.on("end", () => {
+      if (conn.onEnd) conn.onEnd();
+      else discard(conn);
+    });
+    socket.on("error", (error: Error) => {
+      if (conn.onError) conn.onError(error);
+      else discard(conn);
+    });
+    socket.on("close", () => {
+      if (conn.onError) conn.onError(new Error("connection closed"));
+      else discard(conn);
+    });
+    return conn;
+  };
+
+  const take = (m: Modules, request: HttpRequest, key: string): Connection => {
+    const list = idle.get(key);
+    while (list?.length) {
+      const conn = list.pop()!;
+      if (conn.idleTimer) clearTimeout(conn.idleTimer);
+      conn.idleTimer = undefined;
+      if (!conn.socket.destroyed) return conn;
+    }
+    return open(m, request, key);
+  };
+
+  const exchange = (
+    m: Modules,
+    request: HttpRequest,
+    text: string,
+    key: string,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+    context: ErrorContext,
+    mayRetry: boolean,
+  ): Promise<HttpResponse> =>
+    new Promise((resolve, reject) => {
+      const conn = take(m, request, key);
+      const reused = conn.served > 0;
+      conn.socket.ref();
+      const parser = new ResponseParser(m.Buffer);
+      let settled = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const finish = (error: Error | undefined, response?: HttpResponse) => {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        if (error) {
+          conn.onData = conn.onEnd = conn.onError = undefined;
+          conn.socket.destroy();
+          reject(error);
+          return;
+        }
+        conn.served++;
+        if (parser.close) {
+          conn.onData = conn.onEnd = conn.onError = undefined;
+          conn.socket.destroy();
+        } else release(conn);
+        resolve(response!);
+      };
+      const fail = (error: Error) => {
+        if (settled) return;
+        if (reused && mayRetry && !parser.started) {
+          // The server closed this idle connection as we reused it: nothing was answered; try
+          // once more on a new connection.
+          settled = true;
+          if (timer) clearTimeout(timer);
+          signal?.removeEventListener("abort", onAbort);
+          conn.onData = conn.onEnd = conn.onError = undefined;
+          conn.socket.destroy();
+          exchange(m, request, text, key, signal, timeoutMs, context, false).then(resolve, reject);
+          return;
+        }
+        const code = systemCode(error);
+        finish(
+          new NetworkError(
+            parser.started
+              ? `connection lost while reading the response${code ? ` (${code})` : ""}`
+              : `request failed: ${error.message}${code && !error.message.includes(code) ? ` (${code})` : ""}`,
+            context,
+            { cause: error, code, beforeResponse: !parser.started },
+          ),
+        );
+      };
+      const onAbort = () => finish(new AbortError(context, { cause: signal?.reason }));
+      conn.onData = (chunk) => {
+        let response: HttpResponse | undefined;
+        try {
+          response = parser.push(chunk);
+        } catch (error) {
+          finish(
+            new NetworkError(`unreadable HTTP response: ${(error as Error).message}`, context, {
+              cause: error,
+            }),
+          );
+          return;
+        }
+        if (response) finish(undefined, response);
+      };
+      conn.onEnd = () => {
+        let response: HttpResponse | undefined;
+        try {
+          response = parser.end();
+        } catch (error) {
+          finish(
+            new NetworkError(`unreadable HTTP response: ${(error as Error).message}`, context, {
+              cause: error,
+            }),
+          );
+          return;
+        }
+        if (response) {
+          parser.close = true;
+          finish(undefined, response);
+        } else
+          fail(new Error(parser.started ? "response cut before its end" : "connection closed by the server"));
+      };
+      conn.onError = fail;
+      if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
+        timer = setTimeout(() => finish(new TimeoutError(timeoutMs, context)), timeoutMs);
+      }
+      signal?.addEventListener("abort", onAbort, { once: true });
+      conn.socket.write(text);
+    });
+
+  return async (request, signal, timeoutMs, context) => {
+    if (signal?.aborted) throw new AbortError(context, { cause: signal.reason });
+    modules ??= loadModules();
+    if (modules instanceof Promise) modules = await modules;
+    let text = `${request.method} ${request.path} HTTP/1.1\r\n`;
+    const headers = request.headers;
+    for (const name in headers) {
+      const value = headers[name]!;
+      if (/[\r\n]/.test(value)) throw new NetworkError(`header ${name} holds a line break`, context);
+      text += `${name}: ${value}\r\n`;
+    }
+    if (headers.host === undefined) {
+      text += `host: ${request.hostname}${request.port ? `:${request.port}` : ""}\r\n`;
+    }
+    text += `content-length: ${utf8Length(request.body)}\r\n\r\n${request.body}`;
+    const key = `${request.protocol}//${request.hostname}:${request.port}`;
+    return exchange(modules, request, text, key, signal, timeoutMs, context, true);
+  };
+}

@@ -1,0 +1,239 @@
+// The lean HTTP/1.1 transport against raw node:net servers on loopback: framing, reuse, faults.
+import assert from "node:assert/strict";
+import { createServer, type Server, type Socket } from "node:net";
+import { after, describe, test } from "node:test";
+import { isAbortError, isNetworkError, isTimeoutError } from "../../src/core/errors.js";
+import type { HttpRequest } from "../../src/core/http.js";
+import { netTransport } from "../../src/core/http-node.js";
+
+interface RawServer {
+  port: number;
+  connections: number;
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/** A server that hands each complete request (head + content-length body) to `answer`. */
+async function rawServer(
+  answer: (socket: Socket, request: string, index: number) => void,
+): Promise<RawServer> {
+  const state = { connections: 0, requests: [] as string[] };
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    state.connections++;
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => undefined);
+    let buffer = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => {
+      buffer += chunk;
+      for (;;) {
+        const end = buffer.indexOf("\r\n\r\n");
+        if (end < 0) return;
+        const length = Number(/content-length: (\d+)/i.exec(buffer.slice(0, end))?.[1] ?? 0);
+        if (Buffer.byteLength(buffer.slice(end + 4)) < length) return;
+        const request = buffer.slice(0, end + 4 + length);
+        buffer = buffer.slice(end + 4 + length);
+        state.requests.push(request);
+        answer(socket, request, state.requests.length - 1);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    port,
+    get connections() {
+      return state.connections;
+    },
+    requests: state.requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function requestTo(port: number, body = "{}"): HttpRequest {
+  return {
+    method: "POST",
+    protocol: "http:",
+    hostname: "127.0.0.1",
+    port: String(port),
+    path: "/",
+    headers: { host: `127.0.0.1:${port}`, "content-type": "application/x-amz-json-1.0" },
+    body,
+  };
+}
+
+const context = { operation: "Test" };
+const servers: RawServer[] = [];
+after(async () => {
+  for (const server of servers) await server.close();
+});
+
+describe("net transport", () => {
+  test("reads a content-length body and reuses the connection", async () => {
+    const server = await rawServer((socket) => {
+      socket.write(
+        'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{"ok":true}',
+      );
+    });
+    servers.push(server);
+    const send = netTransport();
+    for (let i = 0; i < 5; i++) {
+      const response = await send(requestTo(server.port), undefined, 5000, context);
+      assert.equal(response.statusCode, 200);
+      assert.equal(response.body, '{"ok":true}');
+      assert.equal(response.headers["content-type"], "application/json");
+    }
+    assert.equal(server.connections, 1);
+    assert.match(server.requests[0]!, /^POST \/ HTTP\/1\.1\r\n/);
+    assert.match(server.requests[0]!, /content-length: 2\r\n/);
+  });
+
+  test("sends the UTF-8 byte length and reads multibyte text split across packets", async () => {
+    const text = JSON.stringify({ v: "héllo wörld ✓ 😀" });
+    const bytes = Buffer.from(text);
+    const server = await rawServer((socket) => {
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${bytes.length}\r\n\r\n`);
+      // one byte at a time, splitting every multibyte character
+      let i = 0;
+      const tick = () => {
+        if (i < bytes.length) {
+          socket.write(bytes.subarray(i, i + 1));
+          i++;
+          setImmediate(tick);
+        }
+      };
+      tick();
+    });
+    servers.push(server);
+    const response = await netTransport()(requestTo(server.port, text), undefined, 5000, context);
+    assert.equal(response.body, text);
+    assert.match(server.requests[0]!, new RegExp(`content-length: ${bytes.length}\\r\\n`));
+  });
+
+  test("reads chunked bodies with extensions and trailers", async () => {
+    const server = await rawServer((socket, _request, index) => {
+      if (index === 0)
+        socket.write(
+          "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n1;ext=1\r\n \r\n5\r\nworld\r\n0\r\n\r\n",
+        );
+      else
+        socket.write(
+          "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-Trailer: 1\r\n\r\n",
+        );
+    });
+    servers.push(server);
+    const send = netTransport();
+    assert.equal((await send(requestTo(server.port), undefined, 5000, context)).body, "hello world");
+    assert.equal((await send(requestTo(server.port), undefined, 5000, context)).body, "abc");
+    assert.equal(server.connections, 1);
+  });
+
+  test("skips a 100 Continue and reads a body framed by the end of the connection", async () => {
+    const server = await rawServer((socket) => {
+      socket.write(
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\nbusy",
+      );
+      socket.end();
+    });
+    servers.push(server);
+    const response = await netTransport()(requestTo(server.port), undefined, 5000, context);
+    assert.equal(response.statusCode, 503);
+    assert.equal(response.body, "busy");
+  });
+
+  test("a reused connection closed by the server is retried once on a new one", async () => {
+    const server = await rawServer((socket, _request, index) => {
+      socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      // After answering the first request, close the connection as an idle server would.
+      if (index === 0) setTimeout(() => socket.destroy(), 20);
+    });
+    servers.push(server);
+    const send = netTransport();
+    await send(requestTo(server.port), undefined, 5000, context);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const response = await send(requestTo(server.port), undefined, 5000, context);
+    assert.equal(response.body, "ok");
+    assert.equal(server.connections, 2);
+  });
+
+  test("a response cut in the middle is a NetworkError after the response began", async () => {
+    const server = await rawServer((socket) => {
+      socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"trunc');
+    });
+    servers.push(server);
+    await assert.rejects(
+      netTransport()(requestTo(server.port), undefined, 5000, context),
+      (error: unknown) => {
+        assert.ok(isNetworkError(error));
+        assert.equal(error.beforeResponse, false);
+        return true;
+      },
+    );
+  });
+
+  test("garbage instead of HTTP is a NetworkError", async () => {
+    const server = await rawServer((socket) => {
+      socket.write("SSH-2.0-OpenSSH_9.0\r\n\r\n");
+    });
+    servers.push(server);
+    await assert.rejects(netTransport()(requestTo(server.port), undefined, 5000, context), (error: unknown) =>
+      isNetworkError(error),
+    );
+  });
+
+  test("a refused connection is a NetworkError before any response", async () => {
+    const server = await rawServer(() => undefined);
+    const port = server.port;
+    await server.close();
+    await assert.rejects(netTransport()(requestTo(port), undefined, 5000, context), (error: unknown) => {
+      assert.ok(isNetworkError(error));
+      assert.equal(error.beforeResponse, true);
+      assert.equal(error.code, "ECONNREFUSED");
+      return true;
+    });
+  });
+
+  test("times out, and aborts at once", async () => {
+    const server = await rawServer(() => undefined); // never answers
+    servers.push(server);
+    const send = netTransport();
+    await assert.rejects(send(requestTo(server.port), undefined, 100, context), (error: unknown) =>
+      isTimeoutError(error),
+    );
+    const controller = new AbortController();
+    const pending = send(requestTo(server.port), controller.signal, 60_000, context);
+    setTimeout(() => controller.abort(new Error("stop")), 50);
+    await assert.rejects(pending, (error: unknown) => isAbortError(error));
+    await assert.rejects(
+      send(requestTo(server.port), AbortSignal.abort(), 60_000, context),
+      (error: unknown) => isAbortError(error),
+    );
+  });
+
+  test("concurrent requests each get their own connection and their own answer", async () => {
+    const server = await rawServer((socket, request) => {
+      const body = /\r\n\r\n(.*)$/s.exec(request)![1]!;
+      setTimeout(
+        () => socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`),
+        5,
+      );
+    });
+    servers.push(server);
+    const send = netTransport();
+    const bodies = Array.from({ length: 20 }, (_, i) => JSON.stringify({ i }));
+    const responses = await Promise.all(
+      bodies.map((body) => send(requestTo(server.port, body), undefined, 5000, context)),
+    );
+    assert.deepEqual(
+      responses.map((r) => r.body),
+      bodies,
+    );
+    assert.ok(server.connections <= 20);
+  });
+});
