@@ -1,0 +1,8 @@
+// The browser bundle: dist/index.js and the smoke suite, bundled by esbuild for the page that
+// headless Chromium loads. The driver calls globalThis.runSmokeInPage(options) from Playwright.
+import * as lib from "../../../dist/index.js";
+import { runSmoke } from "../smoke.ts";
+
+globalThis.runSmokeInPage = (options) =>
+  runSmoke({ lib, ...options, log: (line) => console.log(`[smoke] ${line}`) });
+globalThis.smokeReady = true;
