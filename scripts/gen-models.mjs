@@ -154,6 +154,7 @@ const SERVICES = [
     errorType: "SqsErrorCode",
     title: "Amazon SQS",
     queryNames: SQS_QUERY,
+    functions: true,
   },
   { dir: "sns", version: "2010-03-31", prefix: "SNS", errorType: "SnsErrorCode", title: "Amazon SNS" },
   { dir: "sts", version: "2011-06-15", prefix: "STS", errorType: "StsErrorCode", title: "AWS STS" },
@@ -430,7 +431,14 @@ function generate(service) {
   const types = generateTypes(service, model, operations, reachable, synthesized);
   const schema = generateSchema(service, model, operations, paginators);
   const methods = generateMethods(service, model, operations, paginators);
-  return { types, schema, methods, counts: { operations: operations.length, shapes: reachable.size } };
+  const functions = service.functions ? generateFunctions(service, model, operations, paginators) : undefined;
+  return {
+    types,
+    schema,
+    methods,
+    functions,
+    counts: { operations: operations.length, shapes: reachable.size },
+  };
 }
 
 /* ----------------------------------------- types.ts ----------------------------------------- */
@@ -640,15 +648,18 @@ function generateSchema(service, model, operations, paginators) {
   }
 
   const opLines = [];
+  const opConsts = [];
   for (const o of operations) {
     const input = o.inputShape ? ref(o.inputShape).expr : "EMPTY";
     const output = o.outputShape ? ref(o.outputShape).expr : "EMPTY";
     if (input !== "EMPTY" && consts.get(input).type !== "StructureShape") throw new Error(`${o.name}: input`);
-    opLines.push(
-      `  ${o.name}: { name: ${JSON.stringify(o.name)}, input: ${input}, output: ${output}${
+    // One export per operation, so that bundlers keep only the operations a program uses.
+    opConsts.push(
+      `export const ${o.name}Op: OperationShape = { name: ${JSON.stringify(o.name)}, input: ${input}, output: ${output}${
         o.resultWrapper ? `, resultWrapper: ${JSON.stringify(o.resultWrapper)}` : ""
-      } },`,
+      } };`,
     );
+    opLines.push(`  ${o.name}: ${o.name}Op,`);
   }
 
   const typeImports = new Set(["OperationShape", "StructureShape"]);
@@ -660,6 +671,7 @@ function generateSchema(service, model, operations, paginators) {
     out += `const ${scalar}: MemberShape = { shape: "${scalar}" };\n`;
   out += `const EMPTY: StructureShape = { type: "structure", members: {} };\n`;
   for (const c of consts.values()) out += `${c.text}\n`;
+  out += `\n${opConsts.join("\n")}\n`;
   out += `\nexport const operations = {\n${opLines.join("\n")}\n} satisfies Record<string, OperationShape>;\n\n`;
   out += "export const paginators = {\n";
   for (const op of Object.keys(paginators).sort()) {
@@ -725,15 +737,64 @@ function generateMethods(service, model, operations, paginators) {
   return out;
 }
 
+/* --------------------------------------- functions.ts --------------------------------------- */
+
+/**
+ * One standalone function per action (`sendMessage(client, input)`), for programs that care about
+ * bundle size: each imports only its own operation from `operations.ts` (hand-written: shapes,
+ * validation, checks), so a bundler drops every other one.
+ */
+function generateFunctions(service, model, operations, paginators) {
+  const shapes = model.shapes;
+  const imports = new Set();
+  const optionalInput = (o) => !o.inputShape || (shapes[o.inputShape].required ?? []).length === 0;
+  let body = "";
+  for (const o of operations) {
+    imports.add(o.inputType);
+    imports.add(o.outputType);
+    const doc = shortDoc(o.op.documentation) || `Calls the \`${o.name}\` action.`;
+    const input = `input${optionalInput(o) ? "?" : ""}: ${o.inputType}`;
+    body += tsdoc([
+      doc,
+      `The standalone form of \`${service.prefix}.${lowerFirst(o.name)}\`.`,
+      deprecation(o.op),
+    ]);
+    body += `export function ${lowerFirst(o.name)}(client: ${service.prefix}Client, ${input}, options?: CallOptions): Promise<${o.outputType}> {\n`;
+    body += `  return client[CALL](ops.${o.name}, input, options) as Promise<${o.outputType}>;\n}\n\n`;
+    const paginator = paginators[o.name];
+    if (paginator) {
+      body += tsdoc([
+        `Iterates over the pages of \`${o.name}\`: the standalone form of \`${service.prefix}.paginate${o.name}\`.`,
+      ]);
+      body += `export function paginate${o.name}(client: ${service.prefix}Client, ${input}, options?: CallOptions): AsyncIterableIterator<${o.outputType}> {\n`;
+      body += `  return client[PAGINATE](ops.${o.name}, paginators.${o.name}, input, options) as AsyncIterableIterator<${o.outputType}>;\n}\n\n`;
+    }
+  }
+  let out = `${HEADER}\n\n`;
+  out += tsdoc([
+    `Standalone functions of the ${service.title} client, one per action, for the smallest bundles: \`${lowerFirst(operations[0].name)}(client, input)\` with a bare \`${service.prefix}Client\`.`,
+    "@module",
+  ]);
+  out += "\n";
+  out += `import { CALL, type CallOptions, PAGINATE } from "../core/client.js";\n`;
+  out += `import type { ${service.prefix}Client } from "./client.js";\n`;
+  out += `import * as ops from "./operations.js";\n`;
+  out += `import { paginators } from "./schema.js";\n`;
+  out += `import type { ${[...imports].sort().join(", ")} } from "./types.js";\n\n`;
+  out += body;
+  return out;
+}
+
 /* -------------------------------------------------------------------------------------------- */
 
 // Generate everything first, so that a failure writes nothing.
 const outputs = [];
 for (const service of SERVICES) {
-  const { types, schema, methods, counts } = generate(service);
+  const { types, schema, methods, functions, counts } = generate(service);
   const dir = path.join(repoRoot, "src", service.dir);
   outputs.push([path.join(dir, "types.ts"), types], [path.join(dir, "schema.ts"), schema]);
   outputs.push([path.join(dir, "methods.ts"), methods]);
+  if (functions) outputs.push([path.join(dir, "functions.ts"), functions]);
   console.log(`${service.dir}: ${counts.operations} operations, ${counts.shapes} shapes`);
 }
 const written = [];

@@ -48,8 +48,8 @@ export {
   signRequest,
 } from "./core/signer.js";
 export { type AttributeValue, md5OfMessageAttributes } from "./sqs/checksums.js";
-export { SQS, type SQSOptions } from "./sqs/client.js";
-export type { SQSMethods } from "./sqs/methods.js";
+export { SQSClient, type SQSOptions } from "./sqs/client.js";
+export type { SQSMethods, SQSOperationMap } from "./sqs/methods.js";
 export {
   type BatchMessage,
   type FailedEntry,
@@ -59,4 +59,5 @@ export {
   type SendParams,
   type SentEntry,
 } from "./sqs/queue.js";
+export { SQS } from "./sqs/sqs.js";
 export type * from "./sqs/types.js";

@@ -14,12 +14,19 @@ import {
 } from "./config.js";
 import { resolveCredentials } from "./credentials/index.js";
 import type { Credentials, CredentialsProvider } from "./credentials/types.js";
-import { AbortError, AsyncAwsError, type ErrorContext, isAbortError, ValidationError } from "./errors.js";
+import {
+  AbortError,
+  AsyncAwsError,
+  CredentialsError,
+  type ErrorContext,
+  isAbortError,
+  ValidationError,
+} from "./errors.js";
 import { defaultTransport, type HttpRequest, type Transport } from "./http.js";
 import type { Protocol } from "./protocol/types.js";
 import { RetryPolicy, sleep } from "./retry.js";
 import type { OperationShape } from "./schema.js";
-import { signRequest } from "./signer.js";
+import { canonicalPath, signOwnRequest } from "./signer.js";
 
 /** Options of one call: every method takes them as its optional second argument. */
 export interface CallOptions {
@@ -121,19 +128,26 @@ export class ServiceClient {
   /** Where requests go. */
   readonly endpoint: string | undefined;
   readonly #info: ServiceInfo;
-  readonly #protocol: Protocol;
+  #protocol: Protocol | (() => Promise<Protocol>);
   readonly #credentials: CredentialsProvider;
   readonly #transport: Transport;
   readonly #retry: RetryPolicy;
   readonly #timeoutMs: number;
   readonly #endpoint: Endpoint | undefined;
+  readonly #canonicalUri: string;
   readonly #checks: boolean;
   #clockOffsetMs = 0;
 
   /**
+   * @param protocol - the wire protocol, or a function that loads it on first use
    * @param checks - run the operations' output checks (MD5 digests)
    */
-  constructor(info: ServiceInfo, protocol: Protocol, options: ClientOptions = {}, checks = true) {
+  constructor(
+    info: ServiceInfo,
+    protocol: Protocol | (() => Promise<Protocol>),
+    options: ClientOptions = {},
+    checks = true,
+  ) {
     if (options === null || typeof options !== "object")
       throw new ValidationError("options", "an object", options);
     this.#info = info;
@@ -143,6 +157,8 @@ export class ServiceClient {
     this.region = resolveRegion(options.region) ?? (override ? "us-east-1" : undefined);
     this.endpoint = override ?? (this.region ? defaultEndpoint(info.endpointPrefix, this.region) : undefined);
     this.#endpoint = this.endpoint === undefined ? undefined : parseEndpoint(this.endpoint);
+    const path = this.#endpoint?.path ?? "/";
+    this.#canonicalUri = path === "/" ? "/" : canonicalPath(path);
     this.#credentials = resolveCredentials(options.credentials);
     if (options.fetch !== undefined && typeof options.fetch !== "function") {
       throw new ValidationError("fetch", "a function", options.fetch);
@@ -178,20 +194,35 @@ export class ServiceClient {
     if (!endpoint) {
       throw new AsyncAwsError("no region: set the region option or AWS_REGION (or an endpoint)", context);
     }
-    const { body, headers } = this.#protocol.encode(op, input);
+    let protocol = this.#protocol;
+    if (typeof protocol === "function") {
+      // A protocol loaded on first use (kept out of bundles that never need it).
+      protocol = await protocol();
+      this.#protocol = protocol;
+    }
+    const { body, headers } = protocol.encode(op, input);
     headers.host = endpoint.host;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw new AbortError(context, { cause: signal.reason });
       try {
         const credentials = await this.#credentials();
-        const signed = signRequest(
-          { method: "POST", host: endpoint.host, path: endpoint.path, query: "", headers, body },
-          {
-            credentials,
-            region: this.region!,
-            service: this.#info.signingName,
-            date: new Date(Date.now() + this.#clockOffsetMs),
-          },
+        if (typeof credentials?.accessKeyId !== "string" || typeof credentials.secretAccessKey !== "string") {
+          throw new CredentialsError(
+            "the credentials provider gave no accessKeyId and secretAccessKey",
+            [],
+            context,
+          );
+        }
+        const signed = { ...headers };
+        signOwnRequest(
+          "POST",
+          this.#canonicalUri,
+          signed,
+          body,
+          credentials,
+          this.region!,
+          this.#info.signingName,
+          new Date(Date.now() + this.#clockOffsetMs),
         );
         const request: HttpRequest = {
           method: "POST",
@@ -203,7 +234,7 @@ export class ServiceClient {
           body,
         };
         const response = await this.#transport(request, signal, timeoutMs, context);
-        const output = this.#protocol.decode(op, response, context);
+        const output = protocol.decode(op, response, context);
         if (this.#checks) op.check?.((input ?? {}) as never, output as never, context);
         return output;
       } catch (error) {

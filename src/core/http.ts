@@ -9,7 +9,6 @@
  */
 
 import { AbortError, type ErrorContext, NetworkError, TimeoutError } from "./errors.js";
-import { netTransport } from "./http-node.js";
 
 /** A request ready to send: signed headers, a text body. */
 export interface HttpRequest {
@@ -132,5 +131,15 @@ export function defaultTransport(fetchFn?: FetchFn): Transport {
   const g = globalThis as { process?: { versions?: { node?: string; bun?: string } }; Deno?: unknown };
   const isNode =
     g.process?.versions?.node !== undefined && g.process.versions.bun === undefined && g.Deno === undefined;
-  return isNode ? netTransport() : fetchTransport();
+  return isNode ? lazyNetTransport() : fetchTransport();
+}
+
+/** The `node:net` transport, loaded on first use so that browser bundles leave it out. */
+function lazyNetTransport(): Transport {
+  let transport: Transport | Promise<Transport> | undefined;
+  return async (request, signal, timeoutMs, context) => {
+    transport ??= import("./http-node.js").then((m) => m.netTransport());
+    if (transport instanceof Promise) transport = await transport;
+    return transport(request, signal, timeoutMs, context);
+  };
 }

@@ -699,6 +699,40 @@ export function signRequest(request: SignableRequest, options: SigningOptions): 
 }
 
 /**
+ * Signs one of asyncaws's own requests, in place: the fast path of every call. The header names
+ * must be lower case and unique, `host` among them; the query empty; the path given already in
+ * canonical form. Adds `x-amz-date`, `x-amz-security-token` (with a session token) and
+ * `authorization`. {@link signRequest} is the general form.
+ *
+ * @param headers - the headers to send, modified in place
+ * @param canonicalUri - the canonical path, such as `/`
+ */
+export function signOwnRequest(
+  method: string,
+  canonicalUri: string,
+  headers: Record<string, string>,
+  body: string,
+  credentials: Credentials,
+  region: string,
+  service: string,
+  date: Date,
+): void {
+  const time = amzDate(date);
+  const day = time.slice(0, 8);
+  const scope = credentialScope(day, region, service);
+  headers["x-amz-date"] = time;
+  if (credentials.sessionToken) headers["x-amz-security-token"] = credentials.sessionToken;
+  const names = Object.keys(headers).sort();
+  let canonical = "";
+  for (const name of names) canonical += `${name}:${headers[name]}\n`;
+  const signed = names.join(";");
+  const request = `${method}\n${canonicalUri}\n\n${canonical}\n${signed}\n${sha256Hex(body)}`;
+  const toSign = `${ALGORITHM}\n${time}\n${scope}\n${sha256Hex(request)}`;
+  const key = signingKey(credentials.secretAccessKey, day, region, service);
+  headers.authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signed}, Signature=${hmacSha256Hex(key, toSign)}`;
+}
+
+/**
  * Presigns a request: the `X-Amz-*` query parameters instead of an `Authorization` header. Gives
  * each intermediate step as well as the URL.
  *

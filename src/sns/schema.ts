@@ -323,215 +323,283 @@ const VerifySMSSandboxPhoneNumberInput: StructureShape = {
   members: { PhoneNumber: s, OneTimePassword: s },
 };
 
+export const AddPermissionOp: OperationShape = {
+  name: "AddPermission",
+  input: AddPermissionInput,
+  output: EMPTY,
+};
+export const CheckIfPhoneNumberIsOptedOutOp: OperationShape = {
+  name: "CheckIfPhoneNumberIsOptedOut",
+  input: CheckIfPhoneNumberIsOptedOutInput,
+  output: CheckIfPhoneNumberIsOptedOutResponse,
+  resultWrapper: "CheckIfPhoneNumberIsOptedOutResult",
+};
+export const ConfirmSubscriptionOp: OperationShape = {
+  name: "ConfirmSubscription",
+  input: ConfirmSubscriptionInput,
+  output: ConfirmSubscriptionResponse,
+  resultWrapper: "ConfirmSubscriptionResult",
+};
+export const CreatePlatformApplicationOp: OperationShape = {
+  name: "CreatePlatformApplication",
+  input: CreatePlatformApplicationInput,
+  output: CreatePlatformApplicationResponse,
+  resultWrapper: "CreatePlatformApplicationResult",
+};
+export const CreatePlatformEndpointOp: OperationShape = {
+  name: "CreatePlatformEndpoint",
+  input: CreatePlatformEndpointInput,
+  output: CreateEndpointResponse,
+  resultWrapper: "CreatePlatformEndpointResult",
+};
+export const CreateSMSSandboxPhoneNumberOp: OperationShape = {
+  name: "CreateSMSSandboxPhoneNumber",
+  input: CreateSMSSandboxPhoneNumberInput,
+  output: EMPTY,
+  resultWrapper: "CreateSMSSandboxPhoneNumberResult",
+};
+export const CreateTopicOp: OperationShape = {
+  name: "CreateTopic",
+  input: CreateTopicInput,
+  output: CreateTopicResponse,
+  resultWrapper: "CreateTopicResult",
+};
+export const DeleteEndpointOp: OperationShape = {
+  name: "DeleteEndpoint",
+  input: DeleteEndpointInput,
+  output: EMPTY,
+};
+export const DeletePlatformApplicationOp: OperationShape = {
+  name: "DeletePlatformApplication",
+  input: DeletePlatformApplicationInput,
+  output: EMPTY,
+};
+export const DeleteSMSSandboxPhoneNumberOp: OperationShape = {
+  name: "DeleteSMSSandboxPhoneNumber",
+  input: DeleteSMSSandboxPhoneNumberInput,
+  output: EMPTY,
+  resultWrapper: "DeleteSMSSandboxPhoneNumberResult",
+};
+export const DeleteTopicOp: OperationShape = { name: "DeleteTopic", input: DeleteTopicInput, output: EMPTY };
+export const GetDataProtectionPolicyOp: OperationShape = {
+  name: "GetDataProtectionPolicy",
+  input: GetDataProtectionPolicyInput,
+  output: GetDataProtectionPolicyResponse,
+  resultWrapper: "GetDataProtectionPolicyResult",
+};
+export const GetEndpointAttributesOp: OperationShape = {
+  name: "GetEndpointAttributes",
+  input: GetEndpointAttributesInput,
+  output: GetEndpointAttributesResponse,
+  resultWrapper: "GetEndpointAttributesResult",
+};
+export const GetPlatformApplicationAttributesOp: OperationShape = {
+  name: "GetPlatformApplicationAttributes",
+  input: GetPlatformApplicationAttributesInput,
+  output: GetPlatformApplicationAttributesResponse,
+  resultWrapper: "GetPlatformApplicationAttributesResult",
+};
+export const GetSMSAttributesOp: OperationShape = {
+  name: "GetSMSAttributes",
+  input: GetSMSAttributesInput,
+  output: GetSMSAttributesResponse,
+  resultWrapper: "GetSMSAttributesResult",
+};
+export const GetSMSSandboxAccountStatusOp: OperationShape = {
+  name: "GetSMSSandboxAccountStatus",
+  input: EMPTY,
+  output: GetSMSSandboxAccountStatusResult,
+  resultWrapper: "GetSMSSandboxAccountStatusResult",
+};
+export const GetSubscriptionAttributesOp: OperationShape = {
+  name: "GetSubscriptionAttributes",
+  input: GetSubscriptionAttributesInput,
+  output: GetSubscriptionAttributesResponse,
+  resultWrapper: "GetSubscriptionAttributesResult",
+};
+export const GetTopicAttributesOp: OperationShape = {
+  name: "GetTopicAttributes",
+  input: GetTopicAttributesInput,
+  output: GetTopicAttributesResponse,
+  resultWrapper: "GetTopicAttributesResult",
+};
+export const ListEndpointsByPlatformApplicationOp: OperationShape = {
+  name: "ListEndpointsByPlatformApplication",
+  input: ListEndpointsByPlatformApplicationInput,
+  output: ListEndpointsByPlatformApplicationResponse,
+  resultWrapper: "ListEndpointsByPlatformApplicationResult",
+};
+export const ListOriginationNumbersOp: OperationShape = {
+  name: "ListOriginationNumbers",
+  input: ListOriginationNumbersRequest,
+  output: ListOriginationNumbersResult,
+  resultWrapper: "ListOriginationNumbersResult",
+};
+export const ListPhoneNumbersOptedOutOp: OperationShape = {
+  name: "ListPhoneNumbersOptedOut",
+  input: ListPhoneNumbersOptedOutInput,
+  output: ListPhoneNumbersOptedOutResponse,
+  resultWrapper: "ListPhoneNumbersOptedOutResult",
+};
+export const ListPlatformApplicationsOp: OperationShape = {
+  name: "ListPlatformApplications",
+  input: ListPlatformApplicationsInput,
+  output: ListPlatformApplicationsResponse,
+  resultWrapper: "ListPlatformApplicationsResult",
+};
+export const ListSMSSandboxPhoneNumbersOp: OperationShape = {
+  name: "ListSMSSandboxPhoneNumbers",
+  input: ListSMSSandboxPhoneNumbersInput,
+  output: ListSMSSandboxPhoneNumbersResult,
+  resultWrapper: "ListSMSSandboxPhoneNumbersResult",
+};
+export const ListSubscriptionsOp: OperationShape = {
+  name: "ListSubscriptions",
+  input: ListSubscriptionsInput,
+  output: ListSubscriptionsResponse,
+  resultWrapper: "ListSubscriptionsResult",
+};
+export const ListSubscriptionsByTopicOp: OperationShape = {
+  name: "ListSubscriptionsByTopic",
+  input: ListSubscriptionsByTopicInput,
+  output: ListSubscriptionsByTopicResponse,
+  resultWrapper: "ListSubscriptionsByTopicResult",
+};
+export const ListTagsForResourceOp: OperationShape = {
+  name: "ListTagsForResource",
+  input: ListTagsForResourceRequest,
+  output: ListTagsForResourceResponse,
+  resultWrapper: "ListTagsForResourceResult",
+};
+export const ListTopicsOp: OperationShape = {
+  name: "ListTopics",
+  input: ListTopicsInput,
+  output: ListTopicsResponse,
+  resultWrapper: "ListTopicsResult",
+};
+export const OptInPhoneNumberOp: OperationShape = {
+  name: "OptInPhoneNumber",
+  input: OptInPhoneNumberInput,
+  output: EMPTY,
+  resultWrapper: "OptInPhoneNumberResult",
+};
+export const PublishOp: OperationShape = {
+  name: "Publish",
+  input: PublishInput,
+  output: PublishResponse,
+  resultWrapper: "PublishResult",
+};
+export const PublishBatchOp: OperationShape = {
+  name: "PublishBatch",
+  input: PublishBatchInput,
+  output: PublishBatchResponse,
+  resultWrapper: "PublishBatchResult",
+};
+export const PutDataProtectionPolicyOp: OperationShape = {
+  name: "PutDataProtectionPolicy",
+  input: PutDataProtectionPolicyInput,
+  output: EMPTY,
+};
+export const RemovePermissionOp: OperationShape = {
+  name: "RemovePermission",
+  input: RemovePermissionInput,
+  output: EMPTY,
+};
+export const SetEndpointAttributesOp: OperationShape = {
+  name: "SetEndpointAttributes",
+  input: SetEndpointAttributesInput,
+  output: EMPTY,
+};
+export const SetPlatformApplicationAttributesOp: OperationShape = {
+  name: "SetPlatformApplicationAttributes",
+  input: SetPlatformApplicationAttributesInput,
+  output: EMPTY,
+};
+export const SetSMSAttributesOp: OperationShape = {
+  name: "SetSMSAttributes",
+  input: SetSMSAttributesInput,
+  output: EMPTY,
+  resultWrapper: "SetSMSAttributesResult",
+};
+export const SetSubscriptionAttributesOp: OperationShape = {
+  name: "SetSubscriptionAttributes",
+  input: SetSubscriptionAttributesInput,
+  output: EMPTY,
+};
+export const SetTopicAttributesOp: OperationShape = {
+  name: "SetTopicAttributes",
+  input: SetTopicAttributesInput,
+  output: EMPTY,
+};
+export const SubscribeOp: OperationShape = {
+  name: "Subscribe",
+  input: SubscribeInput,
+  output: SubscribeResponse,
+  resultWrapper: "SubscribeResult",
+};
+export const TagResourceOp: OperationShape = {
+  name: "TagResource",
+  input: TagResourceRequest,
+  output: EMPTY,
+  resultWrapper: "TagResourceResult",
+};
+export const UnsubscribeOp: OperationShape = { name: "Unsubscribe", input: UnsubscribeInput, output: EMPTY };
+export const UntagResourceOp: OperationShape = {
+  name: "UntagResource",
+  input: UntagResourceRequest,
+  output: EMPTY,
+  resultWrapper: "UntagResourceResult",
+};
+export const VerifySMSSandboxPhoneNumberOp: OperationShape = {
+  name: "VerifySMSSandboxPhoneNumber",
+  input: VerifySMSSandboxPhoneNumberInput,
+  output: EMPTY,
+  resultWrapper: "VerifySMSSandboxPhoneNumberResult",
+};
+
 export const operations = {
-  AddPermission: { name: "AddPermission", input: AddPermissionInput, output: EMPTY },
-  CheckIfPhoneNumberIsOptedOut: {
-    name: "CheckIfPhoneNumberIsOptedOut",
-    input: CheckIfPhoneNumberIsOptedOutInput,
-    output: CheckIfPhoneNumberIsOptedOutResponse,
-    resultWrapper: "CheckIfPhoneNumberIsOptedOutResult",
-  },
-  ConfirmSubscription: {
-    name: "ConfirmSubscription",
-    input: ConfirmSubscriptionInput,
-    output: ConfirmSubscriptionResponse,
-    resultWrapper: "ConfirmSubscriptionResult",
-  },
-  CreatePlatformApplication: {
-    name: "CreatePlatformApplication",
-    input: CreatePlatformApplicationInput,
-    output: CreatePlatformApplicationResponse,
-    resultWrapper: "CreatePlatformApplicationResult",
-  },
-  CreatePlatformEndpoint: {
-    name: "CreatePlatformEndpoint",
-    input: CreatePlatformEndpointInput,
-    output: CreateEndpointResponse,
-    resultWrapper: "CreatePlatformEndpointResult",
-  },
-  CreateSMSSandboxPhoneNumber: {
-    name: "CreateSMSSandboxPhoneNumber",
-    input: CreateSMSSandboxPhoneNumberInput,
-    output: EMPTY,
-    resultWrapper: "CreateSMSSandboxPhoneNumberResult",
-  },
-  CreateTopic: {
-    name: "CreateTopic",
-    input: CreateTopicInput,
-    output: CreateTopicResponse,
-    resultWrapper: "CreateTopicResult",
-  },
-  DeleteEndpoint: { name: "DeleteEndpoint", input: DeleteEndpointInput, output: EMPTY },
-  DeletePlatformApplication: {
-    name: "DeletePlatformApplication",
-    input: DeletePlatformApplicationInput,
-    output: EMPTY,
-  },
-  DeleteSMSSandboxPhoneNumber: {
-    name: "DeleteSMSSandboxPhoneNumber",
-    input: DeleteSMSSandboxPhoneNumberInput,
-    output: EMPTY,
-    resultWrapper: "DeleteSMSSandboxPhoneNumberResult",
-  },
-  DeleteTopic: { name: "DeleteTopic", input: DeleteTopicInput, output: EMPTY },
-  GetDataProtectionPolicy: {
-    name: "GetDataProtectionPolicy",
-    input: GetDataProtectionPolicyInput,
-    output: GetDataProtectionPolicyResponse,
-    resultWrapper: "GetDataProtectionPolicyResult",
-  },
-  GetEndpointAttributes: {
-    name: "GetEndpointAttributes",
-    input: GetEndpointAttributesInput,
-    output: GetEndpointAttributesResponse,
-    resultWrapper: "GetEndpointAttributesResult",
-  },
-  GetPlatformApplicationAttributes: {
-    name: "GetPlatformApplicationAttributes",
-    input: GetPlatformApplicationAttributesInput,
-    output: GetPlatformApplicationAttributesResponse,
-    resultWrapper: "GetPlatformApplicationAttributesResult",
-  },
-  GetSMSAttributes: {
-    name: "GetSMSAttributes",
-    input: GetSMSAttributesInput,
-    output: GetSMSAttributesResponse,
-    resultWrapper: "GetSMSAttributesResult",
-  },
-  GetSMSSandboxAccountStatus: {
-    name: "GetSMSSandboxAccountStatus",
-    input: EMPTY,
-    output: GetSMSSandboxAccountStatusResult,
-    resultWrapper: "GetSMSSandboxAccountStatusResult",
-  },
-  GetSubscriptionAttributes: {
-    name: "GetSubscriptionAttributes",
-    input: GetSubscriptionAttributesInput,
-    output: GetSubscriptionAttributesResponse,
-    resultWrapper: "GetSubscriptionAttributesResult",
-  },
-  GetTopicAttributes: {
-    name: "GetTopicAttributes",
-    input: GetTopicAttributesInput,
-    output: GetTopicAttributesResponse,
-    resultWrapper: "GetTopicAttributesResult",
-  },
-  ListEndpointsByPlatformApplication: {
-    name: "ListEndpointsByPlatformApplication",
-    input: ListEndpointsByPlatformApplicationInput,
-    output: ListEndpointsByPlatformApplicationResponse,
-    resultWrapper: "ListEndpointsByPlatformApplicationResult",
-  },
-  ListOriginationNumbers: {
-    name: "ListOriginationNumbers",
-    input: ListOriginationNumbersRequest,
-    output: ListOriginationNumbersResult,
-    resultWrapper: "ListOriginationNumbersResult",
-  },
-  ListPhoneNumbersOptedOut: {
-    name: "ListPhoneNumbersOptedOut",
-    input: ListPhoneNumbersOptedOutInput,
-    output: ListPhoneNumbersOptedOutResponse,
-    resultWrapper: "ListPhoneNumbersOptedOutResult",
-  },
-  ListPlatformApplications: {
-    name: "ListPlatformApplications",
-    input: ListPlatformApplicationsInput,
-    output: ListPlatformApplicationsResponse,
-    resultWrapper: "ListPlatformApplicationsResult",
-  },
-  ListSMSSandboxPhoneNumbers: {
-    name: "ListSMSSandboxPhoneNumbers",
-    input: ListSMSSandboxPhoneNumbersInput,
-    output: ListSMSSandboxPhoneNumbersResult,
-    resultWrapper: "ListSMSSandboxPhoneNumbersResult",
-  },
-  ListSubscriptions: {
-    name: "ListSubscriptions",
-    input: ListSubscriptionsInput,
-    output: ListSubscriptionsResponse,
-    resultWrapper: "ListSubscriptionsResult",
-  },
-  ListSubscriptionsByTopic: {
-    name: "ListSubscriptionsByTopic",
-    input: ListSubscriptionsByTopicInput,
-    output: ListSubscriptionsByTopicResponse,
-    resultWrapper: "ListSubscriptionsByTopicResult",
-  },
-  ListTagsForResource: {
-    name: "ListTagsForResource",
-    input: ListTagsForResourceRequest,
-    output: ListTagsForResourceResponse,
-    resultWrapper: "ListTagsForResourceResult",
-  },
-  ListTopics: {
-    name: "ListTopics",
-    input: ListTopicsInput,
-    output: ListTopicsResponse,
-    resultWrapper: "ListTopicsResult",
-  },
-  OptInPhoneNumber: {
-    name: "OptInPhoneNumber",
-    input: OptInPhoneNumberInput,
-    output: EMPTY,
-    resultWrapper: "OptInPhoneNumberResult",
-  },
-  Publish: { name: "Publish", input: PublishInput, output: PublishResponse, resultWrapper: "PublishResult" },
-  PublishBatch: {
-    name: "PublishBatch",
-    input: PublishBatchInput,
-    output: PublishBatchResponse,
-    resultWrapper: "PublishBatchResult",
-  },
-  PutDataProtectionPolicy: {
-    name: "PutDataProtectionPolicy",
-    input: PutDataProtectionPolicyInput,
-    output: EMPTY,
-  },
-  RemovePermission: { name: "RemovePermission", input: RemovePermissionInput, output: EMPTY },
-  SetEndpointAttributes: { name: "SetEndpointAttributes", input: SetEndpointAttributesInput, output: EMPTY },
-  SetPlatformApplicationAttributes: {
-    name: "SetPlatformApplicationAttributes",
-    input: SetPlatformApplicationAttributesInput,
-    output: EMPTY,
-  },
-  SetSMSAttributes: {
-    name: "SetSMSAttributes",
-    input: SetSMSAttributesInput,
-    output: EMPTY,
-    resultWrapper: "SetSMSAttributesResult",
-  },
-  SetSubscriptionAttributes: {
-    name: "SetSubscriptionAttributes",
-    input: SetSubscriptionAttributesInput,
-    output: EMPTY,
-  },
-  SetTopicAttributes: { name: "SetTopicAttributes", input: SetTopicAttributesInput, output: EMPTY },
-  Subscribe: {
-    name: "Subscribe",
-    input: SubscribeInput,
-    output: SubscribeResponse,
-    resultWrapper: "SubscribeResult",
-  },
-  TagResource: {
-    name: "TagResource",
-    input: TagResourceRequest,
-    output: EMPTY,
-    resultWrapper: "TagResourceResult",
-  },
-  Unsubscribe: { name: "Unsubscribe", input: UnsubscribeInput, output: EMPTY },
-  UntagResource: {
-    name: "UntagResource",
-    input: UntagResourceRequest,
-    output: EMPTY,
-    resultWrapper: "UntagResourceResult",
-  },
-  VerifySMSSandboxPhoneNumber: {
-    name: "VerifySMSSandboxPhoneNumber",
-    input: VerifySMSSandboxPhoneNumberInput,
-    output: EMPTY,
-    resultWrapper: "VerifySMSSandboxPhoneNumberResult",
-  },
+  AddPermission: AddPermissionOp,
+  CheckIfPhoneNumberIsOptedOut: CheckIfPhoneNumberIsOptedOutOp,
+  ConfirmSubscription: ConfirmSubscriptionOp,
+  CreatePlatformApplication: CreatePlatformApplicationOp,
+  CreatePlatformEndpoint: CreatePlatformEndpointOp,
+  CreateSMSSandboxPhoneNumber: CreateSMSSandboxPhoneNumberOp,
+  CreateTopic: CreateTopicOp,
+  DeleteEndpoint: DeleteEndpointOp,
+  DeletePlatformApplication: DeletePlatformApplicationOp,
+  DeleteSMSSandboxPhoneNumber: DeleteSMSSandboxPhoneNumberOp,
+  DeleteTopic: DeleteTopicOp,
+  GetDataProtectionPolicy: GetDataProtectionPolicyOp,
+  GetEndpointAttributes: GetEndpointAttributesOp,
+  GetPlatformApplicationAttributes: GetPlatformApplicationAttributesOp,
+  GetSMSAttributes: GetSMSAttributesOp,
+  GetSMSSandboxAccountStatus: GetSMSSandboxAccountStatusOp,
+  GetSubscriptionAttributes: GetSubscriptionAttributesOp,
+  GetTopicAttributes: GetTopicAttributesOp,
+  ListEndpointsByPlatformApplication: ListEndpointsByPlatformApplicationOp,
+  ListOriginationNumbers: ListOriginationNumbersOp,
+  ListPhoneNumbersOptedOut: ListPhoneNumbersOptedOutOp,
+  ListPlatformApplications: ListPlatformApplicationsOp,
+  ListSMSSandboxPhoneNumbers: ListSMSSandboxPhoneNumbersOp,
+  ListSubscriptions: ListSubscriptionsOp,
+  ListSubscriptionsByTopic: ListSubscriptionsByTopicOp,
+  ListTagsForResource: ListTagsForResourceOp,
+  ListTopics: ListTopicsOp,
+  OptInPhoneNumber: OptInPhoneNumberOp,
+  Publish: PublishOp,
+  PublishBatch: PublishBatchOp,
+  PutDataProtectionPolicy: PutDataProtectionPolicyOp,
+  RemovePermission: RemovePermissionOp,
+  SetEndpointAttributes: SetEndpointAttributesOp,
+  SetPlatformApplicationAttributes: SetPlatformApplicationAttributesOp,
+  SetSMSAttributes: SetSMSAttributesOp,
+  SetSubscriptionAttributes: SetSubscriptionAttributesOp,
+  SetTopicAttributes: SetTopicAttributesOp,
+  Subscribe: SubscribeOp,
+  TagResource: TagResourceOp,
+  Unsubscribe: UnsubscribeOp,
+  UntagResource: UntagResourceOp,
+  VerifySMSSandboxPhoneNumber: VerifySMSSandboxPhoneNumberOp,
 } satisfies Record<string, OperationShape>;
 
 export const paginators = {

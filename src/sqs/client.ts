@@ -1,18 +1,15 @@
 /**
- * The SQS client: one method per action, derived from the operation table.
+ * The bare SQS client, `SQSClient`: configuration, protocol, signing and transport. `SQS` (in
+ * `sqs.ts`) adds the methods; the standalone functions of `functions.ts` take it as it is.
  *
  * @module
  */
 
-import { type ClientOptions, defineOperations, ServiceClient, type ServiceInfo } from "../core/client.js";
+import { type ClientOptions, ServiceClient, type ServiceInfo } from "../core/client.js";
 import { ValidationError } from "../core/errors.js";
-import { queryProtocol } from "../core/protocol/aws-query.js";
 import { jsonProtocol } from "../core/protocol/json.js";
-import type { SQSMethods } from "./methods.js";
-import { sqsOperations, sqsPaginators } from "./operations.js";
-import { Queue, type QueueOptions } from "./queue.js";
 
-/** Options of the {@link SQS} client. */
+/** Options of the SQS clients. */
 export interface SQSOptions extends ClientOptions {
   /**
    * The wire protocol: AWS JSON 1.0, or the older AWS Query (form-encoded, XML answers) that some
@@ -46,20 +43,19 @@ function normalizeCode(code: string): string {
 }
 
 /**
- * An Amazon SQS client: one method per SQS action, named as the action in lowerCamelCase, taking
- * and returning AWS's own shapes; plus {@link SQS.queue | queue handles} for the common work.
+ * A bare SQS client: configuration, signing and transport, with no method of its own. Pair it
+ * with the standalone functions (`sendMessage(client, input)`) when bundle size matters; use
+ * {@link SQS} otherwise.
  *
  * @example
  * ```ts
- * const sqs = new SQS({ region: "eu-west-1" });
- * const { QueueUrl } = await sqs.createQueue({ QueueName: "jobs" });
- * await sqs.sendMessage({ QueueUrl, MessageBody: "Hello, World!" });
+ * import { SQSClient, sendMessage } from "asyncaws/sqs";
+ *
+ * const client = new SQSClient({ region: "eu-west-1" });
+ * await sendMessage(client, { QueueUrl, MessageBody: "Hello, World!" });
  * ```
  */
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods come from the operation table (defineOperations below)
-export class SQS extends ServiceClient {
-  readonly #queues = new Map<string, Queue>();
-
+export class SQSClient extends ServiceClient {
   constructor(options: SQSOptions = {}) {
     const protocol = options?.protocol ?? "json";
     if (protocol !== "json" && protocol !== "query") {
@@ -70,33 +66,12 @@ export class SQS extends ServiceClient {
     }
     super(
       SQS_INFO,
-      protocol === "json" ? jsonProtocol("AmazonSQS") : queryProtocol("2012-11-05", normalizeCode),
+      protocol === "json"
+        ? jsonProtocol("AmazonSQS", normalizeCode)
+        : () =>
+            import("../core/protocol/aws-query.js").then((m) => m.queryProtocol("2012-11-05", normalizeCode)),
       options,
       options?.checksums ?? true,
     );
   }
-
-  /**
-   * A handle on one queue, by name or URL. A name is resolved once with GetQueueUrl; the URL is
-   * cached. Handles are cached too: the same name gives the same handle.
-   *
-   * @example
-   * ```ts
-   * const jobs = sqs.queue("jobs");
-   * await jobs.send({ task: "resize", id: 42 });
-   * ```
-   */
-  queue(nameOrUrl: string, options?: QueueOptions): Queue {
-    if (options) return new Queue(this, nameOrUrl, options);
-    let queue = this.#queues.get(nameOrUrl);
-    if (!queue) {
-      queue = new Queue(this, nameOrUrl);
-      this.#queues.set(nameOrUrl, queue);
-    }
-    return queue;
-  }
 }
-
-// The typed methods, declared by the generated interface and defined from the table.
-export interface SQS extends SQSMethods {}
-defineOperations(SQS, sqsOperations, sqsPaginators);

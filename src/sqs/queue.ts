@@ -6,7 +6,7 @@
 
 import type { CallOptions } from "../core/client.js";
 import { type ErrorContext, isServiceError, ValidationError } from "../core/errors.js";
-import type { SQS } from "./client.js";
+import type { SQS } from "./sqs.js";
 import type {
   BatchResultErrorEntry,
   Message,

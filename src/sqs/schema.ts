@@ -407,104 +407,148 @@ const UntagQueueRequest: StructureShape = {
   members: { QueueUrl: s, TagKeys: { shape: TagKeyList, name: "TagKey" } },
 };
 
+export const AddPermissionOp: OperationShape = {
+  name: "AddPermission",
+  input: AddPermissionRequest,
+  output: EMPTY,
+};
+export const CancelMessageMoveTaskOp: OperationShape = {
+  name: "CancelMessageMoveTask",
+  input: CancelMessageMoveTaskRequest,
+  output: CancelMessageMoveTaskResult,
+  resultWrapper: "CancelMessageMoveTaskResult",
+};
+export const ChangeMessageVisibilityOp: OperationShape = {
+  name: "ChangeMessageVisibility",
+  input: ChangeMessageVisibilityRequest,
+  output: EMPTY,
+};
+export const ChangeMessageVisibilityBatchOp: OperationShape = {
+  name: "ChangeMessageVisibilityBatch",
+  input: ChangeMessageVisibilityBatchRequest,
+  output: ChangeMessageVisibilityBatchResult,
+  resultWrapper: "ChangeMessageVisibilityBatchResult",
+};
+export const CreateQueueOp: OperationShape = {
+  name: "CreateQueue",
+  input: CreateQueueRequest,
+  output: CreateQueueResult,
+  resultWrapper: "CreateQueueResult",
+};
+export const DeleteMessageOp: OperationShape = {
+  name: "DeleteMessage",
+  input: DeleteMessageRequest,
+  output: EMPTY,
+};
+export const DeleteMessageBatchOp: OperationShape = {
+  name: "DeleteMessageBatch",
+  input: DeleteMessageBatchRequest,
+  output: DeleteMessageBatchResult,
+  resultWrapper: "DeleteMessageBatchResult",
+};
+export const DeleteQueueOp: OperationShape = {
+  name: "DeleteQueue",
+  input: DeleteQueueRequest,
+  output: EMPTY,
+};
+export const GetQueueAttributesOp: OperationShape = {
+  name: "GetQueueAttributes",
+  input: GetQueueAttributesRequest,
+  output: GetQueueAttributesResult,
+  resultWrapper: "GetQueueAttributesResult",
+};
+export const GetQueueUrlOp: OperationShape = {
+  name: "GetQueueUrl",
+  input: GetQueueUrlRequest,
+  output: GetQueueUrlResult,
+  resultWrapper: "GetQueueUrlResult",
+};
+export const ListDeadLetterSourceQueuesOp: OperationShape = {
+  name: "ListDeadLetterSourceQueues",
+  input: ListDeadLetterSourceQueuesRequest,
+  output: ListDeadLetterSourceQueuesResult,
+  resultWrapper: "ListDeadLetterSourceQueuesResult",
+};
+export const ListMessageMoveTasksOp: OperationShape = {
+  name: "ListMessageMoveTasks",
+  input: ListMessageMoveTasksRequest,
+  output: ListMessageMoveTasksResult,
+  resultWrapper: "ListMessageMoveTasksResult",
+};
+export const ListQueueTagsOp: OperationShape = {
+  name: "ListQueueTags",
+  input: ListQueueTagsRequest,
+  output: ListQueueTagsResult,
+  resultWrapper: "ListQueueTagsResult",
+};
+export const ListQueuesOp: OperationShape = {
+  name: "ListQueues",
+  input: ListQueuesRequest,
+  output: ListQueuesResult,
+  resultWrapper: "ListQueuesResult",
+};
+export const PurgeQueueOp: OperationShape = { name: "PurgeQueue", input: PurgeQueueRequest, output: EMPTY };
+export const ReceiveMessageOp: OperationShape = {
+  name: "ReceiveMessage",
+  input: ReceiveMessageRequest,
+  output: ReceiveMessageResult,
+  resultWrapper: "ReceiveMessageResult",
+};
+export const RemovePermissionOp: OperationShape = {
+  name: "RemovePermission",
+  input: RemovePermissionRequest,
+  output: EMPTY,
+};
+export const SendMessageOp: OperationShape = {
+  name: "SendMessage",
+  input: SendMessageRequest,
+  output: SendMessageResult,
+  resultWrapper: "SendMessageResult",
+};
+export const SendMessageBatchOp: OperationShape = {
+  name: "SendMessageBatch",
+  input: SendMessageBatchRequest,
+  output: SendMessageBatchResult,
+  resultWrapper: "SendMessageBatchResult",
+};
+export const SetQueueAttributesOp: OperationShape = {
+  name: "SetQueueAttributes",
+  input: SetQueueAttributesRequest,
+  output: EMPTY,
+};
+export const StartMessageMoveTaskOp: OperationShape = {
+  name: "StartMessageMoveTask",
+  input: StartMessageMoveTaskRequest,
+  output: StartMessageMoveTaskResult,
+  resultWrapper: "StartMessageMoveTaskResult",
+};
+export const TagQueueOp: OperationShape = { name: "TagQueue", input: TagQueueRequest, output: EMPTY };
+export const UntagQueueOp: OperationShape = { name: "UntagQueue", input: UntagQueueRequest, output: EMPTY };
+
 export const operations = {
-  AddPermission: { name: "AddPermission", input: AddPermissionRequest, output: EMPTY },
-  CancelMessageMoveTask: {
-    name: "CancelMessageMoveTask",
-    input: CancelMessageMoveTaskRequest,
-    output: CancelMessageMoveTaskResult,
-    resultWrapper: "CancelMessageMoveTaskResult",
-  },
-  ChangeMessageVisibility: {
-    name: "ChangeMessageVisibility",
-    input: ChangeMessageVisibilityRequest,
-    output: EMPTY,
-  },
-  ChangeMessageVisibilityBatch: {
-    name: "ChangeMessageVisibilityBatch",
-    input: ChangeMessageVisibilityBatchRequest,
-    output: ChangeMessageVisibilityBatchResult,
-    resultWrapper: "ChangeMessageVisibilityBatchResult",
-  },
-  CreateQueue: {
-    name: "CreateQueue",
-    input: CreateQueueRequest,
-    output: CreateQueueResult,
-    resultWrapper: "CreateQueueResult",
-  },
-  DeleteMessage: { name: "DeleteMessage", input: DeleteMessageRequest, output: EMPTY },
-  DeleteMessageBatch: {
-    name: "DeleteMessageBatch",
-    input: DeleteMessageBatchRequest,
-    output: DeleteMessageBatchResult,
-    resultWrapper: "DeleteMessageBatchResult",
-  },
-  DeleteQueue: { name: "DeleteQueue", input: DeleteQueueRequest, output: EMPTY },
-  GetQueueAttributes: {
-    name: "GetQueueAttributes",
-    input: GetQueueAttributesRequest,
-    output: GetQueueAttributesResult,
-    resultWrapper: "GetQueueAttributesResult",
-  },
-  GetQueueUrl: {
-    name: "GetQueueUrl",
-    input: GetQueueUrlRequest,
-    output: GetQueueUrlResult,
-    resultWrapper: "GetQueueUrlResult",
-  },
-  ListDeadLetterSourceQueues: {
-    name: "ListDeadLetterSourceQueues",
-    input: ListDeadLetterSourceQueuesRequest,
-    output: ListDeadLetterSourceQueuesResult,
-    resultWrapper: "ListDeadLetterSourceQueuesResult",
-  },
-  ListMessageMoveTasks: {
-    name: "ListMessageMoveTasks",
-    input: ListMessageMoveTasksRequest,
-    output: ListMessageMoveTasksResult,
-    resultWrapper: "ListMessageMoveTasksResult",
-  },
-  ListQueueTags: {
-    name: "ListQueueTags",
-    input: ListQueueTagsRequest,
-    output: ListQueueTagsResult,
-    resultWrapper: "ListQueueTagsResult",
-  },
-  ListQueues: {
-    name: "ListQueues",
-    input: ListQueuesRequest,
-    output: ListQueuesResult,
-    resultWrapper: "ListQueuesResult",
-  },
-  PurgeQueue: { name: "PurgeQueue", input: PurgeQueueRequest, output: EMPTY },
-  ReceiveMessage: {
-    name: "ReceiveMessage",
-    input: ReceiveMessageRequest,
-    output: ReceiveMessageResult,
-    resultWrapper: "ReceiveMessageResult",
-  },
-  RemovePermission: { name: "RemovePermission", input: RemovePermissionRequest, output: EMPTY },
-  SendMessage: {
-    name: "SendMessage",
-    input: SendMessageRequest,
-    output: SendMessageResult,
-    resultWrapper: "SendMessageResult",
-  },
-  SendMessageBatch: {
-    name: "SendMessageBatch",
-    input: SendMessageBatchRequest,
-    output: SendMessageBatchResult,
-    resultWrapper: "SendMessageBatchResult",
-  },
-  SetQueueAttributes: { name: "SetQueueAttributes", input: SetQueueAttributesRequest, output: EMPTY },
-  StartMessageMoveTask: {
-    name: "StartMessageMoveTask",
-    input: StartMessageMoveTaskRequest,
-    output: StartMessageMoveTaskResult,
-    resultWrapper: "StartMessageMoveTaskResult",
-  },
-  TagQueue: { name: "TagQueue", input: TagQueueRequest, output: EMPTY },
-  UntagQueue: { name: "UntagQueue", input: UntagQueueRequest, output: EMPTY },
+  AddPermission: AddPermissionOp,
+  CancelMessageMoveTask: CancelMessageMoveTaskOp,
+  ChangeMessageVisibility: ChangeMessageVisibilityOp,
+  ChangeMessageVisibilityBatch: ChangeMessageVisibilityBatchOp,
+  CreateQueue: CreateQueueOp,
+  DeleteMessage: DeleteMessageOp,
+  DeleteMessageBatch: DeleteMessageBatchOp,
+  DeleteQueue: DeleteQueueOp,
+  GetQueueAttributes: GetQueueAttributesOp,
+  GetQueueUrl: GetQueueUrlOp,
+  ListDeadLetterSourceQueues: ListDeadLetterSourceQueuesOp,
+  ListMessageMoveTasks: ListMessageMoveTasksOp,
+  ListQueueTags: ListQueueTagsOp,
+  ListQueues: ListQueuesOp,
+  PurgeQueue: PurgeQueueOp,
+  ReceiveMessage: ReceiveMessageOp,
+  RemovePermission: RemovePermissionOp,
+  SendMessage: SendMessageOp,
+  SendMessageBatch: SendMessageBatchOp,
+  SetQueueAttributes: SetQueueAttributesOp,
+  StartMessageMoveTask: StartMessageMoveTaskOp,
+  TagQueue: TagQueueOp,
+  UntagQueue: UntagQueueOp,
 } satisfies Record<string, OperationShape>;
 
 export const paginators = {

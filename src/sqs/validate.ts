@@ -274,137 +274,179 @@ function checkQueueAttributeValues(
   }
 }
 
-/** The validators, by action. */
-export const validators: Readonly<Record<string, (input: Input, ctx: Ctx) => void>> = {
-  AddPermission(input, ctx) {
-    checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
-    const label = requireString(input.Label, "Label", ctx);
-    if (!LABEL.test(label)) fail("Label", "1 to 80 of A-Z a-z 0-9 _ -", label, ctx);
-    optionalStringList(input.AWSAccountIds, "AWSAccountIds", ctx, 1);
-    if (input.AWSAccountIds === undefined)
-      fail("AWSAccountIds", "a non-empty array of account ids", undefined, ctx);
-    optionalStringList(input.Actions, "Actions", ctx, 1);
-    if (input.Actions === undefined) fail("Actions", "a non-empty array of action names", undefined, ctx);
-  },
-  CancelMessageMoveTask(input, ctx) {
-    requireString(input.TaskHandle, "TaskHandle", ctx);
-  },
-  ChangeMessageVisibility(input, ctx) {
-    checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
-    requireString(input.ReceiptHandle, "ReceiptHandle", ctx);
-    if (input.VisibilityTimeout === undefined)
-      fail("VisibilityTimeout", "an integer from 0 to 43200", undefined, ctx);
-    optionalInteger(input.VisibilityTimeout, "VisibilityTimeout", 0, 43_200, ctx);
-  },
-  ChangeMessageVisibilityBatch(input, ctx) {
-    checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
-    checkEntries(input.Entries, "Entries", ctx, (entry, prefix) => {
-      requireString(entry.ReceiptHandle, `${prefix}ReceiptHandle`, ctx);
-      optionalInteger(entry.VisibilityTimeout, `${prefix}VisibilityTimeout`, 0, 43_200, ctx);
-    });
-  },
-  CreateQueue(input, ctx) {
-    const name = checkQueueName(input.QueueName, "QueueName", ctx);
-    const attributes = optionalStringMap(input.Attributes, "Attributes", ctx);
-    checkCreateQueueAttributes(name, attributes, ctx);
-    checkTags(input.tags, "tags", ctx);
-  },
-  DeleteMessage(input, ctx) {
-    checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
-    requireString(input.ReceiptHandle, "ReceiptHandle", ctx);
-  },
-  DeleteMessageBatch(input, ctx) {
-    checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
-    checkEntries(input.Entries, "Entries", ctx, (entry, prefix) => {
-      requireString(entry.ReceiptHandle, `${prefix}ReceiptHandle`, ctx);
-    });
-  },
-  DeleteQueue(input, ctx) {
-    checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
-  },
-  GetQueueAttributes(input, ctx) {
-    checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
-    checkAttributeNames(input.AttributeNames, "AttributeNames", ctx);
-  },
-  GetQueueUrl(input, ctx) {
-    checkQueueName(input.QueueName, "QueueName", ctx);
-    optionalString(input.QueueOwnerAWSAccountId, "QueueOwnerAWSAccountId", ctx);
-  },
-  ListDeadLetterSourceQueues(input, ctx) {
-    checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
-    optionalInteger(input.MaxResults, "MaxResults", 1, 1000, ctx);
-    optionalString(input.NextToken, "NextToken", ctx);
-  },
-  ListMessageMoveTasks(input, ctx) {
-    requireString(input.SourceArn, "SourceArn", ctx);
-    optionalInteger(input.MaxResults, "MaxResults", 1, 10, ctx);
-  },
-  ListQueueTags(input, ctx) {
-    checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
-  },
-  ListQueues(input, ctx) {
-    const prefix = optionalString(input.QueueNamePrefix, "QueueNamePrefix", ctx);
-    if (prefix !== undefined && prefix.length > 80)
-      fail("QueueNamePrefix", "at most 80 characters", prefix, ctx);
-    optionalInteger(input.MaxResults, "MaxResults", 1, 1000, ctx);
-    optionalString(input.NextToken, "NextToken", ctx);
-  },
-  PurgeQueue(input, ctx) {
-    checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
-  },
-  ReceiveMessage(input, ctx) {
-    checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
-    optionalInteger(input.MaxNumberOfMessages, "MaxNumberOfMessages", 1, 10, ctx);
-    optionalInteger(input.VisibilityTimeout, "VisibilityTimeout", 0, 43_200, ctx);
-    optionalInteger(input.WaitTimeSeconds, "WaitTimeSeconds", 0, 20, ctx);
-    checkAttributeNames(input.AttributeNames, "AttributeNames", ctx);
-    checkAttributeNames(input.MessageSystemAttributeNames, "MessageSystemAttributeNames", ctx);
-    checkAttributeNames(input.MessageAttributeNames, "MessageAttributeNames", ctx);
-    checkFifoId(input.ReceiveRequestAttemptId, "ReceiveRequestAttemptId", ctx);
-  },
-  RemovePermission(input, ctx) {
-    checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
-    requireString(input.Label, "Label", ctx);
-  },
-  SendMessage(input, ctx) {
-    const url = checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
-    checkMessage(input, "", isFifoQueue(url), ctx);
-  },
-  SendMessageBatch(input, ctx) {
-    const url = checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
-    const fifo = isFifoQueue(url);
-    let total = 0;
-    checkEntries(input.Entries, "Entries", ctx, (entry, prefix) => {
-      total += checkMessage(entry, prefix, fifo, ctx);
-    });
-    if (total > MAX_MESSAGE_BYTES) {
-      fail(
-        "Entries",
-        `at most ${MAX_MESSAGE_BYTES} bytes in total, bodies and attributes`,
-        `${total} bytes`,
-        ctx,
-      );
-    }
-  },
-  SetQueueAttributes(input, ctx) {
-    checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
-    const attributes = optionalStringMap(input.Attributes, "Attributes", ctx);
-    if (!attributes) fail("Attributes", "an object of attribute name to string value", undefined, ctx);
-    checkQueueAttributeValues(attributes, QUEUE_ATTRIBUTE_RANGES, ctx);
-  },
-  StartMessageMoveTask(input, ctx) {
-    requireString(input.SourceArn, "SourceArn", ctx);
-    optionalString(input.DestinationArn, "DestinationArn", ctx);
-    optionalInteger(input.MaxNumberOfMessagesPerSecond, "MaxNumberOfMessagesPerSecond", 1, 500, ctx);
-  },
-  TagQueue(input, ctx) {
-    checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
-    if (input.Tags === undefined) fail("Tags", "an object of tag key to value", undefined, ctx);
-    checkTags(input.Tags, "Tags", ctx);
-  },
-  UntagQueue(input, ctx) {
-    checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
-    optionalStringList(input.TagKeys, "TagKeys", ctx, 1);
-    if (input.TagKeys === undefined) fail("TagKeys", "a non-empty array of tag keys", undefined, ctx);
-  },
-};
+/** Checks AddPermission input. */
+export function validateAddPermission(input: Input, ctx: Ctx): void {
+  checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
+  const label = requireString(input.Label, "Label", ctx);
+  if (!LABEL.test(label)) fail("Label", "1 to 80 of A-Z a-z 0-9 _ -", label, ctx);
+  optionalStringList(input.AWSAccountIds, "AWSAccountIds", ctx, 1);
+  if (input.AWSAccountIds === undefined)
+    fail("AWSAccountIds", "a non-empty array of account ids", undefined, ctx);
+  optionalStringList(input.Actions, "Actions", ctx, 1);
+  if (input.Actions === undefined) fail("Actions", "a non-empty array of action names", undefined, ctx);
+}
+
+/** Checks CancelMessageMoveTask input. */
+export function validateCancelMessageMoveTask(input: Input, ctx: Ctx): void {
+  requireString(input.TaskHandle, "TaskHandle", ctx);
+}
+
+/** Checks ChangeMessageVisibility input. */
+export function validateChangeMessageVisibility(input: Input, ctx: Ctx): void {
+  checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
+  requireString(input.ReceiptHandle, "ReceiptHandle", ctx);
+  if (input.VisibilityTimeout === undefined)
+    fail("VisibilityTimeout", "an integer from 0 to 43200", undefined, ctx);
+  optionalInteger(input.VisibilityTimeout, "VisibilityTimeout", 0, 43_200, ctx);
+}
+
+/** Checks ChangeMessageVisibilityBatch input. */
+export function validateChangeMessageVisibilityBatch(input: Input, ctx: Ctx): void {
+  checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
+  checkEntries(input.Entries, "Entries", ctx, (entry, prefix) => {
+    requireString(entry.ReceiptHandle, `${prefix}ReceiptHandle`, ctx);
+    optionalInteger(entry.VisibilityTimeout, `${prefix}VisibilityTimeout`, 0, 43_200, ctx);
+  });
+}
+
+/** Checks CreateQueue input. */
+export function validateCreateQueue(input: Input, ctx: Ctx): void {
+  const name = checkQueueName(input.QueueName, "QueueName", ctx);
+  const attributes = optionalStringMap(input.Attributes, "Attributes", ctx);
+  checkCreateQueueAttributes(name, attributes, ctx);
+  checkTags(input.tags, "tags", ctx);
+}
+
+/** Checks DeleteMessage input. */
+export function validateDeleteMessage(input: Input, ctx: Ctx): void {
+  checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
+  requireString(input.ReceiptHandle, "ReceiptHandle", ctx);
+}
+
+/** Checks DeleteMessageBatch input. */
+export function validateDeleteMessageBatch(input: Input, ctx: Ctx): void {
+  checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
+  checkEntries(input.Entries, "Entries", ctx, (entry, prefix) => {
+    requireString(entry.ReceiptHandle, `${prefix}ReceiptHandle`, ctx);
+  });
+}
+
+/** Checks DeleteQueue input. */
+export function validateDeleteQueue(input: Input, ctx: Ctx): void {
+  checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
+}
+
+/** Checks GetQueueAttributes input. */
+export function validateGetQueueAttributes(input: Input, ctx: Ctx): void {
+  checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
+  checkAttributeNames(input.AttributeNames, "AttributeNames", ctx);
+}
+
+/** Checks GetQueueUrl input. */
+export function validateGetQueueUrl(input: Input, ctx: Ctx): void {
+  checkQueueName(input.QueueName, "QueueName", ctx);
+  optionalString(input.QueueOwnerAWSAccountId, "QueueOwnerAWSAccountId", ctx);
+}
+
+/** Checks ListDeadLetterSourceQueues input. */
+export function validateListDeadLetterSourceQueues(input: Input, ctx: Ctx): void {
+  checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
+  optionalInteger(input.MaxResults, "MaxResults", 1, 1000, ctx);
+  optionalString(input.NextToken, "NextToken", ctx);
+}
+
+/** Checks ListMessageMoveTasks input. */
+export function validateListMessageMoveTasks(input: Input, ctx: Ctx): void {
+  requireString(input.SourceArn, "SourceArn", ctx);
+  optionalInteger(input.MaxResults, "MaxResults", 1, 10, ctx);
+}
+
+/** Checks ListQueueTags input. */
+export function validateListQueueTags(input: Input, ctx: Ctx): void {
+  checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
+}
+
+/** Checks ListQueues input. */
+export function validateListQueues(input: Input, ctx: Ctx): void {
+  const prefix = optionalString(input.QueueNamePrefix, "QueueNamePrefix", ctx);
+  if (prefix !== undefined && prefix.length > 80)
+    fail("QueueNamePrefix", "at most 80 characters", prefix, ctx);
+  optionalInteger(input.MaxResults, "MaxResults", 1, 1000, ctx);
+  optionalString(input.NextToken, "NextToken", ctx);
+}
+
+/** Checks PurgeQueue input. */
+export function validatePurgeQueue(input: Input, ctx: Ctx): void {
+  checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
+}
+
+/** Checks ReceiveMessage input. */
+export function validateReceiveMessage(input: Input, ctx: Ctx): void {
+  checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
+  optionalInteger(input.MaxNumberOfMessages, "MaxNumberOfMessages", 1, 10, ctx);
+  optionalInteger(input.VisibilityTimeout, "VisibilityTimeout", 0, 43_200, ctx);
+  optionalInteger(input.WaitTimeSeconds, "WaitTimeSeconds", 0, 20, ctx);
+  checkAttributeNames(input.AttributeNames, "AttributeNames", ctx);
+  checkAttributeNames(input.MessageSystemAttributeNames, "MessageSystemAttributeNames", ctx);
+  checkAttributeNames(input.MessageAttributeNames, "MessageAttributeNames", ctx);
+  checkFifoId(input.ReceiveRequestAttemptId, "ReceiveRequestAttemptId", ctx);
+}
+
+/** Checks RemovePermission input. */
+export function validateRemovePermission(input: Input, ctx: Ctx): void {
+  checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
+  requireString(input.Label, "Label", ctx);
+}
+
+/** Checks SendMessage input. */
+export function validateSendMessage(input: Input, ctx: Ctx): void {
+  const url = checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
+  checkMessage(input, "", isFifoQueue(url), ctx);
+}
+
+/** Checks SendMessageBatch input. */
+export function validateSendMessageBatch(input: Input, ctx: Ctx): void {
+  const url = checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
+  const fifo = isFifoQueue(url);
+  let total = 0;
+  checkEntries(input.Entries, "Entries", ctx, (entry, prefix) => {
+    total += checkMessage(entry, prefix, fifo, ctx);
+  });
+  if (total > MAX_MESSAGE_BYTES) {
+    fail(
+      "Entries",
+      `at most ${MAX_MESSAGE_BYTES} bytes in total, bodies and attributes`,
+      `${total} bytes`,
+      ctx,
+    );
+  }
+}
+
+/** Checks SetQueueAttributes input. */
+export function validateSetQueueAttributes(input: Input, ctx: Ctx): void {
+  checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
+  const attributes = optionalStringMap(input.Attributes, "Attributes", ctx);
+  if (!attributes) fail("Attributes", "an object of attribute name to string value", undefined, ctx);
+  checkQueueAttributeValues(attributes, QUEUE_ATTRIBUTE_RANGES, ctx);
+}
+
+/** Checks StartMessageMoveTask input. */
+export function validateStartMessageMoveTask(input: Input, ctx: Ctx): void {
+  requireString(input.SourceArn, "SourceArn", ctx);
+  optionalString(input.DestinationArn, "DestinationArn", ctx);
+  optionalInteger(input.MaxNumberOfMessagesPerSecond, "MaxNumberOfMessagesPerSecond", 1, 500, ctx);
+}
+
+/** Checks TagQueue input. */
+export function validateTagQueue(input: Input, ctx: Ctx): void {
+  checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
+  if (input.Tags === undefined) fail("Tags", "an object of tag key to value", undefined, ctx);
+  checkTags(input.Tags, "Tags", ctx);
+}
+
+/** Checks UntagQueue input. */
+export function validateUntagQueue(input: Input, ctx: Ctx): void {
+  checkQueueUrl(input.QueueUrl, "QueueUrl", ctx);
+  optionalStringList(input.TagKeys, "TagKeys", ctx, 1);
+  if (input.TagKeys === undefined) fail("TagKeys", "a non-empty array of tag keys", undefined, ctx);
+}

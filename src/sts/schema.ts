@@ -174,73 +174,85 @@ const GetWebIdentityTokenResponse: StructureShape = {
   special: true,
 };
 
+export const AssumeRoleOp: OperationShape = {
+  name: "AssumeRole",
+  input: AssumeRoleRequest,
+  output: AssumeRoleResponse,
+  resultWrapper: "AssumeRoleResult",
+};
+export const AssumeRoleWithSAMLOp: OperationShape = {
+  name: "AssumeRoleWithSAML",
+  input: AssumeRoleWithSAMLRequest,
+  output: AssumeRoleWithSAMLResponse,
+  resultWrapper: "AssumeRoleWithSAMLResult",
+};
+export const AssumeRoleWithWebIdentityOp: OperationShape = {
+  name: "AssumeRoleWithWebIdentity",
+  input: AssumeRoleWithWebIdentityRequest,
+  output: AssumeRoleWithWebIdentityResponse,
+  resultWrapper: "AssumeRoleWithWebIdentityResult",
+};
+export const AssumeRootOp: OperationShape = {
+  name: "AssumeRoot",
+  input: AssumeRootRequest,
+  output: AssumeRootResponse,
+  resultWrapper: "AssumeRootResult",
+};
+export const DecodeAuthorizationMessageOp: OperationShape = {
+  name: "DecodeAuthorizationMessage",
+  input: DecodeAuthorizationMessageRequest,
+  output: DecodeAuthorizationMessageResponse,
+  resultWrapper: "DecodeAuthorizationMessageResult",
+};
+export const GetAccessKeyInfoOp: OperationShape = {
+  name: "GetAccessKeyInfo",
+  input: GetAccessKeyInfoRequest,
+  output: GetAccessKeyInfoResponse,
+  resultWrapper: "GetAccessKeyInfoResult",
+};
+export const GetCallerIdentityOp: OperationShape = {
+  name: "GetCallerIdentity",
+  input: EMPTY,
+  output: GetCallerIdentityResponse,
+  resultWrapper: "GetCallerIdentityResult",
+};
+export const GetDelegatedAccessTokenOp: OperationShape = {
+  name: "GetDelegatedAccessToken",
+  input: GetDelegatedAccessTokenRequest,
+  output: GetDelegatedAccessTokenResponse,
+  resultWrapper: "GetDelegatedAccessTokenResult",
+};
+export const GetFederationTokenOp: OperationShape = {
+  name: "GetFederationToken",
+  input: GetFederationTokenRequest,
+  output: GetFederationTokenResponse,
+  resultWrapper: "GetFederationTokenResult",
+};
+export const GetSessionTokenOp: OperationShape = {
+  name: "GetSessionToken",
+  input: GetSessionTokenRequest,
+  output: GetSessionTokenResponse,
+  resultWrapper: "GetSessionTokenResult",
+};
+export const GetWebIdentityTokenOp: OperationShape = {
+  name: "GetWebIdentityToken",
+  input: GetWebIdentityTokenRequest,
+  output: GetWebIdentityTokenResponse,
+  resultWrapper: "GetWebIdentityTokenResult",
+};
+
 export const operations = {
-  AssumeRole: {
-    name: "AssumeRole",
-    input: AssumeRoleRequest,
-    output: AssumeRoleResponse,
-    resultWrapper: "AssumeRoleResult",
-  },
-  AssumeRoleWithSAML: {
-    name: "AssumeRoleWithSAML",
-    input: AssumeRoleWithSAMLRequest,
-    output: AssumeRoleWithSAMLResponse,
-    resultWrapper: "AssumeRoleWithSAMLResult",
-  },
-  AssumeRoleWithWebIdentity: {
-    name: "AssumeRoleWithWebIdentity",
-    input: AssumeRoleWithWebIdentityRequest,
-    output: AssumeRoleWithWebIdentityResponse,
-    resultWrapper: "AssumeRoleWithWebIdentityResult",
-  },
-  AssumeRoot: {
-    name: "AssumeRoot",
-    input: AssumeRootRequest,
-    output: AssumeRootResponse,
-    resultWrapper: "AssumeRootResult",
-  },
-  DecodeAuthorizationMessage: {
-    name: "DecodeAuthorizationMessage",
-    input: DecodeAuthorizationMessageRequest,
-    output: DecodeAuthorizationMessageResponse,
-    resultWrapper: "DecodeAuthorizationMessageResult",
-  },
-  GetAccessKeyInfo: {
-    name: "GetAccessKeyInfo",
-    input: GetAccessKeyInfoRequest,
-    output: GetAccessKeyInfoResponse,
-    resultWrapper: "GetAccessKeyInfoResult",
-  },
-  GetCallerIdentity: {
-    name: "GetCallerIdentity",
-    input: EMPTY,
-    output: GetCallerIdentityResponse,
-    resultWrapper: "GetCallerIdentityResult",
-  },
-  GetDelegatedAccessToken: {
-    name: "GetDelegatedAccessToken",
-    input: GetDelegatedAccessTokenRequest,
-    output: GetDelegatedAccessTokenResponse,
-    resultWrapper: "GetDelegatedAccessTokenResult",
-  },
-  GetFederationToken: {
-    name: "GetFederationToken",
-    input: GetFederationTokenRequest,
-    output: GetFederationTokenResponse,
-    resultWrapper: "GetFederationTokenResult",
-  },
-  GetSessionToken: {
-    name: "GetSessionToken",
-    input: GetSessionTokenRequest,
-    output: GetSessionTokenResponse,
-    resultWrapper: "GetSessionTokenResult",
-  },
-  GetWebIdentityToken: {
-    name: "GetWebIdentityToken",
-    input: GetWebIdentityTokenRequest,
-    output: GetWebIdentityTokenResponse,
-    resultWrapper: "GetWebIdentityTokenResult",
-  },
+  AssumeRole: AssumeRoleOp,
+  AssumeRoleWithSAML: AssumeRoleWithSAMLOp,
+  AssumeRoleWithWebIdentity: AssumeRoleWithWebIdentityOp,
+  AssumeRoot: AssumeRootOp,
+  DecodeAuthorizationMessage: DecodeAuthorizationMessageOp,
+  GetAccessKeyInfo: GetAccessKeyInfoOp,
+  GetCallerIdentity: GetCallerIdentityOp,
+  GetDelegatedAccessToken: GetDelegatedAccessTokenOp,
+  GetFederationToken: GetFederationTokenOp,
+  GetSessionToken: GetSessionTokenOp,
+  GetWebIdentityToken: GetWebIdentityTokenOp,
 } satisfies Record<string, OperationShape>;
 
 export const paginators = {};

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { isServiceError } from "../../src/core/errors.js";
-import { SQS } from "../../src/sqs/client.js";
+import { SQS } from "../../src/sqs/sqs.js";
 import type { MessageAttributeValue } from "../../src/sqs/types.js";
 import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
 import { caught, md5, referenceMd5OfAttributes } from "../helpers/sqs.js";

@@ -3,7 +3,7 @@
 // AWS's API reference documents.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
-import { SQS } from "../../src/sqs/client.js";
+import { SQS } from "../../src/sqs/sqs.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
 import { json, type Loopback, type RecordedRequest, type Reply, startLoopback } from "../helpers/loopback.js";
 import { targetOf } from "../helpers/sqs.js";

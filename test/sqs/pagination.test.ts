@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { isAbortError, isAsyncAwsError } from "../../src/core/errors.js";
-import { SQS } from "../../src/sqs/client.js";
+import { SQS } from "../../src/sqs/sqs.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
 import {
   json,

@@ -3,7 +3,7 @@
 // answers with the XML that AWS's API reference documents for the action.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
-import { SQS } from "../../src/sqs/client.js";
+import { SQS } from "../../src/sqs/sqs.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
 import { type Loopback, type Reply, startLoopback, xml } from "../helpers/loopback.js";
 import { formPairs, md5, queryXml, referenceMd5OfAttributes } from "../helpers/sqs.js";

@@ -1,0 +1,30 @@
+/**
+ * Everything of SQS: the clients, the standalone functions, the queue handle, and AWS's types.
+ * Import from `asyncaws/sqs`.
+ *
+ * @example
+ * ```ts
+ * import { SQSClient, sendMessage } from "asyncaws/sqs";
+ *
+ * const client = new SQSClient({ region: "eu-west-1" });
+ * await sendMessage(client, { QueueUrl, MessageBody: "Hello, World!" });
+ * ```
+ *
+ * @module sqs
+ */
+
+export { type AttributeValue, md5OfMessageAttributes } from "./checksums.js";
+export { SQSClient, type SQSOptions } from "./client.js";
+export * from "./functions.js";
+export type { SQSMethods, SQSOperationMap } from "./methods.js";
+export {
+  type BatchMessage,
+  type FailedEntry,
+  Queue,
+  type QueueOptions,
+  type SendBatchResult,
+  type SendParams,
+  type SentEntry,
+} from "./queue.js";
+export { SQS } from "./sqs.js";
+export type * from "./types.js";
