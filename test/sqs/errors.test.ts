@@ -34,8 +34,15 @@ beforeEach(() => {
   server.requests.length = 0;
 });
 
-function client(options: { protocol?: "json" | "query"; maxAttempts?: number; checksums?: boolean } = {}): SQS {
-  return new SQS({ endpoint: server.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS, ...options });
+function client(
+  options: { protocol?: "json" | "query"; maxAttempts?: number; checksums?: boolean } = {},
+): SQS {
+  return new SQS({
+    endpoint: server.endpoint,
+    region: "us-east-1",
+    credentials: TEST_CREDENTIALS,
+    ...options,
+  });
 }
 
 async function serviceError(sqs: SQS, call: (sqs: SQS) => Promise<unknown>): Promise<ServiceError> {
@@ -72,7 +79,9 @@ describe("AWS JSON errors", () => {
 
   it("reads the legacy code of the x-amzn-query-error header alone, mapped to the model's code", async () => {
     reply = () =>
-      json({ message: NOT_FOUND }, 400, { "x-amzn-query-error": "AWS.SimpleQueueService.NonExistentQueue;Sender" });
+      json({ message: NOT_FOUND }, 400, {
+        "x-amzn-query-error": "AWS.SimpleQueueService.NonExistentQueue;Sender",
+      });
     const error = await serviceError(client(), send);
     assert.equal(error.code, "QueueDoesNotExist");
     assert.equal(error.fault, "client");
@@ -98,7 +107,10 @@ describe("AWS JSON errors", () => {
   it("drops the namespace and any ':detail' suffix of __type", async () => {
     reply = () =>
       json(
-        { __type: "com.amazonaws.sqs#InvalidAttributeName:http://internal.amazon.com/coral/", message: "bad" },
+        {
+          __type: "com.amazonaws.sqs#InvalidAttributeName:http://internal.amazon.com/coral/",
+          message: "bad",
+        },
         400,
       );
     const error = await serviceError(client(), (sqs) =>
@@ -167,13 +179,18 @@ describe("AWS Query errors", () => {
     assert.equal(error.fault, "client");
     assert.equal(error.operation, "SendMessage");
     assert.equal(error.resource, QUEUE_URL);
-    assert.match(error.message, /QueueDoesNotExist: The specified queue does not exist for this wsdl version\./);
+    assert.match(
+      error.message,
+      /QueueDoesNotExist: The specified queue does not exist for this wsdl version\./,
+    );
     assert.equal(server.requests.length, 1);
   });
 
   it("maps QueueAlreadyExists to QueueNameExists and keeps other codes as they are", async () => {
     reply = () => xml(queryErrorXml("Sender", "QueueAlreadyExists", "exists", "r1"), 400);
-    const exists = await serviceError(client({ protocol: "query" }), (sqs) => sqs.createQueue({ QueueName: "jobs" }));
+    const exists = await serviceError(client({ protocol: "query" }), (sqs) =>
+      sqs.createQueue({ QueueName: "jobs" }),
+    );
     assert.equal(exists.code, "QueueNameExists");
     reply = () => xml(queryErrorXml("Sender", "InvalidParameterValue", "Value (x) is invalid.", "r2"), 400);
     const invalid = await serviceError(client({ protocol: "query" }), send);
@@ -182,7 +199,8 @@ describe("AWS Query errors", () => {
   });
 
   it("reads a Receiver fault of a 5xx, and retries it", async () => {
-    reply = () => xml(queryErrorXml("Receiver", "InternalError", "We encountered an internal error.", "r3"), 500);
+    reply = () =>
+      xml(queryErrorXml("Receiver", "InternalError", "We encountered an internal error.", "r3"), 500);
     const error = await serviceError(client({ protocol: "query" }), send);
     assert.equal(error.fault, "server");
     assert.equal(error.retryable, true);
@@ -198,7 +216,11 @@ function renderings(value: unknown): string[] {
     JSON.stringify(value) ?? "",
   ];
   for (let e: unknown = value; e instanceof Error; e = e.cause) {
-    out.push(e.message, e.stack ?? "", inspect(e.cause, { depth: Number.POSITIVE_INFINITY, showHidden: true }));
+    out.push(
+      e.message,
+      e.stack ?? "",
+      inspect(e.cause, { depth: Number.POSITIVE_INFINITY, showHidden: true }),
+    );
   }
   return out;
 }
@@ -242,7 +264,11 @@ describe("no secret in errors or clients", () => {
     reply = () => xml(queryErrorXml("Sender", "AccessDenied", "denied", "r"), 403);
     push(await caught(() => send(client({ protocol: "query" }))));
     // Broken answers.
-    reply = () => ({ status: 502, headers: { "content-type": "text/html" }, body: "<html>Bad Gateway</html>" });
+    reply = () => ({
+      status: 502,
+      headers: { "content-type": "text/html" },
+      body: "<html>Bad Gateway</html>",
+    });
     push(await caught(() => send(client({ maxAttempts: 1 }))));
     reply = () => json({ MessageId: "m", MD5OfMessageBody: "0".repeat(32) });
     push(await caught(() => send(client())));

@@ -7,7 +7,7 @@
 
 import { type ErrorContext, ResponseError, ServiceError } from "../errors.js";
 import type { HttpResponse } from "../http.js";
-import { bodySummary, retryAfterOf, serverDateOf } from "./json.js";
+import { bodySummary, isRetryableAnswer, retryAfterOf, serverDateOf } from "./json.js";
 import { decodeQueryResponse, encodeQuery, parseQueryError } from "./query.js";
 import type { Protocol } from "./types.js";
 
@@ -29,10 +29,12 @@ function decodeError(
       context,
     );
   }
+  const code = normalizeCode(parsed.code);
   return new ServiceError(parsed.message, {
     ...context,
-    code: normalizeCode(parsed.code),
+    code,
     statusCode: response.statusCode,
+    retryable: isRetryableAnswer(code, response.statusCode),
     requestId: parsed.requestId ?? requestIdOf(response),
     fault:
       parsed.type === "Sender"

@@ -8,6 +8,7 @@
 import { fromBase64, toBase64 } from "../crypto.js";
 import { type ErrorContext, ResponseError, ServiceError } from "../errors.js";
 import type { HttpResponse } from "../http.js";
+import { classify } from "../retry.js";
 import type { Shape } from "../schema.js";
 import type { Protocol } from "./types.js";
 
@@ -92,7 +93,16 @@ export function bodySummary(response: HttpResponse): string {
   return length === 0 ? `empty body (${type})` : `${length} characters of ${type}`;
 }
 
-function decodeError(response: HttpResponse, context: ErrorContext): Error {
+/** Whether an error answer may succeed if the same request is sent again, as the retry policy sees it. */
+export function isRetryableAnswer(code: string, statusCode: number): boolean {
+  return classify(new ServiceError("", { code, statusCode })) !== "fatal";
+}
+
+function decodeError(
+  response: HttpResponse,
+  context: ErrorContext,
+  normalizeCode: (code: string) => string,
+): Error {
   const requestId = response.headers["x-amzn-requestid"] ?? response.headers["x-amz-request-id"];
   let parsed: { __type?: unknown; message?: unknown; Message?: unknown; code?: unknown } | undefined;
   try {
@@ -107,7 +117,7 @@ function decodeError(response: HttpResponse, context: ErrorContext): Error {
     (typeof parsed?.__type === "string" && parsed.__type) ||
     response.headers["x-amzn-errortype"] ||
     (typeof parsed?.code === "string" && parsed.code) ||
-    queryCode;
+    (queryCode && normalizeCode(queryCode));
   if (!type) {
     return new ResponseError(
       `unreadable error response: ${bodySummary(response)}`,
@@ -117,10 +127,12 @@ function decodeError(response: HttpResponse, context: ErrorContext): Error {
     );
   }
   const message = parsed?.message ?? parsed?.Message;
+  const code = shortCode(type);
   return new ServiceError(typeof message === "string" ? message : "", {
     ...context,
-    code: shortCode(type),
+    code,
     statusCode: response.statusCode,
+    retryable: isRetryableAnswer(code, response.statusCode),
     requestId,
     fault:
       queryFault === "Sender"
@@ -135,8 +147,15 @@ function decodeError(response: HttpResponse, context: ErrorContext): Error {
   });
 }
 
-/** The AWS JSON 1.0 protocol for a service with the given target prefix (`AmazonSQS`). */
-export function jsonProtocol(targetPrefix: string): Protocol {
+/**
+ * The AWS JSON 1.0 protocol for a service with the given target prefix (`AmazonSQS`).
+ * @param normalizeCode - maps the legacy Query codes of the `x-amzn-query-error` header to the model's
+ * (SQS's `AWS.SimpleQueueService.NonExistentQueue` to `QueueDoesNotExist`), for answers without `__type`
+ */
+export function jsonProtocol(
+  targetPrefix: string,
+  normalizeCode: (code: string) => string = (code) => code,
+): Protocol {
   const targets = new Map<string, string>();
   return {
     encode(op, input) {
@@ -152,7 +171,8 @@ export function jsonProtocol(targetPrefix: string): Protocol {
       };
     },
     decode(op, response, context) {
-      if (response.statusCode < 200 || response.statusCode >= 300) throw decodeError(response, context);
+      if (response.statusCode < 200 || response.statusCode >= 300)
+        throw decodeError(response, context, normalizeCode);
       const requestId = response.headers["x-amzn-requestid"];
       const type = response.headers["content-type"];
       if (type !== undefined && !type.includes("json")) {
