@@ -1,0 +1,1 @@
+// Cold start reference: an ES module that does nothing.

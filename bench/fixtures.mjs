@@ -1,0 +1,52 @@
+// What every client sends and what the stub answers: one place, so that all clients do the same work.
+
+/** Test credentials: the stub verifies signatures with them. Not a real key. */
+export const BENCH_CREDENTIALS = {
+  accessKeyId: "AKIDBENCHMARK0000000",
+  secretAccessKey: "bench/secret/not-a-real-key/0000000000",
+};
+
+export const REGION = "us-east-1";
+
+/** The MessageId the stub returns for every send and publish; clients check it. */
+export const MESSAGE_ID = "5fea7756-0ea4-451a-a703-a558b933e274";
+export const REQUEST_ID = "27daac76-34dd-47df-bd01-1f6e873584a0";
+
+/** The body each SendMessage and Publish carries (a typical small job description, 124 bytes). */
+export const MESSAGE_BODY = JSON.stringify({
+  task: "resize",
+  id: 42,
+  source: "s3://bench-images/originals/42.png",
+  sizes: [64, 256, 1024],
+  requestedAt: "2024-01-01T00:00:00Z",
+});
+
+/** The queue URL a client uses, by its tag: the stub counts what it served per tag. */
+export function queueUrl(port, tag) {
+  return `http://127.0.0.1:${port}/000000000000/bench-${tag}`;
+}
+
+/** The topic ARN a client uses, by its tag. */
+export function topicArn(tag) {
+  return `arn:aws:sns:${REGION}:000000000000:bench-${tag}`;
+}
+
+/** The ten messages every ReceiveMessage returns (MaxNumberOfMessages 10). */
+export const RECEIVED = Array.from({ length: 10 }, (_, i) => ({
+  MessageId: `0b5c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c${String(i).padStart(2, "0")}`,
+  ReceiptHandle: `AQEB${"x".repeat(120)}${i}`,
+  Body: JSON.stringify({
+    task: "resize",
+    id: 1000 + i,
+    source: `s3://bench-images/originals/${1000 + i}.png`,
+  }),
+  Attributes: {
+    SenderId: "AIDAEXAMPLE",
+    SentTimestamp: "1700000000000",
+    ApproximateReceiveCount: "1",
+    ApproximateFirstReceiveTimestamp: "1700000000100",
+  },
+  MessageAttributes: {
+    kind: { DataType: "String", StringValue: "image" },
+  },
+}));

@@ -1,0 +1,549 @@
+// `npm run bench`: asyncaws (the built package, dist/) side by side with its peers, in one run.
+//
+//   node bench/run.mjs [--quick] [--only send,cold,bundle] [--out bench/results/latest.json]
+//
+// Method: a stub server in its own process on 127.0.0.1 answers with pre-built, correct responses
+// and counts what it served; each client runs in a process of its own; client and stub are pinned
+// to different cores when taskset is there. Each throughput figure is the median of several timed
+// runs, interleaved across clients in rounds (so that a noisy moment hits all alike), after a
+// warm-up. Every call's answer is checked by the client harness, and at the end the stub's count
+// of served requests must equal the harness's count of completed calls, for every client.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { MESSAGE_BODY } from "./fixtures.mjs";
+import {
+  BENCH,
+  CLIENT_CORE,
+  fmt,
+  ipcChild,
+  machine,
+  median,
+  ROOT,
+  ratio,
+  STUB_CORE,
+  spread,
+  table,
+  timeProcess,
+  versionOf,
+} from "./lib.mjs";
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(`--${name}`);
+const option = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
+};
+const QUICK = flag("quick");
+const SECTIONS = new Set(option("only", "send,cold,bundle").split(","));
+const OUT = option("out", `${BENCH}results/${QUICK ? "quick" : "latest"}.json`);
+const CONFIG = QUICK
+  ? { warmupMs: 300, warmupCalls: 0, runMs: 400, rounds: 3, coldRuns: 3 }
+  : { warmupMs: 2000, warmupCalls: 5000, runMs: 2000, rounds: 5, coldRuns: 11 };
+if (option("rounds")) CONFIG.rounds = Number(option("rounds"));
+if (option("seconds")) CONFIG.runMs = Number(option("seconds")) * 1000;
+if (option("warmup")) CONFIG.warmupMs = Number(option("warmup")) * 1000;
+const ONLY_CLIENTS = option("clients")?.split(",");
+
+const OPS = {
+  send: { action: "SendMessage", title: "SendMessage" },
+  receive: { action: "ReceiveMessage", title: "ReceiveMessage (10 messages, with attributes)" },
+  publish: { action: "Publish", title: "SNS Publish" },
+};
+const PEERS = {
+  send: ["asyncaws", "aws-sdk", "http-replay", "undici-replay"],
+  receive: ["asyncaws", "aws-sdk", "http-replay", "undici-replay"],
+  publish: ["asyncaws", "aws-sdk", "http-replay", "undici-replay"],
+};
+const CONCURRENCY = [1, 32];
+const LABELS = {
+  asyncaws: "asyncaws",
+  "aws-sdk": "@aws-sdk v3",
+  "aws-lite": "@aws-lite",
+  aws4fetch: "aws4fetch",
+  "http-replay": "node:http replay (floor)",
+  "undici-replay": "undici Pool replay (floor)",
+};
+
+const log = (line = "") => process.stdout.write(`${line}\n`);
+const progress = (line) => process.stderr.write(`  .. ${line}\n`);
+
+// ---------------------------------------------------------------------------------------------
+// The stub
+
+async function startStub() {
+  const stub = ipcChild([`${BENCH}stub.mjs`], { core: STUB_CORE });
+  const { port } = await stub.next("listening");
+  return { stub, port };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Throughput and CPU per call
+
+async function throughput(op, port, stub) {
+  const scenarios = [];
+  for (const client of PEERS[op]) {
+    if (ONLY_CLIENTS && !ONLY_CLIENTS.includes(client)) continue;
+    for (const concurrency of CONCURRENCY) {
+      scenarios.push({
+        op,
+        client,
+        concurrency,
+        tag: `${client}-${op}-c${concurrency}`,
+        runs: [],
+        stubBusy: [],
+      });
+    }
+  }
+  // Set up each client in its own process, one at a time, with a warm-up.
+  for (const s of scenarios) {
+    progress(`${OPS[op].action}: set up ${s.client} at concurrency ${s.concurrency}`);
+    s.worker = ipcChild([`${BENCH}worker.mjs`], { core: CLIENT_CORE, nodeFlags: ["--expose-gc"] });
+    try {
+      const ready = await s.worker.ask(
+        {
+          type: "setup",
+          client: s.client,
+          op,
+          concurrency: s.concurrency,
+          port,
+          tag: s.tag,
+          warmupMs: CONFIG.warmupMs,
+          warmupCalls: CONFIG.warmupCalls,
+        },
+        "ready",
+      );
+      if (ready.unsupported) s.unsupported = true;
+      if (ready.error) s.error = ready.error;
+      s.rssAfterFirst = ready.rssAfterFirst;
+      s.warmupCalls = ready.warmCalls;
+    } catch (error) {
+      s.error = String(error.message ?? error);
+    }
+    if (s.unsupported || s.error) await s.worker.close();
+  }
+  // Rounds: every live scenario runs once per round; the starting point rotates.
+  const live = () => scenarios.filter((s) => !s.unsupported && !s.error);
+  for (let round = 0; round < CONFIG.rounds; round++) {
+    progress(`${OPS[op].action}: round ${round + 1} of ${CONFIG.rounds}`);
+    const list = live();
+    for (let k = 0; k < list.length; k++) {
+      const s = list[(k + round) % list.length];
+      const before = await stub.ask({ type: "counts" }, "counts");
+      const result = await s.worker.ask({ type: "run", ms: CONFIG.runMs }, "result");
+      const after = await stub.ask({ type: "counts" }, "counts");
+      if (result.error) {
+        s.error = result.error;
+        continue;
+      }
+      const stubCpu = after.cpu.user + after.cpu.system - (before.cpu.user + before.cpu.system);
+      s.runs.push({
+        calls: result.calls,
+        wallMs: result.wallMs,
+        cpuUs: result.cpuUs,
+        userUs: result.userUs,
+        systemUs: result.systemUs,
+      });
+      s.stubBusy.push(stubCpu / 1000 / (after.uptimeMs - before.uptimeMs));
+    }
+  }
+  // Every completed call was served, once; nothing was rejected.
+  const counts = await stub.ask({ type: "counts" }, "counts");
+  for (const s of scenarios) {
+    if (!s.unsupported && !s.error) {
+      const { total } = await s.worker.ask({ type: "total" }, "total");
+      const served = counts.served[s.tag]?.[OPS[op].action] ?? 0;
+      s.completed = total;
+      s.served = served;
+      s.verified = served === total && !counts.rejected[s.tag];
+      if (!s.verified) {
+        s.error = `stub served ${served} ${OPS[op].action} for ${total} completed calls${
+          counts.rejected[s.tag] ? `; rejected: ${counts.rejected[s.tag].join(" | ")}` : ""
+        }`;
+      }
+      await s.worker.close();
+    }
+    const cpuPerCall = s.runs.map((r) => r.cpuUs / r.calls);
+    const rate = s.runs.map((r) => (r.calls * 1000) / r.wallMs);
+    s.cpuPerCallUs = median(cpuPerCall);
+    s.cpuPerCallSpread = spread(cpuPerCall);
+    s.callsPerSec = median(rate);
+    s.stubBusyMedian = median(s.stubBusy);
+    delete s.worker;
+  }
+  return scenarios.map((s) => ({
+    op,
+    action: OPS[op].action,
+    client: s.client,
+    label: LABELS[s.client],
+    concurrency: s.concurrency,
+    cpuPerCallUs: s.cpuPerCallUs,
+    cpuPerCallSpreadUs: s.cpuPerCallSpread,
+    callsPerSec: s.callsPerSec,
+    stubBusy: s.stubBusyMedian,
+    completed: s.completed,
+    served: s.served,
+    verified: s.verified ?? false,
+    unsupported: s.unsupported ?? false,
+    error: s.error,
+    rssAfterFirstCall: s.rssAfterFirst,
+    warmupCalls: s.warmupCalls,
+    runs: s.runs,
+  }));
+}
+
+function throughputTable(op, rows) {
+  const find = (client, c) => rows.find((r) => r.client === client && r.concurrency === c);
+  const out = [["client", ...CONCURRENCY.flatMap((c) => [`c${c} CPU µs/call`, `c${c} calls/s`]), "checked"]];
+  for (const client of PEERS[op]) {
+    const cells = [LABELS[client]];
+    let note = "yes";
+    for (const c of CONCURRENCY) {
+      const r = find(client, c);
+      if (!r || r.unsupported) {
+        cells.push("n/a", "n/a");
+        note = "not available";
+      } else if (r.error) {
+        cells.push("FAILED", "FAILED");
+        note = `FAILED: ${r.error.split("\n")[0].slice(0, 80)}`;
+      } else cells.push(fmt(r.cpuPerCallUs), fmt(r.callsPerSec, 0));
+    }
+    cells.push(note);
+    out.push(cells);
+  }
+  const lines = [table(out)];
+  const a = (c) => find("asyncaws", c);
+  for (const [peer, what] of [
+    ["aws-sdk", "@aws-sdk v3"],
+    ["http-replay", "node:http floor"],
+    ["undici-replay", "undici floor"],
+  ]) {
+    if (!PEERS[op].includes(peer)) continue;
+    const parts = CONCURRENCY.map((c) => `c${c} ${ratio(a(c)?.cpuPerCallUs, find(peer, c)?.cpuPerCallUs)}`);
+    lines.push(`asyncaws CPU/call ÷ ${what}: ${parts.join(", ")}`);
+  }
+  const busy = rows.filter((r) => Number.isFinite(r.stubBusy)).map((r) => r.stubBusy);
+  if (busy.length)
+    lines.push(
+      `stub core busy during the runs: ${fmt(Math.min(...busy) * 100, 0)}-${fmt(Math.max(...busy) * 100, 0)} %`,
+    );
+  return lines.join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cold start
+
+async function coldStart(port) {
+  const kinds = [
+    { name: "empty", label: "node -e 0", args: ["-e", "0"] },
+    { name: "empty-esm", label: "node empty.mjs", args: [`${BENCH}cold/empty.mjs`] },
+    { name: "asyncaws", label: "asyncaws", args: [`${BENCH}cold/asyncaws.mjs`, String(port), MESSAGE_BODY] },
+    { name: "aws-sdk", label: "@aws-sdk v3", args: [`${BENCH}cold/aws-sdk.mjs`, String(port), MESSAGE_BODY] },
+  ];
+  const samples = Object.fromEntries(kinds.map((k) => [k.name, { wall: [], inProcess: [], imported: [] }]));
+  const failures = [];
+  // One untimed pass warms the file system cache.
+  for (let run = -1; run < CONFIG.coldRuns; run++) {
+    if (run >= 0) progress(`cold start: run ${run + 1} of ${CONFIG.coldRuns}`);
+    const order = run % 2 ? kinds : [...kinds].reverse();
+    for (const kind of order) {
+      const result = await timeProcess(kind.args, { core: CLIENT_CORE });
+      if (result.code !== 0) {
+        failures.push(
+          `${kind.name}: exit ${result.code ?? result.signal}: ${result.stderr.trim().split("\n").slice(-3).join(" / ")}`,
+        );
+        continue;
+      }
+      if (kind.name === "asyncaws" || kind.name === "aws-sdk") {
+        const line = JSON.parse(result.stdout.trim().split("\n").pop() ?? "{}");
+        if (!line.ok) {
+          failures.push(`${kind.name}: no completed send`);
+          continue;
+        }
+        if (run >= 0) {
+          samples[kind.name].inProcess.push(line.sentAtMs);
+          samples[kind.name].imported.push(line.importedAtMs);
+        }
+      }
+      if (run >= 0) samples[kind.name].wall.push(result.ms);
+    }
+  }
+  const out = { runs: CONFIG.coldRuns, failures, clients: {} };
+  for (const kind of kinds) {
+    out.clients[kind.name] = {
+      label: kind.label,
+      medianMs: median(samples[kind.name].wall),
+      spreadMs: spread(samples[kind.name].wall),
+      inProcessMs: median(samples[kind.name].inProcess),
+      importedAtMs: median(samples[kind.name].imported),
+    };
+  }
+  const empty = out.clients.empty.medianMs;
+  for (const name of ["asyncaws", "aws-sdk", "empty-esm"])
+    out.clients[name].extraMs = out.clients[name].medianMs - empty;
+  out.ratio = out.clients.asyncaws.extraMs / out.clients["aws-sdk"].extraMs;
+  return out;
+}
+
+function coldTable(cold) {
+  const rows = [
+    ["process", "median ms", "min-max ms", "over node -e 0", "in-process: imported at", "sent at"],
+  ];
+  for (const name of ["empty", "empty-esm", "asyncaws", "aws-sdk"]) {
+    const c = cold.clients[name];
+    rows.push([
+      c.label,
+      fmt(c.medianMs),
+      `${fmt(c.spreadMs[0])}-${fmt(c.spreadMs[1])}`,
+      name === "empty" ? "" : fmt(c.extraMs),
+      Number.isFinite(c.importedAtMs) ? fmt(c.importedAtMs) : "",
+      Number.isFinite(c.inProcessMs) ? fmt(c.inProcessMs) : "",
+    ]);
+  }
+  const lines = [
+    table(rows),
+    `asyncaws extra time ÷ @aws-sdk v3 extra time: ${ratio(cold.clients.asyncaws.extraMs, cold.clients["aws-sdk"].extraMs)}`,
+  ];
+  if (cold.failures.length) lines.push(`FAILURES: ${cold.failures.join("; ")}`);
+  return lines.join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browser bundle
+
+async function bundles() {
+  const esbuild = await import("esbuild");
+  const entries = [
+    { name: "asyncaws", label: "asyncaws", file: `${BENCH}bundle/asyncaws-send.mjs` },
+    { name: "aws-sdk", label: "@aws-sdk v3", file: `${BENCH}bundle/aws-sdk-send.mjs` },
+  ];
+  const out = {};
+  for (const entry of entries) {
+    progress(`bundle: ${entry.name}`);
+    const result = await esbuild.build({
+      entryPoints: [entry.file],
+      bundle: true,
+      minify: true,
+      platform: "browser",
+      format: "esm",
+      target: "es2022",
+      write: false,
+      logLevel: "silent",
+      absWorkingDir: ROOT,
+      metafile: true,
+    });
+    const code = result.outputFiles[0].contents;
+    // What the minified output is made of, by source file (the largest ten).
+    const inputs = Object.values(result.metafile.outputs)[0].inputs;
+    const largest = Object.entries(inputs)
+      .map(([file, info]) => ({ file, bytes: info.bytesInOutput }))
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, 10);
+    out[entry.name] = {
+      label: entry.label,
+      bytes: code.length,
+      gzipBytes: gzipSync(code, { level: 9 }).length,
+      modules: Object.keys(inputs).length,
+      largest,
+      warnings: result.warnings.length,
+    };
+  }
+  out.ratio = out.asyncaws.gzipBytes / out["aws-sdk"].gzipBytes;
+  return out;
+}
+
+function bundleTable(b) {
+  const rows = [["send-one-message program", "modules", "minified bytes", "gzip -9 bytes"]];
+  for (const name of ["asyncaws", "aws-sdk"]) {
+    rows.push([b[name].label, b[name].modules, fmt(b[name].bytes, 0), fmt(b[name].gzipBytes, 0)]);
+  }
+  const largest = b.asyncaws.largest
+    .slice(0, 6)
+    .map((x) => `${x.file.replace(/^dist\//, "")} ${fmt(x.bytes / 1000)} KB`)
+    .join(", ");
+  return [
+    table(rows),
+    `asyncaws ÷ @aws-sdk v3 (gzip): ${ratio(b.asyncaws.gzipBytes, b["aws-sdk"].gzipBytes, 3)}`,
+    `asyncaws's largest parts (minified, before gzip): ${largest}`,
+  ].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Targets
+
+function targets(results) {
+  const list = [];
+  const send = results.throughput?.send;
+  if (send) {
+    const a = send.find((r) => r.client === "asyncaws" && r.concurrency === 32);
+    const sdk = send.find((r) => r.client === "aws-sdk" && r.concurrency === 32);
+    const floor = send.find((r) => r.client === "http-replay" && r.concurrency === 32);
+    const ok = a?.verified && sdk?.verified;
+    const value = a.cpuPerCallUs / sdk.cpuPerCallUs;
+    list.push({
+      issue: 2,
+      figure: "CPU per SendMessage, c32, ÷ @aws-sdk",
+      target: "≤ 0.20",
+      measured: ok ? value : null,
+      met: ok && value <= 0.2,
+    });
+    list.push({
+      issue: 6,
+      figure: "CPU per SendMessage, c32, ÷ @aws-sdk",
+      target: "≤ 0.15",
+      measured: ok ? value : null,
+      met: ok && value <= 0.15,
+    });
+    if (floor?.verified) {
+      const f = a.cpuPerCallUs / floor.cpuPerCallUs;
+      list.push({
+        issue: 6,
+        figure: "CPU per SendMessage, c32, ÷ node:http floor",
+        target: "≤ 1.3",
+        measured: f,
+        met: f <= 1.3,
+      });
+      const a1 = send.find((r) => r.client === "asyncaws" && r.concurrency === 1);
+      const f1 = send.find((r) => r.client === "http-replay" && r.concurrency === 1);
+      const v1 = a1.cpuPerCallUs / f1.cpuPerCallUs;
+      list.push({
+        issue: 6,
+        figure: "CPU per SendMessage, c1, ÷ node:http floor",
+        target: "≤ 1.3",
+        measured: v1,
+        met: v1 <= 1.3,
+      });
+    }
+  }
+  const cold = results.coldStart;
+  if (cold) {
+    list.push({
+      issue: 2,
+      figure: "cold start extra time ÷ @aws-sdk's",
+      target: "≤ 0.20",
+      measured: cold.ratio,
+      met: cold.ratio <= 0.2,
+    });
+    const extra = cold.clients.asyncaws.extraMs;
+    list.push({
+      issue: 6,
+      figure: "cold start over an empty process (ms)",
+      target: "≤ 10",
+      measured: extra,
+      met: extra <= 10,
+    });
+  }
+  const b = results.bundle;
+  if (b) {
+    list.push({
+      issue: 2,
+      figure: "browser bundle (gzip) ÷ @aws-sdk's",
+      target: "≤ 0.167",
+      measured: b.ratio,
+      met: b.ratio <= 1 / 6,
+    });
+    list.push({
+      issue: 6,
+      figure: "browser bundle, send one message (gzip KB)",
+      target: "≤ 6",
+      measured: b.asyncaws.gzipBytes / 1000,
+      met: b.asyncaws.gzipBytes <= 6000,
+    });
+  }
+  return list;
+}
+
+function targetsTable(list) {
+  const rows = [["issue", "figure", "target", "measured", "met"]];
+  for (const t of list)
+    rows.push([
+      `#${t.issue}`,
+      t.figure,
+      t.target,
+      t.measured === null ? "-" : fmt(t.measured, 3),
+      t.met ? "yes" : "NO",
+    ]);
+  return table(rows);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const started = Date.now();
+  const results = {
+    meta: {
+      date: new Date().toISOString(),
+      quick: QUICK,
+      config: CONFIG,
+      machine: machine(),
+      versions: Object.fromEntries(
+        ["asyncaws", "@aws-sdk/client-sqs", "@aws-sdk/client-sns", "undici", "aws4", "esbuild"].map((n) => [
+          n,
+          versionOf(n),
+        ]),
+      ),
+      messageBodyBytes: Buffer.byteLength(MESSAGE_BODY),
+    },
+    throughput: {},
+  };
+  const m = results.meta.machine;
+  log(
+    `asyncaws ${results.meta.versions.asyncaws} benchmark${QUICK ? " (--quick: smoke run, figures are rough)" : ""}`,
+  );
+  log(
+    `${results.meta.date}; Node ${m.node} on ${m.platform} ${m.arch}, ${m.cpu}, ${m.cores} cores; ${m.pinned}`,
+  );
+  log(
+    `peers: @aws-sdk/client-sqs ${results.meta.versions["@aws-sdk/client-sqs"]}, undici ${results.meta.versions.undici}, aws4 ${results.meta.versions.aws4} (signs the replays)`,
+  );
+  log(
+    `each throughput figure: median of ${CONFIG.rounds} runs of ${CONFIG.runMs / 1000} s, interleaved across clients, after a warm-up of ${CONFIG.warmupMs / 1000} s and at least ${CONFIG.warmupCalls} calls; ${Buffer.byteLength(MESSAGE_BODY)}-byte message body`,
+  );
+
+  const { stub, port } = await startStub();
+  try {
+    for (const op of ["send", "receive", "publish"]) {
+      if (!SECTIONS.has(op)) continue;
+      results.throughput[op] = await throughput(op, port, stub);
+      log(`\n${OPS[op].title}: client CPU per call (user+sys µs) and calls/s`);
+      log(throughputTable(op, results.throughput[op]));
+    }
+    if (SECTIONS.has("cold")) {
+      results.coldStart = await coldStart(port);
+      log(`\nCold start to the first completed SendMessage (whole process, median of ${CONFIG.coldRuns})`);
+      log(coldTable(results.coldStart));
+    }
+    const counts = await stub.ask({ type: "counts" }, "counts");
+    results.stub = { rejectedTotal: counts.rejectedTotal, rejected: counts.rejected };
+    if (counts.rejectedTotal)
+      log(`\nSTUB REJECTED ${counts.rejectedTotal} requests: ${JSON.stringify(counts.rejected)}`);
+  } finally {
+    await stub.close();
+  }
+  if (SECTIONS.has("bundle")) {
+    results.bundle = await bundles();
+    log("\nBrowser bundle (esbuild, platform browser, minified; gzip -9)");
+    log(bundleTable(results.bundle));
+  }
+  results.targets = targets(results);
+  if (results.targets.length) {
+    log("\nTargets");
+    log(targetsTable(results.targets));
+  }
+  results.meta.durationS = Math.round((Date.now() - started) / 1000);
+  results.meta.loadAverageAtEnd = (await import("node:os")).loadavg().map((v) => Number(v.toFixed(2)));
+  log(
+    `\nload average at start ${m.loadAverageAtStart.join(" ")}, at end ${results.meta.loadAverageAtEnd.join(" ")} (2 would mean both cores busy besides this run)`,
+  );
+  mkdirSync(new URL("results/", import.meta.url), { recursive: true });
+  writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
+  log(`\nwrote ${OUT.replace(ROOT, "")} (${results.meta.durationS} s)`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
