@@ -1,6 +1,6 @@
-// Cold start: a whole process that imports asyncaws (the built package), constructs a client,
+// Cold start: a whole process that imports asyncaws (the built package, its SQS class), constructs a client,
 // completes one checked SendMessage to the stub (port in argv[2]) and exits by itself.
-import { SQS } from "../../dist/index.js";
+import { SQS } from "asyncaws";
 
 const importedAtMs = performance.now();
 const port = process.argv[2];

@@ -1,0 +1,22 @@
+// Cold start: a whole process that imports asyncaws's standalone functions (`asyncaws/sqs`),
+// constructs a bare client, completes one checked SendMessage to the stub (port in argv[2]) and
+// exits by itself.
+import { SQSClient, sendMessage } from "asyncaws/sqs";
+
+const importedAtMs = performance.now();
+const port = process.argv[2];
+const body = process.argv[3];
+const sqs = new SQSClient({
+  endpoint: `http://127.0.0.1:${port}`,
+  region: "us-east-1",
+  credentials: {
+    accessKeyId: "AKIDBENCHMARK0000000",
+    secretAccessKey: "bench/secret/not-a-real-key/0000000000",
+  },
+});
+const out = await sendMessage(sqs, {
+  QueueUrl: `http://127.0.0.1:${port}/000000000000/bench-cold-asyncaws-sqs`,
+  MessageBody: body,
+});
+if (out.MessageId !== "5fea7756-0ea4-451a-a703-a558b933e274") throw new Error("wrong answer");
+process.stdout.write(`${JSON.stringify({ ok: true, importedAtMs, sentAtMs: performance.now() })}\n`);
