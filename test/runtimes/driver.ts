@@ -3,9 +3,8 @@
 // Exits 1 if any check failed. Run through scripts/runtimes/run.sh (which bundles this file).
 //
 // Usage: node .cache/runtimes/build/driver.mjs [--only name,name] [--verbose]
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { build } from "esbuild";
 import { startFauxqs } from "fauxqs";
 import { chromium } from "./drivers/chromium.js";
@@ -18,9 +17,9 @@ import { type CheckResult, TEST_SECRET } from "./smoke.js";
 /** Every runtime, in the order they run. */
 export const RUNTIMES: readonly Runtime[] = [node20, node24, bun, deno, workerd, workerdNodeCompat, chromium];
 
-const here = dirname(fileURLToPath(import.meta.url));
-// This file runs as .cache/runtimes/build/driver.mjs.
-const root = resolve(here, "../../..");
+// The repository root: the working directory (scripts/runtimes/run.sh starts here from there).
+// Not this file's location, whose real path may be elsewhere when .cache is a link.
+const root = process.cwd();
 const cache = join(root, ".cache/runtimes");
 const buildDir = join(cache, "build");
 
@@ -49,6 +48,7 @@ async function buildBundles(): Promise<void> {
   await build({
     ...common,
     entryPoints: [join(root, "test/runtimes/smoke.ts")],
+    bundle: true,
     outfile: join(buildDir, "smoke.js"),
     format: "esm",
     platform: "neutral",
@@ -79,6 +79,9 @@ function line(runtime: string, check: CheckResult): string {
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  if (!existsSync(join(root, "test/runtimes/smoke.ts"))) {
+    throw new Error(`run this from the repository root (the working directory is ${root})`);
+  }
   const log = (text: string) => {
     if (args.verbose) process.stderr.write(`${text}\n`);
   };

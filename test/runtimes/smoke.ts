@@ -5,6 +5,8 @@
 // a bundle of it), so this module has no runtime import of its own and bundles anywhere. The type
 // import below is erased.
 import type * as Asyncaws from "../../src/index.js";
+import { CheckFailure, equalBytes, expect, show, unique } from "./assert.js";
+import { runSnsChecks } from "./smoke-sns.js";
 
 /** The library under test: the namespace of the built package. */
 export type Library = typeof Asyncaws;
@@ -60,27 +62,6 @@ function attributes(): Record<string, Asyncaws.MessageAttributeValue> {
   };
 }
 
-class CheckFailure extends Error {}
-
-function expect(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new CheckFailure(message);
-}
-
-function equalBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
-  if (!a || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function show(value: unknown): string {
-  if (value instanceof Uint8Array) return `bytes[${Array.from(value).join(",")}]`;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
 function describeError(error: unknown): string {
   if (error instanceof CheckFailure) return error.message;
   if (error instanceof Error) {
@@ -95,10 +76,6 @@ function describeError(error: unknown): string {
 
 function now(): number {
   return typeof performance === "object" ? performance.now() : Date.now();
-}
-
-function unique(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
 /**
@@ -349,25 +326,7 @@ export async function runSmoke(options: SmokeOptions): Promise<CheckResult[]> {
 
   // --- SNS --------------------------------------------------------------------------------------
 
-  await runSnsChecks(options, clientOptions, check);
+  await runSnsChecks({ lib, clientOptions, check, body: BODY, binary: BINARY });
 
   return results;
-}
-
-type Check = (name: string, body: () => Promise<unknown>) => Promise<void>;
-
-const SNS_PENDING = "the SNS client is not in the package yet (src/sns)";
-
-async function runSnsChecks(options: SmokeOptions, _clientOptions: object, check: Check): Promise<void> {
-  const lib = options.lib as Library & Record<string, unknown>;
-  const hasSns = typeof lib.SNS === "function";
-  for (const name of [
-    "sns.createTopic",
-    "sns.subscribe",
-    "sns.publish",
-    "sns.publishBatch",
-    "sns.verifyNotification",
-  ]) {
-    await check(name, async () => (hasSns ? "SNS checks not written yet" : SNS_PENDING));
-  }
 }
