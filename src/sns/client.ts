@@ -1,0 +1,80 @@
+/**
+ * The SNS client: one method per action, derived from the operation table.
+ *
+ * @module
+ */
+
+import { type ClientOptions, defineOperations, ServiceClient, type ServiceInfo } from "../core/client.js";
+import { queryProtocol } from "../core/protocol/aws-query.js";
+import type { SNSMethods } from "./methods.js";
+import { snsOperations, snsPaginators } from "./operations.js";
+import { TopicHandle, type TopicOptions } from "./topic.js";
+
+/** Options of the {@link SNS} client. Every option is optional. */
+export interface SNSOptions extends ClientOptions {}
+
+const SNS_INFO: ServiceInfo = {
+  signingName: "sns",
+  endpointPrefix: "sns",
+  envKey: "SNS",
+  resourceKeys: [
+    "TopicArn",
+    "TargetArn",
+    "Name",
+    "SubscriptionArn",
+    "ResourceArn",
+    "EndpointArn",
+    "PlatformApplicationArn",
+  ],
+};
+
+/**
+ * An Amazon SNS client: one method per SNS action, named as the action in lowerCamelCase, taking
+ * and returning AWS's own shapes; plus {@link SNS.topic | topic handles} for the common work.
+ *
+ * Error codes on {@link ServiceError.code} are SNS's wire codes (`NotFound`, `InvalidParameter`,
+ * `AuthorizationError`), as AWS's documentation and the AWS CLI show them.
+ *
+ * @example
+ * ```ts
+ * const sns = new SNS({ region: "eu-west-1" });
+ * const { TopicArn } = await sns.createTopic({ Name: "events" });
+ * await sns.publish({ TopicArn, Message: "Hello, World!" });
+ * for await (const page of sns.paginateListTopics({})) console.log(page.Topics);
+ * ```
+ */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods come from the operation table (defineOperations below)
+export class SNS extends ServiceClient {
+  readonly #topics = new Map<string, TopicHandle>();
+
+  constructor(options: SNSOptions = {}) {
+    super(SNS_INFO, queryProtocol("2010-03-31"), options);
+  }
+
+  /**
+   * A handle on one topic, by name or ARN. A name is resolved to its ARN once, and cached: with
+   * CreateTopic (idempotent: it returns the ARN of the existing topic, and creates the topic when
+   * there is none), or with no call at all when `accountId` is given. Handles without options are
+   * cached too: the same name gives the same handle.
+   *
+   * @example
+   * ```ts
+   * const events = sns.topic("events");
+   * await events.publish({ type: "order.created", id: 42 });
+   * await events.subscribeQueue(sqs.queue("orders"), { raw: true });
+   * ```
+   */
+  topic(nameOrArn: string, options?: TopicOptions): TopicHandle {
+    if (options) return new TopicHandle(this, nameOrArn, options);
+    let topic = this.#topics.get(nameOrArn);
+    if (!topic) {
+      topic = new TopicHandle(this, nameOrArn);
+      this.#topics.set(nameOrArn, topic);
+    }
+    return topic;
+  }
+}
+
+// The typed methods, declared by the generated interface and defined from the table.
+export interface SNS extends SNSMethods {}
+defineOperations(SNS, snsOperations, snsPaginators);

@@ -1,0 +1,585 @@
+/**
+ * A topic handle: the convenient layer for the common work on one topic: publish, publish in
+ * batches, subscribe an SQS queue (granting the topic access to it), unsubscribe.
+ *
+ * @module
+ */
+
+import type { CallOptions } from "../core/client.js";
+import { sha256Hex } from "../core/crypto.js";
+import { AsyncAwsError, type ErrorContext, isServiceError, ValidationError } from "../core/errors.js";
+import { isRecord } from "../core/validate.js";
+import type { Queue } from "../sqs/queue.js";
+import type { SNS } from "./client.js";
+import type {
+  BatchResultErrorEntry,
+  PublishBatchRequestEntry,
+  PublishBatchResultEntry,
+  PublishInput,
+  PublishResponse,
+  Subscription,
+} from "./types.js";
+import {
+  checkArn,
+  checkMessage,
+  checkTopicName,
+  isFifoTopic,
+  MAX_PUBLISH_BATCH_ENTRIES,
+  MAX_PUBLISH_BYTES,
+  validators,
+} from "./validate.js";
+
+/** Options of a {@link TopicHandle}. */
+export interface TopicOptions {
+  /**
+   * The account that owns the topic. With it, a topic name becomes its ARN
+   * (`arn:<partition>:sns:<region>:<accountId>:<name>`) with no call to SNS, which suits
+   * publishers allowed `sns:Publish` only.
+   * @default none: a name is resolved with CreateTopic
+   */
+  accountId?: string;
+}
+
+/** What {@link TopicHandle.publish} takes besides the message: Publish's other members. */
+export type PublishParams = Omit<PublishInput, "TopicArn" | "TargetArn" | "PhoneNumber" | "Message">;
+
+/** One message for {@link TopicHandle.publishBatch}: a message, or an entry with an optional Id. */
+export type PublishBatchMessage =
+  | string
+  | (Omit<PublishBatchRequestEntry, "Id" | "Message"> & {
+      /** The entry's id in the batch result. @default its index in the array, as a string */
+      Id?: string;
+      /** The message: a string, or a value encoded as JSON. */
+      Message: unknown;
+    });
+
+/** A successful entry of {@link TopicHandle.publishBatch}, with its index in the input. */
+export type PublishedEntry = PublishBatchResultEntry & { Id: string; index: number };
+/** A failed entry of {@link TopicHandle.publishBatch}: AWS's code and message, with its index in the input. */
+export type FailedPublishEntry = BatchResultErrorEntry & {
+  index: number;
+  /** The error that failed the whole request this entry was in, when that was the cause. */
+  error?: unknown;
+};
+
+/** The outcome of {@link TopicHandle.publishBatch}: every input entry is in exactly one of the two lists. */
+export interface PublishBatchResult {
+  Successful: PublishedEntry[];
+  Failed: FailedPublishEntry[];
+}
+
+/** Options of {@link TopicHandle.subscribeQueue}. */
+export interface SubscribeQueueOptions {
+  /**
+   * Raw message delivery: the queue receives the message itself, with its attributes as SQS
+   * message attributes, instead of the SNS JSON envelope.
+   * @default false
+   */
+  raw?: boolean;
+  /** A filter policy: an object (encoded as JSON) or a JSON string. @default none: every message */
+  filterPolicy?: Record<string, unknown> | string;
+  /**
+   * What the filter policy applies to.
+   * @default "MessageAttributes"
+   */
+  filterPolicyScope?: "MessageAttributes" | "MessageBody";
+  /** Other subscription attributes (`RedrivePolicy`, `DeliveryPolicy`...), as Subscribe takes them. */
+  attributes?: Record<string, string>;
+}
+
+/** What {@link TopicHandle.subscribeQueue} did. */
+export interface SubscribeQueueResult {
+  /** The subscription's ARN. */
+  SubscriptionArn: string;
+  /** The topic's ARN. */
+  TopicArn: string;
+  /** The queue's ARN. */
+  QueueArn: string;
+  /** True when a statement was added to the queue's policy; false when the topic already had access. */
+  policyChanged: boolean;
+}
+
+const ARN_PREFIX = /^arn:/;
+
+/** The partition of a region, for ARNs. */
+function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  if (region.startsWith("us-isob-")) return "aws-iso-b";
+  if (region.startsWith("us-isof-")) return "aws-iso-f";
+  if (region.startsWith("us-iso-")) return "aws-iso";
+  if (region.startsWith("eu-isoe-")) return "aws-iso-e";
+  if (region.startsWith("eusc-")) return "aws-eusc";
+  return "aws";
+}
+
+function encodeMessage(message: unknown, field: string, context: ErrorContext): string {
+  if (typeof message === "string") return message;
+  const encoded =
+    message === undefined || typeof message === "function" || typeof message === "symbol"
+      ? undefined
+      : JSON.stringify(message);
+  if (encoded === undefined) {
+    throw new ValidationError(field, "a string, or a value to encode as JSON", message, context);
+  }
+  return encoded;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The queue policy
+
+type Statement = Record<string, unknown>;
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined ? [] : [value];
+}
+
+function includesText(value: unknown, wanted: (text: string) => boolean): boolean {
+  return asArray(value).some((item) => typeof item === "string" && wanted(item));
+}
+
+/** True when a statement already lets this topic send to this queue. */
+function grants(statement: Statement, queueArn: string, topicArn: string): boolean {
+  if (statement.Effect !== "Allow") return false;
+  if (statement.NotAction !== undefined || statement.NotPrincipal !== undefined) return false;
+  const action = (text: string) => ["sqs:sendmessage", "sqs:*", "*"].includes(text.toLowerCase());
+  if (!includesText(statement.Action, action)) return false;
+  const principal = statement.Principal;
+  const principalOk =
+    principal === "*" ||
+    (isRecord(principal) &&
+      (includesText(principal.Service, (text) => text === "sns.amazonaws.com") ||
+        includesText(principal.AWS, (text) => text === "*")));
+  if (!principalOk) return false;
+  if (
+    statement.Resource !== undefined &&
+    !includesText(statement.Resource, (r) => r === queueArn || r === "*")
+  )
+    return false;
+  const condition = statement.Condition;
+  if (!isRecord(condition)) return false;
+  return Object.keys(condition).some((operator) => {
+    if (!/^(ArnEquals|ArnLike|StringEquals)$/.test(operator)) return false;
+    const test = condition[operator];
+    if (!isRecord(test)) return false;
+    return Object.keys(test).some(
+      (key) => key.toLowerCase() === "aws:sourcearn" && includesText(test[key], (arn) => arn === topicArn),
+    );
+  });
+}
+
+/** The statement {@link mergeQueuePolicy} adds: `sqs:SendMessage` for SNS, only from this topic. */
+export function topicStatement(queueArn: string, topicArn: string): Statement {
+  return {
+    Sid: `AllowSnsTopic${sha256Hex(`${topicArn}\n${queueArn}`).slice(0, 16)}`,
+    Effect: "Allow",
+    Principal: { Service: "sns.amazonaws.com" },
+    Action: "sqs:SendMessage",
+    Resource: queueArn,
+    Condition: { ArnEquals: { "aws:SourceArn": topicArn } },
+  };
+}
+
+/**
+ * Merges into a queue's policy a statement that lets one topic send to the queue. Every other
+ * statement stays as it is; when the policy already grants this topic access, nothing changes.
+ *
+ * @param policy - the queue's `Policy` attribute (JSON), or undefined/empty when it has none
+ * @returns the policy to set, and whether it changed
+ * @throws AsyncAwsError when the existing policy is not a JSON object with a Statement list
+ */
+export function mergeQueuePolicy(
+  policy: string | undefined,
+  queueArn: string,
+  topicArn: string,
+): { policy: string; changed: boolean } {
+  let document: Record<string, unknown>;
+  if (policy === undefined || policy.trim() === "") {
+    document = { Version: "2012-10-17", Statement: [] };
+  } else {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(policy);
+    } catch {
+      parsed = undefined;
+    }
+    if (
+      !isRecord(parsed) ||
+      (parsed.Statement !== undefined && !isRecord(parsed.Statement) && !Array.isArray(parsed.Statement))
+    ) {
+      throw new AsyncAwsError("the queue's Policy is not a JSON policy document; leaving it unchanged", {
+        operation: "subscribeQueue",
+        resource: queueArn,
+      });
+    }
+    document = parsed;
+  }
+  const statements = asArray(document.Statement) as Statement[];
+  if (statements.some((statement) => isRecord(statement) && grants(statement, queueArn, topicArn))) {
+    return { policy: policy ?? JSON.stringify(document), changed: false };
+  }
+  const added = topicStatement(queueArn, topicArn);
+  const taken = new Set(statements.map((statement) => (isRecord(statement) ? statement.Sid : undefined)));
+  if (taken.has(added.Sid)) added.Sid = `${added.Sid as string}x${statements.length}`;
+  return {
+    policy: JSON.stringify({ Version: "2012-10-17", ...document, Statement: [...statements, added] }),
+    changed: true,
+  };
+}
+
+/** Serializes the read-modify-write of each queue's policy within this process. */
+const policyLocks = new WeakMap<object, Promise<unknown>>();
+
+async function withQueueLock<T>(queue: object, work: () => Promise<T>): Promise<T> {
+  const before = policyLocks.get(queue) ?? Promise.resolve();
+  const run = before.then(work, work);
+  const settled = run.catch(() => undefined);
+  policyLocks.set(queue, settled);
+  try {
+    return await run;
+  } finally {
+    if (policyLocks.get(queue) === settled) policyLocks.delete(queue);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The handle
+
+/**
+ * A handle on one topic, from {@link SNS.topic}. A topic name is resolved to its ARN once and
+ * cached (a failed lookup is retried at the next call).
+ */
+export class TopicHandle {
+  /** The topic's name. */
+  readonly name: string;
+  readonly #sns: SNS;
+  readonly #options: TopicOptions;
+  #arn: string | Promise<string> | undefined;
+
+  /** @internal Use {@link SNS.topic}. */
+  constructor(sns: SNS, nameOrArn: string, options: TopicOptions = {}) {
+    const context = { operation: "topic", resource: String(nameOrArn) };
+    this.#sns = sns;
+    this.#options = options;
+    if (typeof nameOrArn === "string" && ARN_PREFIX.test(nameOrArn)) {
+      this.#arn = checkArn(nameOrArn, "topic", context);
+      this.name = nameOrArn.slice(nameOrArn.lastIndexOf(":") + 1);
+    } else {
+      this.name = checkTopicName(nameOrArn, "topic", context);
+    }
+    if (options.accountId !== undefined && !/^\d{12}$/.test(String(options.accountId))) {
+      throw new ValidationError("accountId", "a 12-digit account id", options.accountId, context);
+    }
+  }
+
+  /** True for a FIFO topic (its name ends in `.fifo`). */
+  get fifo(): boolean {
+    return isFifoTopic(this.name);
+  }
+
+  /**
+   * The topic's ARN: given, built from `accountId`, or resolved once with CreateTopic (which
+   * returns the existing topic's ARN, and creates the topic if there is none).
+   */
+  async arn(options?: CallOptions): Promise<string> {
+    if (typeof this.#arn === "string") return this.#arn;
+    if (this.#arn === undefined && this.#options.accountId !== undefined) {
+      const region = this.#sns.region;
+      if (!region) {
+        throw new AsyncAwsError("no region: set the region option or AWS_REGION", {
+          operation: "topic",
+          resource: this.name,
+        });
+      }
+      this.#arn = `arn:${partitionOf(region)}:sns:${region}:${this.#options.accountId}:${this.name}`;
+      return this.#arn;
+    }
+    this.#arn ??= this.#sns
+      .createTopic(
+        this.fifo ? { Name: this.name, Attributes: { FifoTopic: "true" } } : { Name: this.name },
+        options,
+      )
+      .then(
+        (result) => {
+          if (!result.TopicArn)
+            throw new ValidationError("TopicArn", "returned by CreateTopic", result.TopicArn);
+          this.#arn = result.TopicArn;
+          return result.TopicArn;
+        },
+        (error: unknown) => {
+          this.#arn = undefined;
+          throw error;
+        },
+      );
+    return this.#arn;
+  }
+
+  /**
+   * Publishes one message. A message that is not a string is encoded as JSON. The message is
+   * checked before anything is sent (a name is resolved to its ARN only after).
+   *
+   * @example
+   * ```ts
+   * await topic.publish("Hello, World!");
+   * await topic.publish({ id: 42 }, { MessageAttributes: { kind: { DataType: "String", StringValue: "order" } } });
+   * ```
+   */
+  async publish(message: unknown, params?: PublishParams, options?: CallOptions): Promise<PublishResponse> {
+    const context = { operation: "Publish", resource: this.name };
+    const Message = encodeMessage(message, "message", context);
+    const input = { ...params, Message };
+    checkMessage(input as Record<string, unknown>, "", this.fifo, context);
+    return this.#sns.publish({ ...input, TopicArn: await this.arn(options) }, options);
+  }
+
+  /**
+   * Publishes any number of messages with PublishBatch, split into requests of at most 10
+   * entries and 256 KiB. Every entry is checked before anything is sent. Each entry comes back
+   * in `Successful` or in `Failed` (with AWS's code, or the error that failed its whole request).
+   * A standard topic's requests go at most 4 at a time; a FIFO topic's go one after another, and
+   * once one fails the rest are not sent (they come back in `Failed`), so order holds.
+   */
+  async publishBatch(
+    messages: readonly PublishBatchMessage[],
+    options?: CallOptions,
+  ): Promise<PublishBatchResult> {
+    const context = { operation: "PublishBatch", resource: this.name };
+    if (!Array.isArray(messages)) throw new ValidationError("messages", "an array", messages, context);
+    const fifo = this.fifo;
+    const entries: PublishBatchRequestEntry[] = [];
+    const sizes: number[] = [];
+    const ids = new Set<string>();
+    messages.forEach((message, index) => {
+      let entry: PublishBatchRequestEntry;
+      if (typeof message === "string") {
+        entry = { Id: String(index), Message: message };
+      } else if (isRecord(message)) {
+        const given = message as Exclude<PublishBatchMessage, string>;
+        entry = {
+          ...given,
+          Id: given.Id ?? String(index),
+          Message: encodeMessage(given.Message, `messages[${index}].Message`, context),
+        };
+      } else {
+        throw new ValidationError(`messages[${index}]`, "a string or a batch entry", message, context);
+      }
+      if (typeof entry.Id !== "string" || !/^[A-Za-z0-9_-]{1,80}$/.test(entry.Id)) {
+        throw new ValidationError(`messages[${index}].Id`, "1 to 80 of A-Z a-z 0-9 _ -", entry.Id, context);
+      }
+      if (ids.has(entry.Id)) throw new ValidationError(`messages[${index}].Id`, "unique", entry.Id, context);
+      ids.add(entry.Id);
+      sizes.push(
+        checkMessage(entry as unknown as Record<string, unknown>, `messages[${index}].`, fifo, context),
+      );
+      entries.push(entry);
+    });
+    const chunks: number[][] = [];
+    let chunk: number[] = [];
+    let bytes = 0;
+    sizes.forEach((size, index) => {
+      if (
+        chunk.length === MAX_PUBLISH_BATCH_ENTRIES ||
+        (chunk.length > 0 && bytes + size > MAX_PUBLISH_BYTES)
+      ) {
+        chunks.push(chunk);
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(index);
+      bytes += size;
+    });
+    if (chunk.length) chunks.push(chunk);
+    const result: PublishBatchResult = { Successful: [], Failed: [] };
+    if (chunks.length === 0) return result;
+    const TopicArn = await this.arn(options);
+    const failAll = (indexes: number[], error: unknown) => {
+      const code = isServiceError(error) ? error.code : error instanceof Error ? error.name : "Error";
+      const sender = isServiceError(error) ? error.fault === "client" : false;
+      for (const i of indexes) {
+        result.Failed.push({
+          Id: entries[i]!.Id,
+          Code: code,
+          SenderFault: sender,
+          Message: error instanceof Error ? error.message : String(error),
+          index: i,
+          error,
+        });
+      }
+    };
+    const sendChunk = async (indexes: number[]): Promise<boolean> => {
+      const byId = new Map(indexes.map((i) => [entries[i]!.Id, i]));
+      try {
+        const output = await this.#sns.publishBatch(
+          { TopicArn, PublishBatchRequestEntries: indexes.map((i) => entries[i]!) },
+          options,
+        );
+        const answered = new Set<number>();
+        for (const ok of output.Successful ?? []) {
+          const index = byId.get(ok.Id ?? "");
+          if (index === undefined || answered.has(index)) continue;
+          answered.add(index);
+          result.Successful.push({ ...ok, Id: ok.Id!, index });
+        }
+        for (const failed of output.Failed ?? []) {
+          const index = byId.get(failed.Id);
+          if (index === undefined || answered.has(index)) continue;
+          answered.add(index);
+          result.Failed.push({ ...failed, index });
+        }
+        const missing = indexes.filter((i) => !answered.has(i));
+        if (missing.length) {
+          failAll(missing, new AsyncAwsError("the response did not mention this entry", context));
+        }
+        return output.Failed === undefined || output.Failed.length === 0;
+      } catch (error) {
+        failAll(indexes, error);
+        return false;
+      }
+    };
+    if (fifo) {
+      for (let c = 0; c < chunks.length; c++) {
+        if (!(await sendChunk(chunks[c]!))) {
+          const rest = chunks.slice(c + 1).flat();
+          if (rest.length) {
+            failAll(
+              rest,
+              new AsyncAwsError("not sent: an earlier request of this FIFO batch failed", context),
+            );
+          }
+          break;
+        }
+      }
+    } else {
+      let next = 0;
+      const worker = async () => {
+        while (next < chunks.length) await sendChunk(chunks[next++]!);
+      };
+      await Promise.all(Array.from({ length: Math.min(4, chunks.length) }, worker));
+    }
+    result.Successful.sort((a, b) => a.index - b.index);
+    result.Failed.sort((a, b) => a.index - b.index);
+    return result;
+  }
+
+  /**
+   * Subscribes an SQS queue to this topic, and lets the topic send to it: a statement granting
+   * `sqs:SendMessage` to SNS, only for this topic's ARN, is merged into the queue's existing
+   * policy (the other statements stay as they are). Calling it again with the same options
+   * changes nothing and returns the same subscription.
+   *
+   * @example
+   * ```ts
+   * await topic.subscribeQueue(sqs.queue("orders"), {
+   *   raw: true,
+   *   filterPolicy: { kind: ["order"] },
+   * });
+   * ```
+   */
+  async subscribeQueue(
+    queue: Queue,
+    subscribeOptions: SubscribeQueueOptions = {},
+    options?: CallOptions,
+  ): Promise<SubscribeQueueResult> {
+    const context = { operation: "subscribeQueue", resource: this.name };
+    if (queue === null || typeof queue !== "object" || typeof (queue as Queue).attributes !== "function") {
+      throw new ValidationError("queue", "a Queue handle (sqs.queue(...))", queue, context);
+    }
+    if (!isRecord(subscribeOptions))
+      throw new ValidationError("options", "an object", subscribeOptions, context);
+    const { raw, filterPolicy, filterPolicyScope, attributes: extra } = subscribeOptions;
+    if (raw !== undefined && typeof raw !== "boolean")
+      throw new ValidationError("raw", "a boolean", raw, context);
+    const attributes: Record<string, string> = {};
+    if (extra !== undefined) {
+      if (!isRecord(extra)) throw new ValidationError("attributes", "an object of strings", extra, context);
+      Object.assign(attributes, extra);
+    }
+    if (raw) attributes.RawMessageDelivery = "true";
+    if (filterPolicy !== undefined) {
+      if (typeof filterPolicy === "string") attributes.FilterPolicy = filterPolicy;
+      else if (isRecord(filterPolicy)) attributes.FilterPolicy = JSON.stringify(filterPolicy);
+      else throw new ValidationError("filterPolicy", "an object or a JSON string", filterPolicy, context);
+    }
+    if (filterPolicyScope !== undefined) {
+      if (filterPolicyScope !== "MessageAttributes" && filterPolicyScope !== "MessageBody") {
+        throw new ValidationError(
+          "filterPolicyScope",
+          '"MessageAttributes" or "MessageBody"',
+          filterPolicyScope,
+          context,
+        );
+      }
+      if (filterPolicy === undefined)
+        throw new ValidationError("filterPolicy", "set when filterPolicyScope is", undefined, context);
+      attributes.FilterPolicyScope = filterPolicyScope;
+    }
+    const subscribeAttributes = Object.keys(attributes).length ? { Attributes: attributes } : {};
+    // The subscription's attributes are checked before any call: bad input changes nothing.
+    validators.Subscribe!(
+      {
+        TopicArn: "arn:aws:sns:us-east-1:000000000000:t",
+        Protocol: "sqs",
+        Endpoint: "arn:aws:sqs:us-east-1:000000000000:q",
+        ...subscribeAttributes,
+      },
+      context,
+    );
+    const TopicArn = await this.arn(options);
+    const QueueArn = (await queue.attributes(["QueueArn"], options)).QueueArn;
+    if (!QueueArn) {
+      throw new AsyncAwsError("the queue has no QueueArn attribute", { ...context, resource: queue.name });
+    }
+    const input = {
+      TopicArn,
+      Protocol: "sqs",
+      Endpoint: QueueArn,
+      ReturnSubscriptionArn: true,
+      ...subscribeAttributes,
+    };
+    const policyChanged = await withQueueLock(queue, async () => {
+      const { Policy } = await queue.attributes(["Policy"], options);
+      const merged = mergeQueuePolicy(Policy, QueueArn, TopicArn);
+      if (merged.changed) await queue.setAttributes({ Policy: merged.policy }, options);
+      return merged.changed;
+    });
+    const { SubscriptionArn } = await this.#sns.subscribe(input, options);
+    if (!SubscriptionArn) throw new AsyncAwsError("Subscribe returned no SubscriptionArn", context);
+    return { SubscriptionArn, TopicArn, QueueArn, policyChanged };
+  }
+
+  /**
+   * Removes a subscription of this topic (Unsubscribe). The queue's policy is left as it is.
+   * @param subscription - the subscription's ARN, or an object holding it (what subscribeQueue returned)
+   */
+  async unsubscribe(
+    subscription: string | { SubscriptionArn: string },
+    options?: CallOptions,
+  ): Promise<void> {
+    const context = { operation: "Unsubscribe", resource: this.name };
+    const SubscriptionArn = typeof subscription === "string" ? subscription : subscription?.SubscriptionArn;
+    const arn = checkArn(SubscriptionArn, "SubscriptionArn", context);
+    if (arn.split(":")[5] !== this.name) {
+      throw new ValidationError("SubscriptionArn", `a subscription of the topic ${this.name}`, arn, context);
+    }
+    await this.#sns.unsubscribe({ SubscriptionArn: arn }, options);
+  }
+
+  /** The topic's subscriptions, every page of ListSubscriptionsByTopic. */
+  async *subscriptions(options?: CallOptions): AsyncGenerator<Subscription, void, undefined> {
+    const TopicArn = await this.arn(options);
+    for await (const page of this.#sns.paginateListSubscriptionsByTopic({ TopicArn }, options)) {
+      yield* page.Subscriptions ?? [];
+    }
+  }
+
+  /** The topic's attributes (GetTopicAttributes). */
+  async attributes(options?: CallOptions): Promise<Record<string, string>> {
+    const output = await this.#sns.getTopicAttributes({ TopicArn: await this.arn(options) }, options);
+    return output.Attributes ?? {};
+  }
+
+  /** Deletes the topic (DeleteTopic), and its subscriptions with it. */
+  async delete(options?: CallOptions): Promise<void> {
+    await this.#sns.deleteTopic({ TopicArn: await this.arn(options) }, options);
+  }
+}
