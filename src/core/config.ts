@@ -1,9 +1,22 @@
 /**
- * Region and endpoint resolution from options and the environment, on any runtime.
+ * Region, endpoint and retry settings, from options, the environment and the shared config
+ * profile, on any runtime.
+ *
+ * - Region: the option, `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`.
+ * - Endpoint: the option, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's
+ *   `services` section (`sqs =` / `  endpoint_url = ...`), the profile's `endpoint_url`; else the
+ *   public endpoint of the region's partition (aws, aws-cn, aws-us-gov, ...), FIPS and dual-stack
+ *   on request (`useFipsEndpoint` / `AWS_USE_FIPS_ENDPOINT` / `use_fips_endpoint`, and the same
+ *   for dual-stack). `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` (or `ignore_configured_endpoint_urls`)
+ *   turns off the environment and profile endpoints.
+ * - Retries: `maxAttempts` / `AWS_MAX_ATTEMPTS` / `max_attempts`; `retryMode` /
+ *   `AWS_RETRY_MODE` / `retry_mode`.
  *
  * @module
  */
 
+import type { IniSection, SharedFiles } from "./config/profile.js";
+import { profileName, setting, subSection } from "./config/profile.js";
 import { ValidationError } from "./errors.js";
 
 /** Reads an environment variable where the runtime has an environment; never throws. */
@@ -64,30 +77,312 @@ export function parseEndpoint(url: string, field = "endpoint"): Endpoint {
   };
 }
 
-/** The DNS suffix of a region's partition. */
-export function dnsSuffix(region: string): string {
-  return region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+// ---------------------------------------------------------------------------------------------
+// Partitions (facts from AWS's partitions.json)
+
+/** An AWS partition: a group of regions sharing DNS suffixes. */
+export interface Partition {
+  /** `aws`, `aws-cn`, `aws-us-gov`, ... */
+  readonly id: string;
+  /** The DNS suffix of public endpoints (`amazonaws.com`). */
+  readonly dnsSuffix: string;
+  /** The DNS suffix of dual-stack (IPv4 and IPv6) endpoints (`api.aws`). */
+  readonly dualStackDnsSuffix: string;
+  /** Which region names belong to it. */
+  readonly regionRegex: RegExp;
 }
 
-/** The public endpoint of a service in a region. */
-export function defaultEndpoint(endpointPrefix: string, region: string): string {
-  return `https://${endpointPrefix}.${region}.${dnsSuffix(region)}`;
+/** The partitions, in the order a region is matched against them; unknown regions fall in `aws`. */
+export const PARTITIONS: readonly Partition[] = [
+  {
+    id: "aws",
+    dnsSuffix: "amazonaws.com",
+    dualStackDnsSuffix: "api.aws",
+    regionRegex: /^(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+$/,
+  },
+  {
+    id: "aws-cn",
+    dnsSuffix: "amazonaws.com.cn",
+    dualStackDnsSuffix: "api.amazonwebservices.com.cn",
+    regionRegex: /^cn-\w+-\d+$/,
+  },
+  {
+    id: "aws-us-gov",
+    dnsSuffix: "amazonaws.com",
+    dualStackDnsSuffix: "api.aws",
+    regionRegex: /^us-gov-\w+-\d+$/,
+  },
+  {
+    id: "aws-eusc",
+    dnsSuffix: "amazonaws.eu",
+    dualStackDnsSuffix: "api.amazonwebservices.eu",
+    regionRegex: /^eusc-(de)-\w+-\d+$/,
+  },
+  {
+    id: "aws-iso",
+    dnsSuffix: "c2s.ic.gov",
+    dualStackDnsSuffix: "api.aws.ic.gov",
+    regionRegex: /^us-iso-\w+-\d+$/,
+  },
+  {
+    id: "aws-iso-b",
+    dnsSuffix: "sc2s.sgov.gov",
+    dualStackDnsSuffix: "api.aws.scloud",
+    regionRegex: /^us-isob-\w+-\d+$/,
+  },
+  {
+    id: "aws-iso-e",
+    dnsSuffix: "cloud.adc-e.uk",
+    dualStackDnsSuffix: "api.cloud-aws.adc-e.uk",
+    regionRegex: /^eu-isoe-\w+-\d+$/,
+  },
+  {
+    id: "aws-iso-f",
+    dnsSuffix: "csp.hci.ic.gov",
+    dualStackDnsSuffix: "api.aws.hci.ic.gov",
+    regionRegex: /^us-isof-\w+-\d+$/,
+  },
+];
+
+const GLOBAL_REGIONS: Readonly<Record<string, string>> = {
+  "aws-global": "aws",
+  "aws-cn-global": "aws-cn",
+  "aws-us-gov-global": "aws-us-gov",
+};
+
+/** The partition of a region (`aws` when none matches, as the SDKs do). */
+export function partitionOf(region: string): Partition {
+  const global = GLOBAL_REGIONS[region];
+  for (const partition of PARTITIONS) {
+    if (global ? partition.id === global : partition.regionRegex.test(region)) return partition;
+  }
+  return PARTITIONS[0]!;
+}
+
+/** The DNS suffix of a region's partition. */
+export function dnsSuffix(region: string): string {
+  return partitionOf(region).dnsSuffix;
+}
+
+/** Endpoint variants. */
+export interface EndpointVariant {
+  /** FIPS 140 validated endpoint. */
+  readonly useFips?: boolean | undefined;
+  /** Dual-stack (IPv4 and IPv6) endpoint. */
+  readonly useDualstack?: boolean | undefined;
 }
 
 /**
- * Resolves the region: the option, then `AWS_REGION`, then `AWS_DEFAULT_REGION`. Returns
- * undefined when none is set.
+ * The public endpoint of a service in a region, as AWS's endpoint rules give it for SQS, SNS, STS
+ * and the SSO portal: `https://{prefix}[-fips].{region}.{dnsSuffix | dualStackDnsSuffix}`, except
+ * FIPS in AWS GovCloud (US) without dual-stack, whose standard endpoints are FIPS already
+ * (`https://{prefix}.{region}.amazonaws.com`).
  */
-export function resolveRegion(option: string | undefined): string | undefined {
+export function defaultEndpoint(
+  endpointPrefix: string,
+  region: string,
+  variant: EndpointVariant = {},
+): string {
+  const partition = partitionOf(region);
+  const fips = variant.useFips === true;
+  const dual = variant.useDualstack === true;
+  if (fips && !dual && partition.id === "aws-us-gov")
+    return `https://${endpointPrefix}.${region}.amazonaws.com`;
+  const prefix = fips ? `${endpointPrefix}-fips` : endpointPrefix;
+  return `https://${prefix}.${region}.${dual ? partition.dualStackDnsSuffix : partition.dnsSuffix}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resolution
+
+/** Parses a boolean setting (`true` / `false`, any case). */
+export function parseBoolean(value: string | undefined, field: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  const lower = value.trim().toLowerCase();
+  if (lower === "true") return true;
+  if (lower === "false") return false;
+  throw new ValidationError(field, '"true" or "false"', value);
+}
+
+/** The retry modes. `legacy` (accepted from the environment and profile) is read as `standard`. */
+export type RetryMode = "standard" | "adaptive";
+
+/** Settings the client takes from its options before the environment and the profile. */
+export interface ConfigOptions {
+  region?: string | undefined;
+  endpoint?: string | undefined;
+  profile?: string | undefined;
+  useFipsEndpoint?: boolean | undefined;
+  useDualstackEndpoint?: boolean | undefined;
+  maxAttempts?: number | undefined;
+  retryMode?: RetryMode | undefined;
+}
+
+/** What the client needs to know of its service to resolve an endpoint. */
+export interface ConfigService {
+  /** Host prefix of the public endpoint (`sqs`, `portal.sso`). */
+  readonly endpointPrefix: string;
+  /** Suffix of `AWS_ENDPOINT_URL_<KEY>` (`SQS`); lower-cased, the key in `services` sections. */
+  readonly envKey: string;
+}
+
+/** Resolved client settings. */
+export interface ResolvedConfig {
+  /** The profile name used. */
+  readonly profile: string;
+  /** The profile's settings (empty when it does not exist). */
+  readonly profileSettings: IniSection | undefined;
+  /** The region, when one is set anywhere (`us-east-1` when only an endpoint is). */
+  readonly region: string | undefined;
+  /** The endpoint URL, when a region or an endpoint is set. */
+  readonly endpoint: string | undefined;
+  /** Where the endpoint came from (`option`, `AWS_ENDPOINT_URL_SQS`, `profile default`, `partition`). */
+  readonly endpointSource: string | undefined;
+  /** FIPS endpoint requested. */
+  readonly useFips: boolean;
+  /** Dual-stack endpoint requested. */
+  readonly useDualstack: boolean;
+  /** Attempts per call. */
+  readonly maxAttempts: number;
+  /** The retry mode. */
+  readonly retryMode: RetryMode;
+}
+
+/**
+ * Resolves the region: the option, then `AWS_REGION`, then `AWS_DEFAULT_REGION`, then the
+ * profile's `region`. Returns undefined when none is set.
+ */
+export function resolveRegion(option: string | undefined, profile?: IniSection): string | undefined {
   if (option !== undefined) return checkRegion(option);
-  const fromEnv = env("AWS_REGION") ?? env("AWS_DEFAULT_REGION");
-  return fromEnv === undefined ? undefined : checkRegion(fromEnv, "AWS_REGION");
+  const fromEnv = env("AWS_REGION");
+  if (fromEnv !== undefined) return checkRegion(fromEnv, "AWS_REGION");
+  const fromDefault = env("AWS_DEFAULT_REGION");
+  if (fromDefault !== undefined) return checkRegion(fromDefault, "AWS_DEFAULT_REGION");
+  const fromProfile = setting(profile, "region");
+  return fromProfile === undefined ? undefined : checkRegion(fromProfile, "profile region");
 }
 
 /**
  * Resolves the endpoint URL set by the user: the option, then `AWS_ENDPOINT_URL_<SERVICE>`, then
- * `AWS_ENDPOINT_URL`. Returns undefined when none is set (the public endpoint applies).
+ * `AWS_ENDPOINT_URL`, then (with the shared files) the profile's `services` section and its
+ * `endpoint_url`. Returns undefined when none is set (the public endpoint applies).
  */
-export function resolveEndpointOverride(option: string | undefined, envKey: string): string | undefined {
-  return option ?? env(`AWS_ENDPOINT_URL_${envKey}`) ?? env("AWS_ENDPOINT_URL");
+export function resolveEndpointOverride(
+  option: string | undefined,
+  envKey: string,
+  profile?: IniSection,
+  files?: SharedFiles,
+): string | undefined {
+  return endpointOverride(option, envKey, profile, files)?.url;
+}
+
+function endpointOverride(
+  option: string | undefined,
+  envKey: string,
+  profile: IniSection | undefined,
+  files: SharedFiles | undefined,
+  profileLabel = "profile",
+): { url: string; source: string } | undefined {
+  if (option !== undefined) return { url: option, source: "option" };
+  const ignore =
+    parseBoolean(env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") ??
+    parseBoolean(setting(profile, "ignore_configured_endpoint_urls"), "ignore_configured_endpoint_urls") ??
+    false;
+  if (ignore) return undefined;
+  const serviceVar = `AWS_ENDPOINT_URL_${envKey}`;
+  const fromService = env(serviceVar);
+  if (fromService !== undefined) return { url: fromService, source: serviceVar };
+  const fromGlobal = env("AWS_ENDPOINT_URL");
+  if (fromGlobal !== undefined) return { url: fromGlobal, source: "AWS_ENDPOINT_URL" };
+  const servicesName = setting(profile, "services");
+  const services = servicesName === undefined ? undefined : files?.services[servicesName];
+  const fromServices = subSection(services, envKey.toLowerCase())?.endpoint_url;
+  if (fromServices) return { url: fromServices, source: `services ${servicesName}` };
+  const fromProfile = setting(profile, "endpoint_url");
+  if (fromProfile !== undefined) return { url: fromProfile, source: profileLabel };
+  return undefined;
+}
+
+function positiveInteger(value: string | number, field: string): number {
+  const n = typeof value === "number" ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1) throw new ValidationError(field, "a positive integer", value);
+  return n;
+}
+
+function retryModeOf(value: string, field: string): RetryMode {
+  const lower = value.trim().toLowerCase();
+  if (lower === "standard" || lower === "legacy") return "standard";
+  if (lower === "adaptive") return "adaptive";
+  throw new ValidationError(field, '"standard" or "adaptive"', value);
+}
+
+/**
+ * Resolves a client's region, endpoint and retry settings from its options, the environment and
+ * the shared files (pass `undefined` for `files` where they cannot be read).
+ */
+export function resolveConfig(
+  service: ConfigService,
+  options: ConfigOptions,
+  files: SharedFiles | undefined,
+): ResolvedConfig {
+  const profile = profileName(options.profile);
+  const profileSettings = files?.profiles[profile];
+  const label = `profile ${profile}`;
+  let region = resolveRegion(options.region, profileSettings);
+  let useFips =
+    options.useFipsEndpoint ??
+    parseBoolean(env("AWS_USE_FIPS_ENDPOINT"), "AWS_USE_FIPS_ENDPOINT") ??
+    parseBoolean(setting(profileSettings, "use_fips_endpoint"), "use_fips_endpoint") ??
+    false;
+  const useDualstack =
+    options.useDualstackEndpoint ??
+    parseBoolean(env("AWS_USE_DUALSTACK_ENDPOINT"), "AWS_USE_DUALSTACK_ENDPOINT") ??
+    parseBoolean(setting(profileSettings, "use_dualstack_endpoint"), "use_dualstack_endpoint") ??
+    false;
+  // Legacy pseudo-regions name FIPS in the region: fips-us-gov-west-1, us-east-1-fips.
+  if (region?.startsWith("fips-") || region?.endsWith("-fips")) {
+    region = region.startsWith("fips-") ? region.slice(5) : region.slice(0, -5);
+    useFips = true;
+  }
+  const override = endpointOverride(options.endpoint, service.envKey, profileSettings, files, label);
+  if (override) parseEndpoint(override.url, override.source === "option" ? "endpoint" : override.source);
+  region ??= override ? "us-east-1" : undefined;
+  const endpoint =
+    override?.url ??
+    (region === undefined
+      ? undefined
+      : defaultEndpoint(service.endpointPrefix, region, { useFips, useDualstack }));
+
+  const envAttempts = env("AWS_MAX_ATTEMPTS");
+  const profileAttempts = setting(profileSettings, "max_attempts");
+  const maxAttempts =
+    options.maxAttempts !== undefined
+      ? positiveInteger(options.maxAttempts, "maxAttempts")
+      : envAttempts !== undefined
+        ? positiveInteger(envAttempts, "AWS_MAX_ATTEMPTS")
+        : profileAttempts !== undefined
+          ? positiveInteger(profileAttempts, "max_attempts")
+          : 3;
+  const envMode = env("AWS_RETRY_MODE");
+  const profileMode = setting(profileSettings, "retry_mode");
+  let retryMode: RetryMode = "standard";
+  if (options.retryMode !== undefined) {
+    if (options.retryMode !== "standard" && options.retryMode !== "adaptive") {
+      throw new ValidationError("retryMode", '"standard" or "adaptive"', options.retryMode);
+    }
+    retryMode = options.retryMode;
+  } else if (envMode !== undefined) retryMode = retryModeOf(envMode, "AWS_RETRY_MODE");
+  else if (profileMode !== undefined) retryMode = retryModeOf(profileMode, "retry_mode");
+
+  return {
+    profile,
+    profileSettings,
+    region,
+    endpoint,
+    endpointSource: override?.source ?? (endpoint ? "partition" : undefined),
+    useFips,
+    useDualstack,
+    maxAttempts,
+    retryMode,
+  };
 }

@@ -1,0 +1,115 @@
+/**
+ * Lazy access to the Node built-ins that only some runtimes have (files, the home directory,
+ * child processes, SHA-1 for the SSO token cache). Nothing here imports a built-in statically, so
+ * the core still bundles for browsers and Workers, where these helpers answer `undefined`.
+ *
+ * @module
+ */
+
+type ProcessLike = {
+  getBuiltinModule?: (id: string) => unknown;
+  versions?: { node?: string };
+  platform?: string;
+};
+
+function proc(): ProcessLike | undefined {
+  return (globalThis as { process?: ProcessLike }).process;
+}
+
+/** True in Node, Bun and Deno (they all announce a Node version). */
+export function isNodeLike(): boolean {
+  return typeof proc()?.versions?.node === "string";
+}
+
+/** A built-in module, synchronously, where `process.getBuiltinModule` exists (Node >= 20.16, Bun, Deno). */
+export function builtinSync<T>(name: string): T | undefined {
+  try {
+    return proc()?.getBuiltinModule?.(name) as T | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when {@link builtinSync} can answer (files can then be read synchronously). */
+export function hasSyncBuiltins(): boolean {
+  return typeof proc()?.getBuiltinModule === "function";
+}
+
+/**
+ * A built-in module: synchronously where possible, else by a dynamic `import()` whose specifier is
+ * in a variable (bundlers leave it alone). `undefined` where the runtime has no such module.
+ */
+export async function builtin<T>(name: string): Promise<T | undefined> {
+  const found = builtinSync<T>(name);
+  if (found !== undefined || !isNodeLike()) return found;
+  try {
+    const spec = name;
+    const mod = (await import(/* webpackIgnore: true */ /* @vite-ignore */ spec)) as { default?: T } & T;
+    return mod.default ?? mod;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The slice of `node:fs` used here. */
+export interface NodeFs {
+  readFileSync(path: string, encoding: "utf8"): string;
+  promises: { readFile(path: string, encoding: "utf8"): Promise<string> };
+}
+
+/** The slice of `node:os` used here. */
+export interface NodeOs {
+  homedir(): string;
+}
+
+/** The slice of `node:crypto` used here. */
+export interface NodeCryptoLike {
+  createHash(algorithm: string): { update(data: string): { digest(encoding: "hex"): string } };
+}
+
+/** The slice of `node:child_process` used here. */
+export interface NodeChildProcess {
+  exec(
+    command: string,
+    options: {
+      timeout?: number;
+      maxBuffer?: number;
+      windowsHide?: boolean;
+      env?: Record<string, string | undefined>;
+    },
+    callback: (
+      error: (Error & { code?: unknown; signal?: unknown; killed?: boolean }) | null,
+      stdout: string,
+      stderr: string,
+    ) => void,
+  ): unknown;
+}
+
+/** The user's home directory: `HOME`, `USERPROFILE`, `HOMEDRIVE`+`HOMEPATH`, then `os.homedir()`. */
+export function homeDir(
+  env: (name: string) => string | undefined,
+  os: NodeOs | undefined,
+): string | undefined {
+  const home = env("HOME") ?? env("USERPROFILE");
+  if (home) return home;
+  const drive = env("HOMEDRIVE");
+  const path = env("HOMEPATH");
+  if (drive && path) return drive + path;
+  try {
+    return os?.homedir() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Expands a leading `~` to the home directory. */
+export function expandHome(path: string, home: string | undefined): string {
+  if (home && (path === "~" || path.startsWith("~/") || path.startsWith("~\\"))) return home + path.slice(1);
+  return path;
+}
+
+/** True when an error is "no such file" (or directory). */
+export function isNotFound(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
