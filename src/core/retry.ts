@@ -1,9 +1,18 @@
 /**
- * Retry decisions: which failures are safe to retry, and how long to wait.
+ * Retries, as the AWS SDKs' standard and adaptive retry modes specify them.
  *
- * Retried: connection failures before any response, HTTP 5xx, throttling error codes and HTTP
- * 429, and timeouts; with capped full-jitter exponential backoff. Never retried: validation
- * errors, other 4xx answers, checksum errors, and anything after the caller's signal aborted.
+ * Retried: throttling (HTTP 429 and the throttling codes), transient faults (HTTP 500, 502, 503,
+ * 504, the transient codes, connection failures and timeouts). Never retried: validation errors,
+ * other 4xx answers, checksum errors, and anything after the caller's signal aborted.
+ *
+ * - Backoff: full jitter, `random() * min(20 s, base * 2^(attempt - 1))`, base 100 ms (500 ms for
+ *   throttling); a `Retry-After` / `x-amz-retry-after` hint lengthens the wait (up to the cap).
+ * - Retry quota, shared by a client's calls: 500 tokens; a retry costs 5 (10 after a timeout or a
+ *   connection failure); a call that succeeds after retrying gives its last cost back, one that
+ *   succeeds at once adds 1. With too few tokens the error is thrown instead: a failing service
+ *   is not hit by a retry storm.
+ * - Adaptive mode: the same, plus a client-side token bucket that limits the send rate after the
+ *   first throttling answer (CUBIC, as the SDKs do), and lifts the limit as calls succeed.
  *
  * @module
  */
@@ -39,6 +48,19 @@ export const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   "ServiceUnavailable",
 ]);
 
+/** HTTP statuses that are transient faults. */
+export const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([500, 502, 503, 504]);
+
+/** Error codes AWS answers when the request's clock is off (checked against the server's `Date`). */
+export const CLOCK_SKEW_CODES: ReadonlySet<string> = new Set([
+  "RequestTimeTooSkewed",
+  "RequestExpired",
+  "RequestInTheFuture",
+  "SignatureDoesNotMatch",
+  "InvalidSignatureException",
+  "AuthFailure",
+]);
+
 /** How a failure should be treated. */
 export type FailureKind = "throttling" | "transient" | "fatal";
 
@@ -47,14 +69,20 @@ export function classify(error: unknown): FailureKind {
   if (isAbortError(error)) return "fatal";
   if (isServiceError(error)) {
     if (error.statusCode === 429 || THROTTLING_CODES.has(error.code)) return "throttling";
-    if (error.statusCode >= 500 || TRANSIENT_CODES.has(error.code)) return "transient";
+    if (TRANSIENT_STATUSES.has(error.statusCode) || TRANSIENT_CODES.has(error.code)) return "transient";
     return "fatal";
   }
-  if (isResponseError(error))
-    return error.statusCode >= 500 || error.statusCode === 429 ? "transient" : "fatal";
-  if (isNetworkError(error)) return "transient";
-  if (isTimeoutError(error)) return "transient";
+  if (isResponseError(error)) {
+    if (error.statusCode === 429) return "throttling";
+    return TRANSIENT_STATUSES.has(error.statusCode) ? "transient" : "fatal";
+  }
+  if (isNetworkError(error) || isTimeoutError(error)) return "transient";
   return "fatal";
+}
+
+/** True for a timeout or a connection failure (a retry then costs more of the quota). */
+export function isTimeoutOrConnectionError(error: unknown): boolean {
+  return isNetworkError(error) || isTimeoutError(error);
 }
 
 /** Options of {@link RetryPolicy}. */
@@ -76,7 +104,7 @@ export interface RetryOptions {
   maxDelayMs?: number;
 }
 
-/** Decides whether and when to retry a failed attempt. */
+/** The backoff: whether and when to retry one failed attempt, without a quota. */
 export class RetryPolicy {
   readonly maxAttempts: number;
   readonly #base: number;
@@ -100,6 +128,228 @@ export class RetryPolicy {
     const hint = isServiceError(error) ? error.retryAfterMs : undefined;
     const backoff = Math.random() * Math.min(this.#cap, base * 2 ** (attempt - 1));
     return hint !== undefined ? Math.min(this.#cap, Math.max(hint, backoff)) : backoff;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Standard and adaptive modes
+
+/** Options of {@link RetryStrategy}. */
+export interface RetryStrategyOptions extends RetryOptions {
+  /**
+   * `standard`, or `adaptive` (adds a client-side rate limiter after the first throttling answer).
+   * @default "standard"
+   */
+  mode?: "standard" | "adaptive";
+  /**
+   * Size of the retry quota.
+   * @default 500
+   */
+  quota?: number;
+  /** The clock, in milliseconds (tests). @default Date.now */
+  now?: () => number;
+}
+
+/** What a strategy remembers about one call. */
+export interface RetryState {
+  /** Quota tokens taken by the last retry, 0 before any. */
+  lastCost: number;
+}
+
+const RETRY_COST = 5;
+const TIMEOUT_RETRY_COST = 10;
+const NO_RETRY_INCREMENT = 1;
+
+/**
+ * The retry strategy of one client: backoff, the retry quota shared by its calls and, in adaptive
+ * mode, the client-side rate limiter.
+ */
+export class RetryStrategy {
+  /** Attempts per call, the first included. */
+  readonly maxAttempts: number;
+  /** The retry mode. */
+  readonly mode: "standard" | "adaptive";
+  readonly #policy: RetryPolicy;
+  readonly #max: number;
+  #capacity: number;
+  readonly #limiter: RateLimiter | undefined;
+
+  constructor(options: RetryStrategyOptions = {}) {
+    this.maxAttempts = options.maxAttempts ?? 3;
+    this.mode = options.mode ?? "standard";
+    this.#policy = new RetryPolicy(options);
+    this.#max = options.quota ?? 500;
+    this.#capacity = this.#max;
+    this.#limiter = this.mode === "adaptive" ? new RateLimiter(options.now) : undefined;
+  }
+
+  /** Tokens left in the retry quota. */
+  get availableCapacity(): number {
+    return this.#capacity;
+  }
+
+  /** The adaptive mode's rate limiter (undefined in standard mode). */
+  get rateLimiter(): RateLimiter | undefined {
+    return this.#limiter;
+  }
+
+  /** Starts a call. */
+  begin(): RetryState {
+    return { lastCost: 0 };
+  }
+
+  /** Before each attempt: in adaptive mode, waits for a send token (rejects when `signal` aborts). */
+  beforeAttempt(signal?: AbortSignal): Promise<void> | undefined {
+    return this.#limiter?.acquire(signal);
+  }
+
+  /** After each attempt that got an answer or failed: feeds the adaptive rate limiter. */
+  afterAttempt(error?: unknown): void {
+    if (!this.#limiter) return;
+    if (error !== undefined && isAbortError(error)) return;
+    this.#limiter.update(error !== undefined && classify(error) === "throttling");
+  }
+
+  /** The call succeeded: gives tokens back to the quota. */
+  succeeded(state: RetryState): void {
+    this.#capacity = Math.min(this.#max, this.#capacity + (state.lastCost || NO_RETRY_INCREMENT));
+  }
+
+  /**
+   * The delay before retrying, taking tokens from the quota, or undefined to give up (not
+   * retryable, attempts used up, quota exhausted).
+   * @param attempt - the attempt that just failed, from 1
+   */
+  retryDelay(state: RetryState, error: unknown, attempt: number): number | undefined {
+    const delay = this.#policy.delayAfter(error, Math.min(attempt, this.maxAttempts));
+    if (delay === undefined || attempt >= this.maxAttempts) return undefined;
+    const cost = isTimeoutOrConnectionError(error) ? TIMEOUT_RETRY_COST : RETRY_COST;
+    if (this.#capacity < cost) return undefined;
+    this.#capacity -= cost;
+    state.lastCost = cost;
+    return delay;
+  }
+}
+
+/**
+ * The adaptive mode's client-side rate limiter: a token bucket whose fill rate follows CUBIC,
+ * cut on each throttling answer and grown back as calls succeed. Off until the first throttle.
+ */
+export class RateLimiter {
+  static readonly #MIN_FILL_RATE = 0.5;
+  static readonly #MIN_CAPACITY = 1;
+  static readonly #SMOOTH = 0.8;
+  static readonly #BETA = 0.7;
+  static readonly #SCALE = 0.4;
+
+  readonly #now: () => number;
+  #fillRate = 0;
+  #maxCapacity = 0;
+  #capacity = 0;
+  #lastTimestamp: number | undefined;
+  #enabled = false;
+  #measuredRate = 0;
+  #lastRateBucket: number;
+  #requestCount = 0;
+  #lastMaxRate = 0;
+  #lastThrottleTime: number;
+  #timeWindow = 0;
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+    this.#lastRateBucket = Math.floor(this.#seconds());
+    this.#lastThrottleTime = this.#seconds();
+  }
+
+  /** Whether the limiter is on (after a throttling answer). */
+  get enabled(): boolean {
+    return this.#enabled;
+  }
+
+  /** The current send rate limit, in requests per second (0 while off). */
+  get fillRate(): number {
+    return this.#enabled ? this.#fillRate : 0;
+  }
+
+  #seconds(): number {
+    return this.#now() / 1000;
+  }
+
+  /** Waits until a send token is available; resolves at once while the limiter is off. */
+  acquire(signal?: AbortSignal): Promise<void> | undefined {
+    if (!this.#enabled) return undefined;
+    // Waiters are served in order: each one waits for the previous.
+    const turn = this.#queue.then(() => this.#take(signal));
+    this.#queue = turn.catch(() => {});
+    return turn;
+  }
+
+  async #take(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      if (signal?.aborted) throw signal.reason;
+      this.#refill();
+      if (!this.#enabled || this.#capacity >= 1) {
+        if (this.#enabled) this.#capacity -= 1;
+        return;
+      }
+      const waitMs = ((1 - this.#capacity) / this.#fillRate) * 1000;
+      await sleep(Math.max(1, waitMs), signal);
+    }
+  }
+
+  #refill(): void {
+    const timestamp = this.#seconds();
+    if (this.#lastTimestamp === undefined) {
+      this.#lastTimestamp = timestamp;
+      return;
+    }
+    const fill = (timestamp - this.#lastTimestamp) * this.#fillRate;
+    this.#capacity = Math.min(this.#maxCapacity, this.#capacity + fill);
+    this.#lastTimestamp = timestamp;
+  }
+
+  /** Records the outcome of an attempt. */
+  update(throttled: boolean): void {
+    this.#updateMeasuredRate();
+    let rate: number;
+    if (throttled) {
+      const rateToUse = this.#enabled ? Math.min(this.#measuredRate, this.#fillRate) : this.#measuredRate;
+      this.#lastMaxRate = rateToUse;
+      this.#computeTimeWindow();
+      this.#lastThrottleTime = this.#seconds();
+      rate = rateToUse * RateLimiter.#BETA;
+      this.#enabled = true;
+    } else {
+      this.#computeTimeWindow();
+      rate =
+        RateLimiter.#SCALE * (this.#seconds() - this.#lastThrottleTime - this.#timeWindow) ** 3 +
+        this.#lastMaxRate;
+    }
+    this.#setRate(Math.min(rate, 2 * this.#measuredRate));
+  }
+
+  #computeTimeWindow(): void {
+    this.#timeWindow = Math.cbrt((this.#lastMaxRate * (1 - RateLimiter.#BETA)) / RateLimiter.#SCALE);
+  }
+
+  #setRate(rate: number): void {
+    this.#refill();
+    this.#fillRate = Math.max(rate, RateLimiter.#MIN_FILL_RATE);
+    this.#maxCapacity = Math.max(rate, RateLimiter.#MIN_CAPACITY);
+    this.#capacity = Math.min(this.#capacity, this.#maxCapacity);
+  }
+
+  #updateMeasuredRate(): void {
+    const t = this.#seconds();
+    const bucket = Math.floor(t * 2) / 2;
+    this.#requestCount++;
+    if (bucket > this.#lastRateBucket) {
+      const current = this.#requestCount / (bucket - this.#lastRateBucket);
+      this.#measuredRate = current * RateLimiter.#SMOOTH + this.#measuredRate * (1 - RateLimiter.#SMOOTH);
+      this.#requestCount = 0;
+      this.#lastRateBucket = bucket;
+    }
   }
 }
 
