@@ -109,14 +109,19 @@ export const CALL = Symbol("asyncaws.call");
 /** @internal */
 export const PAGINATE = Symbol("asyncaws.paginate");
 
-function positiveNumber(field: string, value: unknown, integer: boolean): number {
+function positiveNumber(field: string, value: unknown, integer: boolean, context?: ErrorContext): number {
   if (
     typeof value !== "number" ||
     !(value > 0) ||
     !Number.isFinite(value) ||
     (integer && !Number.isInteger(value))
   ) {
-    throw new ValidationError(field, integer ? "a positive integer" : "a positive finite number", value);
+    throw new ValidationError(
+      field,
+      integer ? "a positive integer" : "a positive finite number",
+      value,
+      context,
+    );
   }
   return value;
 }
@@ -186,7 +191,8 @@ export class ServiceClient {
       if (signal !== undefined && typeof signal?.addEventListener !== "function") {
         throw new ValidationError("signal", "an AbortSignal", signal, context);
       }
-      if (options.timeoutMs !== undefined) timeoutMs = positiveNumber("timeoutMs", options.timeoutMs, false);
+      if (options.timeoutMs !== undefined)
+        timeoutMs = positiveNumber("timeoutMs", options.timeoutMs, false, context);
     }
     op.validate?.((input ?? {}) as never, context);
     if (op.minTimeoutMs) timeoutMs = Math.max(timeoutMs, op.minTimeoutMs((input ?? {}) as never));
