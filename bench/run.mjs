@@ -38,10 +38,10 @@ const option = (name, fallback) => {
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
 };
 const QUICK = flag("quick");
-const SECTIONS = new Set(option("only", "send,cold,bundle").split(","));
+const SECTIONS = new Set(option("only", "send,receive,publish,cold,memory,bundle,sign,verify").split(","));
 const OUT = option("out", `${BENCH}results/${QUICK ? "quick" : "latest"}.json`);
 const CONFIG = QUICK
-  ? { warmupMs: 300, warmupCalls: 0, runMs: 400, rounds: 3, coldRuns: 3 }
+  ? { warmupMs: 200, warmupCalls: 0, runMs: 250, rounds: 2, coldRuns: 3 }
   : { warmupMs: 2000, warmupCalls: 5000, runMs: 2000, rounds: 5, coldRuns: 11 };
 if (option("rounds")) CONFIG.rounds = Number(option("rounds"));
 if (option("seconds")) CONFIG.runMs = Number(option("seconds")) * 1000;
@@ -53,11 +53,8 @@ const OPS = {
   receive: { action: "ReceiveMessage", title: "ReceiveMessage (10 messages, with attributes)" },
   publish: { action: "Publish", title: "SNS Publish" },
 };
-const PEERS = {
-  send: ["asyncaws", "aws-sdk", "http-replay", "undici-replay"],
-  receive: ["asyncaws", "aws-sdk", "http-replay", "undici-replay"],
-  publish: ["asyncaws", "aws-sdk", "http-replay", "undici-replay"],
-};
+const ALL_PEERS = ["asyncaws", "aws-sdk", "aws-lite", "aws4fetch", "http-replay", "undici-replay"];
+const PEERS = { send: ALL_PEERS, receive: ALL_PEERS, publish: ALL_PEERS };
 const CONCURRENCY = [1, 32];
 const LABELS = {
   asyncaws: "asyncaws",
@@ -199,6 +196,7 @@ function throughputTable(op, rows) {
   const find = (client, c) => rows.find((r) => r.client === client && r.concurrency === c);
   const out = [["client", ...CONCURRENCY.flatMap((c) => [`c${c} CPU µs/call`, `c${c} calls/s`]), "checked"]];
   for (const client of PEERS[op]) {
+    if (!rows.some((r) => r.client === client)) continue;
     const cells = [LABELS[client]];
     let note = "yes";
     for (const c of CONCURRENCY) {
@@ -252,8 +250,16 @@ async function coldStart(port) {
     },
     { name: "aws-sdk", label: "@aws-sdk v3", args: [`${BENCH}cold/aws-sdk.mjs`, String(port), MESSAGE_BODY] },
   ];
-  const samples = Object.fromEntries(kinds.map((k) => [k.name, { wall: [], inProcess: [], imported: [] }]));
+  const samples = Object.fromEntries(
+    kinds.map((k) => [k.name, { wall: [], inProcess: [], imported: [], rss: [] }]),
+  );
   const failures = [];
+  // The resident set of an ES module that does nothing: the reference for RSS after setup.
+  const emptyRss = [];
+  for (let i = 0; i < 3; i++) {
+    const result = await timeProcess([`${BENCH}cold/rss-empty.mjs`], { core: CLIENT_CORE });
+    emptyRss.push(JSON.parse(result.stdout).rss);
+  }
   // One untimed pass warms the file system cache.
   for (let run = -1; run < CONFIG.coldRuns; run++) {
     if (run >= 0) progress(`cold start: run ${run + 1} of ${CONFIG.coldRuns}`);
@@ -275,12 +281,13 @@ async function coldStart(port) {
         if (run >= 0) {
           samples[kind.name].inProcess.push(line.sentAtMs);
           samples[kind.name].imported.push(line.importedAtMs);
+          samples[kind.name].rss.push(line.rss);
         }
       }
       if (run >= 0) samples[kind.name].wall.push(result.ms);
     }
   }
-  const out = { runs: CONFIG.coldRuns, failures, clients: {} };
+  const out = { runs: CONFIG.coldRuns, failures, emptyRssBytes: median(emptyRss), clients: {} };
   for (const kind of kinds) {
     out.clients[kind.name] = {
       label: kind.label,
@@ -288,11 +295,14 @@ async function coldStart(port) {
       spreadMs: spread(samples[kind.name].wall),
       inProcessMs: median(samples[kind.name].inProcess),
       importedAtMs: median(samples[kind.name].imported),
+      rssBytes: median(samples[kind.name].rss),
     };
   }
   const empty = out.clients.empty.medianMs;
   for (const name of ["asyncaws", "asyncaws-sqs", "aws-sdk", "empty-esm"]) {
     out.clients[name].extraMs = out.clients[name].medianMs - empty;
+    if (name !== "empty-esm")
+      out.clients[name].extraRssBytes = out.clients[name].rssBytes - out.emptyRssBytes;
   }
   // The headline: the better of asyncaws's two forms (the class, the functions).
   out.best = out.clients["asyncaws-sqs"].extraMs < out.clients.asyncaws.extraMs ? "asyncaws-sqs" : "asyncaws";
@@ -302,10 +312,20 @@ async function coldStart(port) {
 
 function coldTable(cold) {
   const rows = [
-    ["process", "median ms", "min-max ms", "over node -e 0", "in-process: imported at", "sent at"],
+    [
+      "process",
+      "median ms",
+      "min-max ms",
+      "over node -e 0",
+      "imported at",
+      "sent at",
+      "RSS MB",
+      "RSS over empty",
+    ],
   ];
   for (const name of ["empty", "empty-esm", "asyncaws", "asyncaws-sqs", "aws-sdk"]) {
     const c = cold.clients[name];
+    const mb = (bytes) => (Number.isFinite(bytes) ? fmt(bytes / 2 ** 20) : "");
     rows.push([
       c.label,
       fmt(c.medianMs),
@@ -313,10 +333,13 @@ function coldTable(cold) {
       name === "empty" ? "" : fmt(c.extraMs),
       Number.isFinite(c.importedAtMs) ? fmt(c.importedAtMs) : "",
       Number.isFinite(c.inProcessMs) ? fmt(c.inProcessMs) : "",
+      name === "empty-esm" ? mb(cold.emptyRssBytes) : mb(c.rssBytes),
+      mb(c.extraRssBytes),
     ]);
   }
   const lines = [
     table(rows),
+    "(imported at, sent at: milliseconds since the process started, read inside it; RSS after the first send)",
     `asyncaws extra time ÷ @aws-sdk v3 extra time: class ${ratio(cold.clients.asyncaws.extraMs, cold.clients["aws-sdk"].extraMs)}, functions ${ratio(cold.clients["asyncaws-sqs"].extraMs, cold.clients["aws-sdk"].extraMs)}`,
   ];
   if (cold.failures.length) lines.push(`FAILURES: ${cold.failures.join("; ")}`);
@@ -385,6 +408,145 @@ function bundleTable(b) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Signatures per second, notification verifications per second (one process per peer and round,
+// peers interleaved)
+
+async function perSecondSection(script, names, extraArgs, label) {
+  const samples = Object.fromEntries(names.map((n) => [n, []]));
+  const notes = {};
+  const rounds = QUICK ? 2 : CONFIG.rounds;
+  const ms = QUICK ? 300 : 1000;
+  for (let round = 0; round < rounds; round++) {
+    progress(`${label}: round ${round + 1} of ${rounds}`);
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(k + round) % names.length];
+      if (notes[name]) continue;
+      const result = await timeProcess([`${BENCH}${script}`, name, String(ms), "1", ...extraArgs], {
+        core: CLIENT_CORE,
+      });
+      let line;
+      try {
+        line = JSON.parse(result.stdout.trim().split("\n").pop());
+      } catch {
+        line = { error: `exit ${result.code}: ${result.stderr.trim().split("\n").slice(-2).join(" / ")}` };
+      }
+      if (line.unsupported) notes[name] = "not available";
+      else if (line.error) notes[name] = `FAILED: ${line.error}`;
+      else samples[name].push(...line.perSecond);
+    }
+  }
+  return Object.fromEntries(
+    names.map((n) => [
+      n,
+      { perSecond: median(samples[n]), spread: spread(samples[n]), runs: samples[n], note: notes[n] },
+    ]),
+  );
+}
+
+function perSecondTable(results, headline, against) {
+  const rows = [[headline, "per second", "min-max", `asyncaws ÷ this`]];
+  for (const [name, r] of Object.entries(results)) {
+    rows.push([
+      name,
+      r.note ?? fmt(r.perSecond, 0),
+      r.note ? "" : `${fmt(r.spread[0], 0)}-${fmt(r.spread[1], 0)}`,
+      name === "asyncaws" || r.note ? "" : ratio(results.asyncaws?.perSecond, r.perSecond),
+    ]);
+  }
+  return `${table(rows)}${against ? `\n${against}` : ""}`;
+}
+
+async function verifySection() {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { execFileSync } = await import("node:child_process");
+  const dir = mkdtempSync(`${tmpdir()}/asyncaws-bench-cert-`);
+  try {
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        `${dir}/key.pem`,
+        "-out",
+        `${dir}/cert.pem`,
+        "-subj",
+        "/CN=sns.amazonaws.com",
+        "-days",
+        "2",
+      ],
+      { stdio: "ignore" },
+    );
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return { skipped: "openssl is needed to make the test certificate" };
+  }
+  try {
+    return await perSecondSection(
+      "verify.mjs",
+      ["asyncaws", "sns-validator", "sns-payload-validator"],
+      [dir],
+      "verify",
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Heap after 20,000 calls (SendMessage at concurrency 32, then a full GC), in fresh processes
+
+async function memorySection(port) {
+  const calls = QUICK ? 2000 : 20_000;
+  const out = { calls };
+  for (const client of ["asyncaws", "aws-sdk"]) {
+    progress(`memory: ${client}, ${calls} calls`);
+    const worker = ipcChild([`${BENCH}worker.mjs`], { core: CLIENT_CORE, nodeFlags: ["--expose-gc"] });
+    try {
+      const tag = `${client}-memory`;
+      const ready = await worker.ask(
+        { type: "setup", client, op: "send", concurrency: 32, port, tag, warmupMs: 0, warmupCalls: 0 },
+        "ready",
+      );
+      if (ready.error) throw new Error(ready.error);
+      const memory = await worker.ask({ type: "memory", calls }, "memory");
+      if (memory.error) throw new Error(memory.error);
+      out[client] = {
+        heapAfterSetupBytes: memory.heapBefore,
+        heapAfterCallsBytes: memory.heapAfter,
+        rssAfterCallsBytes: memory.rssAfter,
+      };
+    } catch (error) {
+      out[client] = { error: String(error.message ?? error).split("\n")[0] };
+    } finally {
+      await worker.close();
+    }
+  }
+  return out;
+}
+
+function memoryTable(m) {
+  const mb = (bytes) => fmt(bytes / 2 ** 20, 2);
+  const rows = [["client", "heap after setup MB", `heap after ${m.calls} calls + GC MB`, "RSS then MB"]];
+  for (const name of ["asyncaws", "aws-sdk"]) {
+    const r = m[name];
+    if (r.error) rows.push([LABELS[name], `FAILED: ${r.error}`, "", ""]);
+    else
+      rows.push([
+        LABELS[name],
+        mb(r.heapAfterSetupBytes),
+        mb(r.heapAfterCallsBytes),
+        mb(r.rssAfterCallsBytes),
+      ]);
+  }
+  return table(rows);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Targets
 
 function targets(results) {
@@ -431,6 +593,29 @@ function targets(results) {
       });
     }
   }
+  const publish = results.throughput?.publish;
+  if (publish) {
+    const a = publish.find((r) => r.client === "asyncaws" && r.concurrency === 32);
+    const sdk = publish.find((r) => r.client === "aws-sdk" && r.concurrency === 32);
+    const floor = publish.find((r) => r.client === "http-replay" && r.concurrency === 32);
+    const ok = a?.verified && sdk?.verified;
+    const v = ok ? a.cpuPerCallUs / sdk.cpuPerCallUs : null;
+    list.push({
+      issue: 6,
+      figure: "CPU per Publish, c32, ÷ @aws-sdk",
+      target: "≤ 0.15",
+      measured: v,
+      met: v !== null && v <= 0.15,
+    });
+    const f = a?.verified && floor?.verified ? a.cpuPerCallUs / floor.cpuPerCallUs : null;
+    list.push({
+      issue: 6,
+      figure: "CPU per Publish, c32, ÷ node:http floor",
+      target: "≤ 1.3",
+      measured: f,
+      met: f !== null && f <= 1.3,
+    });
+  }
   const cold = results.coldStart;
   if (cold) {
     list.push({
@@ -447,6 +632,38 @@ function targets(results) {
       target: "≤ 10",
       measured: extra,
       met: extra <= 10,
+    });
+  }
+  if (cold) {
+    const rss = cold.clients[cold.best].extraRssBytes / 2 ** 20;
+    list.push({
+      issue: 6,
+      figure: "RSS after setup over an empty process (MB)",
+      target: "≤ 3",
+      measured: rss,
+      met: rss <= 3,
+    });
+  }
+  const sig = results.signatures;
+  if (sig) {
+    const v = sig.asyncaws.perSecond / sig.aws4.perSecond;
+    list.push({
+      issue: 6,
+      figure: "signatures per second ÷ aws4",
+      target: "≥ 1.3",
+      measured: Number.isFinite(v) ? v : null,
+      met: v >= 1.3,
+    });
+  }
+  const ver = results.verification;
+  if (ver && !ver.skipped) {
+    const v = ver.asyncaws.perSecond / ver["sns-payload-validator"].perSecond;
+    list.push({
+      issue: 6,
+      figure: "verifications per second ÷ sns-payload-validator",
+      target: "≥ 2",
+      measured: Number.isFinite(v) ? v : null,
+      met: v >= 2,
     });
   }
   const b = results.bundle;
@@ -529,6 +746,11 @@ async function main() {
       log(`\nCold start to the first completed SendMessage (whole process, median of ${CONFIG.coldRuns})`);
       log(coldTable(results.coldStart));
     }
+    if (SECTIONS.has("memory")) {
+      results.memory = await memorySection(port);
+      log("\nMemory: SendMessage at concurrency 32 in a fresh process");
+      log(memoryTable(results.memory));
+    }
     const counts = await stub.ask({ type: "counts" }, "counts");
     results.stub = { rejectedTotal: counts.rejectedTotal, rejected: counts.rejected };
     if (counts.rejectedTotal)
@@ -540,6 +762,21 @@ async function main() {
     results.bundle = await bundles();
     log("\nBrowser bundle (esbuild, platform browser, minified; gzip -9)");
     log(bundleTable(results.bundle));
+  }
+  if (SECTIONS.has("sign")) {
+    results.signatures = await perSecondSection(
+      "sign.mjs",
+      ["asyncaws", "aws4", "smithy-signature-v4", "aws4fetch"],
+      [],
+      "signatures",
+    );
+    log("\nSigV4 signatures per second (a SendMessage request, each output verified first)");
+    log(perSecondTable(results.signatures, "signer"));
+  }
+  if (SECTIONS.has("verify")) {
+    results.verification = await verifySection();
+    log("\nSNS notification verifications per second (certificate cached; tampered copy rejected first)");
+    log(results.verification.skipped ?? perSecondTable(results.verification, "verifier"));
   }
   results.targets = targets(results);
   if (results.targets.length) {

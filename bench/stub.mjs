@@ -10,12 +10,12 @@
 // Which client sent a request is read from the resource it names: queue URL `.../bench-<tag>`,
 // topic ARN `...:bench-<tag>`.
 
-import { createHash, createHmac } from "node:crypto";
+import { createHash } from "node:crypto";
 import { createServer } from "node:http";
-import { BENCH_CREDENTIALS, MESSAGE_ID, RECEIVED, REQUEST_ID } from "./fixtures.mjs";
+import { MESSAGE_ID, RECEIVED, REQUEST_ID } from "./fixtures.mjs";
+import { verifySignature } from "./sigv4-verify.mjs";
 
 const md5 = (text) => createHash("md5").update(text, "utf8").digest("hex");
-const sha256 = (text) => createHash("sha256").update(text, "utf8").digest("hex");
 
 /** SQS's digest of message attributes (sorted names; length-prefixed name, type, transport byte, value). */
 function md5OfAttributes(attributes) {
@@ -38,68 +38,6 @@ function md5OfAttributes(attributes) {
     }
   }
   return createHash("md5").update(Buffer.concat(parts)).digest("hex");
-}
-
-// ---------------------------------------------------------------------------------------------
-// Signature verification (SigV4, header variant), independent of asyncaws's signer.
-
-const AUTH =
-  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/;
-
-function encodeSegment(segment) {
-  return encodeURIComponent(segment).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
-
-function canonicalQuery(query) {
-  if (!query) return "";
-  return query
-    .split("&")
-    .map((pair) => {
-      const eq = pair.indexOf("=");
-      const name = decodeURIComponent(eq < 0 ? pair : pair.slice(0, eq));
-      const value = eq < 0 ? "" : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, "%20"));
-      return [encodeSegment(name), encodeSegment(value)];
-    })
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
-    .map(([n, v]) => `${n}=${v}`)
-    .join("&");
-}
-
-/** Returns undefined when the request's signature is right, else why not. */
-function verifySignature(req, body) {
-  const auth = req.headers.authorization;
-  const match = typeof auth === "string" ? AUTH.exec(auth) : null;
-  if (!match) return "no SigV4 Authorization header";
-  const [, accessKeyId, day, region, service, signedHeaders, signature] = match;
-  if (accessKeyId !== BENCH_CREDENTIALS.accessKeyId) return "unknown access key";
-  const amzDate = req.headers["x-amz-date"];
-  if (typeof amzDate !== "string" || !amzDate.startsWith(day))
-    return "x-amz-date missing or not the scope's day";
-  const [path, query = ""] = req.url.split("?");
-  const canonicalPath = path
-    .split("/")
-    .map((s) => encodeSegment(decodeURIComponent(s)))
-    .join("/");
-  const names = signedHeaders.split(";");
-  let headers = "";
-  for (const name of names) {
-    const value = req.headers[name];
-    if (value === undefined) return `signed header ${name} missing`;
-    headers += `${name}:${String(value).trim().replace(/\s+/g, " ")}\n`;
-  }
-  const payload = req.headers["x-amz-content-sha256"] ?? sha256(body);
-  const canonical = `${req.method}\n${canonicalPath}\n${canonicalQuery(query)}\n${headers}\n${signedHeaders}\n${payload}`;
-  const scope = `${day}/${region}/${service}/aws4_request`;
-  const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256(canonical)}`;
-  let key = createHmac("sha256", `AWS4${BENCH_CREDENTIALS.secretAccessKey}`).update(day).digest();
-  key = createHmac("sha256", key).update(region).digest();
-  key = createHmac("sha256", key).update(service).digest();
-  key = createHmac("sha256", key).update("aws4_request").digest();
-  const expected = createHmac("sha256", key).update(toSign).digest("hex");
-  return expected === signature ? undefined : "signature does not match";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -230,13 +168,15 @@ function reject(tag, reason) {
 
 function handle(req, res, text) {
   const target = req.headers["x-amz-target"];
-  const key = `${target ?? ""}\n${text}`;
+  const key = `${target ?? ""}\n${req.url}\n${text}`;
   let entry = cache.get(key);
   if (entry === undefined) {
     if (typeof target === "string" && target.startsWith("AmazonSQS."))
       entry = buildSqs(target.slice(10), text);
     else if (String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded"))
       entry = buildQuery(text);
+    else if (text === "" && req.url.includes("?Action="))
+      entry = buildQuery(req.url.slice(req.url.indexOf("?") + 1));
     else entry = { tag: "?", op: "?", ok: false, ...jsonError(400, "UnknownOperation", "unknown request") };
     entry.lastAuth = undefined;
     if (cache.size < CACHE_LIMIT) cache.set(key, entry);
@@ -248,7 +188,7 @@ function handle(req, res, text) {
     // second produces the same one); a wrong signature gets a 403, as from AWS.
     const auth = req.headers.authorization;
     if (auth !== entry.lastAuth) {
-      const problem = verifySignature(req, text);
+      const problem = verifySignature(req.method, req.url, req.headers, text);
       if (problem) {
         reject(entry.tag, `${entry.op}: ${problem}`);
         const error =

@@ -18,4 +18,6 @@ const out = await sqs.sendMessage({
   MessageBody: body,
 });
 if (out.MessageId !== "5fea7756-0ea4-451a-a703-a558b933e274") throw new Error("wrong answer");
-process.stdout.write(`${JSON.stringify({ ok: true, importedAtMs, sentAtMs: performance.now() })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ok: true, importedAtMs, sentAtMs: performance.now(), rss: process.memoryUsage().rss })}\n`,
+);
