@@ -1,0 +1,49 @@
+/**
+ * The SNS part of the public API: the client, the topic handle, the envelope parser, the
+ * notification verifier and its HTTP handlers, and AWS's SNS shapes.
+ *
+ * @module
+ */
+
+export { SNS, type SNSOptions } from "./client.js";
+export {
+  parseSnsEnvelope,
+  type SnsDelivery,
+  type SnsEnvelope,
+  type SnsEnvelopeAttribute,
+  unwrapSnsMessage,
+} from "./envelope.js";
+export type { SNSMethods } from "./methods.js";
+export {
+  type FailedPublishEntry,
+  type PublishBatchMessage,
+  type PublishBatchResult,
+  type PublishedEntry,
+  type PublishParams,
+  type SubscribeQueueOptions,
+  type SubscribeQueueResult,
+  TopicHandle,
+  type TopicOptions,
+} from "./topic.js";
+export type * from "./types.js";
+export { checkSigningCertUrl } from "./verify/cert-url.js";
+export {
+  confirmSnsSubscription,
+  type NodeRequestLike,
+  type NodeResponseLike,
+  type SnsHandlerOptions,
+  type SubscriptionConfirmer,
+  snsFetchHandler,
+  snsNodeHandler,
+} from "./verify/handlers.js";
+export {
+  type CertificateFetch,
+  type SnsMessage,
+  type SnsNotification,
+  type SnsSubscriptionConfirmation,
+  type SnsUnsubscribeConfirmation,
+  SnsVerifier,
+  type SnsVerifierOptions,
+  type SnsVerifyOptions,
+  verifySnsMessage,
+} from "./verify/verifier.js";
