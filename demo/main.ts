@@ -1,6 +1,7 @@
 // The main job (`npm start`): asyncaws against the embedded fauxqs emulator, as a user would use
 // it. With AWS_ENDPOINT_URL set, the same runs against that endpoint instead.
 import { isServiceError, SQS } from "../src/index.js";
+import { SNS, type TopicHandle, unwrapSnsMessage } from "../src/sns/index.js";
 
 const log = (line = "") => console.log(line);
 const step = (title: string) => log(`\n== ${title}`);
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   } as ConstructorParameters<typeof SQS>[0]);
   const suffix = Date.now().toString(36);
   const created: string[] = [];
+  const topics: TopicHandle[] = [];
 
   try {
     step("Create a queue with a dead-letter queue");
@@ -107,10 +109,72 @@ async function main(): Promise<void> {
       if (isServiceError(error)) log(`  caught ServiceError code=${error.code}: ${error.message}`);
       else throw error;
     }
+
+    step("Fan out: a topic, two subscribed queues (one raw, one with a filter policy), publish");
+    const sns = new SNS({
+      endpoint,
+      region: process.env.AWS_REGION ?? "us-east-1",
+      credentials: external ? undefined : { accessKeyId: "AKIDEMO", secretAccessKey: "demo-secret-not-real" },
+    } as ConstructorParameters<typeof SNS>[0]);
+    const topic = sns.topic(`demo-events-${suffix}`);
+    topics.push(topic);
+    const everything = await sqs.createQueue({ QueueName: `demo-everything-${suffix}` });
+    created.push(everything.QueueUrl!);
+    const orders = await sqs.createQueue({ QueueName: `demo-orders-${suffix}` });
+    created.push(orders.QueueUrl!);
+    const rawQueue = sqs.queue(everything.QueueUrl!);
+    const ordersQueue = sqs.queue(orders.QueueUrl!);
+    log(`topic: ${await topic.arn()}`);
+    const rawSubscription = await topic.subscribeQueue(rawQueue, { raw: true });
+    log(`  ${rawQueue.name}: raw delivery (policy statement added: ${rawSubscription.policyChanged})`);
+    const filter = { kind: ["order"] };
+    const ordersSubscription = await topic.subscribeQueue(ordersQueue, { filterPolicy: filter });
+    log(`  ${ordersQueue.name}: SNS envelope, filter policy ${JSON.stringify(filter)}`);
+    const again = await topic.subscribeQueue(ordersQueue, { filterPolicy: filter });
+    log(
+      `  subscribing again changes nothing: same subscription ${again.SubscriptionArn === ordersSubscription.SubscriptionArn}, policy changed ${again.policyChanged}`,
+    );
+    const kind = (value: string) => ({ kind: { DataType: "String", StringValue: value } });
+    await topic.publish(
+      { order: 1001, total: 25.5 },
+      { Subject: "New order", MessageAttributes: kind("order") },
+    );
+    await topic.publish("The shop closes at 6 pm today", { MessageAttributes: kind("notice") });
+    const batch = await topic.publishBatch([
+      { Message: { order: 1002, total: 9.99 }, MessageAttributes: kind("order") },
+      { Message: "Stock is low on blue mugs", MessageAttributes: kind("alert") },
+    ]);
+    log(`published 2 messages, then a batch: ${batch.Successful.length} sent, ${batch.Failed.length} failed`);
+
+    const show = async (queue: typeof rawQueue, expected: number) => {
+      log(`  ${queue.name} received:`);
+      let received = 0;
+      for (let empty = 0; received < expected && empty < 2; ) {
+        const messages = await queue.receive({ WaitTimeSeconds: 1 });
+        if (messages.length === 0) empty++;
+        for (const message of messages) {
+          const { message: body, attributes, envelope } = unwrapSnsMessage(message);
+          const how = envelope
+            ? `envelope ${envelope.Type} from ${envelope.TopicArn.slice(envelope.TopicArn.lastIndexOf(":") + 1)}${envelope.Subject ? `, Subject ${JSON.stringify(envelope.Subject)}` : ""}`
+            : "raw";
+          log(`    ${JSON.stringify(body)} (kind=${attributes.kind?.StringValue ?? "?"}; ${how})`);
+          await queue.delete(message);
+          received++;
+        }
+      }
+      return received;
+    };
+    const all = await show(rawQueue, 4);
+    const filtered = await show(ordersQueue, 2);
+    const more = await ordersQueue.receive({ WaitTimeSeconds: 1 });
+    log(
+      `the raw queue got all ${all}; the filter let ${filtered} orders through and held back the other ${all - filtered} (${more.length} more arrived)`,
+    );
   } finally {
     step("Clean up");
+    for (const topic of topics) await topic.delete().catch(() => undefined);
     for (const url of created) await sqs.deleteQueue({ QueueUrl: url }).catch(() => undefined);
-    log(`deleted ${created.length} queues`);
+    log(`deleted ${topics.length} topic and ${created.length} queues`);
     await emulator?.stop();
   }
   log("\ndone");
