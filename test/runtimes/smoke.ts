@@ -36,6 +36,13 @@ export interface SmokeOptions {
   log?: (line: string) => void;
   /** Only the checks whose names contain one of these. */
   only?: readonly string[];
+  /**
+   * Where the default credential chain should find credentials: `"shared-file"` where the driver
+   * set `AWS_SHARED_CREDENTIALS_FILE` to a file with `accessKeyId` and the test secret (processes),
+   * `"none"` where the runtime has no environment and no files (Workers, browsers).
+   * @default "none"
+   */
+  defaultCredentials?: "shared-file" | "none";
 }
 
 /** The test secret (never a real one); the driver's proxy checks signatures with it. */
@@ -86,14 +93,14 @@ export async function runSmoke(options: SmokeOptions): Promise<CheckResult[]> {
   const { lib, endpoint } = options;
   const log = options.log ?? (() => {});
   const credentials = { accessKeyId: options.accessKeyId ?? "AKIDEXAMPLE", secretAccessKey: TEST_SECRET };
-  const clientOptions = {
+  const anonymousOptions = {
     endpoint,
     region: "us-east-1",
-    credentials,
     maxAttempts: 1,
     requestTimeoutMs: 30_000,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   };
+  const clientOptions = { ...anonymousOptions, credentials };
   const results: CheckResult[] = [];
   const state: {
     queueUrl?: string;
@@ -322,6 +329,29 @@ export async function runSmoke(options: SmokeOptions): Promise<CheckResult[]> {
   await check("sqs.deleteQueue", async () => {
     expect(state.queueUrl, "no queue (createQueue failed)");
     await sqs.deleteQueue({ QueueUrl: state.queueUrl });
+  });
+
+  await check("credentials.defaultChain", async () => {
+    // No credentials option: the default chain runs on this runtime. Sources the runtime cannot
+    // have (files, environment, instance metadata in a browser) must be skipped, not crash.
+    const client = new lib.SQS(anonymousOptions);
+    let failure: unknown;
+    try {
+      await client.listQueues({ MaxResults: 1 });
+    } catch (error) {
+      failure = error;
+    }
+    if (options.defaultCredentials === "shared-file") {
+      if (failure === undefined) return;
+      expect(lib.isCredentialsError(failure), `not a CredentialsError: ${describeError(failure)}`);
+      const sources = failure.attempts.map((attempt) => attempt.source).join(", ");
+      if (!/file|profile|shared/i.test(sources)) {
+        return `this build's default chain reads no shared credentials file (tried: ${sources})`;
+      }
+      throw new CheckFailure(`the shared credentials file was not used: ${failure.message}`);
+    }
+    expect(failure !== undefined, "a call with no credentials anywhere succeeded");
+    expect(lib.isCredentialsError(failure), `not a CredentialsError: ${describeError(failure)}`);
   });
 
   // --- SNS --------------------------------------------------------------------------------------

@@ -22,6 +22,9 @@ export const CHROMIUM_FLAGS = [
   "--disable-component-update",
   "--disable-sync",
   "--no-first-run",
+  // Everything but loopback (which Chromium never proxies) goes to a closed local port: whatever
+  // the library might try to reach (instance metadata, say) never leaves the machine.
+  "--proxy-server=http://127.0.0.1:9",
 ];
 
 /** The slice of playwright-core used here (typed locally: it may not be installed yet). */

@@ -1,10 +1,11 @@
 // Node 20, Node 24, Bun and Deno: each starts test/runtimes/entries/child.mjs, which imports the
 // built package (dist/index.js, unbundled, as users load it) and the compiled smoke suite.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { CheckResult } from "../smoke.js";
+import { type CheckResult, TEST_SECRET } from "../smoke.js";
 import { type RunContext, type Runtime, result } from "./types.js";
 
 const RESULT_MARKER = "@@smoke-results@@ ";
@@ -19,16 +20,47 @@ interface ProcessSpec {
   /** The executable, absolute, or a function of the context. */
   executable(context: RunContext): string;
   /** Arguments before the script. */
-  flags(context: RunContext): string[];
+  flags(context: RunContext, home: string): string[];
   /** Extra environment. */
   env?(context: RunContext): Record<string, string>;
   /** Parses `--version` output. */
   version?(output: string): string;
 }
 
-/** A minimal environment: no AWS variables from the caller's, no color codes. */
-function baseEnv(): Record<string, string> {
-  return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", NO_COLOR: "1" };
+/** The environment variables the child gets besides PATH (Deno is allowed to read these only). */
+const ENV_NAMES = [
+  "HOME",
+  "NO_COLOR",
+  "AWS_SHARED_CREDENTIALS_FILE",
+  "AWS_CONFIG_FILE",
+  "AWS_EC2_METADATA_DISABLED",
+] as const;
+
+/**
+ * A home of its own for the child: no AWS variables or files of the caller's. The default
+ * credential chain finds the runtime's key in `credentials` (the `default` profile), an empty
+ * `config`, and no instance metadata (turned off, so nothing is sent outside loopback).
+ */
+function makeHome(accessKeyId: string): { home: string; env: Record<string, string> } {
+  const home = mkdtempSync(join(tmpdir(), "asyncaws-smoke-home-"));
+  const credentials = join(home, "credentials");
+  const config = join(home, "config");
+  writeFileSync(
+    credentials,
+    `[default]\naws_access_key_id = ${accessKeyId}\naws_secret_access_key = ${TEST_SECRET}\n`,
+  );
+  writeFileSync(config, "");
+  return {
+    home,
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: home,
+      NO_COLOR: "1",
+      AWS_SHARED_CREDENTIALS_FILE: credentials,
+      AWS_CONFIG_FILE: config,
+      AWS_EC2_METADATA_DISABLED: "true",
+    },
+  };
 }
 
 function processRuntime(spec: ProcessSpec): Runtime {
@@ -40,19 +72,24 @@ function processRuntime(spec: ProcessSpec): Runtime {
       if (!existsSync(executable)) {
         throw new Error(`${executable} is missing: run scripts/runtimes/install.sh`);
       }
-      const env = { ...baseEnv(), ...spec.env?.(context) };
+      const { home, env: homeEnv } = makeHome(spec.accessKeyId);
+      const env = { ...homeEnv, ...spec.env?.(context) };
       const versionRun = spawnSync(executable, ["--version"], { env, encoding: "utf8", timeout: 30_000 });
       const versionText = `${versionRun.stdout ?? ""}`.trim();
       const version = spec.version ? spec.version(versionText) : versionText.split("\n")[0]!;
       const args = [
-        ...spec.flags(context),
+        ...spec.flags(context, home),
         join(context.root, "test/runtimes/entries/child.mjs"),
         pathToFileURL(join(context.root, "dist/index.js")).href,
         pathToFileURL(join(context.build, "smoke.js")).href,
         context.endpoint,
         spec.accessKeyId,
       ];
-      return { version, results: await runChild(spec.name, executable, args, env, context) };
+      try {
+        return { version, results: await runChild(spec.name, executable, args, env, context) };
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
     },
   };
 }
@@ -163,20 +200,22 @@ export const bun = processRuntime({
 
 /**
  * Deno from the `deno` npm package (its platform binary, `@deno/linux-x64-glibc`), with only the
- * permissions the suite needs: loopback network and reading the repository. No environment
- * access, so the library's environment lookups must fall back quietly.
+ * permissions the suite needs: loopback network, reading the repository and the child's home, and
+ * the few environment variables the driver sets. Reading any other variable (AWS_REGION,
+ * AWS_ENDPOINT_URL...) throws in Deno, so the library's environment lookups must fall back quietly.
  */
 export const deno = processRuntime({
   name: "deno",
   accessKeyId: "AKIDDENO",
   executable: (context) => cached(context, "@deno", "linux-x64-glibc", "deno"),
-  flags: (context) => [
+  flags: (context, home) => [
     "run",
     "--no-prompt",
     "--no-config",
     "--no-lock",
     "--allow-net=127.0.0.1",
-    `--allow-read=${context.root}`,
+    `--allow-read=${context.root},${home}`,
+    `--allow-env=${ENV_NAMES.join(",")}`,
   ],
   env: (context) => ({ DENO_DIR: join(context.cache, "deno-dir"), DENO_NO_UPDATE_CHECK: "1" }),
   version: (output) => output.split("\n")[0] ?? output,

@@ -11,6 +11,7 @@ const results = await runSmoke({
   lib,
   endpoint,
   accessKeyId,
+  defaultCredentials: "shared-file",
   log: (line) => console.error(line),
 });
 console.log(RESULT_MARKER + JSON.stringify(results));
