@@ -218,5 +218,5 @@ export const deno = processRuntime({
     `--allow-env=${ENV_NAMES.join(",")}`,
   ],
   env: (context) => ({ DENO_DIR: join(context.cache, "deno-dir"), DENO_NO_UPDATE_CHECK: "1" }),
-  version: (output) => output.split("\n")[0] ?? output,
+  version: (output) => (output.split("\n")[0] ?? output).split(" (")[0]!,
 });
