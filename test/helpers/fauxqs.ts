@@ -1,5 +1,6 @@
-// Starts the fauxqs emulator in-process on loopback, port 0, for one test file.
-import { startFauxqs } from "fauxqs";
+// Starts the fauxqs emulator in-process on loopback, port 0, for one test file. The emulator is
+// imported on first use: loading it takes seconds, and files that only use loopback servers (which
+// import TEST_CREDENTIALS from here) should not pay for it.
 
 /** A running emulator: its endpoint and a stop function. */
 export interface Emulator {
@@ -10,6 +11,7 @@ export interface Emulator {
 
 /** Starts fauxqs on 127.0.0.1 with an OS-assigned port. */
 export async function startEmulator(): Promise<Emulator> {
+  const { startFauxqs } = await import("fauxqs");
   const server = await startFauxqs({ port: 0, logger: false, host: "localhost" });
   return {
     endpoint: `http://127.0.0.1:${server.port}`,
