@@ -184,7 +184,11 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
 export interface NodeRequestLike extends AsyncIterable<unknown> {
   method?: string | undefined;
   headers: Record<string, string | string[] | undefined>;
-  /** A body a framework already read (Express's `text()` or `json()` parsers); else the stream is read. */
+  /**
+   * A body a framework already read (Express's `text()` or `json()` parsers): text, bytes or the
+   * parsed object. When absent or an empty object (what Express 4 leaves when no parser matched),
+   * the stream is read.
+   */
   body?: unknown;
 }
 
@@ -225,7 +229,15 @@ export function snsNodeHandler(
       request.method,
       header(request.headers, "x-amz-sns-message-type"),
       async (limit) => {
-        if (request.body !== undefined) return request.body;
+        // Express 4 leaves `{}` when no parser matched (SNS sends text/plain): the stream is unread then.
+        const parsed = request.body;
+        const unparsed =
+          parsed === undefined ||
+          (typeof parsed === "object" &&
+            parsed !== null &&
+            Object.getPrototypeOf(parsed) === Object.prototype &&
+            Object.keys(parsed).length === 0);
+        if (!unparsed) return parsed;
         const declared = Number(header(request.headers, "content-length"));
         if (Number.isFinite(declared) && declared > limit) return TOO_LARGE;
         const chunks: Uint8Array[] = [];
