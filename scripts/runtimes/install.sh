@@ -15,7 +15,8 @@ if [ ! -d "$cache/node_modules" ] || ! cmp -s "$here/package-lock.json" "$stamp"
   echo "== runtimes: npm ci into .cache/runtimes"
   cp "$here/package.json" "$here/package-lock.json" "$cache/"
   # Install scripts stay off (npm's default here): every binary used ships inside its package.
-  npm ci --prefix "$cache" --no-audit --no-fund --loglevel=error
+  # (In the folder rather than with --prefix: npm mistakes a --prefix that is a symlink for a link.)
+  (cd "$cache" && npm ci --no-audit --no-fund --loglevel=error)
   cp "$here/package-lock.json" "$stamp"
 else
   echo "== runtimes: .cache/runtimes is up to date"
