@@ -37,6 +37,17 @@ const option = (name, fallback) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
 };
+if (flag("help")) {
+  process.stdout.write(
+    [
+      "node bench/run.mjs [--quick] [--only SECTIONS] [--clients NAMES] [--rounds N] [--seconds S] [--warmup S] [--out FILE]",
+      "  sections: send,receive,publish,cold,memory,bundle,sign,verify (all by default)",
+      "  clients:  asyncaws,aws-sdk,aws-lite,aws4fetch,http-replay,undici-replay (all by default)",
+      "",
+    ].join("\n"),
+  );
+  process.exit(0);
+}
 const QUICK = flag("quick");
 const SECTIONS = new Set(option("only", "send,receive,publish,cold,memory,bundle,sign,verify").split(","));
 const OUT = option("out", `${BENCH}results/${QUICK ? "quick" : "latest"}.json`);
@@ -710,10 +721,24 @@ async function main() {
       config: CONFIG,
       machine: machine(),
       versions: Object.fromEntries(
-        ["asyncaws", "@aws-sdk/client-sqs", "@aws-sdk/client-sns", "undici", "aws4", "esbuild"].map((n) => [
-          n,
-          versionOf(n),
-        ]),
+        [
+          "asyncaws",
+          "@aws-sdk/client-sqs",
+          "@aws-sdk/client-sns",
+          "@aws-lite/client",
+          "@aws-lite/sqs",
+          "@aws-lite/sns",
+          "aws4fetch",
+          "aws4",
+          "@smithy/signature-v4",
+          "undici",
+          "sqs-consumer",
+          "sqs-producer",
+          "sns-validator",
+          "sns-payload-validator",
+          "fauxqs",
+          "esbuild",
+        ].map((n) => [n, versionOf(n)]),
       ),
       messageBodyBytes: Buffer.byteLength(MESSAGE_BODY),
     },
@@ -791,6 +816,10 @@ async function main() {
   mkdirSync(new URL("results/", import.meta.url), { recursive: true });
   writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
   log(`\nwrote ${OUT.replace(ROOT, "")} (${results.meta.durationS} s)`);
+  if (!QUICK && !option("out")) {
+    const chart = await timeProcess([`${BENCH}chart.mjs`, OUT, `${BENCH}results/chart.svg`]);
+    log(chart.code === 0 ? "wrote bench/results/chart.svg" : `chart failed: ${chart.stderr}`);
+  }
 }
 
 main().catch((error) => {
