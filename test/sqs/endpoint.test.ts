@@ -3,7 +3,7 @@
 // are honoured (set and restored within each test).
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
-import { isValidationError } from "../../src/core/errors.js";
+import { isAsyncAwsError, isValidationError } from "../../src/core/errors.js";
 import { SQS } from "../../src/sqs/sqs.js";
 import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
 import { json, type Loopback, type RecordedRequest, startLoopback } from "../helpers/loopback.js";
@@ -223,6 +223,17 @@ describe("environment variables", () => {
       },
     );
     assert.equal(server.requests.length, 0);
+  });
+
+  it("without region and endpoint, a call fails before sending, saying a region is needed", async () => {
+    await withEnv(CLEAN_ENV, async () => {
+      const sqs = new SQS({ credentials: TEST_CREDENTIALS });
+      assert.equal(sqs.region, undefined);
+      const error = await caught(() => sqs.listQueues({}));
+      assert.ok(isAsyncAwsError(error), String(error));
+      assert.match(error.message, /region/i);
+      assert.equal(error.operation, "ListQueues");
+    });
   });
 
   it("leaves the environment as it found it", () => {
