@@ -1,6 +1,10 @@
 /**
  * asyncaws: a small, fast, complete Amazon SQS and SNS client for every JavaScript runtime.
  *
+ * `asyncaws` exports the clients, handles, errors and both services' types; `asyncaws/sqs` and
+ * `asyncaws/sns` export one service each, `asyncaws/sqs` with standalone functions for the
+ * smallest bundles.
+ *
  * @example
  * ```ts
  * import { SQS } from "asyncaws";
@@ -47,6 +51,13 @@ export {
   type SigningOptions,
   signRequest,
 } from "./core/signer.js";
+export * from "./sns/index.js";
+export type {
+  AddPermissionResult as SnsAddPermissionResult,
+  BatchResultErrorEntry as SnsBatchResultErrorEntry,
+  MessageAttributeValue as SnsMessageAttributeValue,
+  RemovePermissionResult as SnsRemovePermissionResult,
+} from "./sns/types.js";
 export { type AttributeValue, md5OfMessageAttributes } from "./sqs/checksums.js";
 export { SQSClient, type SQSOptions } from "./sqs/client.js";
 export type { SQSMethods, SQSOperationMap } from "./sqs/methods.js";
@@ -61,3 +72,11 @@ export {
 } from "./sqs/queue.js";
 export { SQS } from "./sqs/sqs.js";
 export type * from "./sqs/types.js";
+// Names that both models define: SQS's at the top level, SNS's with an Sns prefix (all of them
+// are also in asyncaws/sqs and asyncaws/sns under their own names).
+export type {
+  AddPermissionResult,
+  BatchResultErrorEntry,
+  MessageAttributeValue,
+  RemovePermissionResult,
+} from "./sqs/types.js";
