@@ -17,7 +17,7 @@ const EXIT_GRACE_MS = 10_000;
 interface ProcessSpec {
   name: string;
   accessKeyId: string;
-  /** The executable, absolute, or a function of the context. */
+  /** The absolute path of the executable. */
   executable(context: RunContext): string;
   /** Arguments before the script. */
   flags(context: RunContext, home: string): string[];
