@@ -41,7 +41,7 @@ if (flag("help")) {
   process.stdout.write(
     [
       "node bench/run.mjs [--quick] [--only SECTIONS] [--clients NAMES] [--rounds N] [--seconds S] [--warmup S] [--out FILE]",
-      "  sections: send,receive,publish,cold,memory,bundle,sign,verify (all by default)",
+      "  sections: send,receive,publish,cold,memory,bundle,sign,verify,flow (all by default)",
       "  clients:  asyncaws,aws-sdk,aws-lite,aws4fetch,http-replay,undici-replay (all by default)",
       "",
     ].join("\n"),
@@ -49,7 +49,9 @@ if (flag("help")) {
   process.exit(0);
 }
 const QUICK = flag("quick");
-const SECTIONS = new Set(option("only", "send,receive,publish,cold,memory,bundle,sign,verify").split(","));
+const SECTIONS = new Set(
+  option("only", "send,receive,publish,cold,memory,bundle,sign,verify,flow").split(","),
+);
 const OUT = option("out", `${BENCH}results/${QUICK ? "quick" : "latest"}.json`);
 const CONFIG = QUICK
   ? { warmupMs: 200, warmupCalls: 0, runMs: 250, rounds: 2, coldRuns: 3 }
@@ -558,6 +560,123 @@ function memoryTable(m) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Consumer and producer on fauxqs (issue 5's figures): fauxqs in its own process on the stub's
+// core, each scenario in a fresh client process; rounds interleave the peers.
+
+async function flowSection() {
+  const fauxqs = ipcChild([`${BENCH}fauxqs-server.mjs`], { core: STUB_CORE });
+  const { port } = await fauxqs.next("listening");
+  const plan = [
+    {
+      key: "consumer10",
+      title: "10 in flight",
+      n: QUICK ? 200 : 1500,
+      peers: ["consumer-asyncaws-10", "consumer-sqs-consumer-10"],
+    },
+    {
+      key: "consumer100",
+      title: "100 in flight",
+      n: QUICK ? 500 : 4000,
+      peers: ["consumer-asyncaws-100", "consumer-sqs-consumer-100"],
+    },
+    {
+      key: "producer",
+      title: "producer",
+      n: QUICK ? 500 : 5000,
+      peers: ["producer-asyncaws", "producer-sqs-producer"],
+    },
+  ];
+  const rounds = QUICK ? 1 : 3;
+  const out = { handlerMs: 20, rounds };
+  try {
+    for (const step of plan) {
+      const samples = Object.fromEntries(step.peers.map((p) => [p, []]));
+      const notes = {};
+      for (let round = 0; round < rounds; round++) {
+        for (let k = 0; k < step.peers.length; k++) {
+          const scenario = step.peers[(k + round) % step.peers.length];
+          if (notes[scenario]) continue;
+          progress(`fauxqs: ${scenario}, ${step.n} messages, round ${round + 1} of ${rounds}`);
+          const result = await timeProcess([`${BENCH}flow.mjs`, scenario, String(port), String(step.n)], {
+            core: CLIENT_CORE,
+          });
+          let line;
+          try {
+            line = JSON.parse(result.stdout.trim().split("\n").pop());
+          } catch {
+            line = {
+              error: `exit ${result.code}: ${result.stderr.trim().split("\n").slice(-2).join(" / ")}`,
+            };
+          }
+          if (line.unsupported) notes[scenario] = "not available";
+          else if (line.error) notes[scenario] = `FAILED: ${line.error}`;
+          else samples[scenario].push(line);
+        }
+      }
+      out[step.key] = {
+        title: step.title,
+        messages: step.n,
+        peers: Object.fromEntries(
+          step.peers.map((p) => [
+            p,
+            {
+              perSecond: median(samples[p].map((s) => s.perSecond)),
+              cpuPerMessageUs: median(samples[p].map((s) => s.cpuPerMessageUs)),
+              runs: samples[p],
+              note: notes[p],
+            },
+          ]),
+        ),
+      };
+    }
+  } finally {
+    await fauxqs.close();
+  }
+  // Bars for the chart: rate ratio and CPU ratio, asyncaws against the peer.
+  out.chart = [];
+  for (const step of plan) {
+    const [a, peer] = step.peers.map((p) => out[step.key].peers[p]);
+    if (!Number.isFinite(a.perSecond) || !Number.isFinite(peer.perSecond)) continue;
+    const who = step.key === "producer" ? "sqs-producer" : "sqs-consumer";
+    out.chart.push({
+      title: `${step.title}`,
+      bars: [
+        { label: `${who}, messages/s`, value: a.perSecond / peer.perSecond },
+        { label: `${who}, CPU per message`, value: peer.cpuPerMessageUs / a.cpuPerMessageUs },
+      ],
+    });
+  }
+  return out;
+}
+
+function flowTable(flow) {
+  const rows = [
+    ["scenario", "messages", "messages/s", "CPU µs/message", "asyncaws rate ÷", "asyncaws CPU ÷"],
+  ];
+  for (const key of ["consumer10", "consumer100", "producer"]) {
+    const step = flow[key];
+    if (!step) continue;
+    const entries = Object.entries(step.peers);
+    const a = entries[0][1];
+    for (const [name, r] of entries) {
+      const label = `${name.replace(/-\d+$/, "")} (${step.title})`;
+      if (r.note) rows.push([label, step.messages, r.note, "", "", ""]);
+      else {
+        rows.push([
+          label,
+          step.messages,
+          fmt(r.perSecond, 0),
+          fmt(r.cpuPerMessageUs),
+          r === a ? "" : ratio(a.perSecond, r.perSecond),
+          r === a ? "" : ratio(a.cpuPerMessageUs, r.cpuPerMessageUs),
+        ]);
+      }
+    }
+  }
+  return table(rows);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Targets
 
 function targets(results) {
@@ -672,6 +791,43 @@ function targets(results) {
     list.push({
       issue: 6,
       figure: "verifications per second ÷ sns-payload-validator",
+      target: "≥ 2",
+      measured: Number.isFinite(v) ? v : null,
+      met: v >= 2,
+    });
+  }
+  const flow = results.flow;
+  if (flow) {
+    const pair = (key, a, p) => [flow[key]?.peers[a], flow[key]?.peers[p]];
+    for (const [key, n, rate] of [
+      ["consumer10", 10, 1.2],
+      ["consumer100", 100, 2],
+    ]) {
+      const [a, p] = pair(key, `consumer-asyncaws-${n}`, `consumer-sqs-consumer-${n}`);
+      const v = a && p ? a.perSecond / p.perSecond : Number.NaN;
+      list.push({
+        issue: 5,
+        figure: `consumer rate ÷ sqs-consumer, ${n} in flight`,
+        target: `≥ ${rate}`,
+        measured: Number.isFinite(v) ? v : null,
+        met: v >= rate,
+      });
+      if (n === 10) {
+        const c = a && p ? a.cpuPerMessageUs / p.cpuPerMessageUs : Number.NaN;
+        list.push({
+          issue: 5,
+          figure: "consumer CPU per message ÷ sqs-consumer's",
+          target: "≤ 0.5",
+          measured: Number.isFinite(c) ? c : null,
+          met: c <= 0.5,
+        });
+      }
+    }
+    const [a, p] = pair("producer", "producer-asyncaws", "producer-sqs-producer");
+    const v = a && p ? a.perSecond / p.perSecond : Number.NaN;
+    list.push({
+      issue: 5,
+      figure: "producer rate ÷ sqs-producer",
       target: "≥ 2",
       measured: Number.isFinite(v) ? v : null,
       met: v >= 2,
@@ -802,6 +958,16 @@ async function main() {
     results.verification = await verifySection();
     log("\nSNS notification verifications per second (certificate cached; tampered copy rejected first)");
     log(results.verification.skipped ?? perSecondTable(results.verification, "verifier"));
+  }
+  if (SECTIONS.has("flow")) {
+    results.flow = await flowSection();
+    log(
+      `\nConsumer and producer on fauxqs (handler awaits ${results.flow.handlerMs} ms; median of ${results.flow.rounds})`,
+    );
+    log(
+      "(sqs-consumer: one instance of batch size 10 per 10 in flight; sqs-producer: one send() of all the messages)",
+    );
+    log(flowTable(results.flow));
   }
   results.targets = targets(results);
   if (results.targets.length) {
