@@ -182,7 +182,20 @@ export class Queue {
     if (chunk.length) chunks.push(chunk);
     const result: SendBatchResult = { Successful: [], Failed: [] };
     const QueueUrl = chunks.length ? await this.url(options) : "";
-    const sendChunk = async (indexes: number[]) => {
+    const fail = (indexes: number[], error: unknown, code: string, sender: boolean, message: string) => {
+      for (const i of indexes) {
+        result.Failed.push({
+          Id: entries[i]!.Id,
+          Code: code,
+          SenderFault: sender,
+          Message: message,
+          index: i,
+          error,
+        });
+      }
+    };
+    /** Sends one request; false when any of its entries failed. */
+    const sendChunk = async (indexes: number[]): Promise<boolean> => {
       const byId = new Map(indexes.map((i) => [entries[i]!.Id, i]));
       try {
         const output = await this.#sqs.sendMessageBatch(
@@ -193,23 +206,30 @@ export class Queue {
           result.Successful.push({ ...ok, index: byId.get(ok.Id) ?? -1 });
         for (const failed of output.Failed ?? [])
           result.Failed.push({ ...failed, index: byId.get(failed.Id) ?? -1 });
+        return !output.Failed?.length;
       } catch (error) {
         const code = isServiceError(error) ? error.code : error instanceof Error ? error.name : "Error";
         const sender = isServiceError(error) ? error.fault === "client" : false;
-        for (const i of indexes) {
-          result.Failed.push({
-            Id: entries[i]!.Id,
-            Code: code,
-            SenderFault: sender,
-            Message: error instanceof Error ? error.message : String(error),
-            index: i,
-            error,
-          });
-        }
+        fail(indexes, error, code, sender, error instanceof Error ? error.message : String(error));
+        return false;
       }
     };
-    if (fifo) for (const indexes of chunks) await sendChunk(indexes);
-    else await Promise.all(chunks.map(sendChunk));
+    if (fifo) {
+      // One request after another; after a failure nothing more is sent, so that no later
+      // message of a group overtakes one that must be sent again.
+      for (let c = 0; c < chunks.length; c++) {
+        if (await sendChunk(chunks[c]!)) continue;
+        const rest = chunks.slice(c + 1).flat();
+        fail(
+          rest,
+          undefined,
+          "NotSent",
+          false,
+          "not sent: an earlier entry of this FIFO batch failed, and order must hold",
+        );
+        break;
+      }
+    } else await Promise.all(chunks.map(sendChunk));
     result.Successful.sort((a, b) => a.index - b.index);
     result.Failed.sort((a, b) => a.index - b.index);
     return result;

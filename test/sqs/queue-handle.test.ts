@@ -278,6 +278,22 @@ describe("sendBatch", () => {
     );
   });
 
+  it("stops a FIFO batch at the first failed request, reporting the rest as not sent", async () => {
+    script.rejectRequestWith = new Set(["0"]);
+    const fifo = sqs.queue(urlOf("jobs.fifo"));
+    const result = await fifo.sendBatch(
+      Array.from({ length: 25 }, (_, i) => ({ MessageBody: `m${i}`, MessageGroupId: "g" })),
+    );
+    assert.equal(sent("SendMessageBatch").length, 1, "nothing sent after the failed request");
+    assert.equal(result.Successful.length, 0);
+    assert.deepEqual(
+      result.Failed.map((f) => f.index),
+      Array.from({ length: 25 }, (_, i) => i),
+    );
+    assert.ok(result.Failed.slice(0, 10).every((f) => f.Code === "BatchRequestTooLong"));
+    assert.ok(result.Failed.slice(10).every((f) => f.Code === "NotSent"));
+  });
+
   it("checks every entry before sending anything, lookup included", async () => {
     const queue = sqs.queue("not-resolved-yet");
     await expectValidation(
