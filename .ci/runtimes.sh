@@ -11,4 +11,4 @@ echo "== runtimes: build"
 npm run build --silent
 node scripts/runtimes/check-dist.mjs
 bash scripts/runtimes/run.sh "$@"
-echo "== runtimes: $((SECONDS - start)) s"
+echo "== runtimes: $((SECONDS - start)) s" >&2

@@ -34,9 +34,8 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt-get install -y -qq chromium >/dev/null
 fi
 
-# playwright-core drives Chromium. It belongs in devDependencies; until it is there, install the
-# pinned version without touching package.json or the lockfile.
+# playwright-core drives Chromium; it is a devDependency, installed by `npm ci`.
 if [ ! -f "$root/node_modules/playwright-core/package.json" ]; then
-  echo "== runtimes: npm install --no-save playwright-core (not yet a devDependency)"
-  (cd "$root" && npm install --no-save --no-audit --no-fund --loglevel=error playwright-core@1.65.1)
+  echo "== runtimes: playwright-core is missing: run npm ci first" >&2
+  exit 1
 fi
