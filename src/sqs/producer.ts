@@ -1,0 +1,140 @@
+/**
+ * The queue producer: the generic batching producer bound to SendMessageBatch (10 entries, 1 MiB).
+ *
+ * @module
+ */
+
+import { type ErrorContext, ValidationError } from "../core/errors.js";
+import { batchOutcomes } from "../producer/outcomes.js";
+import { BatchProducer, type BatchProducerOptions, type ProducerStats } from "../producer/producer.js";
+import type { Queue, SendParams } from "./queue.js";
+import type { SQS } from "./sqs.js";
+import type { SendMessageBatchRequestEntry } from "./types.js";
+import { checkMessage, MAX_BATCH_ENTRIES, MAX_MESSAGE_BYTES } from "./validate.js";
+
+/** Options of {@link Queue.producer}: how entries are batched, sent and retried. */
+export interface QueueProducerOptions extends BatchProducerOptions {}
+
+type Entry = Omit<SendMessageBatchRequestEntry, "Id">;
+interface Sized {
+  readonly entry: Entry;
+  readonly size: number;
+}
+
+/**
+ * Sends messages to one queue in SendMessageBatch requests, from {@link Queue.producer}. Each
+ * `send` resolves with its message's id once its batch accepted it. Entries are gathered into
+ * batches of up to 10 and 1 MiB, sent when full or after `lingerMs`, with at most
+ * `maxInFlightBatches` requests at once; entries that fail for a retryable reason are sent again
+ * with backoff, the others are rejected one by one with AWS's code. In a FIFO queue, order within
+ * a message group holds, also across retries.
+ *
+ * @example
+ * ```ts
+ * const producer = queue.producer({ lingerMs: 10 });
+ * for (const order of orders) {
+ *   await producer.ready();
+ *   producer.send(order).catch((error) => console.error(error));
+ * }
+ * await producer.close();
+ * ```
+ */
+export class QueueProducer {
+  readonly #producer: BatchProducer<Sized, string>;
+  readonly #fifo: boolean;
+  readonly #context: ErrorContext;
+
+  /** @internal Use {@link Queue.producer}. */
+  constructor(sqs: SQS, queue: Queue, options?: QueueProducerOptions) {
+    this.#fifo = queue.fifo;
+    const context = { operation: "SendMessageBatch", resource: queue.name };
+    this.#context = context;
+    this.#producer = new BatchProducer<Sized, string>(
+      {
+        maxEntries: MAX_BATCH_ENTRIES,
+        maxBytes: MAX_MESSAGE_BYTES,
+        context,
+        sizeOf: (item) => item.size,
+        groupOf: (item) => item.entry.MessageGroupId,
+        async sendBatch(items) {
+          const QueueUrl = await queue.url();
+          const output = await sqs.sendMessageBatch({
+            QueueUrl,
+            Entries: items.map((item, index) => ({ ...item.entry, Id: String(index) })),
+          });
+          return batchOutcomes(
+            items.length,
+            output.Successful,
+            output.Failed,
+            (ok) => ok.MessageId ?? "",
+            context,
+          );
+        },
+      },
+      options,
+    );
+  }
+
+  /**
+   * Sends one message. A body that is not a string is encoded as JSON; `params` are
+   * SendMessage's other members (attributes, delay, group and deduplication ids). The message is
+   * checked at once (a ValidationError before anything is sent).
+   *
+   * @returns the message's id, once its batch was accepted
+   */
+  send(body: unknown, params?: SendParams): Promise<string> {
+    let sized: Sized;
+    try {
+      if (params !== undefined && (params === null || typeof params !== "object")) {
+        throw new ValidationError("params", "an object of SendMessage members", params, this.#context);
+      }
+      const MessageBody = encodeBody(body, this.#context);
+      const entry: Entry = params ? { ...params, MessageBody } : { MessageBody };
+      const size = checkMessage(entry as unknown as Record<string, unknown>, "", this.#fifo, this.#context);
+      sized = { entry, size };
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#producer.send(sized);
+  }
+
+  /** Resolves when there is room for another message (see `maxQueued`). */
+  ready(): Promise<void> {
+    return this.#producer.ready();
+  }
+
+  /** Sends what waits without lingering; resolves once every message given so far settled. */
+  flush(): Promise<void> {
+    return this.#producer.flush();
+  }
+
+  /** Resolves when nothing waits, is in flight or is retrying. */
+  onIdle(): Promise<void> {
+    return this.#producer.onIdle();
+  }
+
+  /** Flushes, then rejects later sends. */
+  close(): Promise<void> {
+    return this.#producer.close();
+  }
+
+  /** True once closed. */
+  get closed(): boolean {
+    return this.#producer.closed;
+  }
+
+  /** Counters: queued, waiting for room, in flight, sent, failed, retried, batch requests. */
+  get stats(): ProducerStats {
+    return this.#producer.stats;
+  }
+}
+
+function encodeBody(body: unknown, context: ErrorContext): string {
+  if (typeof body === "string") return body;
+  if (body === undefined || typeof body === "function" || typeof body === "symbol") {
+    throw new ValidationError("body", "a string, or a value to encode as JSON", body, context);
+  }
+  const text = JSON.stringify(body);
+  if (typeof text !== "string") throw new ValidationError("body", "a value JSON can encode", body, context);
+  return text;
+}
