@@ -6,6 +6,11 @@
 
 import type { CallOptions } from "../core/client.js";
 import { type ErrorContext, isServiceError, ValidationError } from "../core/errors.js";
+import { type BatchHandler, Consumer, type MessageHandler } from "./consumer/consumer.js";
+import { MessageIterator, type MessagesOptions } from "./consumer/iterator.js";
+import type { ConsumerOptions } from "./consumer/options.js";
+import type { SnsMessage } from "./consumer/sns.js";
+import { QueueProducer, type QueueProducerOptions } from "./producer.js";
 import type { SQS } from "./sqs.js";
 import type {
   BatchResultErrorEntry,
@@ -316,5 +321,83 @@ export class Queue {
   async deleteQueue(options?: CallOptions): Promise<void> {
     await this.#sqs.deleteQueue({ QueueUrl: await this.url(options) }, options);
     this.#url = undefined;
+  }
+
+  /**
+   * Starts consuming: `handler(message, { signal, attempt })` for each message, `concurrency` at
+   * once. Resolving means done (the message is deleted, batched); throwing means failed (the message
+   * is visible again after `retryDelay`). With `batch: true` the handler takes the messages of one
+   * receive and returns those that failed; with `unwrapSns: true` it gets the message as published
+   * to SNS. Options are checked at once (a ValidationError naming the value received).
+   *
+   * @example
+   * ```ts
+   * const consumer = queue.consume(async (message, { signal }) => {
+   *   await fetch(target, { method: "POST", body: message.Body, signal });
+   * }, { concurrency: 50 });
+   * consumer.on("error", (error) => console.error(error));
+   * // later
+   * await consumer.stop();
+   * ```
+   */
+  consume(
+    handler: MessageHandler<SnsMessage>,
+    options: ConsumerOptions<SnsMessage> & { unwrapSns: true; batch?: false },
+  ): Consumer<SnsMessage>;
+  consume(
+    handler: BatchHandler<SnsMessage>,
+    options: ConsumerOptions<SnsMessage> & { unwrapSns: true; batch: true },
+  ): Consumer<SnsMessage>;
+  consume(
+    handler: BatchHandler<Message>,
+    options: ConsumerOptions<Message> & { unwrapSns?: false; batch: true },
+  ): Consumer<Message>;
+  consume(
+    handler: MessageHandler<Message>,
+    options?: ConsumerOptions<Message> & { unwrapSns?: false; batch?: false },
+  ): Consumer<Message>;
+  consume(
+    handler: MessageHandler<never> | BatchHandler<never>,
+    options?: ConsumerOptions<never>,
+  ): Consumer<SnsMessage> | Consumer<Message> {
+    return new Consumer<Message>(
+      this.#sqs,
+      this,
+      handler as MessageHandler<Message>,
+      options as ConsumerOptions,
+    );
+  }
+
+  /**
+   * The queue's messages as an async iterator: each with `ack()` and `retry(delaySeconds?)`;
+   * leaving the loop releases every message not acknowledged. Takes the consumer's options.
+   *
+   * @example
+   * ```ts
+   * for await (const message of queue.messages()) {
+   *   console.log(message.Body);
+   *   message.ack();
+   * }
+   * ```
+   */
+  messages(options: MessagesOptions<SnsMessage> & { unwrapSns: true }): MessageIterator<SnsMessage>;
+  messages(options?: MessagesOptions<Message> & { unwrapSns?: false }): MessageIterator<Message>;
+  messages(options?: MessagesOptions<never>): MessageIterator<SnsMessage> | MessageIterator<Message> {
+    return new MessageIterator<Message>(this.#sqs, this, options as MessagesOptions);
+  }
+
+  /**
+   * A producer for this queue: `send(body, params?)` resolves with the message id once its
+   * SendMessageBatch accepted it; messages are batched by 10 and 1 MiB.
+   *
+   * @example
+   * ```ts
+   * const producer = queue.producer();
+   * await Promise.all(orders.map((order) => producer.send(order)));
+   * await producer.close();
+   * ```
+   */
+  producer(options?: QueueProducerOptions): QueueProducer {
+    return new QueueProducer(this.#sqs, this, options);
   }
 }

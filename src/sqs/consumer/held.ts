@@ -1,0 +1,75 @@
+/**
+ * A received message while the consumer holds it, and the calls the consumer's parts share.
+ *
+ * @module
+ */
+
+import type { ErrorContext } from "../../core/errors.js";
+import type { SQS } from "../sqs.js";
+import type { Message } from "../types.js";
+
+/** A received message from its receipt until it is deleted or released. */
+export interface Held {
+  /** The message as ReceiveMessage returned it. */
+  readonly raw: Message;
+  /** Its receipt handle. */
+  readonly handle: string;
+  /** Its message group (FIFO queues). */
+  readonly group: string | undefined;
+  /** When SQS handed it out, as far as we can tell (ms since the epoch, on the early side). */
+  readonly receivedAt: number;
+  /** When it becomes visible again unless extended, on the early side. */
+  visibleUntil: number;
+  /** `ApproximateReceiveCount`, from 1. */
+  readonly attempt: number;
+  /** A visibility change for it in flight: later changes wait for it, to keep their order. */
+  changing: Promise<void> | undefined;
+  /** Its visibility can no longer be extended (12-hour ceiling, or its receipt handle is stale). */
+  noExtend: boolean;
+}
+
+/** What the consumer's parts need of it. */
+export interface Shared {
+  readonly sqs: SQS;
+  /** The queue's URL (resolved before any message is received). */
+  url(): string;
+  /** The operation context for errors (the queue's name). */
+  readonly context: ErrorContext;
+  /** Reports an error (an `error` event) without stopping anything. */
+  report(error: unknown, source: ErrorSource, message?: Message): void;
+}
+
+/** Where an error reported by the consumer came from. */
+export type ErrorSource = "start" | "receive" | "delete" | "visibility" | "listener";
+
+/** Makes the record of a received message. */
+export function holdMessage(raw: Message, receivedAt: number, visibilityTimeoutSeconds: number): Held {
+  const count = Number(raw.Attributes?.ApproximateReceiveCount);
+  return {
+    raw,
+    handle: raw.ReceiptHandle ?? "",
+    group: raw.Attributes?.MessageGroupId,
+    receivedAt,
+    visibleUntil: receivedAt + visibilityTimeoutSeconds * 1000,
+    attempt: Number.isInteger(count) && count > 0 ? count : 1,
+    changing: undefined,
+    noExtend: false,
+  };
+}
+
+/** Splits a list into chunks of at most `size`. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Full-jitter exponential backoff, in milliseconds. */
+export function backoff(attempt: number, baseMs: number, capMs: number): number {
+  return Math.random() * Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+}
+
+/** Waits `ms` milliseconds. */
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
