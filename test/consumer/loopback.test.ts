@@ -1,0 +1,248 @@
+// The consumer against a scripted loopback server, for what the emulator cannot show: receive
+// errors and recovery, listeners that throw, several messages of one FIFO group in one receive,
+// stale receipt handles in the heartbeat, and option checks.
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { describe, it } from "node:test";
+import { isServiceError, isValidationError } from "../../src/core/errors.js";
+import { SQS } from "../../src/sqs/index.js";
+import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
+import { json, type RecordedRequest, startLoopback } from "../helpers/loopback.js";
+import { sleep, waitFor } from "./setup.js";
+
+const md5 = (text: string) => createHash("md5").update(text).digest("hex");
+
+function message(body: string, group?: string, count = 1) {
+  return {
+    MessageId: `id-${body}`,
+    ReceiptHandle: `rh-${body}-${count}`,
+    Body: body,
+    MD5OfBody: md5(body),
+    Attributes: {
+      ApproximateReceiveCount: String(count),
+      ...(group ? { MessageGroupId: group, SequenceNumber: String(Date.now()) } : {}),
+    },
+  };
+}
+
+const actionOf = (request: RecordedRequest) => String(request.headers["x-amz-target"]).split(".")[1] ?? "";
+const bodyOf = (request: RecordedRequest) => JSON.parse(request.body) as Record<string, unknown>;
+
+function batchOk(request: RecordedRequest) {
+  return json({
+    Successful: (bodyOf(request).Entries as { Id: string }[]).map(({ Id }) => ({ Id })),
+    Failed: [],
+  });
+}
+
+describe("consumer against a scripted server", () => {
+  it("reports receive errors and backs off, survives a throwing listener, emits empty", async () => {
+    let receives = 0;
+    const server = await startLoopback(async (request) => {
+      switch (actionOf(request)) {
+        case "GetQueueAttributes":
+          return json({ Attributes: { VisibilityTimeout: "30" } });
+        case "ReceiveMessage":
+          receives++;
+          if (receives <= 2) return json({ __type: "InternalError", message: "try again" }, 500);
+          if (receives === 3) return json({ Messages: [message("one")] });
+          if (receives === 5) return json({ Messages: [message("two")] });
+          await sleep(100);
+          return json({});
+        case "DeleteMessageBatch":
+          return batchOk(request);
+        default:
+          return json({ __type: "InvalidAction", message: actionOf(request) }, 400);
+      }
+    });
+    try {
+      const sqs = new SQS({ endpoint: server.endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+      const queue = sqs.queue(`${server.endpoint}/000000000000/errors`);
+      const handled: string[] = [];
+      const errors: { source: string; error: unknown }[] = [];
+      let empty = 0;
+      const consumer = queue.consume(async (m) => {
+        handled.push(m.Body!);
+      });
+      consumer.on("message", () => {
+        throw new Error("a listener bug");
+      });
+      consumer.on("error", (error, { source }) => errors.push({ source, error }));
+      consumer.on("empty", () => empty++);
+      await waitFor(
+        () => consumer.status.deleted === 2 && empty > 0,
+        "two messages deleted and an empty receive",
+      );
+      assert.equal(consumer.status.state, "running");
+      await consumer.stop();
+      assert.deepEqual(handled, ["one", "two"]);
+      const receiveErrors = errors.filter((e) => e.source === "receive");
+      assert.equal(receiveErrors.length, 2);
+      assert.ok(receiveErrors.every((e) => isServiceError(e.error) && e.error.code === "InternalError"));
+      assert.equal(errors.filter((e) => e.source === "listener").length, 2);
+      assert.ok(consumer.status.lastError instanceof Error);
+      assert.ok(consumer.status.lastErrorAt instanceof Date);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("FIFO: releases, unhandled and last first, the messages of a group behind one that failed", async () => {
+    let receives = 0;
+    const server = await startLoopback(async (request) => {
+      switch (actionOf(request)) {
+        case "GetQueueAttributes":
+          return json({ Attributes: { VisibilityTimeout: "30" } });
+        case "ReceiveMessage":
+          receives++;
+          if (receives === 1) {
+            return json({
+              Messages: [
+                message("g1-a", "g1"),
+                message("g2-a", "g2"),
+                message("g1-b", "g1"),
+                message("g1-c", "g1"),
+              ],
+            });
+          }
+          await sleep(100);
+          return json({});
+        case "DeleteMessageBatch":
+        case "ChangeMessageVisibilityBatch":
+          return batchOk(request);
+        default:
+          return json({ __type: "InvalidAction", message: actionOf(request) }, 400);
+      }
+    });
+    try {
+      const sqs = new SQS({ endpoint: server.endpoint, credentials: TEST_CREDENTIALS });
+      const queue = sqs.queue(`${server.endpoint}/000000000000/ordered.fifo`);
+      const started: string[] = [];
+      let gate!: () => void;
+      const bothStarted = new Promise<void>((resolve) => {
+        gate = resolve;
+      });
+      const consumer = queue.consume(
+        async (m) => {
+          started.push(m.Body!);
+          if (started.length === 2) gate();
+          await bothStarted;
+          if (m.Body === "g1-a") throw new Error("fails");
+        },
+        { concurrency: 16, retryDelay: 5 },
+      );
+      await waitFor(
+        () => consumer.status.released === 2 && consumer.status.deleted === 1,
+        "release and delete",
+      );
+      await consumer.stop();
+      // g1 and g2 ran in parallel; g1-b and g1-c were never handed to the handler.
+      assert.deepEqual(started.sort(), ["g1-a", "g2-a"]);
+      const changes = server.requests
+        .filter((r) => actionOf(r) === "ChangeMessageVisibilityBatch")
+        .flatMap((r) => bodyOf(r).Entries as { ReceiptHandle: string; VisibilityTimeout: number }[]);
+      assert.deepEqual(
+        changes.map((c) => [c.ReceiptHandle, c.VisibilityTimeout]),
+        [
+          ["rh-g1-c-1", 0],
+          ["rh-g1-b-1", 0],
+          ["rh-g1-a-1", 5],
+        ],
+      );
+      assert.equal(consumer.status.failed, 1);
+      assert.equal(consumer.status.succeeded, 1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("reports a stale receipt handle in the heartbeat and stops extending that message", async () => {
+    let served = false;
+    const server = await startLoopback(async (request) => {
+      switch (actionOf(request)) {
+        case "ReceiveMessage":
+          if (!served) {
+            served = true;
+            return json({ Messages: [message("slow")] });
+          }
+          await sleep(100);
+          return json({});
+        case "ChangeMessageVisibilityBatch":
+          return json({
+            Successful: [],
+            Failed: [{ Id: "0", SenderFault: true, Code: "ReceiptHandleIsInvalid", Message: "stale" }],
+          });
+        case "DeleteMessageBatch":
+          return batchOk(request);
+        default:
+          return json({ __type: "InvalidAction", message: actionOf(request) }, 400);
+      }
+    });
+    try {
+      const sqs = new SQS({ endpoint: server.endpoint, credentials: TEST_CREDENTIALS });
+      const queue = sqs.queue(`${server.endpoint}/000000000000/stale`);
+      const errors: { source: string; error: unknown }[] = [];
+      const consumer = queue.consume(() => sleep(1500), { visibilityTimeout: 1 });
+      consumer.on("error", (error, { source }) => errors.push({ source, error }));
+      await waitFor(() => consumer.status.deleted === 1, "the message deleted");
+      await consumer.stop();
+      const extensions = server.requests.filter((r) => actionOf(r) === "ChangeMessageVisibilityBatch");
+      assert.equal(extensions.length, 1, "no second extension of a stale receipt handle");
+      assert.equal(errors.length, 1);
+      assert.equal(errors[0]!.source, "visibility");
+      assert.ok(isServiceError(errors[0]!.error) && errors[0]!.error.code === "ReceiptHandleIsInvalid");
+      // The receive asked for the visibility timeout the heartbeat works with.
+      const receive = server.requests.find((r) => actionOf(r) === "ReceiveMessage")!;
+      assert.equal(bodyOf(receive).VisibilityTimeout, 1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("checks its options at once: a ValidationError naming the option and the value, nothing sent", async () => {
+    const server = await startLoopback(() => json({}));
+    try {
+      const sqs = new SQS({ endpoint: server.endpoint, credentials: TEST_CREDENTIALS });
+      const queue = sqs.queue(`${server.endpoint}/000000000000/options`);
+      const handler = async () => undefined;
+      const cases: [unknown, string, unknown][] = [
+        [{ concurrency: 0 }, "concurrency", 0],
+        [{ concurrency: 2.5 }, "concurrency", 2.5],
+        [{ waitTimeSeconds: 21 }, "waitTimeSeconds", 21],
+        [{ visibilityTimeout: -1 }, "visibilityTimeout", -1],
+        [{ visibilityTimeout: 43_201 }, "visibilityTimeout", 43_201],
+        [{ extendVisibility: "yes" }, "extendVisibility", "yes"],
+        [{ maxHandlerSeconds: 0 }, "maxHandlerSeconds", 0],
+        [{ retryDelay: "soon" }, "retryDelay", "soon"],
+        [{ retryDelay: 50_000 }, "retryDelay", 50_000],
+        [{ drainTimeoutMs: -5 }, "drainTimeoutMs", -5],
+        [{ signal: "stop" }, "signal", "stop"],
+        [{ unwrapSns: 1 }, "unwrapSns", 1],
+        [{ messageAttributeNames: "All" }, "messageAttributeNames", "All"],
+        [{ batchSize: 11 }, "batchSize", 11],
+        [{ concurency: 5 }, "options.concurency", 5],
+        ["fast", "options", "fast"],
+      ];
+      for (const [options, field, value] of cases) {
+        assert.throws(
+          () => queue.consume(handler, options as never),
+          (error: unknown) => {
+            assert.ok(isValidationError(error), `${field}: ${String(error)}`);
+            assert.equal(error.field, field);
+            assert.deepEqual(error.value, value);
+            assert.ok(error.message.includes(field) && error.message.includes("received"), error.message);
+            return true;
+          },
+        );
+      }
+      assert.throws(
+        () => queue.consume("not a function" as never),
+        (error: unknown) => isValidationError(error) && error.field === "handler",
+      );
+      await sleep(50);
+      assert.equal(server.requests.length, 0);
+    } finally {
+      await server.close();
+    }
+  });
+});
