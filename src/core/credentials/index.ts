@@ -1,48 +1,35 @@
 /**
  * Where credentials come from: the explicit option (an object or an async provider), else the
- * `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN` environment variables.
+ * default chain (environment, web identity, the shared files' profile, container credentials,
+ * EC2 instance metadata). Each source is also a provider of its own.
  *
  * @module
  */
 
-import { env } from "../config.js";
-import { CredentialsError } from "../errors.js";
+import { type DefaultCredentialsOptions, defaultCredentials } from "./chain.js";
+import { credentialsFromOption } from "./option.js";
 import type { Credentials, CredentialsProvider } from "./types.js";
 
-export type { Credentials, CredentialsProvider } from "./types.js";
+export { type CacheOptions, cachedProvider } from "./cache.js";
+export { type DefaultCredentialsOptions, defaultCredentials } from "./chain.js";
+export { type ContainerOptions, fromContainer } from "./container.js";
+export { fromEnv, fromEnvironment } from "./env.js";
+export { fromInstanceMetadata, type InstanceMetadataOptions } from "./imds.js";
+export { credentialsFromOption } from "./option.js";
+export type { ProcessOptions } from "./process.js";
+export { SecretCredentials } from "./secret.js";
+export { fromProfile, type ProfileOptions } from "./shared.js";
+export { fromWebIdentity, type WebIdentityOptions } from "./sts.js";
+export type { Credentials, CredentialsProvider, CredentialsRequest } from "./types.js";
 
-/** Credentials from the environment variables, or undefined when they are not set. */
-export function fromEnvironment(): Credentials | undefined {
-  const accessKeyId = env("AWS_ACCESS_KEY_ID");
-  const secretAccessKey = env("AWS_SECRET_ACCESS_KEY");
-  if (!accessKeyId || !secretAccessKey) return undefined;
-  const sessionToken = env("AWS_SESSION_TOKEN");
-  return sessionToken ? { accessKeyId, secretAccessKey, sessionToken } : { accessKeyId, secretAccessKey };
-}
-
-/** Turns the `credentials` option into a provider. */
+/**
+ * Turns the `credentials` option into a provider: a function is used as is (called before each
+ * request); an object is checked and copied into a {@link SecretCredentials}; nothing gives the
+ * default chain.
+ */
 export function resolveCredentials(
   option: Credentials | CredentialsProvider | undefined,
+  chain: DefaultCredentialsOptions = {},
 ): CredentialsProvider {
-  if (typeof option === "function") return option;
-  if (option !== undefined) {
-    if (typeof option.accessKeyId !== "string" || typeof option.secretAccessKey !== "string") {
-      throw new CredentialsError("the credentials option needs accessKeyId and secretAccessKey strings");
-    }
-    const fixed = Promise.resolve(option);
-    return () => fixed;
-  }
-  let cached: Promise<Credentials> | undefined;
-  return () => {
-    cached ??= (async () => {
-      const found = fromEnvironment();
-      if (found) return found;
-      cached = undefined;
-      throw new CredentialsError("no credentials found", [
-        { source: "options", reason: "no credentials option" },
-        { source: "environment", reason: "AWS_ACCESS_KEY_ID or AWS_SECRET_ACCESS_KEY not set" },
-      ]);
-    })();
-    return cached;
-  };
+  return option === undefined ? defaultCredentials(chain) : credentialsFromOption(option, chain);
 }

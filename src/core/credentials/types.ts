@@ -1,8 +1,8 @@
 /**
  * AWS credentials as the signer takes them.
  *
- * Never logged: a client or provider holding credentials hides them from `util.inspect` and
- * `JSON.stringify`.
+ * Never logged: the credentials objects asyncaws creates hide their secret and session token from
+ * `util.inspect` and `JSON.stringify`, and a client or provider holding credentials shows none.
  */
 export interface Credentials {
   /** The access key id (`AKIA...` or `ASIA...`). */
@@ -15,5 +15,17 @@ export interface Credentials {
   readonly expiration?: Date | undefined;
 }
 
-/** Something that gives credentials: a provider is called before each request and may cache. */
-export type CredentialsProvider = () => Promise<Credentials>;
+/** Options of one call of a {@link CredentialsProvider}. */
+export interface CredentialsRequest {
+  /**
+   * Get new credentials even when the cached ones look valid (AWS refused them as expired).
+   * Providers that do not cache may ignore it.
+   */
+  readonly forceRefresh?: boolean | undefined;
+}
+
+/**
+ * Something that gives credentials: a provider is called before each request and should cache
+ * (the providers of asyncaws do, refreshing temporary credentials before they expire).
+ */
+export type CredentialsProvider = (request?: CredentialsRequest) => Promise<Credentials>;
