@@ -5,14 +5,15 @@
  * @module
  */
 
+import { loadSharedFiles, loadSharedFilesSync, type SharedFiles } from "./config/profile.js";
 import {
-  defaultEndpoint,
   type Endpoint,
   parseEndpoint,
-  resolveEndpointOverride,
-  resolveRegion,
+  type ResolvedConfig,
+  type RetryMode,
+  resolveConfig,
 } from "./config.js";
-import { resolveCredentials } from "./credentials/index.js";
+import { credentialsFromOption } from "./credentials/option.js";
 import type { Credentials, CredentialsProvider } from "./credentials/types.js";
 import {
   AbortError,
@@ -20,11 +21,13 @@ import {
   CredentialsError,
   type ErrorContext,
   isAbortError,
+  isServiceError,
+  type ServiceError,
   ValidationError,
 } from "./errors.js";
 import { defaultTransport, type HttpRequest, type Transport } from "./http.js";
 import type { Protocol } from "./protocol/types.js";
-import { RetryPolicy, sleep } from "./retry.js";
+import { CLOCK_SKEW_CODES, RetryStrategy, sleep } from "./retry.js";
 import type { OperationShape } from "./schema.js";
 import { canonicalPath, signOwnRequest } from "./signer.js";
 
@@ -43,25 +46,51 @@ export interface CallOptions {
 export interface ClientOptions {
   /**
    * The AWS region, such as `eu-west-1`.
-   * @default the `AWS_REGION` or `AWS_DEFAULT_REGION` environment variable; `us-east-1` when an endpoint is set
+   * @default `AWS_REGION`, then `AWS_DEFAULT_REGION`, then the profile's `region`; `us-east-1` when only an endpoint is set
    */
   region?: string;
   /**
    * Send every request to this URL instead of the public endpoint (an emulator, a VPC endpoint, a
    * proxy). When set, it is used for every request, whatever host a queue URL names.
-   * @default `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`, then the region's public endpoint
+   * @default `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`, then the profile's `services`
+   * section and `endpoint_url`, then the public endpoint of the region's partition
    */
   endpoint?: string;
   /**
-   * Credentials, or an async function that returns them (called before each request: cache inside).
-   * @default the `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` environment variables
+   * Credentials, or an async function that returns them (called before each request: cache inside,
+   * or use a provider of asyncaws, which caches and refreshes).
+   * @default the default chain: environment, web identity, the shared files' profile, container
+   * credentials, EC2 instance metadata
    */
   credentials?: Credentials | CredentialsProvider;
   /**
+   * The profile of the shared files (`~/.aws/config`, `~/.aws/credentials`) to read region,
+   * endpoint, retry settings and credentials from. Given here, it also wins over credentials in
+   * the environment (as `--profile` does in the AWS CLI).
+   * @default `AWS_PROFILE`, then `default`
+   */
+  profile?: string;
+  /**
    * Attempts per call, the first included; 1 disables retries.
-   * @default 3
+   * @default `AWS_MAX_ATTEMPTS`, then the profile's `max_attempts`, then 3
    */
   maxAttempts?: number;
+  /**
+   * The retry mode: `standard` (backoff with a retry quota), or `adaptive` (the same, plus a
+   * client-side rate limiter that slows down after the service throttles).
+   * @default `AWS_RETRY_MODE`, then the profile's `retry_mode`, then `"standard"`
+   */
+  retryMode?: RetryMode;
+  /**
+   * Use the FIPS endpoint of the service (`sqs-fips.us-east-1.amazonaws.com`).
+   * @default `AWS_USE_FIPS_ENDPOINT`, then the profile's `use_fips_endpoint`, then false
+   */
+  useFipsEndpoint?: boolean;
+  /**
+   * Use the dual-stack (IPv4 and IPv6) endpoint of the service (`sqs.us-east-1.api.aws`).
+   * @default `AWS_USE_DUALSTACK_ENDPOINT`, then the profile's `use_dualstack_endpoint`, then false
+   */
+  useDualstackEndpoint?: boolean;
   /**
    * Timeout of each attempt in milliseconds.
    * @default 30000
@@ -82,6 +111,8 @@ export interface OperationSpec extends OperationShape {
   readonly check?: ((input: never, output: never, context: ErrorContext) => void) | undefined;
   /** The least timeout this call needs (a long poll's wait), in milliseconds. */
   readonly minTimeoutMs?: ((input: never) => number) | undefined;
+  /** Sent without a signature (STS AssumeRoleWithWebIdentity): no credentials needed. */
+  readonly unsigned?: boolean | undefined;
 }
 
 /** How a paginated action pages. */
@@ -126,6 +157,12 @@ function positiveNumber(field: string, value: unknown, integer: boolean, context
   return value;
 }
 
+/** Codes of AWS refusing credentials as expired: the provider is asked for new ones, once. */
+const EXPIRED_CREDENTIALS_CODES: ReadonlySet<string> = new Set(["ExpiredToken", "ExpiredTokenException"]);
+
+/** A clock this far from the server's is corrected. */
+const SKEW_THRESHOLD_MS = 5 * 60_000;
+
 /** The client base. Holds credentials privately: they never show in `inspect` or JSON. */
 export class ServiceClient {
   /** The region requests are signed for. */
@@ -136,12 +173,14 @@ export class ServiceClient {
   #protocol: Protocol | (() => Promise<Protocol>);
   readonly #credentials: CredentialsProvider;
   readonly #transport: Transport;
-  readonly #retry: RetryPolicy;
+  #retry: RetryStrategy;
   readonly #timeoutMs: number;
-  readonly #endpoint: Endpoint | undefined;
-  readonly #canonicalUri: string;
+  #endpoint: Endpoint | undefined;
+  #canonicalUri = "/";
   readonly #checks: boolean;
   #clockOffsetMs = 0;
+  /** Settings still to be read from the shared files (runtimes that read files asynchronously). */
+  #pending: Promise<void> | undefined;
 
   /**
    * @param protocol - the wire protocol, or a function that loads it on first use
@@ -158,25 +197,68 @@ export class ServiceClient {
     this.#info = info;
     this.#protocol = protocol;
     this.#checks = checks;
-    const override = resolveEndpointOverride(options.endpoint, info.envKey);
-    this.region = resolveRegion(options.region) ?? (override ? "us-east-1" : undefined);
-    this.endpoint = override ?? (this.region ? defaultEndpoint(info.endpointPrefix, this.region) : undefined);
-    this.#endpoint = this.endpoint === undefined ? undefined : parseEndpoint(this.endpoint);
-    const path = this.#endpoint?.path ?? "/";
-    this.#canonicalUri = path === "/" ? "/" : canonicalPath(path);
-    this.#credentials = resolveCredentials(options.credentials);
+    if (options.profile !== undefined && (typeof options.profile !== "string" || options.profile === "")) {
+      throw new ValidationError("profile", "a profile name", options.profile);
+    }
+    for (const flag of ["useFipsEndpoint", "useDualstackEndpoint"] as const) {
+      if (options[flag] !== undefined && typeof options[flag] !== "boolean") {
+        throw new ValidationError(flag, "a boolean", options[flag]);
+      }
+    }
+    if (options.maxAttempts !== undefined) positiveNumber("maxAttempts", options.maxAttempts, true);
+    const files = loadSharedFilesSync();
+    const config = this.#configure(options, files);
+    this.region = config.region;
+    this.endpoint = config.endpoint;
+    this.#retry = new RetryStrategy({ maxAttempts: config.maxAttempts, mode: config.retryMode });
+    if (files === undefined) {
+      // Older runtimes read files asynchronously: the profile's settings apply from the first call.
+      this.#pending = loadSharedFiles().then((loaded) => {
+        const late = this.#configure(options, loaded);
+        (this as { region: string | undefined }).region = late.region;
+        (this as { endpoint: string | undefined }).endpoint = late.endpoint;
+        this.#retry = new RetryStrategy({ maxAttempts: late.maxAttempts, mode: late.retryMode });
+        this.#pending = undefined;
+      });
+      this.#pending.catch(() => {});
+    }
+    this.#credentials = credentialsFromOption(options.credentials, {
+      profile: options.profile,
+      region: () => this.region,
+    });
     if (options.fetch !== undefined && typeof options.fetch !== "function") {
       throw new ValidationError("fetch", "a function", options.fetch);
     }
     this.#transport = defaultTransport(options.fetch);
-    this.#retry = new RetryPolicy({
-      maxAttempts:
-        options.maxAttempts === undefined ? 3 : positiveNumber("maxAttempts", options.maxAttempts, true),
-    });
     this.#timeoutMs =
       options.requestTimeoutMs === undefined
         ? 30_000
         : positiveNumber("requestTimeoutMs", options.requestTimeoutMs, false);
+  }
+
+  /** Resolves region, endpoint and retry settings, and sets the parsed endpoint. */
+  #configure(options: ClientOptions, files: SharedFiles | undefined): ResolvedConfig {
+    const config = resolveConfig(this.#info, options, files);
+    this.#endpoint = config.endpoint === undefined ? undefined : parseEndpoint(config.endpoint);
+    const path = this.#endpoint?.path ?? "/";
+    this.#canonicalUri = path === "/" ? "/" : canonicalPath(path);
+    return config;
+  }
+
+  /**
+   * After a clock-skew error: corrects the clock offset when the server's `Date` is 5 minutes or
+   * more away from ours. True when the request should be signed again: the offset now differs
+   * from the one it was signed with (corrected here, or by another request in flight).
+   */
+  #correctClock(error: ServiceError, signedWithOffsetMs: number): boolean {
+    const server = error.serverDate?.getTime();
+    if (server !== undefined && !Number.isNaN(server)) {
+      const now = Date.now();
+      if (Math.abs(server - (now + this.#clockOffsetMs)) >= SKEW_THRESHOLD_MS) {
+        this.#clockOffsetMs = server - now;
+      }
+    }
+    return this.#clockOffsetMs !== signedWithOffsetMs;
   }
 
   /** @internal Runs one operation. */
@@ -196,6 +278,7 @@ export class ServiceClient {
     }
     op.validate?.((input ?? {}) as never, context);
     if (op.minTimeoutMs) timeoutMs = Math.max(timeoutMs, op.minTimeoutMs((input ?? {}) as never));
+    if (this.#pending) await this.#pending;
     const endpoint = this.#endpoint;
     if (!endpoint) {
       throw new AsyncAwsError("no region: set the region option or AWS_REGION (or an endpoint)", context);
@@ -208,28 +291,45 @@ export class ServiceClient {
     }
     const { body, headers } = protocol.encode(op, input);
     headers.host = endpoint.host;
+    const retry = this.#retry;
+    const state = retry.begin();
+    let skewRetries = 0;
+    let refreshed = false;
+    let forceRefresh = false;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw new AbortError(context, { cause: signal.reason });
+      const offset = this.#clockOffsetMs;
+      let sent = false;
       try {
-        const credentials = await this.#credentials();
-        if (typeof credentials?.accessKeyId !== "string" || typeof credentials.secretAccessKey !== "string") {
-          throw new CredentialsError(
-            "the credentials provider gave no accessKeyId and secretAccessKey",
-            [],
-            context,
+        // Adaptive mode: wait for a send token (before signing, so the signature stays fresh).
+        const waiting = retry.beforeAttempt(signal);
+        if (waiting) await waiting;
+        const signed = { ...headers };
+        if (!op.unsigned) {
+          const credentials = await this.#credentials(forceRefresh ? { forceRefresh: true } : undefined);
+          forceRefresh = false;
+          if (
+            typeof credentials?.accessKeyId !== "string" ||
+            typeof credentials.secretAccessKey !== "string"
+          ) {
+            throw new CredentialsError(
+              "the credentials provider gave no accessKeyId and secretAccessKey",
+              [],
+              context,
+            );
+          }
+          signOwnRequest(
+            "POST",
+            this.#canonicalUri,
+            signed,
+            body,
+            credentials,
+            this.region!,
+            this.#info.signingName,
+            new Date(Date.now() + offset),
           );
         }
-        const signed = { ...headers };
-        signOwnRequest(
-          "POST",
-          this.#canonicalUri,
-          signed,
-          body,
-          credentials,
-          this.region!,
-          this.#info.signingName,
-          new Date(Date.now() + this.#clockOffsetMs),
-        );
+        sent = true;
         const request: HttpRequest = {
           method: "POST",
           protocol: endpoint.protocol,
@@ -241,13 +341,31 @@ export class ServiceClient {
         };
         const response = await this.#transport(request, signal, timeoutMs, context);
         const output = protocol.decode(op, response, context);
+        retry.afterAttempt();
+        retry.succeeded(state);
         if (this.#checks) op.check?.((input ?? {}) as never, output as never, context);
         return output;
       } catch (error) {
         if (isAbortError(error) || signal?.aborted) {
           throw isAbortError(error) ? error : new AbortError(context, { cause: signal?.reason });
         }
-        const delay = this.#retry.delayAfter(error, attempt);
+        if (sent) retry.afterAttempt(error);
+        if (isServiceError(error)) {
+          // A skewed clock: sign again with the corrected time, at once and without using an
+          // attempt, also when another request in flight made the correction.
+          if (CLOCK_SKEW_CODES.has(error.code) && skewRetries < 2 && this.#correctClock(error, offset)) {
+            skewRetries++;
+            attempt--;
+            continue;
+          }
+          if (EXPIRED_CREDENTIALS_CODES.has(error.code) && !refreshed && !op.unsigned) {
+            refreshed = true;
+            forceRefresh = true;
+            attempt--;
+            continue;
+          }
+        }
+        const delay = retry.retryDelay(state, error, attempt);
         if (delay === undefined) throw error;
         try {
           await sleep(delay, signal);
