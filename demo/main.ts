@@ -12,6 +12,88 @@ async function startEmbedded(): Promise<{ endpoint: string; stop: () => Promise<
   return { endpoint: `http://127.0.0.1:${server.port}`, stop: () => server.stop() };
 }
 
+// ---------------------------------------------------------------------------------------------
+// The consumer and the producer: messages flowing, with progress as they go.
+
+async function consumeAndProduce(sqs: SQS, suffix: string, created: string[]): Promise<void> {
+  const total = 3000;
+  step(`Producer and consumer: ${total} messages, 50 handlers at once, progress as they flow`);
+  const { QueueUrl } = await sqs.createQueue({
+    QueueName: `demo-stream-${suffix}`,
+    Attributes: { VisibilityTimeout: "10" },
+  });
+  created.push(QueueUrl!);
+  const queue = sqs.queue(QueueUrl!);
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  const handled = new Set<string>();
+  const consumer = queue.consume(
+    async (message, { attempt }) => {
+      await sleep(5 + Math.random() * 20);
+      // Every 500th message fails on its first delivery: it comes back a second later.
+      if (attempt === 1 && Number(message.Body!.slice(4)) % 500 === 0) throw new Error("flaky downstream");
+      handled.add(message.Body!);
+    },
+    { concurrency: 50 },
+  );
+  consumer.on("failed", (message, error) =>
+    log(`  failed ${message.Body} (attempt 1: ${(error as Error).message}); it will be retried`),
+  );
+  consumer.on("error", (error) => log(`  consumer error: ${(error as Error).message}`));
+
+  const producer = queue.producer();
+  const started = Date.now();
+  const progress = () => {
+    const s = consumer.status;
+    log(
+      `  produced ${producer.stats.sent}/${total} in ${producer.stats.batches} batches · handled ${handled.size} · ` +
+        `in flight ${s.inFlight} · failed ${s.failed} · deleted ${s.deleted} · receives in flight ${s.receiving}`,
+    );
+  };
+  const ticker = setInterval(progress, 250);
+  const sends: Promise<string>[] = [];
+  for (let i = 0; i < total; i++) {
+    await producer.ready();
+    sends.push(producer.send(`job-${i}`));
+  }
+  await Promise.all(sends);
+  while (handled.size < total || consumer.status.deleted < total) await sleep(50);
+  clearInterval(ticker);
+  progress();
+  const seconds = (Date.now() - started) / 1000;
+  log(
+    `  ${total} messages produced and consumed in ${seconds.toFixed(1)} s (${Math.round(total / seconds)}/s)`,
+  );
+  await consumer.stop();
+  await producer.close();
+  const left = await queue.attributes([
+    "ApproximateNumberOfMessages",
+    "ApproximateNumberOfMessagesNotVisible",
+  ]);
+  log(
+    `  consumer ${consumer.status.state}; left in the queue: ${left.ApproximateNumberOfMessages} visible, ` +
+      `${left.ApproximateNumberOfMessagesNotVisible} in flight`,
+  );
+
+  step("A queue as an async iterator: ack() deletes, leaving the loop releases what was not acknowledged");
+  const iterated = await sqs.createQueue({ QueueName: `demo-iterate-${suffix}` });
+  created.push(iterated.QueueUrl!);
+  const tasks = sqs.queue(iterated.QueueUrl!);
+  await tasks.sendBatch(Array.from({ length: 10 }, (_, i) => `task-${i}`));
+  const messages = tasks.messages({ concurrency: 3 });
+  let acknowledged = 0;
+  for await (const message of messages) {
+    message.ack();
+    log(`  got ${JSON.stringify(message.Body)}, acknowledged`);
+    if (++acknowledged === 2) break;
+  }
+  const rest = await tasks.attributes(["ApproximateNumberOfMessages"]);
+  log(
+    `  left the loop: ${messages.status?.deleted} deleted, ${messages.status?.released} released at once; ` +
+      `${rest.ApproximateNumberOfMessages} wait on the queue for later`,
+  );
+}
+
 async function main(): Promise<void> {
   const external = process.env.AWS_ENDPOINT_URL;
   const emulator = external ? undefined : await startEmbedded();
@@ -109,6 +191,8 @@ async function main(): Promise<void> {
       if (isServiceError(error)) log(`  caught ServiceError code=${error.code}: ${error.message}`);
       else throw error;
     }
+
+    await consumeAndProduce(sqs, suffix, created);
 
     step("Fan out: a topic, two subscribed queues (one raw, one with a filter policy), publish");
     const sns = new SNS({
