@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
 import { isServiceError, isValidationError } from "../../src/core/errors.js";
+import { visibilityCeiling } from "../../src/sqs/consumer/options.js";
 import { SQS } from "../../src/sqs/index.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
 import { json, type RecordedRequest, startLoopback } from "../helpers/loopback.js";
@@ -197,6 +198,80 @@ describe("consumer against a scripted server", () => {
     } finally {
       await server.close();
     }
+  });
+
+  it("retries a delete that fails, then reports one that keeps failing; retryDelay can leave visibility alone", async () => {
+    let receives = 0;
+    const deleteAttempts = new Map<string, number>();
+    const server = await startLoopback(async (request) => {
+      switch (actionOf(request)) {
+        case "GetQueueAttributes":
+          return json({ Attributes: { VisibilityTimeout: "30" } });
+        case "ReceiveMessage":
+          receives++;
+          if (receives === 1)
+            return json({ Messages: [message("once"), message("never"), message("fails")] });
+          await sleep(100);
+          return json({});
+        case "DeleteMessageBatch": {
+          const Successful: object[] = [];
+          const Failed: object[] = [];
+          for (const entry of bodyOf(request).Entries as { Id: string; ReceiptHandle: string }[]) {
+            const attempt = (deleteAttempts.get(entry.ReceiptHandle) ?? 0) + 1;
+            deleteAttempts.set(entry.ReceiptHandle, attempt);
+            if (entry.ReceiptHandle === "rh-once-1" && attempt === 1) {
+              Failed.push({ Id: entry.Id, Code: "InternalError", SenderFault: false });
+            } else if (entry.ReceiptHandle === "rh-never-1") {
+              Failed.push({ Id: entry.Id, Code: "ReceiptHandleIsInvalid", SenderFault: true });
+            } else Successful.push({ Id: entry.Id });
+          }
+          return json({ Successful, Failed });
+        }
+        default:
+          return json({ __type: "InvalidAction", message: actionOf(request) }, 400);
+      }
+    });
+    try {
+      const sqs = new SQS({ endpoint: server.endpoint, credentials: TEST_CREDENTIALS });
+      const queue = sqs.queue(`${server.endpoint}/000000000000/deletes`);
+      const errors: { source: string; error: unknown; body: string | undefined }[] = [];
+      const consumer = queue.consume(
+        async (m) => {
+          if (m.Body === "fails") throw new Error("handler failed");
+        },
+        { retryDelay: "visibilityTimeout" },
+      );
+      consumer.on("error", (error, info) =>
+        errors.push({ source: info.source, error, body: info.message?.Body }),
+      );
+      await waitFor(
+        () => consumer.status.deleted === 1 && errors.length === 1,
+        "one delete retried, one reported",
+      );
+      await consumer.stop();
+      assert.equal(deleteAttempts.get("rh-once-1"), 2);
+      assert.equal(deleteAttempts.get("rh-never-1"), 1);
+      assert.equal(errors[0]!.source, "delete");
+      assert.equal(errors[0]!.body, "never");
+      assert.ok(isServiceError(errors[0]!.error) && errors[0]!.error.code === "ReceiptHandleIsInvalid");
+      assert.equal(consumer.status.failed, 1);
+      assert.equal(
+        server.requests.filter((r) => actionOf(r) === "ChangeMessageVisibilityBatch").length,
+        0,
+        "the failed message is left to its visibility timeout",
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("never extends visibility past 12 hours after receipt", () => {
+    assert.equal(visibilityCeiling(30, 0), 30);
+    assert.equal(visibilityCeiling(30, 1000 * (43_200 - 100)), 30);
+    // 12 hours less the 5-second margin, less what has passed.
+    assert.equal(visibilityCeiling(30, 1000 * (43_200 - 20)), 15);
+    assert.equal(visibilityCeiling(30, 1000 * 43_200), 0);
+    assert.equal(visibilityCeiling(43_200, 0), 43_195);
   });
 
   it("checks its options at once: a ValidationError naming the option and the value, nothing sent", async () => {
