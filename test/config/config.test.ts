@@ -273,6 +273,28 @@ describe("clients read the profile", () => {
     }
   });
 
+  it("reads the profile by the first call where files can only be read asynchronously", async () => {
+    const tmp = tempFiles({
+      config: `[default]\nregion = eu-west-3\nservices = s\n[services s]\nsqs =\n  endpoint_url = ${server.endpoint}\n`,
+    });
+    const proc = process as { getBuiltinModule?: unknown };
+    const original = proc.getBuiltinModule;
+    try {
+      await withEnv({ AWS_CONFIG_FILE: tmp.path("config") }, async () => {
+        proc.getBuiltinModule = undefined; // as on Node < 20.16
+        const sqs = new SQS({ credentials: TEST_CREDENTIALS });
+        assert.equal(sqs.region, undefined);
+        await sqs.listQueues({});
+        assert.equal(sqs.region, "eu-west-3");
+        assert.equal(sqs.endpoint, server.endpoint);
+        assert.match(server.requests.at(-1)!.headers.authorization ?? "", /\/eu-west-3\/sqs\/aws4_request/);
+      });
+    } finally {
+      proc.getBuiltinModule = original;
+      tmp.remove();
+    }
+  });
+
   it("STS uses its regional endpoint, or its own services entry", async () => {
     await withEnv({}, () => {
       assert.equal(new STS({ region: "eu-west-1" }).endpoint, "https://sts.eu-west-1.amazonaws.com");

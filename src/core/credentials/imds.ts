@@ -21,7 +21,7 @@
 
 import { type IniSection, setting } from "../config/profile.js";
 import { env, parseBoolean } from "../config.js";
-import { AsyncAwsError, isAsyncAwsError } from "../errors.js";
+import { AsyncAwsError, isCredentialsError, isNetworkError, isTimeoutError } from "../errors.js";
 import type { HttpResponse, Transport } from "../http.js";
 import { cachedProvider } from "./cache.js";
 import { credentialsTransport, send } from "./http.js";
@@ -87,7 +87,7 @@ function endpointOf(options: InstanceMetadataOptions): string {
 
 /** Not an EC2 instance (or the service is unreachable): a connection failure or a timeout. */
 function unreachable(error: unknown): boolean {
-  return isAsyncAwsError(error) && (error.name === "NetworkError" || error.name === "TimeoutError");
+  return isNetworkError(error) || isTimeoutError(error);
 }
 
 /**
@@ -127,7 +127,7 @@ export class InstanceMetadata {
       if (!this.#answered && unreachable(error)) {
         throw new NotConfigured(SOURCE, `no metadata service answered (${(error as Error).message})`);
       }
-      if (isAsyncAwsError(error) && error.name === "CredentialsError") throw error;
+      if (isCredentialsError(error)) throw error;
       throw sourceFailed(SOURCE, (error as Error).message, error);
     }
   }

@@ -1,0 +1,9 @@
+/**
+ * The STS part of the public API: the client and AWS's STS shapes.
+ *
+ * @module
+ */
+
+export { STS, type STSOptions } from "./client.js";
+export type { STSMethods } from "./methods.js";
+export type * from "./types.js";
