@@ -168,6 +168,12 @@ const SEVERE_CODES = new Set([
   "QueueDoesNotExist",
 ]);
 
+/** Runs `fn` after the current turn of the event loop: `setImmediate` where there is one. */
+const nextTurn: (fn: () => void) => void =
+  typeof (globalThis as { setImmediate?: unknown }).setImmediate === "function"
+    ? (fn) => (globalThis as unknown as { setImmediate(fn: () => void): void }).setImmediate(fn)
+    : (fn) => setTimeout(fn, 0);
+
 /** Milliseconds to wait after the `streak`-th error in a row. */
 function errorBackoff(error: unknown, streak: number): number {
   const severe =
@@ -223,6 +229,7 @@ export class Consumer<M = Message> {
   #pausedUntil = 0;
   #errorStreak = 0;
   #pumpTimer: ReturnType<typeof setTimeout> | undefined;
+  #pumpSoon = false;
   #starting: Promise<void>;
   #stopping: Promise<void> | undefined;
   #abortNow: (() => void) | undefined;
@@ -408,12 +415,22 @@ export class Consumer<M = Message> {
     });
   }
 
+  /**
+   * Pumps soon: after the other completions of this turn of the event loop (so that the slots
+   * they free go in one receive), or after `delayMs`.
+   */
   #schedulePump(delayMs = 0): void {
     if (this.#state !== "running") return;
-    if (this.#pumpTimer !== undefined) {
-      if (delayMs > 0) return;
-      clearTimeout(this.#pumpTimer);
+    if (delayMs === 0) {
+      if (this.#pumpSoon) return;
+      this.#pumpSoon = true;
+      nextTurn(() => {
+        this.#pumpSoon = false;
+        this.#pump();
+      });
+      return;
     }
+    if (this.#pumpTimer !== undefined) clearTimeout(this.#pumpTimer);
     this.#pumpTimer = setTimeout(() => {
       this.#pumpTimer = undefined;
       this.#pump();
