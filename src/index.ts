@@ -18,7 +18,24 @@
  */
 
 export type { CallOptions, ClientOptions } from "./core/client.js";
-export type { Credentials, CredentialsProvider } from "./core/credentials/types.js";
+export type { RetryMode } from "./core/config.js";
+export {
+  type CacheOptions,
+  type ContainerOptions,
+  cachedProvider,
+  type DefaultCredentialsOptions,
+  defaultCredentials,
+  fromContainer,
+  fromEnv,
+  fromInstanceMetadata,
+  fromProfile,
+  fromWebIdentity,
+  type InstanceMetadataOptions,
+  type ProfileOptions,
+  SecretCredentials,
+  type WebIdentityOptions,
+} from "./core/credentials/index.js";
+export type { Credentials, CredentialsProvider, CredentialsRequest } from "./core/credentials/types.js";
 export {
   AbortError,
   AsyncAwsError,
@@ -80,3 +97,4 @@ export type {
   MessageAttributeValue,
   RemovePermissionResult,
 } from "./sqs/types.js";
+export { STS, type STSOptions } from "./sts/client.js";

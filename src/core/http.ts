@@ -78,7 +78,8 @@ export function fetchTransport(fetchFn?: FetchFn): Transport {
       const response = await doFetch(urlOf(request), {
         method: request.method,
         headers,
-        body: request.body,
+        // fetch refuses a body on GET and HEAD, even an empty one.
+        ...(request.method === "GET" || request.method === "HEAD" ? {} : { body: request.body }),
         signal: controller.signal,
       });
       gotResponse = true;

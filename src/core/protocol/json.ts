@@ -77,13 +77,16 @@ export function serverDateOf(response: HttpResponse): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-/** A `Retry-After` / `x-amz-retry-after` hint in milliseconds. */
+/** A `Retry-After` (seconds or an HTTP date) / `x-amz-retry-after` (milliseconds) hint, in milliseconds. */
 export function retryAfterOf(response: HttpResponse): number | undefined {
   const ms = response.headers["x-amz-retry-after"];
   if (ms && /^\d+$/.test(ms)) return Number(ms);
-  const seconds = response.headers["retry-after"];
-  if (seconds && /^\d+$/.test(seconds)) return Number(seconds) * 1000;
-  return undefined;
+  const after = response.headers["retry-after"];
+  if (!after) return undefined;
+  if (/^\d+$/.test(after)) return Number(after) * 1000;
+  // The HTTP-date form: how long from now.
+  const at = Date.parse(after);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 /** A short, safe description of an unreadable body for error messages. */
