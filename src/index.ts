@@ -68,6 +68,14 @@ export {
   type SigningOptions,
   signRequest,
 } from "./core/signer.js";
+export { batchOutcomes } from "./producer/outcomes.js";
+export {
+  BatchProducer,
+  type BatchProducerOptions,
+  type BatchTarget,
+  type EntryOutcome,
+  type ProducerStats,
+} from "./producer/producer.js";
 export * from "./sns/index.js";
 export type {
   AddPermissionResult as SnsAddPermissionResult,
@@ -77,7 +85,23 @@ export type {
 } from "./sns/types.js";
 export { type AttributeValue, md5OfMessageAttributes } from "./sqs/checksums.js";
 export { SQSClient, type SQSOptions } from "./sqs/client.js";
+export {
+  type BatchHandler,
+  type BatchHandlerContext,
+  Consumer,
+  type ConsumerErrorInfo,
+  type ConsumerEvents,
+  type ConsumerState,
+  type ConsumerStatus,
+  type HandlerContext,
+  type MessageHandler,
+  type StopOptions,
+} from "./sqs/consumer/consumer.js";
+export { type Acknowledgeable, MessageIterator, type MessagesOptions } from "./sqs/consumer/iterator.js";
+export type { ConsumerOptions } from "./sqs/consumer/options.js";
+export type { SnsMessage } from "./sqs/consumer/sns.js";
 export type { SQSMethods, SQSOperationMap } from "./sqs/methods.js";
+export { QueueProducer, type QueueProducerOptions } from "./sqs/producer.js";
 export {
   type BatchMessage,
   type FailedEntry,

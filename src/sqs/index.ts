@@ -15,8 +15,24 @@
 
 export { type AttributeValue, md5OfMessageAttributes } from "./checksums.js";
 export { SQSClient, type SQSOptions } from "./client.js";
+export {
+  type BatchHandler,
+  type BatchHandlerContext,
+  Consumer,
+  type ConsumerErrorInfo,
+  type ConsumerEvents,
+  type ConsumerState,
+  type ConsumerStatus,
+  type HandlerContext,
+  type MessageHandler,
+  type StopOptions,
+} from "./consumer/consumer.js";
+export { type Acknowledgeable, MessageIterator, type MessagesOptions } from "./consumer/iterator.js";
+export type { ConsumerOptions } from "./consumer/options.js";
+export type { SnsMessage } from "./consumer/sns.js";
 export * from "./functions.js";
 export type { SQSMethods, SQSOperationMap } from "./methods.js";
+export { QueueProducer, type QueueProducerOptions } from "./producer.js";
 export {
   type BatchMessage,
   type FailedEntry,
