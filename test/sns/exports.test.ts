@@ -30,5 +30,9 @@ it("exports the SNS client, the handle, the envelope parser, the verifier and it
   assert.ok(sns.topic("events") instanceof api.TopicHandle);
   const methods = Object.getOwnPropertyNames(api.SNS.prototype).filter((name) => name !== "constructor");
   assert.equal(methods.filter((name) => name.startsWith("paginate")).length, 8, "8 paginators");
-  assert.equal(methods.filter((name) => !name.startsWith("paginate") && name !== "topic").length, 42, "42 actions");
+  assert.equal(
+    methods.filter((name) => !name.startsWith("paginate") && name !== "topic").length,
+    42,
+    "42 actions",
+  );
 });
