@@ -14,6 +14,7 @@ export {
   unwrapSnsMessage,
 } from "./envelope.js";
 export type { SNSMethods } from "./methods.js";
+export { TopicProducer, type TopicProducerOptions } from "./producer.js";
 export {
   type FailedPublishEntry,
   type PublishBatchMessage,

@@ -11,6 +11,7 @@ import { AsyncAwsError, type ErrorContext, isServiceError, ValidationError } fro
 import { isRecord } from "../core/validate.js";
 import type { Queue } from "../sqs/queue.js";
 import type { SNS } from "./client.js";
+import { TopicProducer, type TopicProducerOptions } from "./producer.js";
 import type {
   BatchResultErrorEntry,
   PublishBatchRequestEntry,
@@ -113,7 +114,8 @@ function partitionOf(region: string): string {
   return "aws";
 }
 
-function encodeMessage(message: unknown, field: string, context: ErrorContext): string {
+/** @internal A message as SNS carries it: a string as it is, anything else encoded as JSON. */
+export function encodeMessage(message: unknown, field: string, context: ErrorContext): string {
   if (typeof message === "string") return message;
   const encoded =
     message === undefined || typeof message === "function" || typeof message === "symbol"
@@ -459,6 +461,22 @@ export class TopicHandle {
     result.Successful.sort((a, b) => a.index - b.index);
     result.Failed.sort((a, b) => a.index - b.index);
     return result;
+  }
+
+  /**
+   * A producer for this topic: `send(message, params?)` resolves with the message id once its
+   * PublishBatch request accepted it. Messages are batched by 10 and 256 KiB, failed entries are
+   * retried or rejected one by one, and a FIFO topic's groups keep their order.
+   *
+   * @example
+   * ```ts
+   * const producer = topic.producer();
+   * await Promise.all(events.map((event) => producer.send(event)));
+   * await producer.close();
+   * ```
+   */
+  producer(options?: TopicProducerOptions): TopicProducer {
+    return new TopicProducer(this.#sns, this, options);
   }
 
   /**
