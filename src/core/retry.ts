@@ -35,6 +35,9 @@ export const THROTTLING_CODES: ReadonlySet<string> = new Set([
   "SlowDown",
   "PriorRequestNotComplete",
   "EC2ThrottledException",
+  // SNS's own throttling codes (sent as sender faults).
+  "Throttled",
+  "KMSThrottling",
   "AWS.SimpleQueueService.RequestThrottled",
 ]);
 

@@ -420,7 +420,13 @@ export class BatchProducer<E, R> {
   }
 
   #arm(at: number): void {
-    if (at === Number.POSITIVE_INFINITY) return;
+    if (at === Number.POSITIVE_INFINITY) {
+      // Nothing to wake for (a finishing request pumps again): a stale timer would only keep the
+      // process alive.
+      if (this.#timer !== undefined) clearTimeout(this.#timer);
+      this.#timer = undefined;
+      return;
+    }
     if (this.#timer !== undefined) {
       if (this.#timerAt <= at) return;
       clearTimeout(this.#timer);

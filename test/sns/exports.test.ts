@@ -8,6 +8,7 @@ it("exports the SNS client, the handle, the envelope parser, the verifier and it
     "SNS",
     "SnsVerifier",
     "TopicHandle",
+    "TopicProducer",
     "checkSigningCertUrl",
     "confirmSnsSubscription",
     "parseSnsEnvelope",
