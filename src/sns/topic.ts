@@ -7,7 +7,8 @@
 
 import type { CallOptions } from "../core/client.js";
 import { sha256Hex } from "../core/crypto.js";
-import { AsyncAwsError, type ErrorContext, isServiceError, ValidationError } from "../core/errors.js";
+import { AsyncAwsError, isServiceError, ValidationError } from "../core/errors.js";
+import { encodeBody, Resolved } from "../core/handle.js";
 import { isRecord } from "../core/validate.js";
 import type { Queue } from "../sqs/queue.js";
 import type { SNS } from "./client.js";
@@ -114,18 +115,8 @@ function partitionOf(region: string): string {
   return "aws";
 }
 
-/** @internal A message as SNS carries it: a string as it is, anything else encoded as JSON. */
-export function encodeMessage(message: unknown, field: string, context: ErrorContext): string {
-  if (typeof message === "string") return message;
-  const encoded =
-    message === undefined || typeof message === "function" || typeof message === "symbol"
-      ? undefined
-      : JSON.stringify(message);
-  if (encoded === undefined) {
-    throw new ValidationError(field, "a string, or a value to encode as JSON", message, context);
-  }
-  return encoded;
-}
+/** A message: a string as it is, anything else encoded as JSON. */
+export const encodeMessage = encodeBody;
 
 // ---------------------------------------------------------------------------------------------
 // The queue policy
@@ -256,7 +247,7 @@ export class TopicHandle {
   readonly name: string;
   readonly #sns: SNS;
   readonly #options: TopicOptions;
-  #arn: string | Promise<string> | undefined;
+  readonly #arn = new Resolved<string>();
 
   /** @internal Use {@link SNS.topic}. */
   constructor(sns: SNS, nameOrArn: string, options: TopicOptions = {}) {
@@ -264,7 +255,7 @@ export class TopicHandle {
     this.#sns = sns;
     this.#options = options;
     if (typeof nameOrArn === "string" && ARN_PREFIX.test(nameOrArn)) {
-      this.#arn = checkArn(nameOrArn, "topic", context);
+      this.#arn.set(checkArn(nameOrArn, "topic", context));
       this.name = nameOrArn.slice(nameOrArn.lastIndexOf(":") + 1);
     } else {
       this.name = checkTopicName(nameOrArn, "topic", context);
@@ -284,36 +275,24 @@ export class TopicHandle {
    * returns the existing topic's ARN, and creates the topic if there is none).
    */
   async arn(options?: CallOptions): Promise<string> {
-    if (typeof this.#arn === "string") return this.#arn;
-    if (this.#arn === undefined && this.#options.accountId !== undefined) {
-      const region = this.#sns.region;
-      if (!region) {
-        throw new AsyncAwsError("no region: set the region option or AWS_REGION", {
-          operation: "topic",
-          resource: this.name,
-        });
+    return this.#arn.get(async () => {
+      if (this.#options.accountId !== undefined) {
+        const region = this.#sns.region;
+        if (!region) {
+          throw new AsyncAwsError("no region: set the region option or AWS_REGION", {
+            operation: "topic",
+            resource: this.name,
+          });
+        }
+        return `arn:${partitionOf(region)}:sns:${region}:${this.#options.accountId}:${this.name}`;
       }
-      this.#arn = `arn:${partitionOf(region)}:sns:${region}:${this.#options.accountId}:${this.name}`;
-      return this.#arn;
-    }
-    this.#arn ??= this.#sns
-      .createTopic(
+      const result = await this.#sns.createTopic(
         this.fifo ? { Name: this.name, Attributes: { FifoTopic: "true" } } : { Name: this.name },
         options,
-      )
-      .then(
-        (result) => {
-          if (!result.TopicArn)
-            throw new ValidationError("TopicArn", "returned by CreateTopic", result.TopicArn);
-          this.#arn = result.TopicArn;
-          return result.TopicArn;
-        },
-        (error: unknown) => {
-          this.#arn = undefined;
-          throw error;
-        },
       );
-    return this.#arn;
+      if (!result.TopicArn) throw new ValidationError("TopicArn", "returned by CreateTopic", result.TopicArn);
+      return result.TopicArn;
+    });
   }
 
   /**

@@ -5,7 +5,8 @@
  */
 
 import type { CallOptions } from "../core/client.js";
-import { type ErrorContext, isServiceError, ValidationError } from "../core/errors.js";
+import { isServiceError, ValidationError } from "../core/errors.js";
+import { encodeBody, Resolved } from "../core/handle.js";
 import { type BatchHandler, Consumer, type MessageHandler } from "./consumer/consumer.js";
 import { MessageIterator, type MessagesOptions } from "./consumer/iterator.js";
 import type { ConsumerOptions } from "./consumer/options.js";
@@ -68,14 +69,6 @@ export interface SendBatchResult {
 
 const URL_PREFIX = /^https?:\/\//;
 
-function encodeBody(body: unknown, field: string, context: ErrorContext): string {
-  if (typeof body === "string") return body;
-  if (body === undefined || typeof body === "function" || typeof body === "symbol") {
-    throw new ValidationError(field, "a string, or a value to encode as JSON", body, context);
-  }
-  return JSON.stringify(body);
-}
-
 /**
  * A handle on one queue, from {@link SQS.queue}. A name is resolved to its URL once, with
  * GetQueueUrl, and the URL is cached (a failed lookup is retried at the next call).
@@ -85,7 +78,7 @@ export class Queue {
   readonly name: string;
   readonly #sqs: SQS;
   readonly #options: QueueOptions;
-  #url: string | Promise<string> | undefined;
+  readonly #url = new Resolved<string>();
 
   /** @internal Use {@link SQS.queue}. */
   constructor(sqs: SQS, nameOrUrl: string, options: QueueOptions = {}) {
@@ -93,7 +86,7 @@ export class Queue {
     this.#sqs = sqs;
     this.#options = options;
     if (typeof nameOrUrl === "string" && URL_PREFIX.test(nameOrUrl)) {
-      this.#url = checkQueueUrl(nameOrUrl, "queue", context);
+      this.#url.set(checkQueueUrl(nameOrUrl, "queue", context));
       this.name = decodeURIComponent(nameOrUrl.slice(nameOrUrl.lastIndexOf("/") + 1));
     } else {
       this.name = checkQueueName(nameOrUrl, "queue", context);
@@ -107,27 +100,16 @@ export class Queue {
 
   /** The queue's URL, resolved once and cached. */
   async url(options?: CallOptions): Promise<string> {
-    if (typeof this.#url === "string") return this.#url;
-    this.#url ??= this.#sqs
-      .getQueueUrl(
+    return this.#url.get(async () => {
+      const result = await this.#sqs.getQueueUrl(
         this.#options.ownerAccountId
           ? { QueueName: this.name, QueueOwnerAWSAccountId: this.#options.ownerAccountId }
           : { QueueName: this.name },
         options,
-      )
-      .then(
-        (result) => {
-          if (!result.QueueUrl)
-            throw new ValidationError("QueueUrl", "returned by GetQueueUrl", result.QueueUrl);
-          this.#url = result.QueueUrl;
-          return result.QueueUrl;
-        },
-        (error: unknown) => {
-          this.#url = undefined;
-          throw error;
-        },
       );
-    return this.#url;
+      if (!result.QueueUrl) throw new ValidationError("QueueUrl", "returned by GetQueueUrl", result.QueueUrl);
+      return result.QueueUrl;
+    });
   }
 
   /**
@@ -320,7 +302,7 @@ export class Queue {
   /** Deletes the queue. */
   async deleteQueue(options?: CallOptions): Promise<void> {
     await this.#sqs.deleteQueue({ QueueUrl: await this.url(options) }, options);
-    this.#url = undefined;
+    this.#url.set(undefined);
   }
 
   /**
