@@ -7,13 +7,9 @@
 import { type ErrorContext, isServiceError, ServiceError, ValidationError } from "../core/errors.js";
 import { classify } from "../core/retry.js";
 import { isRecord } from "../core/validate.js";
+import { BoundProducer } from "../producer/bound.js";
 import { batchOutcomes } from "../producer/outcomes.js";
-import {
-  BatchProducer,
-  type BatchProducerOptions,
-  type EntryOutcome,
-  type ProducerStats,
-} from "../producer/producer.js";
+import { BatchProducer, type BatchProducerOptions, type EntryOutcome } from "../producer/producer.js";
 import type { SNS } from "./client.js";
 import { encodeMessage, type PublishParams, type TopicHandle } from "./topic.js";
 import type { BatchResultErrorEntry, PublishBatchRequestEntry, PublishBatchResultEntry } from "./types.js";
@@ -137,50 +133,51 @@ function keepGroupOrder(
  * await producer.close();
  * ```
  */
-export class TopicProducer {
-  readonly #producer: BatchProducer<Sized, string>;
+export class TopicProducer extends BoundProducer<Sized> {
   readonly #fifo: boolean;
   readonly #context: ErrorContext;
 
   /** @internal Use {@link TopicHandle.producer}. */
   constructor(sns: SNS, topic: TopicHandle, options?: TopicProducerOptions) {
     const fifo = topic.fifo;
-    this.#fifo = fifo;
     const context = { operation: "PublishBatch", resource: topic.name };
-    this.#context = context;
-    this.#producer = new BatchProducer<Sized, string>(
-      {
-        maxEntries: MAX_PUBLISH_BATCH_ENTRIES,
-        maxBytes: MAX_PUBLISH_BYTES,
-        context,
-        sizeOf: (item) => item.size,
-        // Only a FIFO topic keeps order: a standard topic's groups need no serializing.
-        groupOf: (item) => (fifo ? item.entry.MessageGroupId : undefined),
-        isRetryable: isRetryableRequest,
-        async sendBatch(items) {
-          const TopicArn = await topic.arn();
-          const output = await sns.publishBatch({
-            TopicArn,
-            PublishBatchRequestEntries: items.map((item, index) => ({ ...item.entry, Id: String(index) })),
-          });
-          // SNS's result entries have an optional Id: one without is as good as missing.
-          const successful = (output.Successful ?? []).filter(
-            (ok): ok is PublishBatchResultEntry & { Id: string } => typeof ok.Id === "string",
-          );
-          const outcomes = batchOutcomes<PublishBatchResultEntry & { Id: string }, string>(
-            items.length,
-            successful,
-            output.Failed,
-            (ok) => ok.MessageId ?? "",
-            context,
-          );
-          retryThrottled(outcomes, output.Failed, context);
-          if (fifo) keepGroupOrder(items, outcomes, context);
-          return outcomes;
+    super(
+      new BatchProducer<Sized, string>(
+        {
+          maxEntries: MAX_PUBLISH_BATCH_ENTRIES,
+          maxBytes: MAX_PUBLISH_BYTES,
+          context,
+          sizeOf: (item) => item.size,
+          // Only a FIFO topic keeps order: a standard topic's groups need no serializing.
+          groupOf: (item) => (fifo ? item.entry.MessageGroupId : undefined),
+          isRetryable: isRetryableRequest,
+          async sendBatch(items) {
+            const TopicArn = await topic.arn();
+            const output = await sns.publishBatch({
+              TopicArn,
+              PublishBatchRequestEntries: items.map((item, index) => ({ ...item.entry, Id: String(index) })),
+            });
+            // SNS's result entries have an optional Id: one without is as good as missing.
+            const successful = (output.Successful ?? []).filter(
+              (ok): ok is PublishBatchResultEntry & { Id: string } => typeof ok.Id === "string",
+            );
+            const outcomes = batchOutcomes<PublishBatchResultEntry & { Id: string }, string>(
+              items.length,
+              successful,
+              output.Failed,
+              (ok) => ok.MessageId ?? "",
+              context,
+            );
+            retryThrottled(outcomes, output.Failed, context);
+            if (fifo) keepGroupOrder(items, outcomes, context);
+            return outcomes;
+          },
         },
-      },
-      options,
+        options,
+      ),
     );
+    this.#fifo = fifo;
+    this.#context = context;
   }
 
   /**
@@ -226,36 +223,6 @@ export class TopicProducer {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#producer.send(sized);
-  }
-
-  /** Resolves when there is room for another message (see `maxQueued`): await it to pace a fast source. */
-  ready(): Promise<void> {
-    return this.#producer.ready();
-  }
-
-  /** Sends what waits without lingering; resolves once every message given so far settled. */
-  flush(): Promise<void> {
-    return this.#producer.flush();
-  }
-
-  /** Resolves when nothing waits, is in flight or is retrying. */
-  onIdle(): Promise<void> {
-    return this.#producer.onIdle();
-  }
-
-  /** Flushes, then rejects later sends; resolves once every message given before settled. */
-  close(): Promise<void> {
-    return this.#producer.close();
-  }
-
-  /** True once closed. */
-  get closed(): boolean {
-    return this.#producer.closed;
-  }
-
-  /** Counters: queued, waiting for room, in flight, sent, failed, retried, batch requests. */
-  get stats(): ProducerStats {
-    return this.#producer.stats;
+    return this.enqueue(sized);
   }
 }

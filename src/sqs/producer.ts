@@ -5,8 +5,10 @@
  */
 
 import { type ErrorContext, ValidationError } from "../core/errors.js";
+import { encodeBody } from "../core/handle.js";
+import { BoundProducer } from "../producer/bound.js";
 import { batchOutcomes } from "../producer/outcomes.js";
-import { BatchProducer, type BatchProducerOptions, type ProducerStats } from "../producer/producer.js";
+import { BatchProducer, type BatchProducerOptions } from "../producer/producer.js";
 import type { Queue, SendParams } from "./queue.js";
 import type { SQS } from "./sqs.js";
 import type { SendMessageBatchRequestEntry } from "./types.js";
@@ -39,40 +41,41 @@ interface Sized {
  * await producer.close();
  * ```
  */
-export class QueueProducer {
-  readonly #producer: BatchProducer<Sized, string>;
+export class QueueProducer extends BoundProducer<Sized> {
   readonly #fifo: boolean;
   readonly #context: ErrorContext;
 
   /** @internal Use {@link Queue.producer}. */
   constructor(sqs: SQS, queue: Queue, options?: QueueProducerOptions) {
-    this.#fifo = queue.fifo;
     const context = { operation: "SendMessageBatch", resource: queue.name };
-    this.#context = context;
-    this.#producer = new BatchProducer<Sized, string>(
-      {
-        maxEntries: MAX_BATCH_ENTRIES,
-        maxBytes: MAX_MESSAGE_BYTES,
-        context,
-        sizeOf: (item) => item.size,
-        groupOf: (item) => item.entry.MessageGroupId,
-        async sendBatch(items) {
-          const QueueUrl = await queue.url();
-          const output = await sqs.sendMessageBatch({
-            QueueUrl,
-            Entries: items.map((item, index) => ({ ...item.entry, Id: String(index) })),
-          });
-          return batchOutcomes(
-            items.length,
-            output.Successful,
-            output.Failed,
-            (ok) => ok.MessageId ?? "",
-            context,
-          );
+    super(
+      new BatchProducer<Sized, string>(
+        {
+          maxEntries: MAX_BATCH_ENTRIES,
+          maxBytes: MAX_MESSAGE_BYTES,
+          context,
+          sizeOf: (item) => item.size,
+          groupOf: (item) => item.entry.MessageGroupId,
+          async sendBatch(items) {
+            const QueueUrl = await queue.url();
+            const output = await sqs.sendMessageBatch({
+              QueueUrl,
+              Entries: items.map((item, index) => ({ ...item.entry, Id: String(index) })),
+            });
+            return batchOutcomes(
+              items.length,
+              output.Successful,
+              output.Failed,
+              (ok) => ok.MessageId ?? "",
+              context,
+            );
+          },
         },
-      },
-      options,
+        options,
+      ),
     );
+    this.#fifo = queue.fifo;
+    this.#context = context;
   }
 
   /**
@@ -88,53 +91,13 @@ export class QueueProducer {
       if (params !== undefined && (params === null || typeof params !== "object")) {
         throw new ValidationError("params", "an object of SendMessage members", params, this.#context);
       }
-      const MessageBody = encodeBody(body, this.#context);
+      const MessageBody = encodeBody(body, "body", this.#context);
       const entry: Entry = params ? { ...params, MessageBody } : { MessageBody };
       const size = checkMessage(entry as unknown as Record<string, unknown>, "", this.#fifo, this.#context);
       sized = { entry, size };
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#producer.send(sized);
+    return this.enqueue(sized);
   }
-
-  /** Resolves when there is room for another message (see `maxQueued`). */
-  ready(): Promise<void> {
-    return this.#producer.ready();
-  }
-
-  /** Sends what waits without lingering; resolves once every message given so far settled. */
-  flush(): Promise<void> {
-    return this.#producer.flush();
-  }
-
-  /** Resolves when nothing waits, is in flight or is retrying. */
-  onIdle(): Promise<void> {
-    return this.#producer.onIdle();
-  }
-
-  /** Flushes, then rejects later sends. */
-  close(): Promise<void> {
-    return this.#producer.close();
-  }
-
-  /** True once closed. */
-  get closed(): boolean {
-    return this.#producer.closed;
-  }
-
-  /** Counters: queued, waiting for room, in flight, sent, failed, retried, batch requests. */
-  get stats(): ProducerStats {
-    return this.#producer.stats;
-  }
-}
-
-function encodeBody(body: unknown, context: ErrorContext): string {
-  if (typeof body === "string") return body;
-  if (body === undefined || typeof body === "function" || typeof body === "symbol") {
-    throw new ValidationError("body", "a string, or a value to encode as JSON", body, context);
-  }
-  const text = JSON.stringify(body);
-  if (typeof text !== "string") throw new ValidationError("body", "a value JSON can encode", body, context);
-  return text;
 }
