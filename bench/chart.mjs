@@ -75,16 +75,15 @@ for (const [key, title] of [
     .map(([name, v]) => ({ label: name, value: r.asyncaws.perSecond / v.perSecond }));
   if (bars.length) groups.push({ title, bars });
 }
-for (const [key, title] of [
-  ["consumer", "Consumer"],
-  ["producer", "Producer"],
-]) {
-  for (const g of results[key]?.chart ?? []) groups.push({ title: `${title}: ${g.title}`, bars: g.bars });
+for (const g of results.flow?.chart ?? []) {
+  const title =
+    g.title === "producer" ? "Producer on fauxqs" : `Consumer on fauxqs, ${g.title}, handler 20 ms`;
+  groups.push({ title, bars: g.bars });
 }
 
 // Layout
 const W = 920;
-const LEFT = 230;
+const LEFT = 250;
 const RIGHT = 90;
 const ROW = 17;
 const GROUP_GAP = 12;
@@ -96,7 +95,7 @@ const x = (v) =>
   LEFT + ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * (W - LEFT - RIGHT);
 let height = TOP;
 for (const g of groups) height += ROW + g.bars.length * ROW + GROUP_GAP;
-const FOOT = 70;
+const FOOT = 95;
 const H = height + FOOT;
 
 const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -142,9 +141,10 @@ const versions = Object.entries(m.versions ?? {})
   .map(([k, v]) => `${k} ${v}`);
 const foot = [
   `${m.date.slice(0, 10)}${m.quick ? " (quick smoke run: rough figures)" : ""}; Node ${m.machine.node} on ${m.machine.platform} ${m.machine.arch}, ${m.machine.cpu}, ${m.machine.cores} cores; ${m.machine.pinned}`,
-  versions.slice(0, 8).join(", "),
-  versions.slice(8).join(", "),
-  `Medians of ${m.config.rounds} interleaved runs; load average at start ${m.machine.loadAverageAtStart?.join(" ")}. Source: bench/results/${input.split("/").pop()}`,
+  versions.slice(0, 6).join(", "),
+  versions.slice(6, 12).join(", "),
+  versions.slice(12).join(", "),
+  `${m.commit ? `commit ${m.commit}; ` : ""}Medians of ${m.config.rounds} interleaved runs; load average at start ${m.machine.loadAverageAtStart?.join(" ")}. Source: bench/results/${input.split("/").pop()}`,
 ];
 foot.forEach((line, i) => {
   parts.push(`<text x="16" y="${height + 34 + i * 15}" font-size="11" fill="#555">${esc(line)}</text>`);

@@ -9,6 +9,7 @@
 // warm-up. Every call's answer is checked by the client harness, and at the end the stub's count
 // of served requests must equal the harness's count of completed calls, for every client.
 
+import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { MESSAGE_BODY } from "./fixtures.mjs";
@@ -868,6 +869,21 @@ function targetsTable(list) {
 
 // ---------------------------------------------------------------------------------------------
 
+/** The commit measured (and whether src/ had changes), or ASYNCAWS_BENCH_COMMIT when set. */
+function commitOf() {
+  if (process.env.ASYNCAWS_BENCH_COMMIT) return process.env.ASYNCAWS_BENCH_COMMIT;
+  try {
+    const id = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "src"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    }).trim();
+    return dirty ? `${id} with uncommitted changes in src/` : id;
+  } catch {
+    return undefined;
+  }
+}
+
 async function main() {
   const started = Date.now();
   const results = {
@@ -897,6 +913,7 @@ async function main() {
         ].map((n) => [n, versionOf(n)]),
       ),
       messageBodyBytes: Buffer.byteLength(MESSAGE_BODY),
+      commit: commitOf(),
     },
     throughput: {},
   };
