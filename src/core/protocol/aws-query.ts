@@ -5,9 +5,9 @@
  * @module
  */
 
-import { type ErrorContext, ResponseError, ServiceError } from "../errors.js";
+import { type ErrorContext, ResponseError } from "../errors.js";
 import type { HttpResponse } from "../http.js";
-import { bodySummary, isRetryableAnswer, retryAfterOf, serverDateOf } from "./json.js";
+import { bodySummary, serviceErrorOf } from "./json.js";
 import { decodeQueryResponse, encodeQuery, parseQueryError } from "./query.js";
 import type { Protocol } from "./types.js";
 
@@ -30,23 +30,14 @@ function decodeError(
     );
   }
   const code = normalizeCode(parsed.code);
-  return new ServiceError(parsed.message, {
-    ...context,
+  return serviceErrorOf(
+    parsed.message,
     code,
-    statusCode: response.statusCode,
-    retryable: isRetryableAnswer(code, response.statusCode),
-    requestId: parsed.requestId ?? requestIdOf(response),
-    fault:
-      parsed.type === "Sender"
-        ? "client"
-        : parsed.type === "Receiver"
-          ? "server"
-          : response.statusCode >= 500
-            ? "server"
-            : "client",
-    serverDate: serverDateOf(response),
-    retryAfterMs: retryAfterOf(response),
-  });
+    parsed.type,
+    parsed.requestId ?? requestIdOf(response),
+    response,
+    context,
+  );
 }
 
 /**

@@ -89,6 +89,37 @@ export function retryAfterOf(response: HttpResponse): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
+/**
+ * The ServiceError of an error answer, shared by the JSON and Query protocols.
+ * @param who - AWS's word on whose fault it is (`Sender` or `Receiver`), when it gave one
+ */
+export function serviceErrorOf(
+  message: string,
+  code: string,
+  who: string | undefined,
+  requestId: string | undefined,
+  response: HttpResponse,
+  context: ErrorContext,
+): ServiceError {
+  return new ServiceError(message, {
+    ...context,
+    code,
+    statusCode: response.statusCode,
+    retryable: isRetryableAnswer(code, response.statusCode),
+    requestId,
+    fault:
+      who === "Sender"
+        ? "client"
+        : who === "Receiver"
+          ? "server"
+          : response.statusCode >= 500
+            ? "server"
+            : "client",
+    serverDate: serverDateOf(response),
+    retryAfterMs: retryAfterOf(response),
+  });
+}
+
 /** A short, safe description of an unreadable body for error messages. */
 export function bodySummary(response: HttpResponse): string {
   const type = response.headers["content-type"] ?? "no content type";
@@ -131,23 +162,14 @@ function decodeError(
   }
   const message = parsed?.message ?? parsed?.Message;
   const code = shortCode(type);
-  return new ServiceError(typeof message === "string" ? message : "", {
-    ...context,
+  return serviceErrorOf(
+    typeof message === "string" ? message : "",
     code,
-    statusCode: response.statusCode,
-    retryable: isRetryableAnswer(code, response.statusCode),
+    queryFault,
     requestId,
-    fault:
-      queryFault === "Sender"
-        ? "client"
-        : queryFault === "Receiver"
-          ? "server"
-          : response.statusCode >= 500
-            ? "server"
-            : "client",
-    serverDate: serverDateOf(response),
-    retryAfterMs: retryAfterOf(response),
-  });
+    response,
+    context,
+  );
 }
 
 /**
