@@ -63,6 +63,14 @@ if (results.bundle?.asyncaws) {
       },
     ],
   });
+  const consume = results.bundle["asyncaws-consume"];
+  const sdkConsume = results.bundle["aws-sdk-consume"];
+  if (consume && sdkConsume) {
+    groups.push({
+      title: "Browser bundle, consume a queue (gzip)",
+      bars: [{ label: "@aws-sdk v3 receive loop", value: sdkConsume.gzipBytes / consume.gzipBytes }],
+    });
+  }
 }
 for (const [key, title] of [
   ["signatures", "SigV4 signatures per second"],

@@ -372,6 +372,12 @@ async function bundles() {
     { name: "asyncaws", label: "asyncaws/sqs (functions)", file: `${BENCH}bundle/asyncaws-send.mjs` },
     { name: "asyncaws-class", label: "asyncaws (SQS class)", file: `${BENCH}bundle/asyncaws-class-send.mjs` },
     { name: "aws-sdk", label: "@aws-sdk v3", file: `${BENCH}bundle/aws-sdk-send.mjs` },
+    { name: "asyncaws-consume", label: "asyncaws (consume)", file: `${BENCH}bundle/asyncaws-consume.mjs` },
+    {
+      name: "aws-sdk-consume",
+      label: "@aws-sdk v3 (receive loop)",
+      file: `${BENCH}bundle/aws-sdk-consume.mjs`,
+    },
   ];
   const out = {};
   for (const entry of entries) {
@@ -409,9 +415,12 @@ async function bundles() {
 }
 
 function bundleTable(b) {
-  const rows = [["send-one-message program", "modules", "minified bytes", "gzip -9 bytes"]];
-  for (const name of ["asyncaws", "asyncaws-class", "aws-sdk"]) {
-    rows.push([b[name].label, b[name].modules, fmt(b[name].bytes, 0), fmt(b[name].gzipBytes, 0)]);
+  const rows = [["program", "modules", "minified bytes", "gzip -9 bytes"]];
+  for (const name of ["asyncaws", "asyncaws-class", "aws-sdk", "asyncaws-consume", "aws-sdk-consume"]) {
+    const label = name.endsWith("consume")
+      ? `consume a queue: ${b[name].label}`
+      : `send one message: ${b[name].label}`;
+    rows.push([label, b[name].modules, fmt(b[name].bytes, 0), fmt(b[name].gzipBytes, 0)]);
   }
   const largest = b.asyncaws.largest
     .slice(0, 6)
@@ -420,6 +429,7 @@ function bundleTable(b) {
   return [
     table(rows),
     `asyncaws ÷ @aws-sdk v3 (gzip): functions ${ratio(b.asyncaws.gzipBytes, b["aws-sdk"].gzipBytes, 3)}, class ${ratio(b["asyncaws-class"].gzipBytes, b["aws-sdk"].gzipBytes, 3)}`,
+    `consume a queue, asyncaws ÷ @aws-sdk v3 (gzip): ${ratio(b["asyncaws-consume"].gzipBytes, b["aws-sdk-consume"].gzipBytes, 3)}`,
     `asyncaws/sqs's largest parts (minified, before gzip): ${largest}`,
   ].join("\n");
 }
