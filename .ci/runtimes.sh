@@ -10,5 +10,5 @@ bash scripts/runtimes/install.sh
 echo "== runtimes: build"
 npm run build --silent
 node scripts/runtimes/check-dist.mjs
+echo "== runtimes: installed and built in $((SECONDS - start)) s"
 bash scripts/runtimes/run.sh "$@"
-echo "== runtimes: $((SECONDS - start)) s" >&2
