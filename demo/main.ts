@@ -1,7 +1,6 @@
 // The main job (`npm start`): asyncaws against the embedded fauxqs emulator, as a user would use
 // it. With AWS_ENDPOINT_URL set, the same runs against that endpoint instead.
-import { isServiceError, SQS } from "../src/index.js";
-import { SNS, type TopicHandle, unwrapSnsMessage } from "../src/sns/index.js";
+import { isServiceError, SNS, SQS, type TopicHandle, unwrapSnsMessage } from "../src/index.js";
 
 const log = (line = "") => console.log(line);
 const step = (title: string) => log(`\n== ${title}`);
