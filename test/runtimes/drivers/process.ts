@@ -1,5 +1,5 @@
 // Node 20, Node 24, Bun and Deno: each starts test/runtimes/entries/child.mjs, which imports the
-// built package (dist/index.js, unbundled, as users load it) and the compiled smoke suite.
+// built package (dist/node/index.js: the "node" export condition, as these runtimes load it) and the compiled smoke suite.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -80,7 +80,7 @@ function processRuntime(spec: ProcessSpec): Runtime {
       const args = [
         ...spec.flags(context, home),
         join(context.root, "test/runtimes/entries/child.mjs"),
-        pathToFileURL(join(context.root, "dist/index.js")).href,
+        pathToFileURL(join(context.root, "dist/node/index.js")).href,
         pathToFileURL(join(context.build, "smoke.js")).href,
         context.endpoint,
         spec.accessKeyId,
