@@ -35,6 +35,7 @@ export {
   SecretCredentials,
   type WebIdentityOptions,
 } from "./core/credentials/index.js";
+export type { ProcessOptions } from "./core/credentials/process.js";
 export type { Credentials, CredentialsProvider, CredentialsRequest } from "./core/credentials/types.js";
 export {
   AbortError,
@@ -68,7 +69,7 @@ export {
   type SigningOptions,
   signRequest,
 } from "./core/signer.js";
-export { batchOutcomes } from "./producer/outcomes.js";
+export { type BatchErrorEntry, batchOutcomes } from "./producer/outcomes.js";
 export {
   BatchProducer,
   type BatchProducerOptions,
@@ -97,6 +98,8 @@ export {
   type MessageHandler,
   type StopOptions,
 } from "./sqs/consumer/consumer.js";
+export type { EventMap, Listener } from "./sqs/consumer/events.js";
+export type { ErrorSource } from "./sqs/consumer/held.js";
 export { type Acknowledgeable, MessageIterator, type MessagesOptions } from "./sqs/consumer/iterator.js";
 export type { ConsumerOptions } from "./sqs/consumer/options.js";
 export type { SnsMessage } from "./sqs/consumer/sns.js";

@@ -18,7 +18,7 @@ import {
   sourceFailed,
 } from "./secret.js";
 
-/** Options of {@link runCredentialProcess}. */
+/** Options of the `credential_process` source (the command a profile names). */
 export interface ProcessOptions {
   /**
    * Kill the program after this long, in milliseconds.
