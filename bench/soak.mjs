@@ -19,17 +19,16 @@ const SAMPLE_MS = option("sample-seconds", 10) * 1000;
 const HANDLER_MS = 5;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-if (PIN && !process.env.ASYNCAWS_SOAK_PINNED) {
-  // Re-run this script pinned to the client core; fauxqs goes to the other one.
+if (!process.env.ASYNCAWS_SOAK_CHILD) {
+  // Re-run this script with --expose-gc, pinned to the client core where taskset is there
+  // (fauxqs goes to the other one).
   const { spawnSync } = await import("node:child_process");
-  const child = spawnSync(
-    "taskset",
-    ["-c", CLIENT_CORE, process.execPath, ...process.execArgv, ...process.argv.slice(1)],
-    {
-      stdio: "inherit",
-      env: { ...process.env, ASYNCAWS_SOAK_PINNED: "1" },
-    },
-  );
+  const argv = [process.execPath, "--expose-gc", ...process.execArgv, ...process.argv.slice(1)];
+  const [command, ...args] = PIN ? ["taskset", "-c", CLIENT_CORE, ...argv] : argv;
+  const child = spawnSync(command, args, {
+    stdio: "inherit",
+    env: { ...process.env, ASYNCAWS_SOAK_CHILD: "1" },
+  });
   process.exit(child.status ?? 1);
 }
 
@@ -84,6 +83,8 @@ const started = performance.now();
 const endAt = started + MINUTES * 60_000;
 const samples = [];
 const sample = () => {
+  // Heap after a full collection, so that the samples do not ride the GC's sawtooth.
+  globalThis.gc?.();
   const m = process.memoryUsage();
   const s = {
     atS: Math.round((performance.now() - started) / 1000),
