@@ -35,4 +35,5 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   logLevel: "warning",
   legalComments: "none",
+  sourcemap: "linked",
 });

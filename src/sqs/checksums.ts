@@ -6,7 +6,7 @@
  * @module
  */
 
-import { md5Hex, utf8Encode } from "../core/crypto.js";
+import { md5Hex } from "../core/crypto.js";
 import { ChecksumError, type ErrorContext } from "../core/errors.js";
 
 /** A message attribute value as the digest reads it. */
@@ -16,40 +16,55 @@ export interface AttributeValue {
   BinaryValue?: Uint8Array | undefined;
 }
 
-/** The MD5 of message attributes as SQS computes `MD5OfMessageAttributes`. */
+const encoder = new TextEncoder();
+
+/**
+ * The MD5 of message attributes as SQS computes `MD5OfMessageAttributes`. Written into one buffer
+ * sized by an upper bound (at most 3 UTF-8 bytes per UTF-16 unit), with no intermediate arrays:
+ * it runs for every received message that has attributes.
+ */
 export function md5OfMessageAttributes(attributes: Readonly<Record<string, AttributeValue>>): string {
-  const names = Object.keys(attributes).sort();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  const push = (bytes: Uint8Array, withLength: boolean) => {
-    if (withLength) {
-      const prefix = new Uint8Array(4);
-      new DataView(prefix.buffer).setUint32(0, bytes.length);
-      parts.push(prefix);
-      size += 4;
-    }
-    parts.push(bytes);
-    size += bytes.length;
+  const names = Object.keys(attributes);
+  if (names.length > 1) names.sort();
+  let bound = 0;
+  for (const name of names) {
+    const attribute = attributes[name]!;
+    const value = attribute.BinaryValue;
+    bound +=
+      13 +
+      3 * (name.length + (attribute.DataType?.length ?? 0)) +
+      (value !== undefined ? value.length : 3 * (attribute.StringValue?.length ?? 0));
+  }
+  const out = new Uint8Array(bound);
+  let at = 0;
+  const length = (n: number) => {
+    out[at] = n >>> 24;
+    out[at + 1] = (n >>> 16) & 255;
+    out[at + 2] = (n >>> 8) & 255;
+    out[at + 3] = n & 255;
+    at += 4;
+  };
+  const text = (value: string) => {
+    const { written } = encoder.encodeInto(value, out.subarray(at + 4));
+    length(written);
+    at += written;
   };
   for (const name of names) {
     const attribute = attributes[name]!;
-    push(utf8Encode(name), true);
-    push(utf8Encode(attribute.DataType ?? ""), true);
-    if (attribute.BinaryValue !== undefined) {
-      push(Uint8Array.of(2), false);
-      push(attribute.BinaryValue, true);
+    text(name);
+    text(attribute.DataType ?? "");
+    const value = attribute.BinaryValue;
+    if (value !== undefined) {
+      out[at++] = 2;
+      length(value.length);
+      out.set(value, at);
+      at += value.length;
     } else {
-      push(Uint8Array.of(1), false);
-      push(utf8Encode(attribute.StringValue ?? ""), true);
+      out[at++] = 1;
+      text(attribute.StringValue ?? "");
     }
   }
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    all.set(part, offset);
-    offset += part.length;
-  }
-  return md5Hex(all);
+  return md5Hex(out.subarray(0, at));
 }
 
 function hasKeys(value: object | undefined): value is object {
