@@ -35,5 +35,4 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   logLevel: "warning",
   legalComments: "none",
-  sourcemap: "linked",
 });
