@@ -85,3 +85,26 @@ export function optionalStringList(
     requireString(item, `${field}[${i}]`, context);
   });
 }
+
+const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
+
+/**
+ * A message attribute name, as SQS and SNS both define it: 1 to 256 of `A-Z a-z 0-9 _ - .`, no
+ * leading, trailing or doubled `.`, not starting with `AWS.` or `Amazon.` in any case.
+ */
+export function checkAttributeName(name: string, field: string, context: ErrorContext): void {
+  if (
+    !ATTRIBUTE_NAME.test(name) ||
+    name.startsWith(".") ||
+    name.endsWith(".") ||
+    name.includes("..") ||
+    /^(aws\.|amazon\.)/i.test(name)
+  ) {
+    throw new ValidationError(
+      `${field} name`,
+      "1 to 256 of A-Z a-z 0-9 _ - . with no leading, trailing or doubled '.', not starting with AWS. or Amazon.",
+      name,
+      context,
+    );
+  }
+}

@@ -8,6 +8,7 @@
 import { utf8Length } from "../core/bytes.js";
 import { type ErrorContext, ValidationError } from "../core/errors.js";
 import {
+  checkAttributeName,
   isRecord,
   optionalBoolean,
   optionalInteger,
@@ -28,7 +29,6 @@ export const MAX_PUBLISH_BATCH_ENTRIES = 10;
 const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$/;
 const FIFO_TOPIC_NAME = /^[A-Za-z0-9_-]{1,251}\.fifo$/;
 const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
-const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
 const DATA_TYPES = new Set(["String", "String.Array", "Number", "Binary"]);
 const NUMBER = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const PRINTABLE_ASCII = /^[\x21-\x7e]{1,128}$/;
@@ -145,20 +145,7 @@ export function checkMessageAttributes(value: unknown, field: string, ctx: Ctx):
   let bytes = 0;
   for (const name in value) {
     const path = `${field}.${name}`;
-    if (
-      !ATTRIBUTE_NAME.test(name) ||
-      name.startsWith(".") ||
-      name.endsWith(".") ||
-      name.includes("..") ||
-      /^(aws\.|amazon\.)/i.test(name)
-    ) {
-      fail(
-        `${field} name`,
-        "1 to 256 of A-Z a-z 0-9 _ - . with no leading, trailing or doubled '.', not starting with AWS. or Amazon.",
-        name,
-        ctx,
-      );
-    }
+    checkAttributeName(name, field, ctx);
     const attribute = value[name];
     if (!isRecord(attribute)) fail(path, "an object { DataType, StringValue | BinaryValue }", attribute, ctx);
     const dataType = requireString(attribute.DataType, `${path}.DataType`, ctx);

@@ -8,6 +8,7 @@
 import { utf8Length } from "../core/bytes.js";
 import { type ErrorContext, ValidationError } from "../core/errors.js";
 import {
+  checkAttributeName,
   isRecord,
   optionalInteger,
   optionalString,
@@ -27,7 +28,6 @@ export const MAX_BATCH_ENTRIES = 10;
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 const FIFO_QUEUE_NAME = /^[A-Za-z0-9_-]{1,75}\.fifo$/;
 const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
-const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
 const DATA_TYPE = /^(String|Number|Binary)(\.[^\s]+)?$/;
 const NUMBER = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const PRINTABLE_ASCII = /^[\x21-\x7e]{1,128}$/;
@@ -96,20 +96,7 @@ export function checkMessageAttributes(value: unknown, field: string, ctx: Ctx, 
     const path = `${field}.${name}`;
     if (system) {
       if (name !== "AWSTraceHeader") fail(path, "the only system attribute, AWSTraceHeader", name, ctx);
-    } else if (
-      !ATTRIBUTE_NAME.test(name) ||
-      name.startsWith(".") ||
-      name.endsWith(".") ||
-      name.includes("..") ||
-      /^(aws\.|amazon\.)/i.test(name)
-    ) {
-      fail(
-        `${field} name`,
-        "1 to 256 of A-Z a-z 0-9 _ - . with no leading, trailing or doubled '.', not starting with AWS. or Amazon.",
-        name,
-        ctx,
-      );
-    }
+    } else checkAttributeName(name, field, ctx);
     const attribute = value[name];
     if (!isRecord(attribute)) fail(path, "an object { DataType, StringValue | BinaryValue }", attribute, ctx);
     const dataType = requireString(attribute.DataType, `${path}.DataType`, ctx);
