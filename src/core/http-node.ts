@@ -15,7 +15,7 @@
 
 import { utf8Length } from "./bytes.js";
 import { AbortError, type ErrorContext, NetworkError, TimeoutError } from "./errors.js";
-import type { HttpRequest, HttpResponse, Transport } from "./http.js";
+import { type HttpRequest, type HttpResponse, messageOf, systemCode, type Transport } from "./http.js";
 
 interface NodeSocket {
   write(data: string): boolean;
@@ -210,11 +210,6 @@ function decodeUtf8(Buffer: BufferStatic, all: NodeBuffer, ranges: string[]): st
   return Buffer.concat(pieces).toString("utf8");
 }
 
-function systemCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === "string" ? code : undefined;
-}
-
 /**
  * A transport over `node:net`/`node:tls` with kept-alive connections (see the module comment).
  */
@@ -352,7 +347,7 @@ export function netTransport(): Transport {
           new NetworkError(
             parser.started
               ? `connection lost while reading the response${code ? ` (${code})` : ""}`
-              : `request failed: ${error.message}${code && !error.message.includes(code) ? ` (${code})` : ""}`,
+              : `request failed: ${messageOf(error)}`,
             context,
             { cause: error, code, beforeResponse: !parser.started },
           ),

@@ -105,7 +105,8 @@ export function fetchTransport(fetchFn?: FetchFn): Transport {
   };
 }
 
-function systemCode(error: unknown): string | undefined {
+/** The system error code of an error or its causes (`ECONNRESET`, `ECONNREFUSED`, ...). */
+export function systemCode(error: unknown): string | undefined {
   for (
     let e: unknown = error, i = 0;
     e && typeof e === "object" && i < 4;
@@ -117,7 +118,8 @@ function systemCode(error: unknown): string | undefined {
   return undefined;
 }
 
-function messageOf(error: unknown): string {
+/** An error's message, with its system code when the message does not say it. */
+export function messageOf(error: unknown): string {
   const code = systemCode(error);
   const message = error instanceof Error ? error.message : String(error);
   return code && !message.includes(code) ? `${message} (${code})` : message;
