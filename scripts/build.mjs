@@ -3,8 +3,8 @@
 // - dist/: tsc's output, one ES module per source module, with the type declarations. Bundlers
 //   (browsers, Workers) take this form (the "default" export condition): they keep only what a
 //   program uses, module by module.
-// - dist/node/: one ES module per entry point (asyncaws, asyncaws/sqs, asyncaws/sns,
-//   asyncaws/sts), bundled by esbuild with shared chunks, for runtimes that load modules one file
+// - dist/node/: one ES module per entry point (asyncaws, asyncaws/sqs, asyncaws/sqs/client,
+//   asyncaws/sns, asyncaws/sts), bundled by esbuild with shared chunks, for runtimes that load modules one file
 //   at a time (the "node" condition: Node, Bun, Deno). A cold `import` then reads a few files
 //   instead of about seventy, which is most of a short-lived process's start-up. Code loaded on
 //   first use (the node:net transport, the Query protocol, the credential chain) stays in chunks
@@ -24,8 +24,13 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 await build({
   absWorkingDir: root,
-  entryPoints: ["src/index.ts", "src/sqs/index.ts", "src/sns/index.ts", "src/sts/index.ts"],
-  outbase: "src",
+  entryPoints: [
+    { in: "src/index.ts", out: "index" },
+    { in: "src/sqs/index.ts", out: "sqs/index" },
+    { in: "src/sqs/client-entry.ts", out: "sqs/client" },
+    { in: "src/sns/index.ts", out: "sns/index" },
+    { in: "src/sts/index.ts", out: "sts/index" },
+  ],
   outdir: "dist/node",
   bundle: true,
   splitting: true,

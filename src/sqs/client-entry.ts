@@ -1,0 +1,48 @@
+/**
+ * The bare SQS client, one standalone function per action, the error classes and AWS's types, and
+ * nothing else: `asyncaws/sqs/client`, the smallest import for short-lived processes (a Lambda
+ * handler, a script that sends a few messages). It loads less than half the code of
+ * `asyncaws/sqs`, which adds the `SQS` class, the queue handle, the consumer and the producer, so a
+ * cold process reaches its first request sooner. Bundlers already drop what a program does not use,
+ * whichever entry it imports.
+ *
+ * @example
+ * ```ts
+ * import { SQSClient, isServiceError, sendMessage } from "asyncaws/sqs/client";
+ *
+ * const client = new SQSClient({ region: "eu-west-1" });
+ * await sendMessage(client, { QueueUrl, MessageBody: "Hello, World!" });
+ * ```
+ *
+ * @module sqs/client
+ */
+
+export type { CallOptions, ClientOptions } from "../core/client.js";
+export {
+  AbortError,
+  AsyncAwsError,
+  ChecksumError,
+  type CredentialsAttempt,
+  CredentialsError,
+  type ErrorContext,
+  isAbortError,
+  isAsyncAwsError,
+  isChecksumError,
+  isCredentialsError,
+  isNetworkError,
+  isResponseError,
+  isServiceError,
+  isTimeoutError,
+  isValidationError,
+  NetworkError,
+  ResponseError,
+  ServiceError,
+  type ServiceErrorDetails,
+  TimeoutError,
+  ValidationError,
+} from "../core/errors.js";
+export { type AttributeValue, md5OfMessageAttributes } from "./checksums.js";
+export { SQSClient, type SQSOptions } from "./client.js";
+export * from "./functions.js";
+export type { SQSMethods, SQSOperationMap } from "./methods.js";
+export type * from "./types.js";
