@@ -1,0 +1,199 @@
+// The browser build: package.json's `browser` field maps the Node-only modules (the node:net
+// transport, the full default credential chain, the shared-file reader) to small browser modules.
+// These tests bundle programs with esbuild for the browser, as users' bundlers do, and check from
+// the metafile that none of the Node-only modules is in; then run one such bundle (in Node, which
+// the browser build must also survive: Electron renderers, test runners with a DOM) against a
+// loopback server.
+//
+// The package is laid out in a temporary node_modules/asyncaws: the repository's package.json and
+// the compiled sources (.build/src) as its dist/, so the tests need no `npm run build`.
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
+import { build, type Metafile } from "esbuild";
+import * as browserProfile from "../../src/core/config/profile.browser.js";
+import type * as RealProfile from "../../src/core/config/profile.js";
+import * as browserChain from "../../src/core/credentials/chain.browser.js";
+import type * as RealChain from "../../src/core/credentials/chain.js";
+import * as browserHttpNode from "../../src/core/http-node.browser.js";
+import type * as RealHttpNode from "../../src/core/http-node.js";
+import { withEnv } from "../credentials/helpers.js";
+import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
+import { json, startLoopback } from "../helpers/loopback.js";
+
+// Each browser module offers what its Node twin offers to the rest of the library (a type error
+// here means one of them changed without the other). `arrange` is used by the file reader's tests only.
+const _profile: Omit<typeof RealProfile, "arrange"> = browserProfile;
+const _chain: typeof RealChain = browserChain;
+const _httpNode: typeof RealHttpNode = browserHttpNode;
+void [_profile, _chain, _httpNode];
+
+/** Modules that must never be in a browser bundle of the package (paths under dist/). */
+const NODE_ONLY = [
+  "core/http-node.js",
+  "core/credentials/chain.js",
+  "core/config/profile.js",
+  "core/config/ini.js",
+  "core/config/node.js",
+  "core/credentials/shared.js",
+  "core/credentials/imds.js",
+  "core/credentials/sso.js",
+  "core/credentials/sts.js",
+  "core/credentials/container.js",
+  "core/credentials/process.js",
+  "sts/client.js",
+];
+
+const root = new URL("../../../", import.meta.url).pathname;
+let dir: string;
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "asyncaws-browser-"));
+  const pkg = join(dir, "node_modules/asyncaws");
+  mkdirSync(pkg, { recursive: true });
+  cpSync(join(root, "package.json"), join(pkg, "package.json"));
+  cpSync(join(root, ".build/src"), join(pkg, "dist"), {
+    recursive: true,
+    filter: (source) => !source.endsWith(".map"),
+  });
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Bundles `source` (an ES module importing asyncaws) for the browser; the code and the package files in it. */
+async function bundle(source: string): Promise<{ code: string; inputs: string[] }> {
+  const entry = join(dir, `entry-${Math.random().toString(36).slice(2)}.mjs`);
+  writeFileSync(entry, source);
+  const result = await build({
+    absWorkingDir: dir,
+    entryPoints: [entry],
+    bundle: true,
+    platform: "browser",
+    format: "esm",
+    target: "es2022",
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+  });
+  const inputs = Object.keys((result.metafile as Metafile).inputs)
+    .filter((path) => path.startsWith("node_modules/asyncaws/dist/"))
+    .map((path) => path.slice("node_modules/asyncaws/dist/".length));
+  return { code: result.outputFiles[0]!.text, inputs };
+}
+
+function nodeOnlyIn(inputs: string[]): string[] {
+  return inputs.filter((path) => NODE_ONLY.includes(path));
+}
+
+describe("browser bundles", () => {
+  it("a program sending one message takes the browser modules and none of the Node-only ones", async () => {
+    const { inputs } = await bundle(
+      `import { SQSClient, sendMessage } from "asyncaws/sqs";
+       const client = new SQSClient({ region: "eu-west-1" });
+       await sendMessage(client, { QueueUrl: "https://sqs.eu-west-1.amazonaws.com/1/q", MessageBody: "x" });`,
+    );
+    assert.deepEqual(nodeOnlyIn(inputs), []);
+    for (const path of [
+      "core/http-node.browser.js",
+      "core/credentials/chain.browser.js",
+      "core/config/profile.browser.js",
+    ]) {
+      assert.ok(inputs.includes(path), `${path} is not in the bundle`);
+    }
+  });
+
+  it("the whole API bundles, explicit providers included, without the Node transport, chain or file reader", async () => {
+    const { inputs } = await bundle(`export * from "asyncaws"; export * from "asyncaws/sqs";`);
+    for (const path of [
+      "core/http-node.js",
+      "core/credentials/chain.js",
+      "core/config/profile.js",
+      "core/config/ini.js",
+    ]) {
+      assert.ok(!inputs.includes(path), `${path} is in the bundle`);
+    }
+    assert.ok(inputs.includes("core/credentials/sts.js"), "fromWebIdentity is importable in browsers");
+    assert.ok(inputs.includes("core/credentials/container.js"), "fromContainer is importable in browsers");
+  });
+
+  it("runs: signs with the environment's keys, sends with fetch; without credentials, says to pass them", async () => {
+    const { code } = await bundle(
+      `import { SQSClient, sendMessage } from "asyncaws/sqs";
+       export async function send(endpoint, credentials) {
+         const client = new SQSClient({ region: "eu-west-1", endpoint, ...(credentials ? { credentials } : {}) });
+         return sendMessage(client, { QueueUrl: endpoint + "/123456789012/jobs", MessageBody: "Hello" });
+       }`,
+    );
+    const out = join(dir, "send.bundle.mjs");
+    writeFileSync(out, code);
+    const { send } = (await import(pathToFileURL(out).href)) as {
+      send(endpoint: string, credentials?: object): Promise<{ MessageId?: string }>;
+    };
+    const md5 = createHash("md5").update("Hello").digest("hex");
+    const server = await startLoopback(() => json({ MessageId: "m-1", MD5OfMessageBody: md5 }));
+    try {
+      await withEnv(
+        {
+          AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+        },
+        async () => {
+          assert.equal((await send(server.endpoint)).MessageId, "m-1");
+        },
+      );
+      assert.equal(server.requests.length, 1);
+      assert.ok(server.requests[0]!.signatureValid);
+
+      await withEnv({}, async () => {
+        await assert.rejects(send(server.endpoint), (error: Error & { attempts?: unknown[] }) => {
+          assert.equal(error.name, "CredentialsError");
+          assert.match(error.message, /no credentials found/);
+          assert.match(error.message, /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set/);
+          assert.match(error.message, /pass the credentials option/);
+          assert.equal(error.attempts?.length, 2);
+          return true;
+        });
+      });
+      assert.equal(server.requests.length, 1, "nothing was sent without credentials");
+
+      assert.equal((await send(server.endpoint, TEST_CREDENTIALS)).MessageId, "m-1");
+      assert.ok(server.requests[1]!.signatureValid);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("browser modules", () => {
+  it("the shared files are empty, and profile settings resolve as in the full build", async () => {
+    const files = browserProfile.loadSharedFilesSync();
+    assert.deepEqual(Object.keys(files.profiles), []);
+    assert.equal(files.profiles.constructor, undefined);
+    assert.deepEqual(await browserProfile.loadSharedFiles(), files);
+    assert.equal(browserProfile.setting({ region: "eu-west-1", sqs: { a: "b" } }, "region"), "eu-west-1");
+    assert.equal(browserProfile.setting({ region: "" }, "region"), undefined);
+    assert.deepEqual(browserProfile.subSection({ sqs: { endpoint_url: "x" } }, "sqs"), { endpoint_url: "x" });
+    await withEnv({ AWS_PROFILE: "dev" }, () => {
+      assert.equal(browserProfile.profileName(), "dev");
+      assert.equal(browserProfile.profileName("ops"), "ops");
+    });
+  });
+
+  it("the default chain reads the environment, unless a profile was chosen in code", async () => {
+    await withEnv(
+      { AWS_ACCESS_KEY_ID: "AKIDENV", AWS_SECRET_ACCESS_KEY: "env-secret", AWS_SESSION_TOKEN: "token" },
+      async () => {
+        const found = await browserChain.defaultCredentials()();
+        assert.equal(found.accessKeyId, "AKIDENV");
+        assert.equal(found.sessionToken, "token");
+        await assert.rejects(
+          browserChain.defaultCredentials({ profile: "dev" })(),
+          /a profile was chosen in code/,
+        );
+      },
+    );
+  });
+});
