@@ -262,7 +262,7 @@ async function coldStart(port) {
     },
     {
       name: "asyncaws-sqs",
-      label: "asyncaws/sqs (functions)",
+      label: "asyncaws/sqs/client (functions)",
       args: [`${BENCH}cold/asyncaws-sqs.mjs`, String(port), MESSAGE_BODY],
     },
     { name: "aws-sdk", label: "@aws-sdk v3", args: [`${BENCH}cold/aws-sdk.mjs`, String(port), MESSAGE_BODY] },

@@ -1,7 +1,7 @@
-// Cold start: a whole process that imports asyncaws's standalone functions (`asyncaws/sqs`),
+// Cold start: a whole process that imports asyncaws's standalone functions (`asyncaws/sqs/client`),
 // constructs a bare client, completes one checked SendMessage to the stub (port in argv[2]) and
 // exits by itself.
-import { SQSClient, sendMessage } from "asyncaws/sqs";
+import { SQSClient, sendMessage } from "asyncaws/sqs/client";
 
 const importedAtMs = performance.now();
 const port = process.argv[2];
