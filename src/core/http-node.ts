@@ -49,25 +49,20 @@ const MAX_HEAD_BYTES = 64 * 1024;
 
 type Builtin = <T>(name: string) => T | undefined;
 
-interface Modules {
-  net: NetModule;
-  tls: NetModule;
-  Buffer: BufferStatic;
+/**
+ * `node:net` or `node:tls`. `node:tls` is loaded only for the first `https:` request: plain-HTTP
+ * programs (local emulators, tests) skip its cost at start-up, about a millisecond.
+ */
+async function loadModule(name: "node:net" | "node:tls"): Promise<NetModule> {
+  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: Builtin } }).process?.getBuiltinModule;
+  const found = getBuiltin?.<NetModule>(name);
+  if (found) return found;
+  // Older Node 20 releases: the name in a variable so that bundlers leave it alone.
+  const spec: string = name;
+  return (await import(spec)) as NetModule;
 }
 
-async function loadModules(): Promise<Modules> {
-  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: Builtin } }).process?.getBuiltinModule;
-  let net = getBuiltin?.<NetModule>("node:net");
-  let tls = getBuiltin?.<NetModule>("node:tls");
-  if (!net || !tls) {
-    // Older Node 20 releases: names in variables so that bundlers leave them alone.
-    const netName = "node:net";
-    const tlsName = "node:tls";
-    net = (await import(netName)) as NetModule;
-    tls = (await import(tlsName)) as NetModule;
-  }
-  return { net, tls, Buffer: (globalThis as unknown as { Buffer: BufferStatic }).Buffer };
-}
+const BufferClass = (globalThis as unknown as { Buffer: BufferStatic }).Buffer;
 
 /** A connection and the response parser state while it serves one request. */
 interface Connection {
@@ -214,7 +209,8 @@ function decodeUtf8(Buffer: BufferStatic, all: NodeBuffer, ranges: string[]): st
  * A transport over `node:net`/`node:tls` with kept-alive connections (see the module comment).
  */
 export function netTransport(): Transport {
-  let modules: Modules | Promise<Modules> | undefined;
+  let net: NetModule | Promise<NetModule> | undefined;
+  let tls: NetModule | Promise<NetModule> | undefined;
   const idle = new Map<string, Connection[]>();
 
   const release = (conn: Connection) => {
@@ -241,18 +237,19 @@ export function netTransport(): Transport {
     conn.socket.destroy();
   };
 
-  const open = (m: Modules, request: HttpRequest, key: string): Connection => {
+  /** Opens a connection with `node:tls` for `https:`, else with `node:net` (`sockets`). */
+  const open = (sockets: NetModule, request: HttpRequest, key: string): Connection => {
     const secure = request.protocol === "https:";
     const port = Number(request.port) || (secure ? 443 : 80);
     const socket = secure
-      ? m.tls.connect({
+      ? sockets.connect({
           host: request.hostname,
           port,
           // SNI takes host names only, not IP addresses.
           ...(/^[\d.]+$|:/.test(request.hostname) ? {} : { servername: request.hostname }),
           ALPNProtocols: ["http/1.1"],
         })
-      : m.net.connect({ host: request.hostname, port });
+      : sockets.connect({ host: request.hostname, port });
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 30_000);
     const conn: Connection = {
@@ -283,7 +280,7 @@ export function netTransport(): Transport {
     return conn;
   };
 
-  const take = (m: Modules, request: HttpRequest, key: string): Connection => {
+  const take = (sockets: NetModule, request: HttpRequest, key: string): Connection => {
     const list = idle.get(key);
     while (list?.length) {
       const conn = list.pop()!;
@@ -291,11 +288,11 @@ export function netTransport(): Transport {
       conn.idleTimer = undefined;
       if (!conn.socket.destroyed) return conn;
     }
-    return open(m, request, key);
+    return open(sockets, request, key);
   };
 
   const exchange = (
-    m: Modules,
+    sockets: NetModule,
     request: HttpRequest,
     text: string,
     key: string,
@@ -305,10 +302,10 @@ export function netTransport(): Transport {
     mayRetry: boolean,
   ): Promise<HttpResponse> =>
     new Promise((resolve, reject) => {
-      const conn = take(m, request, key);
+      const conn = take(sockets, request, key);
       const reused = conn.served > 0;
       conn.socket.ref();
-      const parser = new ResponseParser(m.Buffer);
+      const parser = new ResponseParser(BufferClass);
       let settled = false;
       let timer: ReturnType<typeof setTimeout> | undefined;
       const finish = (error: Error | undefined, response?: HttpResponse) => {
@@ -339,7 +336,7 @@ export function netTransport(): Transport {
           signal?.removeEventListener("abort", onAbort);
           conn.onData = conn.onEnd = conn.onError = undefined;
           conn.socket.destroy();
-          exchange(m, request, text, key, signal, timeoutMs, context, false).then(resolve, reject);
+          exchange(sockets, request, text, key, signal, timeoutMs, context, false).then(resolve, reject);
           return;
         }
         const code = systemCode(error);
@@ -396,8 +393,14 @@ export function netTransport(): Transport {
 
   return async (request, signal, timeoutMs, context) => {
     if (signal?.aborted) throw new AbortError(context, { cause: signal.reason });
-    modules ??= loadModules();
-    if (modules instanceof Promise) modules = await modules;
+    let sockets: NetModule | Promise<NetModule>;
+    if (request.protocol === "https:") {
+      sockets = tls ??= loadModule("node:tls");
+      if (sockets instanceof Promise) sockets = tls = await sockets;
+    } else {
+      sockets = net ??= loadModule("node:net");
+      if (sockets instanceof Promise) sockets = net = await sockets;
+    }
     let text = `${request.method} ${request.path} HTTP/1.1\r\n`;
     const headers = request.headers;
     for (const name in headers) {
@@ -410,6 +413,6 @@ export function netTransport(): Transport {
     }
     text += `content-length: ${utf8Length(request.body)}\r\n\r\n${request.body}`;
     const key = `${request.protocol}//${request.hostname}:${request.port}`;
-    return exchange(modules, request, text, key, signal, timeoutMs, context, true);
+    return exchange(sockets, request, text, key, signal, timeoutMs, context, true);
   };
 }
