@@ -2,9 +2,11 @@
 import assert from "node:assert/strict";
 import { createServer, type Server, type Socket } from "node:net";
 import { after, describe, test } from "node:test";
+import { createServer as createTlsServer } from "node:tls";
 import { isAbortError, isNetworkError, isTimeoutError } from "../../src/core/errors.js";
 import type { HttpRequest } from "../../src/core/http.js";
 import { netTransport } from "../../src/core/http-node.js";
+import { makeSigner } from "../helpers/x509.js";
 
 interface RawServer {
   port: number;
@@ -235,5 +237,61 @@ describe("net transport", () => {
       bodies,
     );
     assert.ok(server.connections <= 20);
+  });
+
+  test("https: speaks TLS with the server (node:tls, loaded on first use) and reuses the connection", async () => {
+    const signer = makeSigner({ commonName: "127.0.0.1" });
+    let handshakes = 0;
+    const open = new Set<{ destroy(): void }>();
+    const server = createTlsServer(
+      { key: signer.privateKey.export({ type: "pkcs8", format: "pem" }), cert: signer.pem },
+      (socket) => {
+        handshakes++;
+        open.add(socket);
+        let buffer = "";
+        socket.setEncoding("utf8");
+        socket.on("data", (chunk: string) => {
+          buffer += chunk;
+          const end = buffer.indexOf("\r\n\r\n");
+          if (end < 0) return;
+          const length = Number(/content-length: (\d+)/i.exec(buffer.slice(0, end))?.[1] ?? 0);
+          if (Buffer.byteLength(buffer.slice(end + 4)) < length) return;
+          const body = buffer.slice(end + 4);
+          buffer = "";
+          socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+        });
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    // The certificate is the test's own: trust it for this test only.
+    const before = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
+    const warnings = process.listeners("warning");
+    process.removeAllListeners("warning");
+    try {
+      const send = netTransport();
+      const first = await send(
+        { ...requestTo(port, '{"n":1}'), protocol: "https:" },
+        undefined,
+        5000,
+        context,
+      );
+      const second = await send(
+        { ...requestTo(port, '{"n":2}'), protocol: "https:" },
+        undefined,
+        5000,
+        context,
+      );
+      assert.equal(first.body, '{"n":1}');
+      assert.equal(second.body, '{"n":2}');
+      assert.equal(handshakes, 1);
+    } finally {
+      if (before === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+      else process.env.NODE_TLS_REJECT_UNAUTHORIZED = before;
+      for (const listener of warnings) process.on("warning", listener);
+      for (const socket of open) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
