@@ -53,6 +53,7 @@ export async function builtin<T>(name: string): Promise<T | undefined> {
 
 /** The slice of `node:fs` used here. */
 export interface NodeFs {
+  statSync(path: string, options: { throwIfNoEntry: false }): object | undefined;
   readFileSync(path: string, encoding: "utf8"): string;
   promises: { readFile(path: string, encoding: "utf8"): Promise<string> };
 }
@@ -85,10 +86,13 @@ export interface NodeChildProcess {
   ): unknown;
 }
 
-/** The user's home directory: `HOME`, `USERPROFILE`, `HOMEDRIVE`+`HOMEPATH`, then `os.homedir()`. */
+/**
+ * The user's home directory: `HOME`, `USERPROFILE`, `HOMEDRIVE`+`HOMEPATH`, then `os.homedir()`
+ * (`node:os` is asked for only then).
+ */
 export function homeDir(
   env: (name: string) => string | undefined,
-  os: NodeOs | undefined,
+  os: () => NodeOs | undefined,
 ): string | undefined {
   const home = env("HOME") ?? env("USERPROFILE");
   if (home) return home;
@@ -96,7 +100,7 @@ export function homeDir(
   const path = env("HOMEPATH");
   if (drive && path) return drive + path;
   try {
-    return os?.homedir() || undefined;
+    return os()?.homedir() || undefined;
   } catch {
     return undefined;
   }

@@ -115,12 +115,14 @@ export function loadSharedFilesSync(): SharedFiles | undefined {
   if (!hasSyncBuiltins()) return undefined;
   const fs = builtinSync<NodeFs>("node:fs");
   if (!fs) return emptyFiles(EMPTY_NOTE);
-  const home = homeDir(env, builtinSync<NodeOs>("node:os"));
+  const home = homeDir(env, () => builtinSync<NodeOs>("node:os"));
   const where = paths(home);
   const problems: string[] = [];
   const read = (path: string | undefined): IniFile => {
     if (path === undefined) return {};
     try {
+      // Most machines have neither file: a stat that answers `undefined` costs less than a thrown ENOENT.
+      if (fs.statSync(path, { throwIfNoEntry: false }) === undefined) return {};
       return parseIni(fs.readFileSync(path, "utf8"));
     } catch (error) {
       if (!isNotFound(error)) problems.push(describeError(path, error));
@@ -141,7 +143,8 @@ export async function loadSharedFiles(): Promise<SharedFiles> {
   if (sync) return sync;
   const fs = await builtin<NodeFs>("node:fs");
   if (!fs) return emptyFiles(EMPTY_NOTE);
-  const home = homeDir(env, await builtin<NodeOs>("node:os"));
+  const os = env("HOME") ? undefined : await builtin<NodeOs>("node:os");
+  const home = homeDir(env, () => os);
   const where = paths(home);
   const problems: string[] = [];
   const read = async (path: string | undefined): Promise<IniFile> => {
