@@ -92,67 +92,34 @@ export interface Partition {
   readonly regionRegex: RegExp;
 }
 
-/** The partitions, in the order a region is matched against them; unknown regions fall in `aws`. */
-export const PARTITIONS: readonly Partition[] = [
-  {
-    id: "aws",
-    dnsSuffix: "amazonaws.com",
-    dualStackDnsSuffix: "api.aws",
-    regionRegex: /^(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+$/,
-  },
-  {
-    id: "aws-cn",
-    dnsSuffix: "amazonaws.com.cn",
-    dualStackDnsSuffix: "api.amazonwebservices.com.cn",
-    regionRegex: /^cn-\w+-\d+$/,
-  },
-  {
-    id: "aws-us-gov",
-    dnsSuffix: "amazonaws.com",
-    dualStackDnsSuffix: "api.aws",
-    regionRegex: /^us-gov-\w+-\d+$/,
-  },
-  {
-    id: "aws-eusc",
-    dnsSuffix: "amazonaws.eu",
-    dualStackDnsSuffix: "api.amazonwebservices.eu",
-    regionRegex: /^eusc-(de)-\w+-\d+$/,
-  },
-  {
-    id: "aws-iso",
-    dnsSuffix: "c2s.ic.gov",
-    dualStackDnsSuffix: "api.aws.ic.gov",
-    regionRegex: /^us-iso-\w+-\d+$/,
-  },
-  {
-    id: "aws-iso-b",
-    dnsSuffix: "sc2s.sgov.gov",
-    dualStackDnsSuffix: "api.aws.scloud",
-    regionRegex: /^us-isob-\w+-\d+$/,
-  },
-  {
-    id: "aws-iso-e",
-    dnsSuffix: "cloud.adc-e.uk",
-    dualStackDnsSuffix: "api.cloud-aws.adc-e.uk",
-    regionRegex: /^eu-isoe-\w+-\d+$/,
-  },
-  {
-    id: "aws-iso-f",
-    dnsSuffix: "csp.hci.ic.gov",
-    dualStackDnsSuffix: "api.aws.hci.ic.gov",
-    regionRegex: /^us-isof-\w+-\d+$/,
-  },
-];
+/**
+ * The partitions, in the order a region is matched against them; unknown regions fall in `aws`.
+ * Each row: id, DNS suffix, dual-stack DNS suffix, the regions' pattern.
+ */
+export const PARTITIONS: readonly Partition[] = (
+  [
+    ["aws", "amazonaws.com", "api.aws", /^(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+$/],
+    ["aws-cn", "amazonaws.com.cn", "api.amazonwebservices.com.cn", /^cn-\w+-\d+$/],
+    ["aws-us-gov", "amazonaws.com", "api.aws", /^us-gov-\w+-\d+$/],
+    ["aws-eusc", "amazonaws.eu", "api.amazonwebservices.eu", /^eusc-(de)-\w+-\d+$/],
+    ["aws-iso", "c2s.ic.gov", "api.aws.ic.gov", /^us-iso-\w+-\d+$/],
+    ["aws-iso-b", "sc2s.sgov.gov", "api.aws.scloud", /^us-isob-\w+-\d+$/],
+    ["aws-iso-e", "cloud.adc-e.uk", "api.cloud-aws.adc-e.uk", /^eu-isoe-\w+-\d+$/],
+    ["aws-iso-f", "csp.hci.ic.gov", "api.aws.hci.ic.gov", /^us-isof-\w+-\d+$/],
+  ] as const
+).map(([id, dnsSuffix, dualStackDnsSuffix, regionRegex]) => ({
+  id,
+  dnsSuffix,
+  dualStackDnsSuffix,
+  regionRegex,
+}));
 
-const GLOBAL_REGIONS: Readonly<Record<string, string>> = {
-  "aws-global": "aws",
-  "aws-cn-global": "aws-cn",
-  "aws-us-gov-global": "aws-us-gov",
-};
-
-/** The partition of a region (`aws` when none matches, as the SDKs do). */
+/**
+ * The partition of a region (`aws` when none matches, as the SDKs do). Each partition's global
+ * pseudo-region is named after it: `aws-global`, `aws-cn-global`, `aws-us-gov-global`, ...
+ */
 export function partitionOf(region: string): Partition {
-  const global = GLOBAL_REGIONS[region];
+  const global = region.endsWith("-global") ? region.slice(0, -7) : undefined;
   for (const partition of PARTITIONS) {
     if (global ? partition.id === global : partition.regionRegex.test(region)) return partition;
   }
@@ -248,18 +215,43 @@ export interface ResolvedConfig {
   readonly retryMode: RetryMode;
 }
 
+/** The first of these environment variables that is set: its value and its name. */
+function fromEnv(...names: string[]): [value: string, field: string] | undefined {
+  for (const name of names) {
+    const value = env(name);
+    if (value !== undefined) return [value, name];
+  }
+  return undefined;
+}
+
+/**
+ * A setting of the environment, else of the profile: the profile's key is the variable's name
+ * without `AWS_`, in lower case (`AWS_MAX_ATTEMPTS`, `max_attempts`), as in the SDKs' settings
+ * reference. Its value and where it came from (the field a ValidationError names).
+ */
+function lookup(profile: IniSection | undefined, name: string): [value: string, field: string] | undefined {
+  const key = name.slice(4).toLowerCase();
+  const fromProfile = setting(profile, key);
+  return fromEnv(name) ?? (fromProfile === undefined ? undefined : [fromProfile, key]);
+}
+
+/** A boolean setting of the environment, else of the profile (see {@link lookup}). */
+function lookupBoolean(profile: IniSection | undefined, name: string): boolean | undefined {
+  const found = lookup(profile, name);
+  return found && parseBoolean(...found);
+}
+
 /**
  * Resolves the region: the option, then `AWS_REGION`, then `AWS_DEFAULT_REGION`, then the
  * profile's `region`. Returns undefined when none is set.
  */
 export function resolveRegion(option: string | undefined, profile?: IniSection): string | undefined {
   if (option !== undefined) return checkRegion(option);
-  const fromEnv = env("AWS_REGION");
-  if (fromEnv !== undefined) return checkRegion(fromEnv, "AWS_REGION");
-  const fromDefault = env("AWS_DEFAULT_REGION");
-  if (fromDefault !== undefined) return checkRegion(fromDefault, "AWS_DEFAULT_REGION");
   const fromProfile = setting(profile, "region");
-  return fromProfile === undefined ? undefined : checkRegion(fromProfile, "profile region");
+  const found =
+    fromEnv("AWS_REGION", "AWS_DEFAULT_REGION") ??
+    (fromProfile === undefined ? undefined : [fromProfile, "profile region"]);
+  return found && checkRegion(...found);
 }
 
 /**
@@ -284,23 +276,15 @@ function endpointOverride(
   profileLabel = "profile",
 ): { url: string; source: string } | undefined {
   if (option !== undefined) return { url: option, source: "option" };
-  const ignore =
-    parseBoolean(env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") ??
-    parseBoolean(setting(profile, "ignore_configured_endpoint_urls"), "ignore_configured_endpoint_urls") ??
-    false;
-  if (ignore) return undefined;
-  const serviceVar = `AWS_ENDPOINT_URL_${envKey}`;
-  const fromService = env(serviceVar);
-  if (fromService !== undefined) return { url: fromService, source: serviceVar };
-  const fromGlobal = env("AWS_ENDPOINT_URL");
-  if (fromGlobal !== undefined) return { url: fromGlobal, source: "AWS_ENDPOINT_URL" };
+  if (lookupBoolean(profile, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) return undefined;
   const servicesName = setting(profile, "services");
   const services = servicesName === undefined ? undefined : files?.services[servicesName];
   const fromServices = subSection(services, envKey.toLowerCase())?.endpoint_url;
-  if (fromServices) return { url: fromServices, source: `services ${servicesName}` };
   const fromProfile = setting(profile, "endpoint_url");
-  if (fromProfile !== undefined) return { url: fromProfile, source: profileLabel };
-  return undefined;
+  const [url, source] =
+    fromEnv(`AWS_ENDPOINT_URL_${envKey}`, "AWS_ENDPOINT_URL") ??
+    (fromServices ? [fromServices, `services ${servicesName}`] : [fromProfile, profileLabel]);
+  return url === undefined ? undefined : { url, source };
 }
 
 function positiveInteger(value: string | number, field: string): number {
@@ -327,24 +311,22 @@ export function resolveConfig(
 ): ResolvedConfig {
   const profile = profileName(options.profile);
   const profileSettings = files?.profiles[profile];
-  const label = `profile ${profile}`;
   let region = resolveRegion(options.region, profileSettings);
-  let useFips =
-    options.useFipsEndpoint ??
-    parseBoolean(env("AWS_USE_FIPS_ENDPOINT"), "AWS_USE_FIPS_ENDPOINT") ??
-    parseBoolean(setting(profileSettings, "use_fips_endpoint"), "use_fips_endpoint") ??
-    false;
+  let useFips = options.useFipsEndpoint ?? lookupBoolean(profileSettings, "AWS_USE_FIPS_ENDPOINT") ?? false;
   const useDualstack =
-    options.useDualstackEndpoint ??
-    parseBoolean(env("AWS_USE_DUALSTACK_ENDPOINT"), "AWS_USE_DUALSTACK_ENDPOINT") ??
-    parseBoolean(setting(profileSettings, "use_dualstack_endpoint"), "use_dualstack_endpoint") ??
-    false;
+    options.useDualstackEndpoint ?? lookupBoolean(profileSettings, "AWS_USE_DUALSTACK_ENDPOINT") ?? false;
   // Legacy pseudo-regions name FIPS in the region: fips-us-gov-west-1, us-east-1-fips.
   if (region?.startsWith("fips-") || region?.endsWith("-fips")) {
     region = region.startsWith("fips-") ? region.slice(5) : region.slice(0, -5);
     useFips = true;
   }
-  const override = endpointOverride(options.endpoint, service.envKey, profileSettings, files, label);
+  const override = endpointOverride(
+    options.endpoint,
+    service.envKey,
+    profileSettings,
+    files,
+    `profile ${profile}`,
+  );
   if (override) parseEndpoint(override.url, override.source === "option" ? "endpoint" : override.source);
   region ??= override ? "us-east-1" : undefined;
   const endpoint =
@@ -353,26 +335,23 @@ export function resolveConfig(
       ? undefined
       : defaultEndpoint(service.endpointPrefix, region, { useFips, useDualstack }));
 
-  const envAttempts = env("AWS_MAX_ATTEMPTS");
-  const profileAttempts = setting(profileSettings, "max_attempts");
+  const attempts = options.maxAttempts ?? lookup(profileSettings, "AWS_MAX_ATTEMPTS");
   const maxAttempts =
-    options.maxAttempts !== undefined
-      ? positiveInteger(options.maxAttempts, "maxAttempts")
-      : envAttempts !== undefined
-        ? positiveInteger(envAttempts, "AWS_MAX_ATTEMPTS")
-        : profileAttempts !== undefined
-          ? positiveInteger(profileAttempts, "max_attempts")
-          : 3;
-  const envMode = env("AWS_RETRY_MODE");
-  const profileMode = setting(profileSettings, "retry_mode");
+    attempts === undefined
+      ? 3
+      : Array.isArray(attempts)
+        ? positiveInteger(...attempts)
+        : positiveInteger(attempts, "maxAttempts");
   let retryMode: RetryMode = "standard";
   if (options.retryMode !== undefined) {
     if (options.retryMode !== "standard" && options.retryMode !== "adaptive") {
       throw new ValidationError("retryMode", '"standard" or "adaptive"', options.retryMode);
     }
     retryMode = options.retryMode;
-  } else if (envMode !== undefined) retryMode = retryModeOf(envMode, "AWS_RETRY_MODE");
-  else if (profileMode !== undefined) retryMode = retryModeOf(profileMode, "retry_mode");
+  } else {
+    const mode = lookup(profileSettings, "AWS_RETRY_MODE");
+    if (mode) retryMode = retryModeOf(...mode);
+  }
 
   return {
     profile,
