@@ -234,17 +234,19 @@ export class RetryStrategy {
   }
 }
 
+// The adaptive mode's constants, as the SDKs have them: the least fill rate and capacity, the
+// smoothing of the measured rate, CUBIC's beta (the cut on a throttle) and scale.
+const MIN_FILL_RATE = 0.5;
+const MIN_CAPACITY = 1;
+const SMOOTH = 0.8;
+const BETA = 0.7;
+const SCALE = 0.4;
+
 /**
  * The adaptive mode's client-side rate limiter: a token bucket whose fill rate follows CUBIC,
  * cut on each throttling answer and grown back as calls succeed. Off until the first throttle.
  */
 export class RateLimiter {
-  static readonly #MIN_FILL_RATE = 0.5;
-  static readonly #MIN_CAPACITY = 1;
-  static readonly #SMOOTH = 0.8;
-  static readonly #BETA = 0.7;
-  static readonly #SCALE = 0.4;
-
   readonly #now: () => number;
   #fillRate = 0;
   #maxCapacity = 0;
@@ -321,25 +323,23 @@ export class RateLimiter {
       this.#lastMaxRate = rateToUse;
       this.#computeTimeWindow();
       this.#lastThrottleTime = this.#seconds();
-      rate = rateToUse * RateLimiter.#BETA;
+      rate = rateToUse * BETA;
       this.#enabled = true;
     } else {
       this.#computeTimeWindow();
-      rate =
-        RateLimiter.#SCALE * (this.#seconds() - this.#lastThrottleTime - this.#timeWindow) ** 3 +
-        this.#lastMaxRate;
+      rate = SCALE * (this.#seconds() - this.#lastThrottleTime - this.#timeWindow) ** 3 + this.#lastMaxRate;
     }
     this.#setRate(Math.min(rate, 2 * this.#measuredRate));
   }
 
   #computeTimeWindow(): void {
-    this.#timeWindow = Math.cbrt((this.#lastMaxRate * (1 - RateLimiter.#BETA)) / RateLimiter.#SCALE);
+    this.#timeWindow = Math.cbrt((this.#lastMaxRate * (1 - BETA)) / SCALE);
   }
 
   #setRate(rate: number): void {
     this.#refill();
-    this.#fillRate = Math.max(rate, RateLimiter.#MIN_FILL_RATE);
-    this.#maxCapacity = Math.max(rate, RateLimiter.#MIN_CAPACITY);
+    this.#fillRate = Math.max(rate, MIN_FILL_RATE);
+    this.#maxCapacity = Math.max(rate, MIN_CAPACITY);
     this.#capacity = Math.min(this.#capacity, this.#maxCapacity);
   }
 
@@ -349,7 +349,7 @@ export class RateLimiter {
     this.#requestCount++;
     if (bucket > this.#lastRateBucket) {
       const current = this.#requestCount / (bucket - this.#lastRateBucket);
-      this.#measuredRate = current * RateLimiter.#SMOOTH + this.#measuredRate * (1 - RateLimiter.#SMOOTH);
+      this.#measuredRate = current * SMOOTH + this.#measuredRate * (1 - SMOOTH);
       this.#requestCount = 0;
       this.#lastRateBucket = bucket;
     }
