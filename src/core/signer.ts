@@ -174,9 +174,18 @@ export function amzDate(date: Date): string {
   const second = Math.floor(ms / 1000);
   if (second === lastSecond) return lastAmzDate;
   if (!(ms >= -62167219200000 && ms < 253402300800000)) throw new RangeError("SigV4: invalid signing date");
-  const iso = date.toISOString(); // yyyy-mm-ddThh:mm:ss.sssZ
+  // From the UTC fields rather than toISOString(), whose first call costs about a millisecond
+  // (a cold process signs its first request sooner).
+  const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
   const text =
-    iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 13) + iso.slice(14, 16) + iso.slice(17, 19) + "Z";
+    String(date.getUTCFullYear()).padStart(4, "0") +
+    two(date.getUTCMonth() + 1) +
+    two(date.getUTCDate()) +
+    "T" +
+    two(date.getUTCHours()) +
+    two(date.getUTCMinutes()) +
+    two(date.getUTCSeconds()) +
+    "Z";
   lastSecond = second;
   lastAmzDate = text;
   return text;

@@ -199,6 +199,7 @@ describe("steps", () => {
     assert.equal(amzDate(date), "20150830T123600Z");
     assert.equal(amzDate(new Date("2015-08-30T12:36:00.999Z")), "20150830T123600Z");
     assert.equal(amzDate(new Date("2024-02-29T23:59:59.001Z")), "20240229T235959Z");
+    assert.equal(amzDate(new Date("0005-01-02T03:04:05.000Z")), "00050102T030405Z");
     assert.equal(amzDate(new Date("2024-03-01T00:00:00Z")), "20240301T000000Z");
     assert.throws(() => amzDate(new Date(Number.NaN)), RangeError);
     assert.equal(credentialScope("20150830", "us-east-1", "sqs"), "20150830/us-east-1/sqs/aws4_request");
