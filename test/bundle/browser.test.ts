@@ -19,6 +19,8 @@ import * as browserProfile from "../../src/core/config/profile.browser.js";
 import type * as RealProfile from "../../src/core/config/profile.js";
 import * as browserChain from "../../src/core/credentials/chain.browser.js";
 import type * as RealChain from "../../src/core/credentials/chain.js";
+import * as browserCrypto from "../../src/core/crypto.browser.js";
+import type * as RealCrypto from "../../src/core/crypto.js";
 import { isCredentialsError } from "../../src/core/errors.js";
 import * as browserHttpNode from "../../src/core/http-node.browser.js";
 import type * as RealHttpNode from "../../src/core/http-node.js";
@@ -31,11 +33,13 @@ import { json, startLoopback } from "../helpers/loopback.js";
 const _profile: Omit<typeof RealProfile, "arrange"> = browserProfile;
 const _chain: typeof RealChain = browserChain;
 const _httpNode: typeof RealHttpNode = browserHttpNode;
-void [_profile, _chain, _httpNode];
+const _crypto: typeof RealCrypto = browserCrypto;
+void [_profile, _chain, _httpNode, _crypto];
 
 /** Modules that must never be in a browser bundle of the package (paths under dist/). */
 const NODE_ONLY = [
   "core/http-node.js",
+  "core/crypto.js",
   "core/credentials/chain.js",
   "core/config/profile.js",
   "core/config/ini.js",
@@ -101,6 +105,7 @@ describe("browser bundles", () => {
       "core/http-node.browser.js",
       "core/credentials/chain.browser.js",
       "core/config/profile.browser.js",
+      "core/crypto.browser.js",
     ]) {
       assert.ok(inputs.includes(path), `${path} is not in the bundle`);
     }
@@ -110,6 +115,7 @@ describe("browser bundles", () => {
     const { inputs } = await bundle(`export * from "asyncaws"; export * from "asyncaws/sqs";`);
     for (const path of [
       "core/http-node.js",
+      "core/crypto.js",
       "core/credentials/chain.js",
       "core/config/profile.js",
       "core/config/ini.js",

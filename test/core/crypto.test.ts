@@ -57,8 +57,62 @@ const TEXTS = [
 ];
 
 describe("backend", () => {
-  it("uses node:crypto on Node", () => {
+  it("on Node: pure code for the first 16 KB hashed, then node:crypto, with the same results", () => {
+    const module = new URL("../../src/core/crypto.js", import.meta.url).href;
+    const script = `
+      const m = await import(${JSON.stringify(module)});
+      const steps = [m.cryptoBackend()];
+      const small = [m.sha256Hex("abc"), m.md5Hex("abc"), m.hmacSha256Hex("key", "abc")];
+      steps.push(m.cryptoBackend());
+      const big = "x".repeat(20000);
+      const digests = [m.sha256Hex(big), m.md5Hex(big)];
+      steps.push(m.cryptoBackend());
+      const again = [m.sha256Hex("abc"), m.md5Hex("abc"), m.hmacSha256Hex("key", "abc")];
+      console.log(JSON.stringify({ steps, small, again, digests }));`;
+    const out = JSON.parse(
+      execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }).trim(),
+    );
+    assert.deepEqual(out.steps, ["pure", "pure", "node"]);
+    assert.deepEqual(out.again, out.small);
+    const big = "x".repeat(20000);
+    assert.deepEqual(out.digests, [
+      nodeCrypto.createHash("sha256").update(big).digest("hex"),
+      nodeCrypto.createHash("md5").update(big).digest("hex"),
+    ]);
+    assert.equal(out.small[2], nodeCrypto.createHmac("sha256", "key").update("abc").digest("hex"));
+  });
+
+  it("uses node:crypto in a process that has hashed more than 16 KB", () => {
+    sha256Hex("y".repeat(17 * 1024));
     assert.equal(cryptoBackend(), "node");
+  });
+
+  it("computes SHA-256's constants exactly, far from any rounding boundary", () => {
+    // FIPS 180-4 4.2.2 and 5.3.2, written out: what crypto-pure.ts computes from the primes.
+    const K = [
+      0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+      0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+      0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+      0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+      0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+      0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+      0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+      0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+    ];
+    const H = [
+      0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+    ];
+    const primes: number[] = [];
+    for (let n = 2; primes.length < 64; n++) if (primes.every((p) => n % p !== 0)) primes.push(n);
+    const check = (value: number, expected: number) => {
+      assert.equal(Math.floor(value), expected);
+      // More than 1/1000 from an integer: an engine whose cbrt or sqrt is off by many ulps
+      // (about 2^-15 here) still truncates to the same constant.
+      const fraction = value - Math.floor(value);
+      assert.ok(fraction > 1e-3 && fraction < 1 - 1e-3, `too close to a boundary: ${value}`);
+    };
+    primes.forEach((p, i) => check((Math.cbrt(p) % 1) * 2 ** 32, K[i]!));
+    primes.slice(0, 8).forEach((p, i) => check((Math.sqrt(p) % 1) * 2 ** 32, H[i]!));
   });
 
   it("without process.getBuiltinModule: pure code first, then node:crypto once the lazy import resolves", () => {
