@@ -44,8 +44,9 @@ if (cold?.clients?.[cold.best] && Number.isFinite(cold.ratio)) {
     title: "Cold start to first send, over an empty process",
     bars: [{ label: "@aws-sdk v3", value: 1 / cold.ratio }],
   });
-  const rss = cold.clients[cold.best].extraRssBytes;
-  const sdkRss = cold.clients["aws-sdk"]?.extraRssBytes;
+  // Older results have only the RSS after the first send.
+  const rss = cold.clients[cold.best].extraSetupRssBytes ?? cold.clients[cold.best].extraRssBytes;
+  const sdkRss = cold.clients["aws-sdk"]?.extraSetupRssBytes ?? cold.clients["aws-sdk"]?.extraRssBytes;
   if (rss > 0 && sdkRss > 0) {
     groups.push({
       title: "RSS after setup, over an empty process",

@@ -268,7 +268,7 @@ async function coldStart(port) {
     { name: "aws-sdk", label: "@aws-sdk v3", args: [`${BENCH}cold/aws-sdk.mjs`, String(port), MESSAGE_BODY] },
   ];
   const samples = Object.fromEntries(
-    kinds.map((k) => [k.name, { wall: [], inProcess: [], imported: [], rss: [] }]),
+    kinds.map((k) => [k.name, { wall: [], inProcess: [], imported: [], rss: [], setupRss: [] }]),
   );
   const failures = [];
   // The resident set of an ES module that does nothing: the reference for RSS after setup.
@@ -299,6 +299,7 @@ async function coldStart(port) {
           samples[kind.name].inProcess.push(line.sentAtMs);
           samples[kind.name].imported.push(line.importedAtMs);
           samples[kind.name].rss.push(line.rss);
+          samples[kind.name].setupRss.push(line.rssAfterSetup);
         }
       }
       if (run >= 0) samples[kind.name].wall.push(result.ms);
@@ -313,13 +314,16 @@ async function coldStart(port) {
       inProcessMs: median(samples[kind.name].inProcess),
       importedAtMs: median(samples[kind.name].imported),
       rssBytes: median(samples[kind.name].rss),
+      setupRssBytes: median(samples[kind.name].setupRss),
     };
   }
   const empty = out.clients.empty.medianMs;
   for (const name of ["asyncaws", "asyncaws-sqs", "aws-sdk", "empty-esm"]) {
     out.clients[name].extraMs = out.clients[name].medianMs - empty;
-    if (name !== "empty-esm")
+    if (name !== "empty-esm") {
       out.clients[name].extraRssBytes = out.clients[name].rssBytes - out.emptyRssBytes;
+      out.clients[name].extraSetupRssBytes = out.clients[name].setupRssBytes - out.emptyRssBytes;
+    }
   }
   // The headline: the better of asyncaws's two forms (the class, the functions).
   out.best = out.clients["asyncaws-sqs"].extraMs < out.clients.asyncaws.extraMs ? "asyncaws-sqs" : "asyncaws";
@@ -336,8 +340,10 @@ function coldTable(cold) {
       "over node -e 0",
       "imported at",
       "sent at",
-      "RSS MB",
-      "RSS over empty",
+      "RSS set up MB",
+      "over empty",
+      "RSS sent MB",
+      "over empty",
     ],
   ];
   for (const name of ["empty", "empty-esm", "asyncaws", "asyncaws-sqs", "aws-sdk"]) {
@@ -350,13 +356,15 @@ function coldTable(cold) {
       name === "empty" ? "" : fmt(c.extraMs),
       Number.isFinite(c.importedAtMs) ? fmt(c.importedAtMs) : "",
       Number.isFinite(c.inProcessMs) ? fmt(c.inProcessMs) : "",
-      name === "empty-esm" ? mb(cold.emptyRssBytes) : mb(c.rssBytes),
+      name === "empty-esm" ? mb(cold.emptyRssBytes) : mb(c.setupRssBytes),
+      mb(c.extraSetupRssBytes),
+      mb(c.rssBytes),
       mb(c.extraRssBytes),
     ]);
   }
   const lines = [
     table(rows),
-    "(imported at, sent at: milliseconds since the process started, read inside it; RSS after the first send)",
+    "(imported at, sent at: milliseconds since the process started, read inside it; RSS set up: imported and constructed, before any request; RSS sent: after the first send, which adds node:net, a connection and usually the process's first garbage collection, which grows the young generation by about 1 MB)",
     `asyncaws extra time ÷ @aws-sdk v3 extra time: class ${ratio(cold.clients.asyncaws.extraMs, cold.clients["aws-sdk"].extraMs)}, functions ${ratio(cold.clients["asyncaws-sqs"].extraMs, cold.clients["aws-sdk"].extraMs)}`,
   ];
   if (cold.failures.length) lines.push(`FAILURES: ${cold.failures.join("; ")}`);
@@ -779,10 +787,10 @@ function targets(results) {
     });
   }
   if (cold) {
-    const rss = cold.clients[cold.best].extraRssBytes / 2 ** 20;
+    const rss = cold.clients[cold.best].extraSetupRssBytes / 2 ** 20;
     list.push({
       issue: 6,
-      figure: "RSS after setup over an empty process (MB)",
+      figure: "RSS after setup (import + construct) over an empty process (MB)",
       target: "≤ 3",
       measured: rss,
       met: rss <= 3,

@@ -13,11 +13,13 @@ const sqs = new SQS({
     secretAccessKey: "bench/secret/not-a-real-key/0000000000",
   },
 });
+// Set up: imported and constructed, nothing sent yet.
+const rssAfterSetup = process.memoryUsage().rss;
 const out = await sqs.sendMessage({
   QueueUrl: `http://127.0.0.1:${port}/000000000000/bench-cold-asyncaws`,
   MessageBody: body,
 });
 if (out.MessageId !== "5fea7756-0ea4-451a-a703-a558b933e274") throw new Error("wrong answer");
 process.stdout.write(
-  `${JSON.stringify({ ok: true, importedAtMs, sentAtMs: performance.now(), rss: process.memoryUsage().rss })}\n`,
+  `${JSON.stringify({ ok: true, importedAtMs, sentAtMs: performance.now(), rssAfterSetup, rss: process.memoryUsage().rss })}\n`,
 );
