@@ -374,6 +374,19 @@ function coldTable(cold) {
 // ---------------------------------------------------------------------------------------------
 // Browser bundle
 
+/** How the browser bundles are built: esbuild for the browser, minified, in memory. */
+const BROWSER_BUNDLE = {
+  bundle: true,
+  minify: true,
+  platform: "browser",
+  format: "esm",
+  target: "es2022",
+  write: false,
+  logLevel: "silent",
+  absWorkingDir: ROOT,
+  metafile: true,
+};
+
 async function bundles() {
   const esbuild = await import("esbuild");
   const entries = [
@@ -390,18 +403,7 @@ async function bundles() {
   const out = {};
   for (const entry of entries) {
     progress(`bundle: ${entry.name}`);
-    const result = await esbuild.build({
-      entryPoints: [entry.file],
-      bundle: true,
-      minify: true,
-      platform: "browser",
-      format: "esm",
-      target: "es2022",
-      write: false,
-      logLevel: "silent",
-      absWorkingDir: ROOT,
-      metafile: true,
-    });
+    const result = await esbuild.build({ ...BROWSER_BUNDLE, entryPoints: [entry.file] });
     const code = result.outputFiles[0].contents;
     // What the minified output is made of, by source file (the largest ten).
     const inputs = Object.values(result.metafile.outputs)[0].inputs;
@@ -431,18 +433,10 @@ async function bundles() {
  */
 async function splitFigures(esbuild, file) {
   const result = await esbuild.build({
+    ...BROWSER_BUNDLE,
     entryPoints: [file],
-    bundle: true,
-    minify: true,
     splitting: true,
     outdir: `${ROOT}.bench-split`, // not written: write is false
-    platform: "browser",
-    format: "esm",
-    target: "es2022",
-    write: false,
-    logLevel: "silent",
-    absWorkingDir: ROOT,
-    metafile: true,
   });
   const outputs = result.metafile.outputs;
   const byPath = new Map(result.outputFiles.map((f) => [f.path, f.contents]));

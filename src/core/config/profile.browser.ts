@@ -7,12 +7,12 @@
  * @module
  */
 
-import { env } from "../config.js";
 import type { IniSection } from "./ini.js";
 import type { SharedFiles } from "./profile.js";
 
 export type { IniSection, IniValue } from "./ini.js";
 export type { SharedFiles } from "./profile.js";
+export { profileName, setting, subSection } from "./section.js";
 
 /** No files: empty sections without a prototype (a profile named `constructor` finds nothing). */
 function none(): SharedFiles {
@@ -28,11 +28,6 @@ function none(): SharedFiles {
   };
 }
 
-/** The profile to use: the option, then `AWS_PROFILE`, then `AWS_DEFAULT_PROFILE`, then `default`. */
-export function profileName(option?: string): string {
-  return option ?? env("AWS_PROFILE") ?? env("AWS_DEFAULT_PROFILE") ?? "default";
-}
-
 /** The shared files of a browser: none (read synchronously, so settings apply from the start). */
 export function loadSharedFilesSync(): SharedFiles {
   return none();
@@ -41,19 +36,4 @@ export function loadSharedFilesSync(): SharedFiles {
 /** The shared files of a browser: none. */
 export async function loadSharedFiles(): Promise<SharedFiles> {
   return none();
-}
-
-/** A string setting of a profile (sub-sections are not strings: `undefined`). Empty is `undefined`. */
-export function setting(section: IniSection | undefined, key: string): string | undefined {
-  const value = section?.[key];
-  return typeof value === "string" && value !== "" ? value : undefined;
-}
-
-/** A sub-section of a profile or services section, such as `sqs` in `[services x]`. */
-export function subSection(
-  section: IniSection | undefined,
-  key: string,
-): Readonly<Record<string, string>> | undefined {
-  const value = section?.[key];
-  return typeof value === "object" ? value : undefined;
 }

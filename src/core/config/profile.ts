@@ -24,6 +24,7 @@ import {
 } from "./node.js";
 
 export type { IniSection, IniValue } from "./ini.js";
+export { profileName, setting, subSection } from "./section.js";
 
 /** The shared files, arranged by profile. */
 export interface SharedFiles {
@@ -41,11 +42,6 @@ export interface SharedFiles {
   readonly problems: readonly string[];
   /** The home directory, when known (the SSO token cache lives under it). */
   readonly home: string | undefined;
-}
-
-/** The profile to use: the option, then `AWS_PROFILE`, then `AWS_DEFAULT_PROFILE`, then `default`. */
-export function profileName(option?: string): string {
-  return option ?? env("AWS_PROFILE") ?? env("AWS_DEFAULT_PROFILE") ?? "default";
 }
 
 /** The two file paths, from `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE` or under the home directory. */
@@ -163,19 +159,4 @@ export async function loadSharedFiles(): Promise<SharedFiles> {
     problems,
     home,
   });
-}
-
-/** A string setting of a profile (sub-sections are not strings: `undefined`). Empty is `undefined`. */
-export function setting(section: IniSection | undefined, key: string): string | undefined {
-  const value = section?.[key];
-  return typeof value === "string" && value !== "" ? value : undefined;
-}
-
-/** A sub-section of a profile or services section, such as `sqs` in `[services x]`. */
-export function subSection(
-  section: IniSection | undefined,
-  key: string,
-): Readonly<Record<string, string>> | undefined {
-  const value = section?.[key];
-  return typeof value === "object" ? value : undefined;
 }
