@@ -19,6 +19,8 @@ import * as browserProfile from "../../src/core/config/profile.browser.js";
 import type * as RealProfile from "../../src/core/config/profile.js";
 import * as browserChain from "../../src/core/credentials/chain.browser.js";
 import type * as RealChain from "../../src/core/credentials/chain.js";
+import * as browserDefault from "../../src/core/credentials/default.browser.js";
+import type * as RealDefault from "../../src/core/credentials/default.js";
 import * as browserCrypto from "../../src/core/crypto.browser.js";
 import type * as RealCrypto from "../../src/core/crypto.js";
 import { isCredentialsError } from "../../src/core/errors.js";
@@ -34,12 +36,14 @@ const _profile: Omit<typeof RealProfile, "arrange"> = browserProfile;
 const _chain: typeof RealChain = browserChain;
 const _httpNode: typeof RealHttpNode = browserHttpNode;
 const _crypto: typeof RealCrypto = browserCrypto;
-void [_profile, _chain, _httpNode, _crypto];
+const _default: typeof RealDefault = browserDefault;
+void [_profile, _chain, _httpNode, _crypto, _default];
 
 /** Modules that must never be in a browser bundle of the package (paths under dist/). */
 const NODE_ONLY = [
   "core/http-node.js",
   "core/crypto.js",
+  "core/credentials/default.js",
   "core/credentials/chain.js",
   "core/config/profile.js",
   "core/config/ini.js",
@@ -106,6 +110,7 @@ describe("browser bundles", () => {
       "core/credentials/chain.browser.js",
       "core/config/profile.browser.js",
       "core/crypto.browser.js",
+      "core/credentials/default.browser.js",
     ]) {
       assert.ok(inputs.includes(path), `${path} is not in the bundle`);
     }

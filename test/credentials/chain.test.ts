@@ -270,6 +270,63 @@ describe("clients on the default chain", () => {
     });
   });
 
+  it("takes the environment's keys first, and reads them again when AWS says they expired", async () => {
+    await withEnv(
+      {
+        AWS_ACCESS_KEY_ID: "AKIDFROMENV",
+        AWS_SECRET_ACCESS_KEY: "env-secret",
+        AWS_SESSION_TOKEN: "expired-token",
+        AWS_SHARED_CREDENTIALS_FILE: tmp.path("credentials"),
+      },
+      async () => {
+        const sqs = new SQS({ endpoint: server.endpoint, region: "us-east-1", maxAttempts: 1 });
+        // The first answer says the token expired: the provider is asked once more, and the
+        // environment (changed meanwhile, as a rotating secret would be) is read again.
+        process.env.AWS_SESSION_TOKEN = "expired-token";
+        const first = sqs.listQueues({});
+        process.env.AWS_SESSION_TOKEN = "fresh-token";
+        await first;
+        const sent = server.requests.slice(-2);
+        assert.deepEqual(
+          sent.map((r) => r.headers["x-amz-security-token"]),
+          ["expired-token", "fresh-token"],
+        );
+        assert.ok(sent.every((r) => r.headers.authorization?.includes("Credential=AKIDFROMENV/")));
+      },
+    );
+  });
+
+  it("with a profile chosen in code, skips the environment's keys for the profile's", async () => {
+    await withEnv(
+      {
+        AWS_ACCESS_KEY_ID: "AKIDFROMENV",
+        AWS_SECRET_ACCESS_KEY: "env-secret",
+        AWS_SHARED_CREDENTIALS_FILE: tmp.path("credentials"),
+        AWS_CONFIG_FILE: tmp.path("empty"),
+      },
+      async () => {
+        const sqs = new SQS({ endpoint: server.endpoint, region: "us-east-1", profile: "other" });
+        await sqs.listQueues({});
+        assert.ok(server.requests.at(-1)!.headers.authorization?.includes("Credential=AKIDPROFILEOTHER/"));
+      },
+    );
+  });
+
+  it("with half the environment's keys, goes on to the chain's other sources", async () => {
+    await withEnv(
+      {
+        AWS_ACCESS_KEY_ID: "AKIDFROMENV",
+        AWS_SHARED_CREDENTIALS_FILE: tmp.path("credentials"),
+        AWS_CONFIG_FILE: tmp.path("empty"),
+      },
+      async () => {
+        const sqs = new SQS({ endpoint: server.endpoint, region: "us-east-1" });
+        await sqs.listQueues({});
+        assert.ok(server.requests.at(-1)!.headers.authorization?.includes("Credential=AKIDPROFILEDEFAULT/"));
+      },
+    );
+  });
+
   it("fails with a CredentialsError naming the operation when no source has credentials", async () => {
     await withEnv(
       { AWS_SHARED_CREDENTIALS_FILE: tmp.path("empty"), AWS_CONFIG_FILE: tmp.path("empty") },

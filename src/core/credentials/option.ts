@@ -1,19 +1,21 @@
 /**
- * The client's `credentials` option as a provider. The default chain is loaded on first use, so
- * that an application passing its own credentials does not bundle the chain's sources.
+ * The client's `credentials` option as a provider. Without one, the default chain, loaded on
+ * first use (`default.ts`), so that an application passing its own credentials does not load or
+ * bundle the chain's sources.
  *
  * @module
  */
 
 import { CredentialsError } from "../errors.js";
 import type { DefaultCredentialsOptions } from "./chain.js";
+import { defaultProvider } from "./default.js";
 import { SecretCredentials } from "./secret.js";
 import type { Credentials, CredentialsProvider } from "./types.js";
 
 /**
  * Turns the `credentials` option into a provider: a function is used as is (called before each
  * request); an object is checked and copied into a {@link SecretCredentials}; nothing gives the
- * default chain (loaded lazily).
+ * default chain (loaded lazily; see `default.ts`).
  */
 export function credentialsFromOption(
   option: Credentials | CredentialsProvider | undefined,
@@ -37,9 +39,5 @@ export function credentialsFromOption(
     );
     return () => fixed;
   }
-  let provider: Promise<CredentialsProvider> | undefined;
-  return async (request) => {
-    provider ??= import("./chain.js").then((chainModule) => chainModule.defaultCredentials(chain));
-    return (await provider)(request);
-  };
+  return defaultProvider(chain);
 }
