@@ -111,8 +111,8 @@ describe("backend", () => {
       const fraction = value - Math.floor(value);
       assert.ok(fraction > 1e-3 && fraction < 1 - 1e-3, `too close to a boundary: ${value}`);
     };
-    primes.forEach((p, i) => check((Math.cbrt(p) % 1) * 2 ** 32, K[i]!));
-    primes.slice(0, 8).forEach((p, i) => check((Math.sqrt(p) % 1) * 2 ** 32, H[i]!));
+    for (const [i, p] of primes.entries()) check((Math.cbrt(p) % 1) * 2 ** 32, K[i]!);
+    for (const [i, p] of primes.slice(0, 8).entries()) check((Math.sqrt(p) % 1) * 2 ** 32, H[i]!);
   });
 
   it("without process.getBuiltinModule: pure code first, then node:crypto once the lazy import resolves", () => {
