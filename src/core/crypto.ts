@@ -9,8 +9,8 @@
  * The pure code (`crypto-pure.ts`) also serves a process's first hashes: loading `node:crypto`
  * costs a few milliseconds (it brings a dozen internal modules), more than hashing the first
  * requests of a short-lived process in pure code. So `node:crypto` is loaded once this module has
- * hashed 16 KB, or at once for a larger input: a Lambda that sends a few
- * messages never loads it, a long-running consumer switches after its first few requests.
+ * hashed 16 KB, or at once for a larger input: a Lambda that sends a few messages never loads it,
+ * a long-running consumer switches after its first few requests.
  *
  * @module
  */
@@ -53,10 +53,11 @@ type ProcessLike = { getBuiltinModule?: (id: string) => unknown };
 /** Bytes (UTF-16 units for text) hashed in pure code before `node:crypto` is loaded. */
 const PURE_BYTES = 16 * 1024;
 
-const getBuiltin = (globalThis as { process?: ProcessLike }).process?.getBuiltinModule;
+const proc = (globalThis as { process?: ProcessLike }).process;
+const syncBuiltins = typeof proc?.getBuiltinModule === "function";
 let nodeCrypto: NodeCrypto | undefined;
 /** Bytes hashed so far in pure code; `Infinity` once `node:crypto` is loaded or known absent. */
-let hashedPure = typeof getBuiltin === "function" ? 0 : Number.POSITIVE_INFINITY;
+let hashedPure = syncBuiltins ? 0 : Number.POSITIVE_INFINITY;
 const NodeBuffer: BufferStatic | undefined = (globalThis as { Buffer?: BufferStatic }).Buffer;
 
 function isNodeCrypto(value: unknown): value is NodeCrypto {
@@ -75,7 +76,7 @@ function backend(size: number): NodeCrypto | undefined {
   if (hashedPure <= PURE_BYTES) return undefined;
   hashedPure = Number.POSITIVE_INFINITY;
   try {
-    const mod = getBuiltin?.("node:crypto");
+    const mod = proc?.getBuiltinModule?.("node:crypto");
     if (isNodeCrypto(mod)) nodeCrypto = mod;
   } catch {
     // No node:crypto: the pure code it is.
@@ -83,7 +84,7 @@ function backend(size: number): NodeCrypto | undefined {
   return nodeCrypto;
 }
 
-if (typeof getBuiltin !== "function" && typeof (globalThis as { process?: unknown }).process === "object") {
+if (!syncBuiltins && typeof proc === "object") {
   // Older Node 20 releases: load it lazily. The specifier is in a variable so bundlers leave it.
   const spec = "node:crypto";
   import(/* webpackIgnore: true */ /* @vite-ignore */ spec).then(
