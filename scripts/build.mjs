@@ -16,8 +16,8 @@
 //     a program imports.
 //   - Code loaded on first use (the credential chain, the Query protocol) is bundled the same way
 //     under dist/node/lazy/; core.js imports it with `import()` when it is first needed.
-//   Core modules are found from the tsc output (an import of each, for its binding names); the
-//   build stops if a core module would import something outside the core.
+//   The core's modules are those esbuild reaches from that entry point; their binding names come
+//   from importing tsc's output of each. The build stops if a lazy module is imported statically.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
