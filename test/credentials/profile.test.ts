@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { fromProfile, type ProfileOptions } from "../../src/core/credentials/shared.js";
 import type { Credentials } from "../../src/core/credentials/types.js";
@@ -11,6 +12,7 @@ import {
   signedWith,
   startSsoPortal,
   startSts,
+  startStub,
   tempFiles,
   withEnv,
   writeSsoToken,
@@ -397,6 +399,155 @@ describe("SSO", () => {
         return true;
       },
     );
+  });
+
+  /** An sso-session token as `aws sso login` caches it, with its client registration. */
+  function writeRefreshableToken(home: string, accessToken: string, expiresAt: Date): string {
+    const path = writeSsoToken(home, "corp", accessToken, expiresAt);
+    const cached = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+    writeFileSync(
+      path,
+      JSON.stringify({
+        ...cached,
+        clientId: "client-id-value",
+        clientSecret: "client-secret-value",
+        registrationExpiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        refreshToken: "refresh-token-value",
+      }),
+    );
+    return path;
+  }
+
+  /** An SSO-OIDC stub: POST /token with a refresh_token grant. */
+  async function startOidc(answer: (body: Record<string, unknown>) => [number, object]): Promise<Stub> {
+    return startStub((request, res) => {
+      const body = JSON.parse(request.body || "{}") as Record<string, unknown>;
+      const [status, json] =
+        request.method === "POST" && request.url === "/token" ? answer(body) : [404, { message: "no route" }];
+      res.writeHead(status, {
+        "content-type": "application/json",
+        ...(status === 200 ? {} : { "x-amzn-errortype": "InvalidGrantException" }),
+      });
+      res.end(JSON.stringify(json));
+    });
+  }
+
+  /** Resolves the `dev` profile with a token written by `write`; returns the credentials and the cache as left. */
+  async function resolveWithToken(
+    write: (home: string) => string,
+    vars: Record<string, string>,
+  ): Promise<{ credentials: Credentials; cache: Record<string, unknown> }> {
+    const tmp = tempFiles({ config: sessionConfig, credentials: "" });
+    try {
+      return await withEnv(
+        {
+          AWS_CONFIG_FILE: tmp.path("config"),
+          AWS_SHARED_CREDENTIALS_FILE: tmp.path("credentials"),
+          ...vars,
+        },
+        async (home) => {
+          const path = write(home);
+          const credentials = await fromProfile({ profile: "dev" })();
+          return { credentials, cache: JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown> };
+        },
+      );
+    } finally {
+      tmp.remove();
+    }
+  }
+
+  it("refreshes an sso-session token near its expiry with SSO-OIDC, and caches the new one", async () => {
+    const oidc = await startOidc((body) => {
+      assert.deepEqual(body, {
+        clientId: "client-id-value",
+        clientSecret: "client-secret-value",
+        grantType: "refresh_token",
+        refreshToken: "refresh-token-value",
+      });
+      return [
+        200,
+        {
+          accessToken: "refreshed-token",
+          expiresIn: 3600,
+          refreshToken: "next-refresh-token",
+          tokenType: "Bearer",
+        },
+      ];
+    });
+    const fresh = await startSsoPortal("refreshed-token", () => fakeCredentials("sso-refreshed"));
+    try {
+      const before = Date.now();
+      const { credentials, cache } = await resolveWithToken(
+        (home) => writeRefreshableToken(home, token, new Date(Date.now() + 60_000)),
+        { AWS_ENDPOINT_URL_SSO: fresh.url, AWS_ENDPOINT_URL_SSO_OIDC: oidc.url },
+      );
+      assert.equal(oidc.seen.length, 1);
+      assert.equal(oidc.seen[0]!.headers.authorization, undefined, "CreateToken is not signed");
+      assert.equal(fresh.seen.at(-1)!.headers["x-amz-sso_bearer_token"], "refreshed-token");
+      assert.match(credentials.accessKeyId, /^ASIASSOREFRESHED/);
+      assert.equal(cache.accessToken, "refreshed-token");
+      assert.equal(cache.refreshToken, "next-refresh-token");
+      assert.equal(cache.clientSecret, "client-secret-value", "the registration stays");
+      const expires = Date.parse(String(cache.expiresAt));
+      assert.ok(expires >= before + 3_590_000 && expires <= Date.now() + 3_600_000);
+    } finally {
+      await Promise.all([oidc.close(), fresh.close()]);
+    }
+  });
+
+  it("keeps a token still valid when its refresh fails; says to log in when it has expired", async () => {
+    const oidc = await startOidc(() => [400, { error: "invalid_grant", message: "refresh token expired" }]);
+    try {
+      const { cache } = await resolveWithToken(
+        (home) => writeRefreshableToken(home, token, new Date(Date.now() + 60_000)),
+        { AWS_ENDPOINT_URL_SSO: portal.url, AWS_ENDPOINT_URL_SSO_OIDC: oidc.url },
+      );
+      assert.equal(portal.seen.at(-1)!.headers["x-amz-sso_bearer_token"], token);
+      assert.equal(cache.accessToken, token, "the cache is left as it was");
+      await assert.rejects(
+        resolveWithToken((home) => writeRefreshableToken(home, token, new Date(Date.now() - 1000)), {
+          AWS_ENDPOINT_URL_SSO: portal.url,
+          AWS_ENDPOINT_URL_SSO_OIDC: oidc.url,
+        }),
+        (e: unknown) => {
+          assert.ok(isCredentialsError(e));
+          assert.match(
+            e.message,
+            /the SSO token expired at .* and could not be refreshed \(SSO-OIDC answered HTTP 400 \(InvalidGrantException\)\): run "aws sso login --sso-session corp"/,
+          );
+          assert.doesNotMatch(e.message, /client-secret-value|refresh-token-value|sso-access-token-value/);
+          return true;
+        },
+      );
+    } finally {
+      await oidc.close();
+    }
+  });
+
+  it("does not refresh a token far from its expiry, nor a legacy profile's", async () => {
+    const oidc = await startOidc(() => [500, {}]);
+    try {
+      await resolveWithToken((home) => writeRefreshableToken(home, token, new Date(Date.now() + 3600_000)), {
+        AWS_ENDPOINT_URL_SSO: portal.url,
+        AWS_ENDPOINT_URL_SSO_OIDC: oidc.url,
+      });
+      const config =
+        "[profile old]\nsso_start_url = https://legacy.awsapps.com/start\nsso_region = us-east-2\nsso_account_id = 210987654321\nsso_role_name = ReadOnly\n";
+      await rejects(
+        resolve(
+          { config },
+          { profile: "old" },
+          { AWS_ENDPOINT_URL_SSO: portal.url, AWS_ENDPOINT_URL_SSO_OIDC: oidc.url },
+          (home) => {
+            writeSsoToken(home, "https://legacy.awsapps.com/start", token, new Date(Date.now() - 1000));
+          },
+        ),
+        /the SSO token expired at [^ ]+: run "aws sso login --profile old"/,
+      );
+      assert.equal(oidc.seen.length, 0);
+    } finally {
+      await oidc.close();
+    }
   });
 
   it("checks the SSO settings", async () => {

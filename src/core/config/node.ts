@@ -55,7 +55,10 @@ export async function builtin<T>(name: string): Promise<T | undefined> {
 export interface NodeFs {
   statSync(path: string, options: { throwIfNoEntry: false }): object | undefined;
   readFileSync(path: string, encoding: "utf8"): string;
-  promises: { readFile(path: string, encoding: "utf8"): Promise<string> };
+  promises: {
+    readFile(path: string, encoding: "utf8"): Promise<string>;
+    writeFile(path: string, data: string, options: { encoding: "utf8"; mode: number }): Promise<void>;
+  };
 }
 
 /** The slice of `node:os` used here. */

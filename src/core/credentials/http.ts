@@ -39,10 +39,12 @@ export function credentialsTransport(): Transport | undefined {
 
 /** One request to a credential endpoint. */
 export interface EndpointRequest {
-  method: "GET" | "PUT";
+  method: "GET" | "PUT" | "POST";
   /** An absolute http(s) URL, query included. */
   url: string;
   headers: Record<string, string>;
+  /** The body, for a POST. @default "" */
+  body?: string;
   /** Per attempt. */
   timeoutMs: number;
   /** Attempts on connection failures, timeouts and HTTP 5xx / 429. */
@@ -68,7 +70,7 @@ export async function send(transport: Transport, request: EndpointRequest): Prom
           port: base.port,
           path,
           headers,
-          body: "",
+          body: request.body ?? "",
         },
         request.signal,
         request.timeoutMs,

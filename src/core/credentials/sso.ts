@@ -7,7 +7,12 @@
  * (`GET /federation/credentials?role_name=...&account_id=...` with the token in
  * `x-amz-sso_bearer_token`).
  *
- * The token is not refreshed here: when it has expired, the error says to run `aws sso login`.
+ * A token of an `sso-session` that expires within 5 minutes is refreshed, as the AWS CLI does,
+ * with SSO-OIDC's CreateToken (`POST https://oidc.<region>.amazonaws.com/token`, grant type
+ * `refresh_token`, the client registration `aws sso login` cached beside it), at most once every
+ * 30 seconds; the new token is written back to the cache. If that fails, a token still valid is
+ * used; an expired one gives an error that says to run `aws sso login`. Legacy profiles (a start
+ * URL without `sso_session`) have no refresh token.
  *
  * @module
  */
@@ -20,6 +25,7 @@ import {
   credentialsFrom,
   NotConfigured,
   parseJsonObject,
+  reasonOf,
   type SecretCredentials,
   sourceFailed,
 } from "./secret.js";
@@ -85,7 +91,14 @@ function loginHint(settings: SsoSettings, profileName: string): string {
     : `run "aws sso login --profile ${profileName}"`;
 }
 
-/** Reads the cached SSO access token. */
+/** Tokens expiring sooner than this are refreshed, in milliseconds. */
+const REFRESH_WINDOW_MS = 5 * 60_000;
+/** At most one refresh attempt per token cache file in this time, in milliseconds. */
+const REFRESH_INTERVAL_MS = 30_000;
+/** When the last refresh of each token cache file was tried. */
+const lastRefresh = new Map<string, number>();
+
+/** Reads the cached SSO access token, refreshed when it nears its expiry and can be. */
 async function readToken(
   settings: SsoSettings,
   files: SharedFiles,
@@ -115,13 +128,105 @@ async function readToken(
       `the SSO token cache ${path} is incomplete: ${loginHint(settings, profileName)}`,
     );
   }
-  if (expiresAt.getTime() <= Date.now()) {
+  const now = Date.now();
+  const valid = expiresAt.getTime() > now;
+  let refreshFailure = "";
+  if (
+    expiresAt.getTime() - now < REFRESH_WINDOW_MS &&
+    settings.session !== undefined &&
+    canRefresh(cached, now) &&
+    now - (lastRefresh.get(path) ?? Number.NEGATIVE_INFINITY) >= REFRESH_INTERVAL_MS
+  ) {
+    lastRefresh.set(path, now);
+    try {
+      const fresh = await createToken(settings.region, cached, files, profileName);
+      const updated = {
+        ...cached,
+        accessToken: fresh.accessToken,
+        expiresAt: new Date(Date.now() + fresh.expiresIn * 1000).toISOString(),
+        refreshToken: fresh.refreshToken ?? cached.refreshToken,
+      };
+      // Written back as the AWS CLI does, so other programs use the new token too. A cache that
+      // cannot be written does not stop this one.
+      await fs.promises
+        .writeFile(path, JSON.stringify(updated, null, 2), { encoding: "utf8", mode: 0o600 })
+        .catch(() => {});
+      return fresh.accessToken;
+    } catch (error) {
+      if (valid) return token;
+      refreshFailure = ` and could not be refreshed (${reasonOf(error)})`;
+    }
+  }
+  if (!valid) {
     throw sourceFailed(
       label,
-      `the SSO token expired at ${expiresAt.toISOString()}: ${loginHint(settings, profileName)}`,
+      `the SSO token expired at ${expiresAt.toISOString()}${refreshFailure}: ${loginHint(settings, profileName)}`,
     );
   }
   return token;
+}
+
+/** True when a cached token carries what a refresh needs, and its client registration holds. */
+function canRefresh(cached: Record<string, unknown>, now: number): boolean {
+  const registrationEnds =
+    typeof cached.registrationExpiresAt === "string" ? Date.parse(cached.registrationExpiresAt) : Number.NaN;
+  return (
+    typeof cached.refreshToken === "string" &&
+    cached.refreshToken !== "" &&
+    typeof cached.clientId === "string" &&
+    typeof cached.clientSecret === "string" &&
+    registrationEnds > now
+  );
+}
+
+/** A new access token from SSO-OIDC's CreateToken, grant type `refresh_token` (not signed). */
+async function createToken(
+  region: string,
+  cached: Record<string, unknown>,
+  files: SharedFiles,
+  profileName: string,
+): Promise<{ accessToken: string; expiresIn: number; refreshToken: string | undefined }> {
+  const transport = credentialsTransport();
+  if (!transport) throw new Error("no HTTP stack for SSO-OIDC");
+  const config = resolveConfig(
+    { endpointPrefix: "oidc", envKey: "SSO_OIDC" },
+    { region, profile: profileName },
+    files,
+  );
+  const response = await send(transport, {
+    method: "POST",
+    url: `${config.endpoint!.replace(/\/+$/, "")}/token`,
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify({
+      clientId: cached.clientId,
+      clientSecret: cached.clientSecret,
+      grantType: "refresh_token",
+      refreshToken: cached.refreshToken,
+    }),
+    timeoutMs: 5000,
+    maxAttempts: 3,
+    operation: "SSO-OIDC CreateToken",
+  });
+  if (response.statusCode !== 200) {
+    throw new Error(
+      `SSO-OIDC answered HTTP ${response.statusCode} (${errorCode(response.headers, response.body) ?? "an error"})`,
+    );
+  }
+  const body = parseJsonObject(response.body, "SSO-OIDC CreateToken");
+  if (
+    typeof body.accessToken !== "string" ||
+    body.accessToken === "" ||
+    typeof body.expiresIn !== "number" ||
+    !(body.expiresIn > 0)
+  ) {
+    throw new Error("SSO-OIDC's answer has no accessToken and expiresIn");
+  }
+  return {
+    accessToken: body.accessToken,
+    expiresIn: body.expiresIn,
+    refreshToken:
+      typeof body.refreshToken === "string" && body.refreshToken !== "" ? body.refreshToken : undefined,
+  };
 }
 
 /** The error code of a rest-json error answer. */
