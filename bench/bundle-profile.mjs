@@ -9,19 +9,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
-import { BENCH, fmt, ROOT, table } from "./lib.mjs";
+import { BENCH, BROWSER_BUNDLE, fmt, ROOT, table } from "./lib.mjs";
 
 const program = process.argv[2] ?? `${BENCH}bundle/asyncaws-send.mjs`;
-const result = await esbuild.build({
-  entryPoints: [program],
-  bundle: true,
-  platform: "browser",
-  format: "esm",
-  target: "es2022",
-  write: false,
-  logLevel: "silent",
-  absWorkingDir: ROOT,
-});
+const result = await esbuild.build({ ...BROWSER_BUNDLE, minify: false, entryPoints: [program] });
 const text = result.outputFiles[0].text;
 
 // esbuild starts each module's code with a comment line naming its path.

@@ -20,6 +20,19 @@ export const PIN = (() => {
   }
 })();
 export const CLIENT_CORE = "0";
+
+/** How the browser bundles are built: esbuild for the browser, minified, in memory. */
+export const BROWSER_BUNDLE = {
+  bundle: true,
+  minify: true,
+  platform: "browser",
+  format: "esm",
+  target: "es2022",
+  write: false,
+  logLevel: "silent",
+  absWorkingDir: ROOT,
+  metafile: true,
+};
 export const STUB_CORE = "1";
 
 /** Spawns `node ...args`, pinned to `core` when taskset is available. */

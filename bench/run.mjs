@@ -15,6 +15,7 @@ import { gzipSync } from "node:zlib";
 import { MESSAGE_BODY } from "./fixtures.mjs";
 import {
   BENCH,
+  BROWSER_BUNDLE,
   CLIENT_CORE,
   fmt,
   ipcChild,
@@ -373,19 +374,6 @@ function coldTable(cold) {
 
 // ---------------------------------------------------------------------------------------------
 // Browser bundle
-
-/** How the browser bundles are built: esbuild for the browser, minified, in memory. */
-const BROWSER_BUNDLE = {
-  bundle: true,
-  minify: true,
-  platform: "browser",
-  format: "esm",
-  target: "es2022",
-  write: false,
-  logLevel: "silent",
-  absWorkingDir: ROOT,
-  metafile: true,
-};
 
 async function bundles() {
   const esbuild = await import("esbuild");
