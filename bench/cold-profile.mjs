@@ -1,6 +1,8 @@
 // Where a cold start goes: `node bench/cold-profile.mjs [--runs 9]` (after `npm run build`).
 // Starts the stub (pinned like in run.mjs) and runs bench/cold/probe.mjs, a whole process that
 // imports `asyncaws/sqs/client`, constructs a client and completes one SendMessage, many times:
+// - whole processes, wall time, beside `node -e 0`, an empty ES module and the floor: an ES module
+//   that sends one request signed beforehand with node:http (bench/cold/floor.mjs);
 // - phases, timed inside the process (medians): Node's own start until the main module runs,
 //   resolving the package specifier, importing, constructing, the first send;
 // - the same with node:crypto and node:net loaded first, which separates their cost (a floor any
@@ -16,7 +18,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MESSAGE_BODY } from "./fixtures.mjs";
+import { BENCH_CREDENTIALS, MESSAGE_BODY, queueUrl, REGION } from "./fixtures.mjs";
 import { BENCH, CLIENT_CORE, fmt, ipcChild, median, STUB_CORE, table, timeProcess } from "./lib.mjs";
 
 const argv = process.argv.slice(2);
@@ -46,9 +48,38 @@ for (let i = 0; i < RUNS; i++) {
   samples.plain.push(await probe());
   samples.preloaded.push(await probe("crypto,net"));
 }
-const empty = [];
-for (let i = 0; i < RUNS; i++)
-  empty.push((await timeProcess([`${BENCH}cold/empty.mjs`], { core: CLIENT_CORE })).ms);
+// Whole processes, wall time: nothing, an empty ES module, the floor (an ES module sending one
+// request signed beforehand with node:http), and asyncaws/sqs/client (the probe), interleaved.
+const floorRequest = await (async () => {
+  const { default: aws4 } = await import("aws4");
+  const body = JSON.stringify({ QueueUrl: queueUrl(port, "cold-floor"), MessageBody: MESSAGE_BODY });
+  const signed = aws4.sign(
+    {
+      host: `127.0.0.1:${port}`,
+      path: "/",
+      method: "POST",
+      service: "sqs",
+      region: REGION,
+      headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.SendMessage" },
+      body,
+    },
+    { ...BENCH_CREDENTIALS },
+  );
+  return JSON.stringify({ headers: signed.headers, body });
+})();
+const walls = { "node -e 0": [], "empty ES module": [], floor: [], asyncaws: [] };
+for (let i = 0; i < RUNS; i++) {
+  walls["node -e 0"].push((await timeProcess(["-e", "0"], { core: CLIENT_CORE })).ms);
+  walls["empty ES module"].push((await timeProcess([`${BENCH}cold/empty.mjs`], { core: CLIENT_CORE })).ms);
+  const floor = await timeProcess([`${BENCH}cold/floor.mjs`, String(port), floorRequest], {
+    core: CLIENT_CORE,
+  });
+  if (floor.code !== 0)
+    throw new Error(`floor failed: ${floor.stderr.trim().split("\n").slice(-3).join(" / ")}`);
+  walls.floor.push(floor.ms);
+  walls.asyncaws.push((await probe()).wallMs);
+}
+const empty = walls["empty ES module"];
 
 function phaseTable(runs) {
   const out = {};
@@ -128,7 +159,22 @@ console.log(
     ]),
     ["main module started at (Node's own start)", fmt(plain.mainAt, 1), fmt(preloaded.mainAt, 1), ""],
     ["whole process, wall", fmt(plain.wall, 1), fmt(preloaded.wall, 1), ""],
-    ["empty ES module process, wall", fmt(median(empty), 1), "", ""],
+  ]),
+);
+const baseline = median(walls["node -e 0"]);
+console.log("\nWhole processes (wall, medians), over `node -e 0`");
+console.log(
+  table([
+    ["process", "ms", "over node -e 0"],
+    ...Object.entries(walls).map(([name, values]) => [
+      name === "floor"
+        ? "floor: an ES module sending one request signed beforehand, with node:http"
+        : name === "asyncaws"
+          ? "asyncaws/sqs/client: import, construct, sign, send, check"
+          : name,
+      fmt(median(values), 1),
+      name === "node -e 0" ? "" : fmt(median(values) - baseline, 1),
+    ]),
   ]),
 );
 console.log("\nMemory after each phase: resident set over the process's start (MB), young generation (KB)");
@@ -152,6 +198,6 @@ console.log(
 mkdirSync(`${BENCH}results`, { recursive: true });
 writeFileSync(
   `${BENCH}results/cold-profile.json`,
-  `${JSON.stringify({ runs: RUNS, plain, preloaded, emptyWallMs: median(empty), gcs, groupsMs: Object.fromEntries([...grouped].map(([g, us]) => [g, us / 1000])) }, null, 2)}\n`,
+  `${JSON.stringify({ runs: RUNS, plain, preloaded, emptyWallMs: median(empty), wallsMs: Object.fromEntries(Object.entries(walls).map(([k, v]) => [k, median(v)])), gcs, groupsMs: Object.fromEntries([...grouped].map(([g, us]) => [g, us / 1000])) }, null, 2)}\n`,
 );
 console.log("\nwrote bench/results/cold-profile.json");
