@@ -6,7 +6,15 @@
  * @module
  */
 
-import { fromBase64Pure, hmacSha256Pure, md5Pure, sha256Pure, toBase64Pure, toHex } from "./crypto-pure.js";
+import {
+  base64DataLength,
+  fromBase64Pure,
+  hmacSha256Pure,
+  md5Pure,
+  sha256Pure,
+  toBase64Pure,
+  toHex,
+} from "./crypto-pure.js";
 
 export { toHex, utf8Encode } from "./crypto-pure.js";
 
@@ -31,14 +39,28 @@ export function md5Hex(data: string | Uint8Array): string {
   return toHex(md5Pure(data));
 }
 
-/** Standard base64 (RFC 4648 section 4) with padding. */
-export const toBase64: (bytes: Uint8Array) => string = toBase64Pure;
+/** Standard base64 (RFC 4648 section 4) with padding, with the platform's `btoa`. */
+export function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  // In slices, so that no call passes more arguments than an engine allows.
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
 
 /**
- * Decodes standard base64 (RFC 4648 section 4): padding optional but complete when present;
- * whitespace, the URL-safe alphabet and any other character are rejected with a TypeError.
+ * Decodes standard base64 (RFC 4648 section 4) with the platform's `atob`, after the same checks
+ * as crypto.ts: padding optional but complete when present; whitespace, the URL-safe alphabet and
+ * any other character are rejected with a TypeError.
  */
-export const fromBase64: (text: string) => Uint8Array = fromBase64Pure;
+export function fromBase64(text: string): Uint8Array {
+  if (base64DataLength(text) < 0) throw new TypeError("Invalid base64 text");
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
 
 /** Always `"pure"` in the browser build. */
 export function cryptoBackend(): "node" | "pure" {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as nodeCrypto from "node:crypto";
 import { describe, it } from "node:test";
+import * as browserCrypto from "../../src/core/crypto.browser.js";
 import {
   _pure,
   cryptoBackend,
@@ -316,6 +317,7 @@ describe("base64", () => {
   for (const [impl, enc, dec] of [
     ["public", toBase64, fromBase64],
     ["pure", _pure.toBase64, _pure.fromBase64],
+    ["browser build, btoa/atob", browserCrypto.toBase64, browserCrypto.fromBase64],
   ] as const) {
     it(`RFC 4648 vectors (${impl})`, () => {
       for (const [plain, encoded] of vectors) {
