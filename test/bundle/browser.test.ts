@@ -19,8 +19,6 @@ import * as browserProfile from "../../src/core/config/profile.browser.js";
 import type * as RealProfile from "../../src/core/config/profile.js";
 import * as browserChain from "../../src/core/credentials/chain.browser.js";
 import type * as RealChain from "../../src/core/credentials/chain.js";
-import * as browserDefault from "../../src/core/credentials/default.browser.js";
-import type * as RealDefault from "../../src/core/credentials/default.js";
 import * as browserCrypto from "../../src/core/crypto.browser.js";
 import type * as RealCrypto from "../../src/core/crypto.js";
 import { isCredentialsError } from "../../src/core/errors.js";
@@ -36,14 +34,12 @@ const _profile: Omit<typeof RealProfile, "arrange"> = browserProfile;
 const _chain: typeof RealChain = browserChain;
 const _httpNode: typeof RealHttpNode = browserHttpNode;
 const _crypto: typeof RealCrypto = browserCrypto;
-const _default: typeof RealDefault = browserDefault;
-void [_profile, _chain, _httpNode, _crypto, _default];
+void [_profile, _chain, _httpNode, _crypto];
 
 /** Modules that must never be in a browser bundle of the package (paths under dist/). */
 const NODE_ONLY = [
   "core/http-node.js",
   "core/crypto.js",
-  "core/credentials/default.js",
   "core/credentials/chain.js",
   "core/config/profile.js",
   "core/config/ini.js",
@@ -110,7 +106,6 @@ describe("browser bundles", () => {
       "core/credentials/chain.browser.js",
       "core/config/profile.browser.js",
       "core/crypto.browser.js",
-      "core/credentials/default.browser.js",
     ]) {
       assert.ok(inputs.includes(path), `${path} is not in the bundle`);
     }
@@ -156,8 +151,8 @@ describe("browser bundles", () => {
       AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
     };
     try {
-      // The environment is not read by default in the browser build, even where there is one.
-      await withEnv(keys, async () => {
+      // No credentials anywhere (a browser): a clear error, and nothing sent.
+      await withEnv({}, async () => {
         await assert.rejects(send(server.endpoint), (error: Error & { attempts?: unknown[] }) => {
           assert.equal(error.name, "CredentialsError");
           assert.match(error.message, /pass the credentials option/);
@@ -169,8 +164,11 @@ describe("browser bundles", () => {
       assert.equal((await send(server.endpoint, TEST_CREDENTIALS)).MessageId, "m-1");
       await withEnv(keys, async () => {
         assert.equal((await send(server.endpoint, "env")).MessageId, "m-1");
+        // Where there is an environment with keys (a Worker with nodejs_compat, which wrangler
+        // bundles for the browser platform), the default takes them, as the full chain does.
+        assert.equal((await send(server.endpoint)).MessageId, "m-1");
       });
-      assert.equal(server.requests.length, 2);
+      assert.equal(server.requests.length, 3);
       assert.ok(server.requests.every((request) => request.signatureValid));
     } finally {
       await server.close();

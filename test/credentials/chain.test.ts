@@ -327,6 +327,26 @@ describe("clients on the default chain", () => {
     );
   });
 
+  it("reports unreadable environment keys as the chain does, naming the source", async () => {
+    await withEnv(
+      {
+        AWS_ACCESS_KEY_ID: "AKIDFROMENV",
+        AWS_SECRET_ACCESS_KEY: "env-secret",
+        AWS_CREDENTIAL_EXPIRATION: "not a date",
+      },
+      async () => {
+        const sqs = new SQS({ endpoint: server.endpoint, region: "us-east-1" });
+        await assert.rejects(sqs.listQueues({}), (e: unknown) => {
+          assert.ok(isCredentialsError(e));
+          assert.match(e.message, /credentials from environment failed/);
+          assert.equal(e.attempts.at(-1)?.source, "environment");
+          assert.doesNotMatch(e.message, /env-secret/);
+          return true;
+        });
+      },
+    );
+  });
+
   it("fails with a CredentialsError naming the operation when no source has credentials", async () => {
     await withEnv(
       { AWS_SHARED_CREDENTIALS_FILE: tmp.path("empty"), AWS_CONFIG_FILE: tmp.path("empty") },

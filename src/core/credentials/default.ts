@@ -1,8 +1,10 @@
 /**
  * The credentials of a client given none: the default chain (`chain.ts`), loaded on first use so
  * that an application passing its own credentials does not load or bundle its sources. When the
- * chain's first source, the environment's keys, has credentials (as in AWS Lambda), they are used
- * without loading the chain at all: a cold start then reads one file less per source.
+ * chain's first source, the environment's keys, has credentials (as in AWS Lambda, or a Worker
+ * with `nodejs_compat`), they are used without loading the chain at all: a cold start then reads
+ * one file less per source. In a browser build the chain is `chain.browser.ts`, which says to pass
+ * credentials.
  *
  * @module
  */
@@ -10,8 +12,17 @@
 import { cachedProvider } from "./cache.js";
 import type { DefaultCredentialsOptions } from "./chain.js";
 import { fromEnv, readEnvironment } from "./env.js";
-import { NotConfigured } from "./secret.js";
+import { SecretCredentials } from "./secret.js";
 import type { CredentialsProvider } from "./types.js";
+
+/** True when the environment holds complete, readable keys (anything else is the chain's to report). */
+function environmentHasKeys(): boolean {
+  try {
+    return readEnvironment() instanceof SecretCredentials;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The default chain as a provider, resolved at the first call: the environment's keys when they
@@ -23,7 +34,7 @@ export function defaultProvider(options: DefaultCredentialsOptions): Credentials
   return async (request) => {
     if (provider === undefined) {
       provider =
-        options.profile === undefined && !(readEnvironment() instanceof NotConfigured)
+        options.profile === undefined && environmentHasKeys()
           ? cachedProvider(fromEnv())
           : import("./chain.js").then((chainModule) => chainModule.defaultCredentials(options));
     }
