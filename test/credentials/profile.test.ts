@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fromProfile, type ProfileOptions } from "../../src/core/credentials/shared.js";
 import type { Credentials } from "../../src/core/credentials/types.js";
@@ -491,6 +492,47 @@ describe("SSO", () => {
       const expires = Date.parse(String(cache.expiresAt));
       assert.ok(expires >= before + 3_590_000 && expires <= Date.now() + 3_600_000);
     } finally {
+      await Promise.all([oidc.close(), fresh.close()]);
+    }
+  });
+
+  it("clients that need an expired token at the same moment share one refresh", async () => {
+    const oidc = await startStub(async (_request, res) => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ accessToken: "shared-refresh", expiresIn: 3600, tokenType: "Bearer" }));
+    });
+    const fresh = await startSsoPortal("shared-refresh", () => fakeCredentials("sso-shared"));
+    const tmp = tempFiles({ config: sessionConfig, credentials: "" });
+    try {
+      await withEnv(
+        {
+          AWS_CONFIG_FILE: tmp.path("config"),
+          AWS_SHARED_CREDENTIALS_FILE: tmp.path("credentials"),
+          AWS_ENDPOINT_URL_SSO: fresh.url,
+          AWS_ENDPOINT_URL_SSO_OIDC: oidc.url,
+        },
+        async (home) => {
+          const path = writeRefreshableToken(home, token, new Date(Date.now() - 1000));
+          const results = await Promise.allSettled(
+            Array.from({ length: 3 }, () => fromProfile({ profile: "dev" })()),
+          );
+          assert.deepEqual(
+            results.map((r) => r.status),
+            ["fulfilled", "fulfilled", "fulfilled"],
+          );
+          assert.equal(oidc.seen.length, 1, "one CreateToken for the three");
+          const cache = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+          assert.equal(cache.accessToken, "shared-refresh");
+          assert.deepEqual(
+            readdirSync(join(home, ".aws", "sso", "cache")).filter((name) => name.endsWith(".tmp")),
+            [],
+            "no temporary file is left",
+          );
+        },
+      );
+    } finally {
+      tmp.remove();
       await Promise.all([oidc.close(), fresh.close()]);
     }
   });

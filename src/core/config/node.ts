@@ -58,6 +58,8 @@ export interface NodeFs {
   promises: {
     readFile(path: string, encoding: "utf8"): Promise<string>;
     writeFile(path: string, data: string, options: { encoding: "utf8"; mode: number }): Promise<void>;
+    rename(from: string, to: string): Promise<void>;
+    unlink(path: string): Promise<void>;
   };
 }
 

@@ -97,6 +97,13 @@ const REFRESH_WINDOW_MS = 5 * 60_000;
 const REFRESH_INTERVAL_MS = 30_000;
 /** When the last refresh of each token cache file was tried. */
 const lastRefresh = new Map<string, number>();
+/**
+ * The refresh under way for each token cache file: every client of the process that needs the
+ * token meanwhile waits for it, rather than finding the 30 seconds not yet over.
+ */
+const refreshing = new Map<string, Promise<string>>();
+/** The newest token refreshed in this process for each cache file (it wins over an older file). */
+const refreshed = new Map<string, { accessToken: string; expiresAt: number }>();
 
 /** Reads the cached SSO access token, refreshed when it nears its expiry and can be. */
 async function readToken(
@@ -120,50 +127,87 @@ async function readToken(
     throw sourceFailed(label, `no SSO token in the cache (${path}): ${loginHint(settings, profileName)}`);
   }
   const cached = parseJsonObject(text, `the SSO token cache ${path}`);
-  const token = cached.accessToken;
-  const expiresAt = typeof cached.expiresAt === "string" ? new Date(cached.expiresAt) : undefined;
-  if (typeof token !== "string" || token === "" || !expiresAt || Number.isNaN(expiresAt.getTime())) {
+  const cachedToken = cached.accessToken;
+  const expiresAtDate = typeof cached.expiresAt === "string" ? new Date(cached.expiresAt) : undefined;
+  if (
+    typeof cachedToken !== "string" ||
+    cachedToken === "" ||
+    !expiresAtDate ||
+    Number.isNaN(expiresAtDate.getTime())
+  ) {
     throw sourceFailed(
       label,
       `the SSO token cache ${path} is incomplete: ${loginHint(settings, profileName)}`,
     );
   }
+  let token = cachedToken;
+  let expiresAt = expiresAtDate.getTime();
+  const mine = refreshed.get(path);
+  if (mine && mine.expiresAt > expiresAt) ({ accessToken: token, expiresAt } = mine);
   const now = Date.now();
-  const valid = expiresAt.getTime() > now;
+  const valid = expiresAt > now;
   let refreshFailure = "";
-  if (
-    expiresAt.getTime() - now < REFRESH_WINDOW_MS &&
-    settings.session !== undefined &&
-    canRefresh(cached, now) &&
-    now - (lastRefresh.get(path) ?? Number.NEGATIVE_INFINITY) >= REFRESH_INTERVAL_MS
-  ) {
-    lastRefresh.set(path, now);
-    try {
-      const fresh = await createToken(settings.region, cached, files, profileName);
-      const updated = {
-        ...cached,
-        accessToken: fresh.accessToken,
-        expiresAt: new Date(Date.now() + fresh.expiresIn * 1000).toISOString(),
-        refreshToken: fresh.refreshToken ?? cached.refreshToken,
-      };
-      // Written back as the AWS CLI does, so other programs use the new token too. A cache that
-      // cannot be written does not stop this one.
-      await fs.promises
-        .writeFile(path, JSON.stringify(updated, null, 2), { encoding: "utf8", mode: 0o600 })
-        .catch(() => {});
-      return fresh.accessToken;
-    } catch (error) {
-      if (valid) return token;
-      refreshFailure = ` and could not be refreshed (${reasonOf(error)})`;
+  if (expiresAt - now < REFRESH_WINDOW_MS && settings.session !== undefined && canRefresh(cached, now)) {
+    let attempt = refreshing.get(path);
+    if (!attempt && now - (lastRefresh.get(path) ?? Number.NEGATIVE_INFINITY) >= REFRESH_INTERVAL_MS) {
+      lastRefresh.set(path, now);
+      attempt = refreshToken(fs, path, cached, settings.region, files, profileName).finally(() =>
+        refreshing.delete(path),
+      );
+      refreshing.set(path, attempt);
+    }
+    if (attempt) {
+      try {
+        return await attempt;
+      } catch (error) {
+        if (valid) return token;
+        refreshFailure = ` and could not be refreshed (${reasonOf(error)})`;
+      }
     }
   }
   if (!valid) {
     throw sourceFailed(
       label,
-      `the SSO token expired at ${expiresAt.toISOString()}${refreshFailure}: ${loginHint(settings, profileName)}`,
+      `the SSO token expired at ${new Date(expiresAt).toISOString()}${refreshFailure}: ${loginHint(settings, profileName)}`,
     );
   }
   return token;
+}
+
+/**
+ * Gets a new token with CreateToken, remembers it, and writes it back to the cache as the AWS
+ * CLI does (so that other programs use it too): to a temporary file renamed over the cache, so
+ * that no reader sees it half written. A cache that cannot be written does not stop this process.
+ */
+async function refreshToken(
+  fs: NodeFs,
+  path: string,
+  cached: Record<string, unknown>,
+  region: string,
+  files: SharedFiles,
+  profileName: string,
+): Promise<string> {
+  const fresh = await createToken(region, cached, files, profileName);
+  const expiresAt = Date.now() + fresh.expiresIn * 1000;
+  refreshed.set(path, { accessToken: fresh.accessToken, expiresAt });
+  const updated = {
+    ...cached,
+    accessToken: fresh.accessToken,
+    expiresAt: new Date(expiresAt).toISOString(),
+    refreshToken: fresh.refreshToken ?? cached.refreshToken,
+  };
+  const pid = (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
+  const temporary = `${path}.${pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    await fs.promises.writeFile(temporary, JSON.stringify(updated, null, 2), {
+      encoding: "utf8",
+      mode: 0o600,
+    });
+    await fs.promises.rename(temporary, path);
+  } catch {
+    await fs.promises.unlink(temporary).catch(() => {});
+  }
+  return fresh.accessToken;
 }
 
 /** True when a cached token carries what a refresh needs, and its client registration holds. */
