@@ -20,17 +20,24 @@
 //   from importing tsc's output of each. The build stops if a lazy module is imported statically.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
-const root = new URL("..", import.meta.url).pathname;
-const out = join(root, "dist/node");
-rmSync(`${root}dist`, { recursive: true, force: true });
+const root = fileURLToPath(new URL("..", import.meta.url));
+const out = join(root, "dist", "node");
+rmSync(join(root, "dist"), { recursive: true, force: true });
+/** A path with `/` separators, whatever the platform (module keys, import specifiers). */
+const posix = (path) => path.split(sep).join("/");
 
-const tsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, "-p", "tsconfig.json"], {
-  cwd: root,
-  stdio: "inherit",
-});
+const tsc = spawnSync(
+  process.execPath,
+  [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"],
+  {
+    cwd: root,
+    stdio: "inherit",
+  },
+);
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 /** The entry point whose static imports make the core. */
@@ -64,7 +71,7 @@ const common = {
 
 /** Source path (relative to the root, .ts) that a relative import from `importer` names. */
 function sourceOf(importer, specifier) {
-  return relative(root, join(dirname(importer), specifier)).replace(/\.js$/, ".ts");
+  return posix(relative(root, join(dirname(importer), specifier))).replace(/\.js$/, ".ts");
 }
 
 /** Marks the lazy modules' dynamic imports as external (placeholders), in any build. */
@@ -81,29 +88,47 @@ const lazyExternal = {
   },
 };
 
-// 1. The core: what the core entry reaches statically (dynamic imports other than the lazy ones,
-//    such as the node:net transport, stay in it, evaluated on first use).
+// 1. The core: what the core entry reaches by static imports. Modules it reaches only through
+//    `import()` (the node:net transport) are bundled into core.js too, but behind esbuild's lazy
+//    wrapper, evaluated on first use; nothing outside the core may import them.
 const probe = await build({ ...common, entryPoints: [CORE_ENTRY], metafile: true, plugins: [lazyExternal] });
-const core = Object.keys(probe.metafile.inputs)
-  .filter((file) => file.startsWith("src/") && file !== CORE_ENTRY)
-  .sort();
-const coreIndex = new Map(core.map((file, i) => [file, i]));
-const bindings = new Map();
-for (const file of core) {
-  const mod = await import(join(root, "dist", file.slice("src/".length).replace(/\.ts$/, ".js")));
-  bindings.set(file, Object.keys(mod).sort());
+const inputs = probe.metafile.inputs;
+const reached = new Set([CORE_ENTRY]);
+for (const file of reached) {
+  for (const edge of inputs[file]?.imports ?? []) {
+    if (edge.kind !== "dynamic-import" && !edge.external && edge.path.startsWith("src/"))
+      reached.add(edge.path);
+  }
 }
-const mangled = (file, name) => `m${coreIndex.get(file)}$${name}`;
-const barrel = core
-  .filter((file) => bindings.get(file).length > 0)
-  .map(
-    (file) =>
-      `export { ${bindings
-        .get(file)
-        .map((name) => `${name} as ${mangled(file, name)}`)
-        .join(", ")} } from ${JSON.stringify(`./${file}`)};`,
-  )
-  .join("\n");
+const core = [...reached].filter((file) => file !== CORE_ENTRY).sort();
+const lazyInCore = new Set(
+  Object.keys(inputs).filter((file) => file.startsWith("src/") && !reached.has(file)),
+);
+// Each binding gets one name in core.js, `m<module number>$<name>` of the module that first
+// exports it: a binding that another core module re-exports keeps that one name, so that
+// `export *` of both modules elsewhere does not find two different bindings of the same name.
+const coreIndex = new Map(core.map((file, i) => [file, i]));
+const names = new Map(); // file -> [[name, mangled name]]
+const nameOf = new Map(); // binding value -> mangled name
+const barrelLines = [];
+for (const file of core) {
+  const url = pathToFileURL(join(root, "dist", file.slice("src/".length).replace(/\.ts$/, ".js"))).href;
+  const mod = await import(url);
+  const own = [];
+  const list = [];
+  for (const name of Object.keys(mod).sort()) {
+    let mangled = nameOf.get(mod[name]);
+    if (mangled === undefined) {
+      mangled = `m${coreIndex.get(file)}$${name}`;
+      nameOf.set(mod[name], mangled);
+      own.push(`${name} as ${mangled}`);
+    }
+    list.push([name, mangled]);
+  }
+  names.set(file, list);
+  if (own.length) barrelLines.push(`export { ${own.join(", ")} } from ${JSON.stringify(`./${file}`)};`);
+}
+const barrel = barrelLines.join("\n");
 const coreBuild = await build({
   ...common,
   stdin: { contents: barrel, resolveDir: root, sourcefile: "core.js", loader: "js" },
@@ -118,17 +143,20 @@ const coreShim = {
     b.onResolve({ filter: /^\./ }, (args) => {
       if (args.namespace === "core-shim") return undefined;
       const file = sourceOf(args.importer, args.path);
+      if (lazyInCore.has(file)) {
+        throw new Error(`${file} is loaded lazily inside core.js; ${args.importer} may not import it`);
+      }
       if (!coreIndex.has(file)) return undefined;
       // One re-export module per importer, so that it lands in the importer's own file rather
       // than in a chunk of its own (each extra file costs a cold start about a millisecond).
-      return { path: `${file}?from=${args.importer}`, namespace: "core-shim" };
+      return { path: `${file}?from=${posix(relative(root, args.importer))}`, namespace: "core-shim" };
     });
     b.onResolve({ filter: /^asyncaws-node:/ }, (args) => ({ path: args.path, external: true }));
     b.onLoad({ filter: /.*/, namespace: "core-shim" }, (args) => {
       const file = args.path.slice(0, args.path.indexOf("?from="));
-      const list = bindings
+      const list = names
         .get(file)
-        .map((name) => `${mangled(file, name)} as ${name}`)
+        .map(([name, mangled]) => `${mangled} as ${name}`)
         .join(", ");
       return { contents: `export { ${list} } from ${JSON.stringify(CORE_SPEC)};`, loader: "js" };
     });
@@ -150,7 +178,7 @@ const restBuild = await build({
 for (const file of [...coreBuild.outputFiles, ...restBuild.outputFiles]) {
   const from = dirname(file.path);
   const text = file.text.replace(/(["'])asyncaws-node:([^"']+)\1/g, (_, quote, target) => {
-    let path = relative(from, join(out, target));
+    let path = posix(relative(from, join(out, target)));
     if (!path.startsWith(".")) path = `./${path}`;
     return `${quote}${path}${quote}`;
   });
