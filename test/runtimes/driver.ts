@@ -53,15 +53,23 @@ async function buildBundles(): Promise<void> {
     format: "esm",
     platform: "neutral",
   });
-  await build({
-    ...common,
-    entryPoints: [join(root, "test/runtimes/entries/worker.mjs")],
-    outfile: join(buildDir, "worker.js"),
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-  });
+  // Two bundles of the Worker: as wrangler makes it (esbuild's browser platform, so package.json's
+  // "browser" field applies, with the workerd conditions), and for the neutral platform (the
+  // package's modules as they are, as other bundlers may leave them).
+  for (const [file, platform] of [
+    ["worker.js", "browser"],
+    ["worker-neutral.js", "neutral"],
+  ] as const) {
+    await build({
+      ...common,
+      entryPoints: [join(root, "test/runtimes/entries/worker.mjs")],
+      outfile: join(buildDir, file),
+      bundle: true,
+      format: "esm",
+      platform,
+      conditions: ["workerd", "worker", "browser"],
+    });
+  }
   await build({
     ...common,
     entryPoints: [join(root, "test/runtimes/entries/browser.mjs")],

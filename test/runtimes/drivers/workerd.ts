@@ -27,7 +27,12 @@ function packageVersion(context: RunContext, name: string): string {
   return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
 }
 
-function workerdRuntime(name: string, accessKeyId: string, compatibilityFlags: string[]): Runtime {
+function workerdRuntime(
+  name: string,
+  accessKeyId: string,
+  compatibilityFlags: string[],
+  bundle: "worker.js" | "worker-neutral.js",
+): Runtime {
   return {
     name,
     accessKeyId,
@@ -36,7 +41,7 @@ function workerdRuntime(name: string, accessKeyId: string, compatibilityFlags: s
       const { Miniflare } = (await import(pathToFileURL(entry).href)) as { Miniflare: MiniflareClass };
       const version = `workerd ${packageVersion(context, "workerd")} (miniflare ${packageVersion(context, "miniflare")}${
         compatibilityFlags.length ? `, ${compatibilityFlags.join(", ")}` : ""
-      })`;
+      }; ${bundle === "worker.js" ? "bundled as wrangler does, platform browser" : "bundled for the neutral platform"})`;
       const mf = new Miniflare({
         name: "asyncaws-smoke",
         // The module is given whole, as wrangler hands workerd its bundle: with `scriptPath`,
@@ -46,7 +51,7 @@ function workerdRuntime(name: string, accessKeyId: string, compatibilityFlags: s
           {
             type: "ESModule",
             path: "worker.js",
-            contents: readFileSync(join(context.build, "worker.js"), "utf8"),
+            contents: readFileSync(join(context.build, bundle), "utf8"),
           },
         ],
         compatibilityDate: COMPATIBILITY_DATE,
@@ -71,13 +76,19 @@ function workerdRuntime(name: string, accessKeyId: string, compatibilityFlags: s
   };
 }
 
-/** workerd with no compatibility flags: no `process`, no Node built-ins; the library uses fetch. */
-export const workerd = workerdRuntime("workerd", "AKIDWORKERD", []);
+/**
+ * workerd with no compatibility flags: no `process`, no Node built-ins; the library uses fetch.
+ * Bundled for the neutral platform: the package's modules without the browser twins.
+ */
+export const workerd = workerdRuntime("workerd", "AKIDWORKERD", [], "worker-neutral.js");
 
 /**
  * workerd with `nodejs_compat`, as many Workers are deployed: `process` and some Node built-ins
- * exist there, so the library must still pick a transport that works.
+ * exist there, so the library must still pick a transport that works. Bundled as wrangler does.
  */
-export const workerdNodeCompat = workerdRuntime("workerd-nodejs_compat", "AKIDWORKERDNODE", [
-  "nodejs_compat",
-]);
+export const workerdNodeCompat = workerdRuntime(
+  "workerd-nodejs_compat",
+  "AKIDWORKERDNODE",
+  ["nodejs_compat"],
+  "worker.js",
+);
