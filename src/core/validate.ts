@@ -7,6 +7,29 @@
 
 import { type ErrorContext, ValidationError } from "./errors.js";
 
+/** Throws the {@link ValidationError}: the field, the rule it breaks and the value received. */
+export function fail(field: string, rule: string, value: unknown, context: ErrorContext): never {
+  throw new ValidationError(field, rule, value, context);
+}
+
+const PRINTABLE_ASCII = /^[\x21-\x7e]{1,128}$/;
+const NUMBER = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/** A FIFO message group or deduplication id (SQS and SNS): 1 to 128 printable ASCII characters. */
+export function checkFifoId(value: unknown, field: string, context: ErrorContext): void {
+  if (value === undefined) return;
+  if (typeof value !== "string" || !PRINTABLE_ASCII.test(value)) {
+    fail(field, "1 to 128 printable ASCII characters (letters, digits, punctuation)", value, context);
+  }
+}
+
+/** A Number attribute's value (SQS and SNS): a decimal number with up to 38 digits of precision. */
+export function checkNumberText(text: string, field: string, context: ErrorContext): void {
+  if (!NUMBER.test(text) || text.replace(/[^0-9]/g, "").length > 38 + 3) {
+    fail(field, "a number (up to 38 digits of precision)", text, context);
+  }
+}
+
 /** A value that must be a non-empty string. */
 export function requireString(value: unknown, field: string, context: ErrorContext): string {
   if (typeof value !== "string" || value === "")

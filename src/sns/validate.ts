@@ -6,9 +6,12 @@
  */
 
 import { utf8Length } from "../core/bytes.js";
-import { type ErrorContext, ValidationError } from "../core/errors.js";
+import type { ErrorContext } from "../core/errors.js";
 import {
   checkAttributeName,
+  checkFifoId,
+  checkNumberText,
+  fail,
   isRecord,
   optionalBoolean,
   optionalInteger,
@@ -30,8 +33,6 @@ const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$/;
 const FIFO_TOPIC_NAME = /^[A-Za-z0-9_-]{1,251}\.fifo$/;
 const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
 const DATA_TYPES = new Set(["String", "String.Array", "Number", "Binary"]);
-const NUMBER = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-const PRINTABLE_ASCII = /^[\x21-\x7e]{1,128}$/;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const SNS_ARN = /^arn:[a-z0-9-]+:sns:[a-z0-9-]*:[0-9]*:\S+$/;
@@ -51,10 +52,6 @@ const PROTOCOLS = new Set([
   "lambda",
   "firehose",
 ]);
-
-function fail(field: string, rule: string, value: unknown, ctx: Ctx): never {
-  throw new ValidationError(field, rule, value, ctx);
-}
 
 /** True when a topic name or ARN names a FIFO topic. */
 export function isFifoTopic(nameOrArn: unknown): boolean {
@@ -167,9 +164,7 @@ export function checkMessageAttributes(value: unknown, field: string, ctx: Ctx):
     checkUtf8(text, `${path}.StringValue`, ctx);
     if (attribute.BinaryValue !== undefined)
       fail(`${path}.BinaryValue`, `absent for a ${dataType} attribute`, "a value", ctx);
-    if (dataType === "Number" && (!NUMBER.test(text) || text.replace(/[^0-9]/g, "").length > 38 + 3)) {
-      fail(`${path}.StringValue`, "a number (up to 38 digits of precision)", text, ctx);
-    }
+    if (dataType === "Number") checkNumberText(text, `${path}.StringValue`, ctx);
     if (dataType === "String.Array") {
       let parsed: unknown;
       try {
@@ -189,13 +184,6 @@ export function checkMessageAttributes(value: unknown, field: string, ctx: Ctx):
     bytes += utf8Length(text);
   }
   return bytes;
-}
-
-function checkFifoId(value: unknown, field: string, ctx: Ctx): void {
-  if (value === undefined) return;
-  if (typeof value !== "string" || !PRINTABLE_ASCII.test(value)) {
-    fail(field, "1 to 128 printable ASCII characters (letters, digits, punctuation)", value, ctx);
-  }
 }
 
 /**

@@ -6,9 +6,12 @@
  */
 
 import { utf8Length } from "../core/bytes.js";
-import { type ErrorContext, ValidationError } from "../core/errors.js";
+import type { ErrorContext } from "../core/errors.js";
 import {
   checkAttributeName,
+  checkFifoId,
+  checkNumberText,
+  fail,
   isRecord,
   optionalInteger,
   optionalString,
@@ -29,15 +32,9 @@ const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 const FIFO_QUEUE_NAME = /^[A-Za-z0-9_-]{1,75}\.fifo$/;
 const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
 const DATA_TYPE = /^(String|Number|Binary)(\.[^\s]+)?$/;
-const NUMBER = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-const PRINTABLE_ASCII = /^[\x21-\x7e]{1,128}$/;
 // Characters SQS accepts in bodies and string values: #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD #x10000-#x10FFFF.
 const BAD_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 const LABEL = /^[A-Za-z0-9_-]{1,80}$/;
-
-function fail(field: string, rule: string, value: unknown, ctx: Ctx): never {
-  throw new ValidationError(field, rule, value, ctx);
-}
 
 /** True when a queue URL or name names a FIFO queue. */
 export function isFifoQueue(urlOrName: unknown): boolean {
@@ -120,12 +117,7 @@ export function checkMessageAttributes(value: unknown, field: string, ctx: Ctx, 
       const text = checkText(attribute.StringValue, `${path}.StringValue`, ctx);
       if (attribute.BinaryValue !== undefined)
         fail(`${path}.BinaryValue`, "absent for a String or Number attribute", "a value", ctx);
-      if (
-        dataType.startsWith("Number") &&
-        (!NUMBER.test(text) || text.replace(/[^0-9]/g, "").length > 38 + 3)
-      ) {
-        fail(`${path}.StringValue`, "a number (up to 38 digits of precision)", text, ctx);
-      }
+      if (dataType.startsWith("Number")) checkNumberText(text, `${path}.StringValue`, ctx);
       bytes += utf8Length(text);
     }
   }
@@ -165,13 +157,6 @@ export function checkMessage(entry: Input, prefix: string, fifo: boolean, ctx: C
     );
   }
   return bytes;
-}
-
-function checkFifoId(value: unknown, field: string, ctx: Ctx): void {
-  if (value === undefined) return;
-  if (typeof value !== "string" || !PRINTABLE_ASCII.test(value)) {
-    fail(field, "1 to 128 printable ASCII characters (letters, digits, punctuation)", value, ctx);
-  }
 }
 
 function checkEntries(
