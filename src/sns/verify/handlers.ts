@@ -14,6 +14,7 @@ import {
   ValidationError,
 } from "../../core/errors.js";
 import type { ConfirmSubscriptionInput, ConfirmSubscriptionResponse } from "../types.js";
+import { concatBytes, readAtMost } from "./body.js";
 import {
   type SnsMessage,
   type SnsNotification,
@@ -170,16 +171,6 @@ function makeHandler(options: SnsHandlerOptions): Handle {
   };
 }
 
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
-}
-
 /** A `node:http` request, as far as the handler needs it. */
 export interface NodeRequestLike extends AsyncIterable<unknown> {
   method?: string | undefined;
@@ -248,7 +239,7 @@ export function snsNodeHandler(
           if (total > limit) return TOO_LARGE;
           chunks.push(bytes);
         }
-        return concat(chunks, total);
+        return concatBytes(chunks, total);
       },
     );
     response.writeHead(answer.status, { "content-type": "text/plain; charset=utf-8" });
@@ -278,19 +269,7 @@ export function snsFetchHandler(options: SnsHandlerOptions): (request: Request) 
         if (Number.isFinite(declared) && declared > limit) return TOO_LARGE;
         const reader = request.body?.getReader();
         if (!reader) return new Uint8Array(0);
-        const chunks: Uint8Array[] = [];
-        let total = 0;
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          total += value.length;
-          if (total > limit) {
-            await reader.cancel().catch(() => undefined);
-            return TOO_LARGE;
-          }
-          chunks.push(value);
-        }
-        return concat(chunks, total);
+        return (await readAtMost(reader, limit)) ?? TOO_LARGE;
       },
     );
     return new Response(answer.body, {

@@ -10,6 +10,7 @@ import { fromBase64, utf8Encode } from "../../core/crypto.js";
 import { SignatureVerificationError, ValidationError } from "../../core/errors.js";
 import { isRecord } from "../../core/validate.js";
 import type { SnsEnvelope } from "../envelope.js";
+import { readAtMost } from "./body.js";
 import { checkSigningCertUrl } from "./cert-url.js";
 import { DerError, isRsaKey, pemToDer, spkiFromCertificate } from "./der.js";
 
@@ -249,25 +250,7 @@ async function readLimited(response: Response, limit: number): Promise<Uint8Arra
     const bytes = new Uint8Array(await response.arrayBuffer());
     return bytes.length > limit ? undefined : bytes;
   }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  return readAtMost(reader, limit);
 }
 
 async function fetchCertificate(
