@@ -39,17 +39,7 @@ async function probe(preload = "", nodeFlags = []) {
   return { ...JSON.parse(result.stdout.trim().split("\n").pop()), wallMs: result.ms, stdout: result.stdout };
 }
 
-// 1. Phases, with and without the built-ins loaded first (interleaved; one untimed warm-up each).
-const PHASES = ["builtins", "resolved", "imported", "constructed", "sent"];
-const samples = { plain: [], preloaded: [] };
-await probe();
-await probe("crypto,net");
-for (let i = 0; i < RUNS; i++) {
-  samples.plain.push(await probe());
-  samples.preloaded.push(await probe("crypto,net"));
-}
-// Whole processes, wall time: nothing, an empty ES module, the floor (an ES module sending one
-// request signed beforehand with node:http), and asyncaws/sqs/client (the probe), interleaved.
+// The floor's request: an ES module sending one request signed beforehand with node:http.
 const floorRequest = await (async () => {
   const { default: aws4 } = await import("aws4");
   const body = JSON.stringify({ QueueUrl: queueUrl(port, "cold-floor"), MessageBody: MESSAGE_BODY });
@@ -67,8 +57,20 @@ const floorRequest = await (async () => {
   );
   return JSON.stringify({ headers: signed.headers, body });
 })();
+
+// 1. Interleaved, one untimed warm-up of each probe first: the probe's phases with and without
+//    the built-ins loaded first, and whole processes' wall time (nothing, an empty ES module, the
+//    floor, and the plain probe's own).
+const PHASES = ["builtins", "resolved", "imported", "constructed", "sent"];
+const samples = { plain: [], preloaded: [] };
 const walls = { "node -e 0": [], "empty ES module": [], floor: [], asyncaws: [] };
+await probe();
+await probe("crypto,net");
 for (let i = 0; i < RUNS; i++) {
+  const plainRun = await probe();
+  samples.plain.push(plainRun);
+  walls.asyncaws.push(plainRun.wallMs);
+  samples.preloaded.push(await probe("crypto,net"));
   walls["node -e 0"].push((await timeProcess(["-e", "0"], { core: CLIENT_CORE })).ms);
   walls["empty ES module"].push((await timeProcess([`${BENCH}cold/empty.mjs`], { core: CLIENT_CORE })).ms);
   const floor = await timeProcess([`${BENCH}cold/floor.mjs`, String(port), floorRequest], {
@@ -77,7 +79,6 @@ for (let i = 0; i < RUNS; i++) {
   if (floor.code !== 0)
     throw new Error(`floor failed: ${floor.stderr.trim().split("\n").slice(-3).join(" / ")}`);
   walls.floor.push(floor.ms);
-  walls.asyncaws.push((await probe()).wallMs);
 }
 const empty = walls["empty ES module"];
 
