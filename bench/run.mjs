@@ -57,7 +57,7 @@ const SECTIONS = new Set(
 const OUT = option("out", `${BENCH}results/${QUICK ? "quick" : "latest"}.json`);
 const CONFIG = QUICK
   ? { warmupMs: 100, warmupCalls: 0, runMs: 250, rounds: 1, coldRuns: 3 }
-  : { warmupMs: 1000, warmupCalls: 3000, runMs: 1500, rounds: 5, coldRuns: 11 };
+  : { warmupMs: 1000, warmupCalls: 3000, runMs: 1500, rounds: 5, coldRuns: 21 };
 if (option("rounds")) CONFIG.rounds = Number(option("rounds"));
 if (option("seconds")) CONFIG.runMs = Number(option("seconds")) * 1000;
 if (option("warmup")) CONFIG.warmupMs = Number(option("warmup")) * 1000;
