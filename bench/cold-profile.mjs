@@ -7,7 +7,8 @@
 //   resolving the package specifier, importing, constructing, the first send;
 // - the same with node:crypto and node:net loaded first, which separates their cost (a floor any
 //   Node client pays: a socket and hashing) from asyncaws's own;
-// - the heap and resident set after each phase, and the garbage collections (`--trace-gc`);
+// - the heap and resident set after each phase, the garbage collections (`--trace-gc`) and the
+//   functions V8 marks hot or compiles with its optimizing compiler (`--trace-opt`);
 // - one V8 CPU profile of the whole process (`--cpu-prof`), its samples put in groups: Node's
 //   bootstrap and ES module loader, compiling Node's built-in modules, compiling asyncaws, running
 //   asyncaws, Node's JavaScript (net, streams, crypto), garbage collection, idle (waiting for the
@@ -107,6 +108,23 @@ const gcs = (await probe("", ["--trace-gc"])).stdout
   .filter((line) => /Scavenge|Mark-Compact|Mark-sweep/i.test(line))
   .map((line) => line.replace(/^\[\d+:0x[0-9a-f]+\]\s*/, "").trim());
 
+// 2b. Optimizing compiles set off during one run (--trace-opt writes to stdout). On one core, a
+//     background compile takes its time from the main thread: a large function that turns hot in
+//     the first request (SHA-256 once did: 10-15 ms) shows here.
+const optimized = (await probe("", ["--trace-opt"])).stdout
+  .split("\n")
+  .map((line) =>
+    /^\[(marking|completed compiling) \S+ <JSFunction (\S+)[^\]]*?(?:took ([\d.]+), ([\d.]+), ([\d.]+) ms)?\]/.exec(
+      line,
+    ),
+  )
+  .filter((m) => m !== null)
+  .map((m) =>
+    m[1] === "marking"
+      ? `marked hot: ${m[2]}`
+      : `compiled: ${m[2]}, ${fmt(Number(m[3]) + Number(m[4]) + Number(m[5]), 1)} ms`,
+  );
+
 // 3. One CPU profile, samples grouped.
 const profileDir = join(tmpdir(), `asyncaws-cold-profile-${process.pid}`);
 rmSync(profileDir, { recursive: true, force: true });
@@ -187,6 +205,8 @@ console.log(
 );
 console.log(`\nGarbage collections in one run: ${gcs.length ? "" : "none"}`);
 for (const line of gcs) console.log(`  ${line}`);
+console.log(`\nOptimizing compiles in one run (--trace-opt): ${optimized.length ? "" : "none"}`);
+for (const line of optimized) console.log(`  ${line}`);
 console.log(`\nCPU profile of one run (${fmt(profiledUs / 1000, 1)} ms sampled), by group`);
 console.log(
   table([
@@ -199,6 +219,6 @@ console.log(
 mkdirSync(`${BENCH}results`, { recursive: true });
 writeFileSync(
   `${BENCH}results/cold-profile.json`,
-  `${JSON.stringify({ runs: RUNS, plain, preloaded, emptyWallMs: median(empty), wallsMs: Object.fromEntries(Object.entries(walls).map(([k, v]) => [k, median(v)])), gcs, groupsMs: Object.fromEntries([...grouped].map(([g, us]) => [g, us / 1000])) }, null, 2)}\n`,
+  `${JSON.stringify({ runs: RUNS, plain, preloaded, emptyWallMs: median(empty), wallsMs: Object.fromEntries(Object.entries(walls).map(([k, v]) => [k, median(v)])), gcs, optimized, groupsMs: Object.fromEntries([...grouped].map(([g, us]) => [g, us / 1000])) }, null, 2)}\n`,
 );
 console.log("\nwrote bench/results/cold-profile.json");
