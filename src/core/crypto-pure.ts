@@ -60,10 +60,10 @@ const W256 = new Int32Array(64);
  * Compresses the 64-byte block at `off` of `p` into `s`.
  *
  * The 64 rounds run 8 to a pass, with the working variables' roles rotated from one round to the
- * next instead of shifted (`h = g; g = f; ...`): an interpreter runs about a third fewer
- * instructions, and V8 needs about three times as many blocks before it compiles the function
- * with its optimizing compiler, so a process's first signature (about 30 blocks) no longer sets off
- * a 10 to 15 ms background compile, which a process limited to one core pays in full.
+ * next instead of shifted (`h = g; g = f; ...`). The function is larger for the same work, and V8
+ * asks more work of a larger function before compiling it with its optimizing compiler: about 55
+ * blocks instead of 17. A process's first signature (about 30 blocks) so no longer sets off that
+ * compile, 10 to 15 ms of background work that a process limited to one core pays in full.
  */
 function sha256Block(s: Int32Array, p: Uint8Array, off: number): void {
   const w = W256;
