@@ -29,7 +29,7 @@ import { defaultTransport, type HttpRequest, type Transport } from "./http.js";
 import type { Protocol } from "./protocol/types.js";
 import { CLOCK_SKEW_CODES, RetryStrategy, sleep } from "./retry.js";
 import type { OperationShape } from "./schema.js";
-import { canonicalPath, signOwnRequest } from "./signer.js";
+import { canonicalPath, canonicalQuery, signOwnRequest, signsPathAsSent } from "./signer.js";
 
 /** Options of one call: every method takes them as its optional second argument. */
 export interface CallOptions {
@@ -241,7 +241,8 @@ export class ServiceClient {
     const config = resolveConfig(this.#info, options, files);
     this.#endpoint = config.endpoint === undefined ? undefined : parseEndpoint(config.endpoint);
     const path = this.#endpoint?.path ?? "/";
-    this.#canonicalUri = path === "/" ? "/" : canonicalPath(path);
+    const asSent = signsPathAsSent(this.#info.signingName);
+    this.#canonicalUri = path === "/" ? "/" : canonicalPath(path, !asSent, !asSent);
     return config;
   }
 
@@ -289,8 +290,24 @@ export class ServiceClient {
       protocol = await protocol();
       this.#protocol = protocol;
     }
-    const { body, headers } = protocol.encode(op, input);
-    headers.host = endpoint.host;
+    const encoded = protocol.encode(op, input, endpoint);
+    const { body, headers, method } = encoded;
+    // The common case (`POST /`, no query, no host prefix) keeps the precomputed canonical URI.
+    let path = endpoint.path;
+    let canonicalUri = this.#canonicalUri;
+    if (encoded.path !== "/") {
+      path = path === "/" ? encoded.path : path.replace(/\/$/, "") + encoded.path;
+      const asSent = signsPathAsSent(this.#info.signingName);
+      canonicalUri = canonicalPath(path, !asSent, !asSent);
+    }
+    const query = encoded.query;
+    let canonicalQueryString = "";
+    if (query !== "") {
+      path += `?${query}`;
+      canonicalQueryString = canonicalQuery(query);
+    }
+    const hostname = encoded.hostPrefix ? encoded.hostPrefix + endpoint.hostname : endpoint.hostname;
+    headers.host = encoded.hostPrefix ? encoded.hostPrefix + endpoint.host : endpoint.host;
     const retry = this.#retry;
     const state = retry.begin();
     let skewRetries = 0;
@@ -319,25 +336,27 @@ export class ServiceClient {
             );
           }
           signOwnRequest(
-            "POST",
-            this.#canonicalUri,
+            method,
+            canonicalUri,
             signed,
             body,
             credentials,
             this.region!,
             this.#info.signingName,
             new Date(Date.now() + offset),
+            canonicalQueryString,
           );
         }
         sent = true;
         const request: HttpRequest = {
-          method: "POST",
+          method,
           protocol: endpoint.protocol,
-          hostname: endpoint.hostname,
+          hostname,
           port: endpoint.port,
-          path: endpoint.path,
+          path,
           headers: signed,
           body,
+          binaryResponse: encoded.binaryResponse,
         };
         const response = await this.#transport(request, signal, timeoutMs, context);
         const output = protocol.decode(op, response, context);

@@ -3,8 +3,8 @@
  *
  * Why not `node:http`: each of its requests costs about twice the CPU of writing the request as
  * one string to a kept-alive socket and reading the answer back (measured in `bench/`), and SQS
- * traffic is many small requests. What AWS's endpoints need is small: `POST` with a known length,
- * answers framed by `content-length` or chunked encoding (or, rarely, the end of the connection).
+ * traffic is many small requests. What AWS's endpoints need is small: requests with a known length
+ * (a text body in the same write as the head, bytes in a second write), answers framed by `content-length` or chunked encoding (or, rarely, the end of the connection).
  *
  * Connections are kept alive per origin and reused last-in first-out; idle ones do not keep the
  * process alive and close after a few seconds. A request that fails on a reused connection before
@@ -18,7 +18,7 @@ import { AbortError, type ErrorContext, NetworkError, TimeoutError } from "./err
 import { type HttpRequest, type HttpResponse, messageOf, systemCode, type Transport } from "./http.js";
 
 interface NodeSocket {
-  write(data: string): boolean;
+  write(data: string | Uint8Array): boolean;
   destroy(error?: Error): void;
   setNoDelay(noDelay: boolean): void;
   setKeepAlive(enable: boolean, delay: number): void;
@@ -91,9 +91,15 @@ class ResponseParser {
   started = false;
   /** True when the server asked to close the connection after this response. */
   close = false;
+  /** The answer to a HEAD request: no body, whatever its length says. */
+  readonly #head: boolean;
+  /** Give the body as bytes. */
+  readonly #binary: boolean;
 
-  constructor(Buffer: BufferStatic) {
+  constructor(Buffer: BufferStatic, head = false, binary = false) {
     this.#Buffer = Buffer;
+    this.#head = head;
+    this.#binary = binary;
   }
 
   #all(): NodeBuffer {
@@ -132,17 +138,19 @@ class ResponseParser {
           continue;
         }
         this.#bodyStart = end + 4;
+        if (this.#head) return this.#done(all.subarray(0, 0));
+      }
+      if (this.#length >= 0 && !this.#chunked) {
+        // Joined only once complete: a large body arrives in many chunks.
+        if (this.#size - this.#bodyStart < this.#length) return undefined;
+        return this.#done(this.#all().subarray(this.#bodyStart, this.#bodyStart + this.#length));
       }
       const all = this.#all();
       if (this.#chunked) return this.#readChunked(all);
-      if (this.#length >= 0) {
-        if (this.#size - this.#bodyStart < this.#length) return undefined;
-        return this.#done(all.toString("utf8", this.#bodyStart, this.#bodyStart + this.#length));
-      }
-      if (this.#statusCode === 204 || this.#statusCode === 304) return this.#done("");
+      if (this.#statusCode === 204 || this.#statusCode === 304) return this.#done(all.subarray(0, 0));
       // No framing: the body runs to the end of the connection.
       this.close = true;
-      return ended ? this.#done(all.toString("utf8", this.#bodyStart, this.#size)) : undefined;
+      return ended ? this.#done(all.subarray(this.#bodyStart, this.#size)) : undefined;
     }
   }
 
@@ -173,7 +181,7 @@ class ResponseParser {
   }
 
   #readChunked(all: NodeBuffer): HttpResponse | undefined {
-    const parts: string[] = [];
+    const parts: NodeBuffer[] = [];
     let pos = this.#bodyStart;
     for (;;) {
       const lineEnd = all.indexOf("\r\n", pos);
@@ -184,25 +192,23 @@ class ResponseParser {
       if (size === 0) {
         // Optional trailers, then an empty line: the first blank line from the size line's end.
         if (all.indexOf("\r\n\r\n", lineEnd) < 0) return undefined;
-        return this.#done(decodeUtf8(this.#Buffer, all, parts));
+        return this.#done(this.#Buffer.concat(parts));
       }
       if (this.#size < lineEnd + 2 + size + 2) return undefined;
-      parts.push(`${lineEnd + 2}:${lineEnd + 2 + size}`);
+      parts.push(all.subarray(lineEnd + 2, lineEnd + 2 + size));
       pos = lineEnd + 2 + size + 2;
     }
   }
 
-  #done(body: string): HttpResponse {
-    return { statusCode: this.#statusCode, headers: this.#headers!, body };
+  #done(body: NodeBuffer): HttpResponse {
+    if (this.#binary) {
+      // A copy: the chunks' memory may be a pool shared with other buffers.
+      const bytes = new Uint8Array(body.length);
+      bytes.set(body as unknown as Uint8Array);
+      return { statusCode: this.#statusCode, headers: this.#headers!, body: "", bytes };
+    }
+    return { statusCode: this.#statusCode, headers: this.#headers!, body: body.toString("utf8") };
   }
-}
-
-function decodeUtf8(Buffer: BufferStatic, all: NodeBuffer, ranges: string[]): string {
-  const pieces = ranges.map((range) => {
-    const [start, end] = range.split(":").map(Number) as [number, number];
-    return all.subarray(start, end);
-  });
-  return Buffer.concat(pieces).toString("utf8");
 }
 
 /**
@@ -295,6 +301,7 @@ export function netTransport(): Transport {
     sockets: NetModule,
     request: HttpRequest,
     text: string,
+    body: Uint8Array | undefined,
     key: string,
     signal: AbortSignal | undefined,
     timeoutMs: number,
@@ -305,7 +312,11 @@ export function netTransport(): Transport {
       const conn = take(sockets, request, key);
       const reused = conn.served > 0;
       conn.socket.ref();
-      const parser = new ResponseParser(BufferClass);
+      const parser = new ResponseParser(
+        BufferClass,
+        request.method === "HEAD",
+        request.binaryResponse === true,
+      );
       let settled = false;
       let timer: ReturnType<typeof setTimeout> | undefined;
       const finish = (error: Error | undefined, response?: HttpResponse) => {
@@ -336,7 +347,10 @@ export function netTransport(): Transport {
           signal?.removeEventListener("abort", onAbort);
           conn.onData = conn.onEnd = conn.onError = undefined;
           conn.socket.destroy();
-          exchange(sockets, request, text, key, signal, timeoutMs, context, false).then(resolve, reject);
+          exchange(sockets, request, text, body, key, signal, timeoutMs, context, false).then(
+            resolve,
+            reject,
+          );
           return;
         }
         const code = systemCode(error);
@@ -389,6 +403,7 @@ export function netTransport(): Transport {
       }
       signal?.addEventListener("abort", onAbort, { once: true });
       conn.socket.write(text);
+      if (body !== undefined && body.length > 0) conn.socket.write(body);
     });
 
   return async (request, signal, timeoutMs, context) => {
@@ -411,8 +426,16 @@ export function netTransport(): Transport {
     if (headers.host === undefined) {
       text += `host: ${request.hostname}${request.port ? `:${request.port}` : ""}\r\n`;
     }
-    text += `content-length: ${utf8Length(request.body)}\r\n\r\n${request.body}`;
+    const body = request.body;
+    let bytes: Uint8Array | undefined;
+    if (typeof body === "string") {
+      text += `content-length: ${utf8Length(body)}\r\n\r\n${body}`;
+    } else {
+      // Bytes go in a write of their own, after the head.
+      text += `content-length: ${body.length}\r\n\r\n`;
+      bytes = body;
+    }
     const key = `${request.protocol}//${request.hostname}:${request.port}`;
-    return exchange(sockets, request, text, key, signal, timeoutMs, context, true);
+    return exchange(sockets, request, text, bytes, key, signal, timeoutMs, context, true);
   };
 }

@@ -2,17 +2,17 @@
  * One HTTP request, with a timeout and an `AbortSignal`, over the fastest transport the runtime
  * has: on Node a lean HTTP/1.1 client over `node:net` with kept-alive connections (`http-node`,
  * measured at about half the CPU of `node:http` per request), `fetch` elsewhere or when a `fetch`
- * is injected. The body is read whole as text: SQS, SNS and STS answer with
- * small JSON or XML documents.
+ * is injected. The body is read whole, as text (SQS, SNS and STS answer with small JSON or XML
+ * documents) or as bytes when the request asks (S3 objects).
  *
  * @module
  */
 
 import { AbortError, type ErrorContext, NetworkError, TimeoutError } from "./errors.js";
 
-/** A request ready to send: signed headers, a text body. */
+/** A request ready to send: signed headers, a text or byte body. */
 export interface HttpRequest {
-  /** `POST` for every SQS, SNS and STS action. */
+  /** `POST` for every SQS, SNS and STS action; S3 uses `GET`, `PUT`, `HEAD`, `DELETE` too. */
   readonly method: string;
   /** `https:` or `http:`. */
   readonly protocol: string;
@@ -25,7 +25,9 @@ export interface HttpRequest {
   /** Header names in lower case. */
   readonly headers: Record<string, string>;
   /** The request body. */
-  readonly body: string;
+  readonly body: string | Uint8Array;
+  /** Read the response body as bytes into {@link HttpResponse.bytes} (`body` is then `""`). */
+  readonly binaryResponse?: boolean | undefined;
 }
 
 /** A response read whole. */
@@ -34,8 +36,10 @@ export interface HttpResponse {
   readonly statusCode: number;
   /** Header names in lower case; repeated headers joined with `, `. */
   readonly headers: Readonly<Record<string, string | undefined>>;
-  /** The body decoded as UTF-8. */
+  /** The body decoded as UTF-8; `""` when the request asked for bytes. */
   readonly body: string;
+  /** The body as bytes, when the request asked for them ({@link HttpRequest.binaryResponse}). */
+  readonly bytes?: Uint8Array | undefined;
 }
 
 /**
@@ -79,16 +83,19 @@ export function fetchTransport(fetchFn?: FetchFn): Transport {
         method: request.method,
         headers,
         // fetch refuses a body on GET and HEAD, even an empty one.
-        ...(request.method === "GET" || request.method === "HEAD" ? {} : { body: request.body }),
+        ...(request.method === "GET" || request.method === "HEAD" ? {} : { body: request.body as BodyInit }),
         signal: controller.signal,
       });
       gotResponse = true;
-      const body = await response.text();
+      const bytes = request.binaryResponse ? new Uint8Array(await response.arrayBuffer()) : undefined;
+      const body = bytes ? "" : await response.text();
       const out: Record<string, string> = {};
       response.headers.forEach((value, name) => {
         out[name.toLowerCase()] = value;
       });
-      return { statusCode: response.status, headers: out, body };
+      return bytes
+        ? { statusCode: response.status, headers: out, body, bytes }
+        : { statusCode: response.status, headers: out, body };
     } catch (error) {
       if (signal?.aborted) throw new AbortError(context, { cause: signal.reason });
       if (timedOut) throw new TimeoutError(timeoutMs, context, { cause: error });

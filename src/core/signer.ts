@@ -48,9 +48,15 @@ export interface SigningOptions {
   service: string;
   /** The signing time (an injectable clock, e.g. corrected for skew). @default new Date() */
   date?: Date;
-  /** Remove `.` and `..` segments and empty segments from the path. @default true (false for S3) */
+  /**
+   * Remove `.` and `..` segments and empty segments from the path.
+   * @default true, but false when `service` is `"s3"`
+   */
   normalizePath?: boolean;
-  /** Encode the path for the canonical request. @default true (false for S3, whose paths are signed as sent) */
+  /**
+   * Encode the path once more for the canonical request.
+   * @default true, but false when `service` is `"s3"` (whose paths are signed as sent)
+   */
   uriEscapePath?: boolean;
   /** Add and sign `x-amz-content-sha256` (header signing only). @default false */
   signBody?: boolean;
@@ -598,7 +604,12 @@ function prepare(request: SignableRequest, options: SigningOptions): Prepared {
   const date = amzDate(options.date ?? new Date());
   const scope = credentialScope(date.slice(0, 8), region, service);
   const hash = options.unsignedPayload === true ? UNSIGNED_PAYLOAD : payloadHash(request.body);
-  const path = canonicalPath(request.path, options.normalizePath !== false, options.uriEscapePath !== false);
+  const asSent = signsPathAsSent(service);
+  const path = canonicalPath(
+    request.path,
+    options.normalizePath ?? !asSent,
+    options.uriEscapePath ?? !asSent,
+  );
   return { accessKeyId, secret, token: token === "" ? undefined : token, date, scope, hash, path };
 }
 
@@ -708,23 +719,38 @@ export function signRequest(request: SignableRequest, options: SigningOptions): 
 }
 
 /**
+ * Whether a service's paths are signed as they are sent, neither normalized nor encoded once
+ * more: S3 (whose object keys may hold `//`, `./` and encoded characters that are part of the
+ * name), unlike every other service.
+ *
+ * @param service - The signing name, such as `s3` or `sqs`.
+ */
+export function signsPathAsSent(service: string): boolean {
+  return service === "s3";
+}
+
+/**
  * Signs one of asyncaws's own requests, in place: the fast path of every call. The header names
- * must be lower case and unique, `host` among them; the query empty; the path given already in
- * canonical form. Adds `x-amz-date`, `x-amz-security-token` (with a session token) and
- * `authorization`. {@link signRequest} is the general form.
+ * must be lower case and unique, `host` among them; the path and the query given already in
+ * canonical form (the query is empty for every call but REST ones). Adds `x-amz-date`,
+ * `x-amz-security-token` (with a session token) and `authorization`. When the headers hold
+ * `x-amz-content-sha256` (S3), its value is the payload hash, and the body is not hashed again.
+ * {@link signRequest} is the general form.
  *
  * @param headers - the headers to send, modified in place
  * @param canonicalUri - the canonical path, such as `/`
+ * @param query - the canonical query string ({@link canonicalQuery}), `""` for none
  */
 export function signOwnRequest(
   method: string,
   canonicalUri: string,
   headers: Record<string, string>,
-  body: string,
+  body: string | Uint8Array,
   credentials: Credentials,
   region: string,
   service: string,
   date: Date,
+  query = "",
 ): void {
   const time = amzDate(date);
   const day = time.slice(0, 8);
@@ -735,7 +761,8 @@ export function signOwnRequest(
   let canonical = "";
   for (const name of names) canonical += `${name}:${headers[name]}\n`;
   const signed = names.join(";");
-  const request = `${method}\n${canonicalUri}\n\n${canonical}\n${signed}\n${sha256Hex(body)}`;
+  const hash = headers["x-amz-content-sha256"] ?? sha256Hex(body);
+  const request = `${method}\n${canonicalUri}\n${query}\n${canonical}\n${signed}\n${hash}`;
   const toSign = `${ALGORITHM}\n${time}\n${scope}\n${sha256Hex(request)}`;
   const key = signingKey(credentials.secretAccessKey, day, region, service);
   headers.authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signed}, Signature=${hmacSha256Hex(key, toSign)}`;

@@ -20,6 +20,7 @@ import {
   signature,
   signingKey,
   signingKeyCacheSize,
+  signOwnRequest,
   signRequest,
   signRequestSteps,
   stringToSign,
@@ -462,6 +463,92 @@ describe("signRequest", () => {
     for (const value of [steps, presigned, key, signRequest, signingKey]) {
       assert.ok(!inspect(value, { depth: 10, showHidden: true }).includes("INSPECTME"));
     }
+  });
+});
+
+describe("signOwnRequest (the fast path)", () => {
+  const cases: {
+    name: string;
+    method: string;
+    path: string;
+    query: string;
+    body: string | Uint8Array;
+    service: string;
+    extra?: Record<string, string>;
+  }[] = [
+    {
+      name: "POST / with a JSON body",
+      method: "POST",
+      path: "/",
+      query: "",
+      body: '{"a":"b"}',
+      service: "sqs",
+    },
+    {
+      name: "a query and a byte body",
+      method: "PUT",
+      path: "/bucket/a%20b",
+      query: "x-id=PutObject&b=2&a=1",
+      body: new Uint8Array([1, 2, 3, 255]),
+      service: "s3",
+    },
+    {
+      name: "GET with an empty body",
+      method: "GET",
+      path: "/bucket",
+      query: "list-type=2&prefix=a%2Fb",
+      body: "",
+      service: "s3",
+    },
+  ];
+  for (const c of cases) {
+    it(`gives the general path's signature: ${c.name}`, () => {
+      const headers: Record<string, string> = { host: "h.example.com", "content-type": "x/y", ...c.extra };
+      const general = signRequest(
+        {
+          method: c.method,
+          host: "h.example.com",
+          path: c.path,
+          query: c.query,
+          headers: { ...headers },
+          body: c.body,
+        },
+        {
+          credentials: { ...credentials, sessionToken: "tok" },
+          region: "eu-west-1",
+          service: c.service,
+          date,
+        },
+      );
+      const own = { ...headers };
+      const asSent = c.service === "s3";
+      signOwnRequest(
+        c.method,
+        canonicalPath(c.path, !asSent, !asSent),
+        own,
+        c.body,
+        { ...credentials, sessionToken: "tok" },
+        "eu-west-1",
+        c.service,
+        date,
+        canonicalQuery(c.query),
+      );
+      assert.equal(own.authorization, general.authorization);
+    });
+  }
+
+  it("takes the payload hash from x-amz-content-sha256 when present", () => {
+    const body = "hello";
+    const general = signRequest(
+      { method: "PUT", host: "h", path: "/k", headers: { host: "h" }, body },
+      { credentials, region: "us-east-1", service: "s3", date, signBody: true },
+    );
+    const own: Record<string, string> = {
+      host: "h",
+      "x-amz-content-sha256": general["x-amz-content-sha256"]!,
+    };
+    signOwnRequest("PUT", "/k", own, "not hashed", credentials, "us-east-1", "s3", date);
+    assert.equal(own.authorization, general.authorization);
   });
 });
 

@@ -7,13 +7,9 @@
 
 import { type ErrorContext, ResponseError } from "../errors.js";
 import type { HttpResponse } from "../http.js";
-import { bodySummary, serviceErrorOf } from "./json.js";
+import { bodySummary, requestIdOf, serviceErrorOf } from "./errors.js";
 import { decodeQueryResponse, encodeQuery, parseQueryError } from "./query.js";
 import type { Protocol } from "./types.js";
-
-function requestIdOf(response: HttpResponse): string | undefined {
-  return response.headers["x-amzn-requestid"] ?? response.headers["x-amz-request-id"];
-}
 
 function decodeError(
   response: HttpResponse,
@@ -51,8 +47,11 @@ export function queryProtocol(
   return {
     encode(op, input) {
       return {
-        body: encodeQuery(op, input, version),
+        method: "POST",
+        path: "/",
+        query: "",
         headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+        body: encodeQuery(op, input, version),
       };
     },
     decode(op, response, context) {

@@ -6,11 +6,13 @@
  */
 
 import { fromBase64, toBase64 } from "../crypto.js";
-import { type ErrorContext, ResponseError, ServiceError } from "../errors.js";
+import { type ErrorContext, ResponseError } from "../errors.js";
 import type { HttpResponse } from "../http.js";
-import { classify } from "../retry.js";
 import type { Shape } from "../schema.js";
-import type { Protocol } from "./types.js";
+import { bodySummary, serviceErrorOf } from "./errors.js";
+import type { Protocol, ProtocolRequest } from "./types.js";
+
+export { retryAfterOf } from "./errors.js";
 
 /** Converts API values to their JSON wire form: blobs to base64, dates to epoch seconds. */
 export function toJsonValue(shape: Shape, value: unknown): unknown {
@@ -69,69 +71,6 @@ function shortCode(type: string): string {
   return colon >= 0 ? code.slice(0, colon) : code;
 }
 
-/** Reads the `Date` header into a Date, if valid. */
-export function serverDateOf(response: HttpResponse): Date | undefined {
-  const header = response.headers.date;
-  if (!header) return undefined;
-  const date = new Date(header);
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-/** A `Retry-After` (seconds or an HTTP date) / `x-amz-retry-after` (milliseconds) hint, in milliseconds. */
-export function retryAfterOf(response: HttpResponse): number | undefined {
-  const ms = response.headers["x-amz-retry-after"];
-  if (ms && /^\d+$/.test(ms)) return Number(ms);
-  const after = response.headers["retry-after"];
-  if (!after) return undefined;
-  if (/^\d+$/.test(after)) return Number(after) * 1000;
-  // The HTTP-date form: how long from now.
-  const at = Date.parse(after);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
-/**
- * The ServiceError of an error answer, shared by the JSON and Query protocols.
- * @param who - AWS's word on whose fault it is (`Sender` or `Receiver`), when it gave one
- */
-export function serviceErrorOf(
-  message: string,
-  code: string,
-  who: string | undefined,
-  requestId: string | undefined,
-  response: HttpResponse,
-  context: ErrorContext,
-): ServiceError {
-  return new ServiceError(message, {
-    ...context,
-    code,
-    statusCode: response.statusCode,
-    retryable: isRetryableAnswer(code, response.statusCode),
-    requestId,
-    fault:
-      who === "Sender"
-        ? "client"
-        : who === "Receiver"
-          ? "server"
-          : response.statusCode >= 500
-            ? "server"
-            : "client",
-    serverDate: serverDateOf(response),
-    retryAfterMs: retryAfterOf(response),
-  });
-}
-
-/** A short, safe description of an unreadable body for error messages. */
-export function bodySummary(response: HttpResponse): string {
-  const type = response.headers["content-type"] ?? "no content type";
-  const length = response.body.length;
-  return length === 0 ? `empty body (${type})` : `${length} characters of ${type}`;
-}
-
-/** Whether an error answer may succeed if the same request is sent again, as the retry policy sees it. */
-export function isRetryableAnswer(code: string, statusCode: number): boolean {
-  return classify(new ServiceError("", { code, statusCode })) !== "fatal";
-}
-
 function decodeError(
   response: HttpResponse,
   context: ErrorContext,
@@ -183,7 +122,7 @@ export function jsonProtocol(
 ): Protocol {
   const targets = new Map<string, string>();
   return {
-    encode(op, input) {
+    encode(op, input): ProtocolRequest {
       let target = targets.get(op.name);
       if (target === undefined) {
         target = `${targetPrefix}.${op.name}`;
@@ -191,8 +130,11 @@ export function jsonProtocol(
       }
       const value = input === undefined ? {} : op.input.special ? toJsonValue(op.input, input) : input;
       return {
-        body: JSON.stringify(value),
+        method: "POST",
+        path: "/",
+        query: "",
         headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": target },
+        body: JSON.stringify(value),
       };
     },
     decode(op, response, context) {
