@@ -69,6 +69,9 @@ export {
   type SigningOptions,
   signRequest,
 } from "./core/signer.js";
+export { PROCESS_CHANNEL, REQUEST_CHANNEL } from "./observability/channels.js";
+export type { ProcessContext, ProcessedMessage } from "./observability/process.js";
+export type { ClientHooks, ObservedValue, RequestContext } from "./observability/request.js";
 export { type BatchErrorEntry, batchOutcomes } from "./producer/outcomes.js";
 export {
   BatchProducer,

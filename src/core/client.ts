@@ -5,6 +5,8 @@
  * @module
  */
 
+import { requestChannel } from "../observability/channels.js";
+import { type ClientHooks, checkHooks, RequestObservation } from "../observability/request.js";
 import { loadSharedFiles, loadSharedFilesSync, type SharedFiles } from "./config/profile.js";
 import {
   type Endpoint,
@@ -101,6 +103,13 @@ export interface ClientOptions {
    * @default `node:http` with keep-alive where the runtime has it, else the global `fetch`
    */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /**
+   * Functions called as each call goes (before each attempt, after a success, before a retry,
+   * after a failure), with the call's details and timings: for logging, and for observing calls
+   * where there are no diagnostics channels (browsers, Workers). See {@link ClientHooks}.
+   * @default none
+   */
+  hooks?: ClientHooks | undefined;
 }
 
 /** An operation: its shapes and the service's per-operation behaviour. Described once, as data. */
@@ -179,6 +188,7 @@ export class ServiceClient {
   #canonicalUri = "/";
   readonly #checks: boolean;
   #clockOffsetMs = 0;
+  readonly #hooks: ClientHooks | undefined;
   /** Settings still to be read from the shared files (runtimes that read files asynchronously). */
   #pending: Promise<void> | undefined;
 
@@ -230,6 +240,7 @@ export class ServiceClient {
       throw new ValidationError("fetch", "a function", options.fetch);
     }
     this.#transport = defaultTransport(options.fetch);
+    this.#hooks = checkHooks(options.hooks);
     this.#timeoutMs =
       options.requestTimeoutMs === undefined
         ? 30_000
@@ -262,8 +273,28 @@ export class ServiceClient {
     return this.#clockOffsetMs !== signedWithOffsetMs;
   }
 
-  /** @internal Runs one operation. */
-  async [CALL](op: OperationSpec, input: object | undefined, options?: CallOptions): Promise<unknown> {
+  /** @internal Runs one operation (observed when there are hooks or channel subscribers). */
+  [CALL](op: OperationSpec, input: object | undefined, options?: CallOptions): Promise<unknown> {
+    const channel = requestChannel();
+    if (channel === undefined && this.#hooks === undefined) return this.#call(op, input, options, undefined);
+    const seen = new RequestObservation(
+      this.#info.signingName,
+      op.name,
+      this.region,
+      this.#endpoint?.hostname,
+      input,
+      this.#resourceOf(input),
+      this.#hooks,
+    );
+    return seen.run(() => this.#call(op, seen.context.input, options, seen), channel);
+  }
+
+  async #call(
+    op: OperationSpec,
+    input: object | undefined,
+    options: CallOptions | undefined,
+    seen: RequestObservation | undefined,
+  ): Promise<unknown> {
     const context: ErrorContext = { operation: op.name, resource: this.#resourceOf(input) };
     if (input !== undefined && (input === null || typeof input !== "object" || Array.isArray(input))) {
       throw new ValidationError("input", "an object", input, context);
@@ -308,6 +339,10 @@ export class ServiceClient {
     }
     const hostname = encoded.hostPrefix ? encoded.hostPrefix + endpoint.hostname : endpoint.hostname;
     headers.host = encoded.hostPrefix ? encoded.hostPrefix + endpoint.host : endpoint.host;
+    if (seen?.context.headers) {
+      // Extra headers of an observer (a trace id); never one the protocol set.
+      for (const name in seen.context.headers) headers[name.toLowerCase()] ??= seen.context.headers[name]!;
+    }
     const retry = this.#retry;
     const state = retry.begin();
     let skewRetries = 0;
@@ -348,6 +383,7 @@ export class ServiceClient {
           );
         }
         sent = true;
+        seen?.attempt(attempt);
         const request: HttpRequest = {
           method,
           protocol: endpoint.protocol,
@@ -359,6 +395,7 @@ export class ServiceClient {
           binaryResponse: encoded.binaryResponse,
         };
         const response = await this.#transport(request, signal, timeoutMs, context);
+        seen?.response(response);
         const output = protocol.decode(op, response, context);
         retry.afterAttempt();
         retry.succeeded(state);
@@ -386,6 +423,7 @@ export class ServiceClient {
         }
         const delay = retry.retryDelay(state, error, attempt);
         if (delay === undefined) throw error;
+        seen?.retry(error, delay);
         try {
           await sleep(delay, signal);
         } catch {

@@ -1,0 +1,98 @@
+/**
+ * The two tracing channels of asyncaws, `asyncaws:request` and `asyncaws:process`, from
+ * `node:diagnostics_channel` where the runtime has it (Node, Bun, Deno, Workers with
+ * `nodejs_compat`). The module is asked for on the first call, synchronously through
+ * `process.getBuiltinModule`; on Node releases without it, through `import()` (calls made while
+ * it loads are not published). Where there is no such module, nothing is published and the hooks
+ * of the client options are the way to observe calls.
+ *
+ * Nothing is published, and no context object is made, while a channel has no subscriber: the
+ * hot path pays one property read per call (`hasSubscribers`).
+ *
+ * @module
+ */
+
+/** The slice of a `node:diagnostics_channel` TracingChannel used here. */
+export interface TracingChannelLike {
+  readonly hasSubscribers: boolean;
+  tracePromise<T>(fn: () => Promise<T>, context: object): Promise<T>;
+}
+
+/** The slice of `node:diagnostics_channel` used here. */
+export interface DiagnosticsChannelLike {
+  tracingChannel(name: string): TracingChannelLike;
+}
+
+/** The channel of every AWS call: {@link RequestContext} messages. */
+export const REQUEST_CHANNEL = "asyncaws:request";
+/** The channel of every handler run of a consumer or a Lambda helper: {@link ProcessContext} messages. */
+export const PROCESS_CHANNEL = "asyncaws:process";
+
+interface Channels {
+  readonly request: TracingChannelLike;
+  readonly process: TracingChannelLike;
+}
+
+/** undefined: not looked for yet; null: none (or still loading). */
+let channels: Channels | null | undefined;
+
+type ProcessLike = { getBuiltinModule?: (id: string) => unknown; versions?: { node?: string } };
+
+function fromModule(mod: unknown): Channels | null {
+  const dc = mod as Partial<DiagnosticsChannelLike> | undefined;
+  if (typeof dc?.tracingChannel !== "function") return null;
+  return { request: dc.tracingChannel(REQUEST_CHANNEL), process: dc.tracingChannel(PROCESS_CHANNEL) };
+}
+
+/** `node:diagnostics_channel`, synchronously where the runtime can; undefined elsewhere. */
+export function diagnosticsChannelSync(): DiagnosticsChannelLike | undefined {
+  const proc = (globalThis as { process?: ProcessLike }).process;
+  try {
+    const mod = proc?.getBuiltinModule?.("node:diagnostics_channel") as DiagnosticsChannelLike | undefined;
+    return typeof mod?.tracingChannel === "function" ? mod : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `node:diagnostics_channel` by `import()` (Node releases before `process.getBuiltinModule`). */
+export async function importDiagnosticsChannel(): Promise<DiagnosticsChannelLike | undefined> {
+  try {
+    // A string literal in a try block: bundlers for browsers leave it alone, Node resolves it.
+    const mod = (await import(/* webpackIgnore: true */ "node:diagnostics_channel" as string)) as {
+      default?: DiagnosticsChannelLike;
+    } & DiagnosticsChannelLike;
+    return typeof mod.tracingChannel === "function" ? mod : mod.default;
+  } catch {
+    return undefined;
+  }
+}
+
+function load(): Channels | null {
+  const sync = diagnosticsChannelSync();
+  if (sync) return fromModule(sync);
+  const proc = (globalThis as { process?: ProcessLike }).process;
+  if (typeof proc?.versions?.node === "string" && typeof proc.getBuiltinModule !== "function") {
+    importDiagnosticsChannel().then(
+      (mod) => {
+        channels = fromModule(mod);
+      },
+      () => {},
+    );
+  }
+  return null;
+}
+
+/** @internal The request channel when it has subscribers, else undefined. */
+export function requestChannel(): TracingChannelLike | undefined {
+  if (channels === undefined) channels = load();
+  const channel = channels?.request;
+  return channel?.hasSubscribers ? channel : undefined;
+}
+
+/** @internal The process channel when it has subscribers, else undefined. */
+export function processChannel(): TracingChannelLike | undefined {
+  if (channels === undefined) channels = load();
+  const channel = channels?.process;
+  return channel?.hasSubscribers ? channel : undefined;
+}

@@ -1,0 +1,317 @@
+/**
+ * What a client tells observers about each AWS call: one {@link RequestContext} per call,
+ * published on the `asyncaws:request` tracing channel (start when the call begins, asyncEnd when
+ * it settles) and handed to the client's {@link ClientHooks}. Its `attributes` use OpenTelemetry's
+ * semantic conventions (messaging for SQS and SNS, RPC for the rest), so that a tracer is a thin
+ * mapping. Made only when someone listens: see `requestChannel()`.
+ *
+ * @module
+ */
+
+import { isServiceError, ValidationError } from "../core/errors.js";
+import type { HttpResponse } from "../core/http.js";
+
+/** An attribute value, as OpenTelemetry takes it. */
+export type ObservedValue = string | number | boolean;
+
+/**
+ * One AWS call, as observers see it. The same object is published on the `asyncaws:request`
+ * channel and handed to each hook of the call; it changes as the call goes on (attempts, status,
+ * result).
+ */
+export interface RequestContext {
+  /** The service's signing name: `sqs`, `sns`, `sts`. */
+  readonly service: string;
+  /** The AWS action: `SendMessage`. */
+  readonly operation: string;
+  /** The region requests are signed for. */
+  readonly region: string | undefined;
+  /** The queue URL or name, topic ARN or name the call is about. */
+  readonly resource: string | undefined;
+  /**
+   * The call's input. A subscriber of the channel's `start` event may replace it (not change it:
+   * it is the caller's object) before anything is checked or sent: that is how the OpenTelemetry
+   * entry writes the trace into the messages sent.
+   */
+  input: object | undefined;
+  /** Extra HTTP headers for the request (lower-case names), which a `start` subscriber may set. */
+  headers: Record<string, string> | undefined;
+  /** `send <queue>`, `publish <topic>`, `receive <queue>`, else `<Service>.<Action>` (`SQS.CreateQueue`). */
+  readonly spanName: string;
+  /** `producer` for the calls that send messages (SendMessage[Batch], Publish[Batch]), else `client`. */
+  readonly spanKind: "producer" | "client";
+  /**
+   * OpenTelemetry's attributes of the call: `messaging.system` (`aws_sqs`, `aws.sns`),
+   * `messaging.operation.name`, `messaging.operation.type`, `messaging.destination.name`,
+   * `aws.sqs.queue.url`, `aws.sns.topic.arn`, `messaging.batch.message_count`,
+   * `messaging.message.id`, `rpc.system`, `rpc.service`, `rpc.method`, `cloud.region`,
+   * `server.address`; when it ends `aws.request_id`, `http.response.status_code`, and
+   * `error.type` after a failure.
+   */
+  readonly attributes: Record<string, ObservedValue>;
+  /** When the call began, in milliseconds since the epoch. */
+  readonly startTime: number;
+  /** The attempt under way (or the last one), from 1. */
+  attempt: number;
+  /** Retries so far: attempts after the first. */
+  retries: number;
+  /** When the attempt under way began, in milliseconds since the epoch. */
+  attemptStartTime: number;
+  /** How long the last attempt took, in milliseconds (set when it answered or failed). */
+  attemptDurationMs: number | undefined;
+  /** The HTTP status of the last answer. */
+  statusCode: number | undefined;
+  /** AWS's request id of the last answer. */
+  requestId: string | undefined;
+  /** AWS's error code (`RequestThrottled`), or the error class (`NetworkError`), of the last failure. */
+  errorCode: string | undefined;
+  /** On `onRetry`: how long the client waits before the next attempt, in milliseconds. */
+  delayMs: number | undefined;
+  /** How long the whole call took, in milliseconds (set when it ends). */
+  durationMs: number | undefined;
+  /** The call's output, once it succeeded. */
+  result?: unknown;
+  /** The error of the last failed attempt (on `onRetry`), or the call's error once it failed. */
+  error?: unknown;
+}
+
+/**
+ * Functions called during each call of a client, for runtimes without diagnostics channels
+ * (browsers, Workers without `nodejs_compat`) and for simple logging. Each gets the call's
+ * {@link RequestContext}. A hook that throws is ignored; hooks are not awaited.
+ *
+ * @example
+ * ```ts
+ * const sqs = new SQS({
+ *   hooks: {
+ *     onResponse: (call) => console.log(call.operation, call.resource, call.durationMs, "ms"),
+ *     onRetry: (call) => console.warn(call.operation, "retry", call.retries + 1, call.errorCode),
+ *     onError: (call) => console.error(call.operation, call.errorCode, call.error),
+ *   },
+ * });
+ * ```
+ */
+export interface ClientHooks {
+  /** Before each attempt is sent (after signing). */
+  onRequest?: ((call: RequestContext) => void) | undefined;
+  /** The call succeeded: `result`, `statusCode`, `requestId`, `durationMs` are set. */
+  onResponse?: ((call: RequestContext) => void) | undefined;
+  /** An attempt failed and the call will try again after `delayMs`: `error`, `errorCode` are set. */
+  onRetry?: ((call: RequestContext) => void) | undefined;
+  /** The call failed for good (after its retries): `error`, `errorCode`, `durationMs` are set. */
+  onError?: ((call: RequestContext) => void) | undefined;
+}
+
+const HOOK_NAMES = ["onRequest", "onResponse", "onRetry", "onError"] as const;
+
+/** @internal Checks the `hooks` option; undefined when there are none. */
+export function checkHooks(value: unknown): ClientHooks | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== "object") {
+    throw new ValidationError(
+      "hooks",
+      "an object of onRequest, onResponse, onRetry, onError functions",
+      value,
+    );
+  }
+  const hooks = value as Record<string, unknown>;
+  let any = false;
+  for (const name of HOOK_NAMES) {
+    const hook = hooks[name];
+    if (hook === undefined) continue;
+    if (typeof hook !== "function") throw new ValidationError(`hooks.${name}`, "a function", hook);
+    any = true;
+  }
+  return any ? (value as ClientHooks) : undefined;
+}
+
+/** The messaging calls: operation name, span kind and whether the input is a batch. */
+const MESSAGING: Readonly<Record<string, readonly [name: string, type: "send" | "receive", batch?: string]>> =
+  {
+    SendMessage: ["send", "send"],
+    SendMessageBatch: ["send", "send", "Entries"],
+    ReceiveMessage: ["receive", "receive"],
+    Publish: ["publish", "send"],
+    PublishBatch: ["publish", "send", "PublishBatchRequestEntries"],
+  };
+
+const RPC_SERVICE: Readonly<Record<string, string>> = { sqs: "SQS", sns: "SNS", sts: "STS" };
+
+/** The last part of a queue URL's path or of an ARN: the queue's or topic's name. */
+function nameOf(value: string, separator: string): string {
+  const trimmed = value.endsWith(separator) ? value.slice(0, -1) : value;
+  return trimmed.slice(trimmed.lastIndexOf(separator) + 1);
+}
+
+function now(): number {
+  return Date.now();
+}
+
+/** @internal The observation of one call: its context, the hooks and the channel. */
+export class RequestObservation {
+  readonly context: RequestContext;
+  readonly #hooks: ClientHooks | undefined;
+  readonly #began: number;
+  #attemptBegan = 0;
+
+  constructor(
+    service: string,
+    operation: string,
+    region: string | undefined,
+    host: string | undefined,
+    input: object | undefined,
+    resource: string | undefined,
+    hooks: ClientHooks | undefined,
+  ) {
+    this.#hooks = hooks;
+    this.#began = performance.now();
+    const rpcService = RPC_SERVICE[service] ?? service.toUpperCase();
+    const attributes: Record<string, ObservedValue> = {
+      "rpc.system": "aws-api",
+      "rpc.service": rpcService,
+      "rpc.method": operation,
+    };
+    if (region) attributes["cloud.region"] = region;
+    if (host) attributes["server.address"] = host;
+    const fields = (input ?? {}) as Record<string, unknown>;
+    let destination: string | undefined;
+    if (service === "sqs") {
+      attributes["messaging.system"] = "aws_sqs";
+      if (typeof fields.QueueUrl === "string") {
+        attributes["aws.sqs.queue.url"] = fields.QueueUrl;
+        destination = nameOf(fields.QueueUrl, "/");
+      } else if (typeof fields.QueueName === "string") destination = fields.QueueName;
+    } else if (service === "sns") {
+      attributes["messaging.system"] = "aws.sns";
+      const arn = fields.TopicArn ?? fields.TargetArn;
+      if (typeof arn === "string") {
+        attributes["aws.sns.topic.arn"] = arn;
+        destination = nameOf(arn, ":");
+      }
+    }
+    if (destination) attributes["messaging.destination.name"] = destination;
+    const messaging = attributes["messaging.system"] !== undefined ? MESSAGING[operation] : undefined;
+    let spanName = `${rpcService}.${operation}`;
+    if (messaging) {
+      const [name, type, batch] = messaging;
+      attributes["messaging.operation.name"] = name;
+      attributes["messaging.operation.type"] = type;
+      if (batch) {
+        const entries = fields[batch];
+        if (Array.isArray(entries)) attributes["messaging.batch.message_count"] = entries.length;
+      }
+      spanName = destination ? `${name} ${destination}` : name;
+    }
+    const start = now();
+    this.context = {
+      service,
+      operation,
+      region,
+      resource,
+      input,
+      headers: undefined,
+      spanName,
+      spanKind: messaging?.[1] === "send" ? "producer" : "client",
+      attributes,
+      startTime: start,
+      attempt: 0,
+      retries: 0,
+      attemptStartTime: start,
+      attemptDurationMs: undefined,
+      statusCode: undefined,
+      requestId: undefined,
+      errorCode: undefined,
+      delayMs: undefined,
+      durationMs: undefined,
+    };
+  }
+
+  #call(hook: ((call: RequestContext) => void) | undefined): void {
+    if (!hook) return;
+    try {
+      hook(this.context);
+    } catch {
+      // A hook's failure is not the call's.
+    }
+  }
+
+  /** An attempt is about to be sent. */
+  attempt(attempt: number): void {
+    const context = this.context;
+    context.attempt = attempt;
+    context.retries = attempt - 1;
+    context.attemptStartTime = now();
+    context.attemptDurationMs = undefined;
+    context.delayMs = undefined;
+    this.#attemptBegan = performance.now();
+    this.#call(this.#hooks?.onRequest);
+  }
+
+  /** The attempt got an answer (decoded next; a service error then comes to `failed`). */
+  response(response: HttpResponse): void {
+    const context = this.context;
+    context.attemptDurationMs = performance.now() - this.#attemptBegan;
+    context.statusCode = response.statusCode;
+    context.requestId = response.headers["x-amzn-requestid"] ?? response.headers["x-amz-request-id"];
+  }
+
+  #failed(error: unknown): void {
+    const context = this.context;
+    if (context.attemptDurationMs === undefined && this.#attemptBegan > 0) {
+      context.attemptDurationMs = performance.now() - this.#attemptBegan;
+    }
+    const e = error as { statusCode?: unknown; requestId?: unknown; name?: unknown } | null;
+    if (typeof e?.statusCode === "number") context.statusCode = e.statusCode;
+    if (typeof e?.requestId === "string") context.requestId = e.requestId;
+    context.errorCode = isServiceError(error) ? error.code : typeof e?.name === "string" ? e.name : "Error";
+    context.error = error;
+  }
+
+  /** The attempt failed and the call tries again after `delayMs`. */
+  retry(error: unknown, delayMs: number): void {
+    this.#failed(error);
+    this.context.delayMs = delayMs;
+    this.#call(this.#hooks?.onRetry);
+  }
+
+  #end(): void {
+    const context = this.context;
+    context.durationMs = performance.now() - this.#began;
+    const attributes = context.attributes;
+    if (context.requestId) attributes["aws.request_id"] = context.requestId;
+    if (context.statusCode !== undefined) attributes["http.response.status_code"] = context.statusCode;
+  }
+
+  /** Runs the call, publishing it on `channel` when given, and calls the hooks at its end. */
+  run<T>(
+    call: () => Promise<T>,
+    channel: { tracePromise<R>(fn: () => Promise<R>, c: object): Promise<R> } | undefined,
+  ): Promise<T> {
+    return channel ? channel.tracePromise(() => this.#run(call), this.context) : this.#run(call);
+  }
+
+  async #run<T>(call: () => Promise<T>): Promise<T> {
+    const context = this.context;
+    try {
+      const result = await call();
+      context.result = result;
+      context.error = undefined;
+      context.errorCode = undefined;
+      this.#end();
+      const out = result as { MessageId?: unknown; Messages?: unknown; Successful?: unknown } | undefined;
+      const attributes = context.attributes;
+      if (typeof out?.MessageId === "string") attributes["messaging.message.id"] = out.MessageId;
+      if (context.operation === "ReceiveMessage") {
+        attributes["messaging.batch.message_count"] = Array.isArray(out?.Messages) ? out.Messages.length : 0;
+      }
+      this.#call(this.#hooks?.onResponse);
+      return result;
+    } catch (error) {
+      this.#failed(error);
+      this.#end();
+      context.attributes["error.type"] = context.errorCode ?? "Error";
+      this.#call(this.#hooks?.onError);
+      throw error;
+    }
+  }
+}
