@@ -9,7 +9,8 @@
 //   - dist/node/core.js holds, in one file, every module that `asyncaws/sqs/client` (the bare
 //     client, the standalone functions, signing, transport, config, errors) imports statically.
 //     It exports each binding under a unique name (`m<module number>$<name>`).
-//   - The entry points (asyncaws, asyncaws/sqs, asyncaws/sqs/client, asyncaws/sns, asyncaws/sts)
+//   - The entry points (asyncaws, asyncaws/sqs, asyncaws/sqs/client, asyncaws/sns, asyncaws/sts,
+//     asyncaws/s3)
 //     and the code they share beyond the core are bundled with shared chunks, as usual. Where
 //     their code imports a core module, it gets a few lines that re-export that module's
 //     bindings from core.js instead, so a class or a cache exists once however many entry points
@@ -53,6 +54,7 @@ const ENTRIES = [
   { in: CORE_ENTRY, out: "sqs/client" },
   { in: "src/sns/index.ts", out: "sns/index" },
   { in: "src/sts/index.ts", out: "sts/index" },
+  { in: "src/s3/index.ts", out: "s3/index" },
 ];
 /** Placeholder specifiers, replaced by relative paths once the output files' places are known. */
 const CORE_SPEC = "asyncaws-node:core.js";

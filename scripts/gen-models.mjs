@@ -158,7 +158,87 @@ const SERVICES = [
   },
   { dir: "sns", version: "2010-03-31", prefix: "SNS", errorType: "SnsErrorCode", title: "Amazon SNS" },
   { dir: "sts", version: "2011-06-15", prefix: "STS", errorType: "StsErrorCode", title: "AWS STS" },
+  {
+    dir: "s3",
+    version: "2006-03-01",
+    prefix: "S3",
+    errorType: "S3ErrorCode",
+    title: "Amazon S3",
+    rest: true,
+    // What a payload store needs, not the whole of S3.
+    only: [
+      "CreateBucket",
+      "DeleteObject",
+      "DeleteObjects",
+      "GetObject",
+      "HeadBucket",
+      "HeadObject",
+      "ListObjectsV2",
+      "PutObject",
+    ],
+    // The botocore S3 model ships no paginators file: ListObjectsV2's, from the AWS SDKs.
+    paginators: {
+      ListObjectsV2: {
+        input_token: "ContinuationToken",
+        output_token: "NextContinuationToken",
+        limit_key: "MaxKeys",
+        result_key: "Contents",
+      },
+    },
+  },
 ];
+
+/* -------------------------------------------------------------------------------------------- */
+/* REST services (S3): a trimmed model, and where each member goes on the wire                   */
+/* -------------------------------------------------------------------------------------------- */
+
+/** Keeps only the operations a service entry names (`only`), so that the rest is unreachable. */
+function trimOperations(service, model) {
+  if (!service.only) return;
+  for (const name of Object.keys(model.operations)) {
+    if (!service.only.includes(name)) delete model.operations[name];
+  }
+  for (const name of service.only) {
+    if (!model.operations[name]) throw new Error(`gen-models: ${service.dir}: no operation ${name}`);
+  }
+}
+
+const LOCATIONS = {
+  uri: "uri",
+  querystring: "query",
+  header: "header",
+  headers: "headers",
+  statusCode: "status",
+};
+
+/** The REST binding of a member: `loc` (where it goes) and `ns` (an XML payload's namespace). */
+function restMemberFields(service, memberRef) {
+  if (!service.rest) return "";
+  let out = "";
+  if (memberRef.location) {
+    const loc = LOCATIONS[memberRef.location];
+    if (!loc) throw new Error(`gen-models: ${service.dir}: unknown location ${memberRef.location}`);
+    out += `, loc: ${JSON.stringify(loc)}`;
+  }
+  if (memberRef.xmlNamespace?.uri) out += `, ns: ${JSON.stringify(memberRef.xmlNamespace.uri)}`;
+  return out;
+}
+
+/** The REST binding of a structure: the member that is the whole body. */
+function restStructureFields(service, shape) {
+  return service.rest && shape.payload ? `, payload: ${JSON.stringify(shape.payload)}` : "";
+}
+
+/** The REST binding of an operation: method, URI template, success code, checksum need. */
+function restOperationFields(service, op) {
+  if (!service.rest) return "";
+  const http = op.http;
+  let out = `, http: { method: ${JSON.stringify(http.method)}, uri: ${JSON.stringify(http.requestUri)}${
+    http.responseCode ? `, code: ${http.responseCode}` : ""
+  } }`;
+  if (op.httpChecksum?.requestChecksumRequired) out += ", checksumRequired: true";
+  return out;
+}
 
 /* -------------------------------------------------------------------------------------------- */
 /* Documentation: HTML to one short TSDoc paragraph                                             */
@@ -374,7 +454,8 @@ const lowerFirst = (name) => name[0].toLowerCase() + name.slice(1);
 function generate(service) {
   const base = path.join(modelsDir, service.dir, service.version);
   const model = structuredClone(readJson(path.join(base, "service-2.json")));
-  const paginators = readJson(path.join(base, "paginators-1.json")).pagination ?? {};
+  trimOperations(service, model);
+  const paginators = service.paginators ?? readJson(path.join(base, "paginators-1.json")).pagination ?? {};
   if (service.queryNames) applyQueryNames(model, service.queryNames);
   const shapes = model.shapes;
   const shapeOf = (name) => {
@@ -606,17 +687,18 @@ function generateSchema(service, model, operations, paginators) {
         // A flattened list repeats its items under their own name when the model gives one.
         if (target.type === "list" && memberFlattened && target.member.locationName)
           wire = target.member.locationName;
-        if (wire === member && typeof SCALARS[target.type] === "string") {
+        const rest = restMemberFields(service, memberRef);
+        if (wire === member && !rest && typeof SCALARS[target.type] === "string") {
           const scalar = SCALARS[target.type];
           scalarMembers.add(scalar);
           members.push(`${key(member)}: ${scalar}`);
         } else {
           members.push(
-            `${key(member)}: { shape: ${inner.expr}${wire === member ? "" : `, name: ${JSON.stringify(wire)}`} }`,
+            `${key(member)}: { shape: ${inner.expr}${wire === member ? "" : `, name: ${JSON.stringify(wire)}`}${rest} }`,
           );
         }
       }
-      body = `{ type: "structure", members: { ${members.join(", ")} }${special ? ", special: true" : ""} }`;
+      body = `{ type: "structure", members: { ${members.join(", ")} }${special ? ", special: true" : ""}${restStructureFields(service, shape)} }`;
     } else if (shape.type === "list") {
       type = "ListShape";
       const inner = ref(shape.member.shape);
@@ -657,7 +739,7 @@ function generateSchema(service, model, operations, paginators) {
     opConsts.push(
       `export const ${o.name}Op: OperationShape = { name: ${JSON.stringify(o.name)}, input: ${input}, output: ${output}${
         o.resultWrapper ? `, resultWrapper: ${JSON.stringify(o.resultWrapper)}` : ""
-      } };`,
+      }${restOperationFields(service, o.op)} };`,
     );
     opLines.push(`  ${o.name}: ${o.name}Op,`);
   }
@@ -669,7 +751,9 @@ function generateSchema(service, model, operations, paginators) {
   out += `import type { ${[...typeImports].sort().join(", ")} } from "../core/schema.js";\n\n`;
   for (const scalar of [...scalarMembers].sort())
     out += `const ${scalar}: MemberShape = { shape: "${scalar}" };\n`;
-  out += `const EMPTY: StructureShape = { type: "structure", members: {} };\n`;
+  const usesEmpty =
+    [...consts.values()].some((c) => /\bEMPTY\b/.test(c.text)) || opConsts.some((c) => /\bEMPTY\b/.test(c));
+  if (usesEmpty) out += `const EMPTY: StructureShape = { type: "structure", members: {} };\n`;
   for (const c of consts.values()) out += `${c.text}\n`;
   out += `\n${opConsts.join("\n")}\n`;
   out += `\nexport const operations = {\n${opLines.join("\n")}\n} satisfies Record<string, OperationShape>;\n\n`;

@@ -23,8 +23,18 @@ export type ScalarShape =
 export interface MemberShape {
   /** The member's shape. */
   readonly shape: Shape;
-  /** Name on the wire (Query parameter prefix, XML element) when it differs from the member name. */
+  /**
+   * Name on the wire (Query parameter prefix, XML element; REST: header, query parameter or URI
+   * label) when it differs from the member name.
+   */
   readonly name?: string;
+  /**
+   * REST protocols: where the member goes, when not in the body: a label of the URI, a query
+   * parameter, a header, headers sharing the name as a prefix (a map), or the status code.
+   */
+  readonly loc?: "uri" | "query" | "header" | "headers" | "status";
+  /** REST-XML: the XML namespace of a structure sent as the whole body. */
+  readonly ns?: string;
 }
 
 /** A structure: named members. */
@@ -33,6 +43,8 @@ export interface StructureShape {
   readonly members: Readonly<Record<string, MemberShape>>;
   /** True when some member, at any depth, is a blob or a timestamp (the JSON codec skips the rest). */
   readonly special?: true;
+  /** REST protocols: the member that is the whole body (a blob, or a structure sent as XML). */
+  readonly payload?: string;
 }
 
 /** A list. */
@@ -70,4 +82,11 @@ export interface OperationShape {
   readonly output: StructureShape;
   /** Query protocol: the element wrapping the output in the XML response (`SendMessageResult`). */
   readonly resultWrapper?: string;
+  /**
+   * REST protocols: the method, the URI template (`/{Bucket}/{Key+}`, `/{Bucket}?list-type=2`)
+   * and the success status code when it is not 200.
+   */
+  readonly http?: { readonly method: string; readonly uri: string; readonly code?: number };
+  /** REST protocols: the request needs a checksum of its body (S3 `Content-MD5`). */
+  readonly checksumRequired?: true;
 }

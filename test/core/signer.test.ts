@@ -537,6 +537,23 @@ describe("signOwnRequest (the fast path)", () => {
     });
   }
 
+  it("signs S3 paths as sent by default (no normalizing, no second encoding), other services' not", () => {
+    const request = { method: "GET", host: "h", path: "/a%20b//c/./d", headers: {} };
+    const s3 = signRequestSteps(request, { credentials, region: "us-east-1", service: "s3", date });
+    assert.equal(s3.canonicalRequest.split("\n")[1], "/a%20b//c/./d");
+    const sqs = signRequestSteps(request, { credentials, region: "us-east-1", service: "sqs", date });
+    assert.equal(sqs.canonicalRequest.split("\n")[1], "/a%2520b/c/d");
+    const explicit = signRequestSteps(request, {
+      credentials,
+      region: "us-east-1",
+      service: "s3",
+      date,
+      normalizePath: true,
+      uriEscapePath: true,
+    });
+    assert.equal(explicit.canonicalRequest.split("\n")[1], "/a%2520b/c/d");
+  });
+
   it("takes the payload hash from x-amz-content-sha256 when present", () => {
     const body = "hello";
     const general = signRequest(

@@ -214,7 +214,11 @@ function decodeEntry(shape: MapShape, element: XmlElement, map: Record<string, u
   if (decoded !== undefined) setKey(map, key, decoded);
 }
 
-function decodeStructure(shape: StructureShape, element: XmlElement): Record<string, unknown> {
+/**
+ * Decodes an XML element by a structure shape (members by wire name; lists and maps wrapped or
+ * flattened): shared by the Query and REST-XML protocols.
+ */
+export function decodeStructure(shape: StructureShape, element: XmlElement): Record<string, unknown> {
   const members = lookup(shape);
   const out: Record<string, unknown> = {};
   for (const child of element.children) {
