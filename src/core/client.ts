@@ -24,7 +24,9 @@ import {
   type ErrorContext,
   isAbortError,
   isServiceError,
+  isTimeoutError,
   type ServiceError,
+  TimeoutError,
   ValidationError,
 } from "./errors.js";
 import { defaultTransport, type HttpRequest, type Transport } from "./http.js";
@@ -38,10 +40,20 @@ export interface CallOptions {
   /** Aborts the call, including a long poll in progress and any wait between retries. */
   signal?: AbortSignal | undefined;
   /**
-   * Timeout of each attempt in milliseconds, overriding the client's `requestTimeoutMs`. A
-   * ReceiveMessage long poll always gets at least its wait time plus 5 seconds.
+   * Timeout of each attempt in milliseconds (per attempt: a call retried 3 times may take 3
+   * times as long, plus the waits between attempts), overriding the client's `requestTimeoutMs`.
+   * A ReceiveMessage long poll always gets at least its wait time plus 5 seconds. To bound the
+   * whole call, use `deadlineMs` (or `signal`).
    */
   timeoutMs?: number | undefined;
+  /**
+   * Deadline of the whole call in milliseconds, from the call on: every attempt, and every wait
+   * between attempts (a `Retry-After` hint included), ends within it. An attempt gets at most
+   * the time left; a retry whose wait would end past the deadline is not made (the last error
+   * is thrown); once it passes, a `TimeoutError` is thrown. Overrides the client's `deadlineMs`.
+   * @default the client's `deadlineMs`: none
+   */
+  deadlineMs?: number | undefined;
 }
 
 /** Options common to every client. All are optional. */
@@ -94,10 +106,16 @@ export interface ClientOptions {
    */
   useDualstackEndpoint?: boolean;
   /**
-   * Timeout of each attempt in milliseconds.
+   * Timeout of each attempt in milliseconds (per attempt, not per call: see `deadlineMs`).
    * @default 30000
    */
   requestTimeoutMs?: number;
+  /**
+   * Deadline of each whole call in milliseconds, retries and the waits between them included
+   * (see {@link CallOptions.deadlineMs}); a call's own `deadlineMs` overrides it.
+   * @default none: a call takes at most `maxAttempts` attempts of `requestTimeoutMs` each, plus backoff
+   */
+  deadlineMs?: number;
   /**
    * A `fetch` to send requests with (tests, proxies, instrumentation).
    * @default `node:http` with keep-alive where the runtime has it, else the global `fetch`
@@ -184,6 +202,7 @@ export class ServiceClient {
   readonly #transport: Transport;
   #retry: RetryStrategy;
   readonly #timeoutMs: number;
+  readonly #deadlineMs: number | undefined;
   #endpoint: Endpoint | undefined;
   #canonicalUri = "/";
   readonly #checks: boolean;
@@ -245,6 +264,8 @@ export class ServiceClient {
       options.requestTimeoutMs === undefined
         ? 30_000
         : positiveNumber("requestTimeoutMs", options.requestTimeoutMs, false);
+    this.#deadlineMs =
+      options.deadlineMs === undefined ? undefined : positiveNumber("deadlineMs", options.deadlineMs, false);
   }
 
   /** Resolves region, endpoint and retry settings, and sets the parsed endpoint. */
@@ -299,15 +320,20 @@ export class ServiceClient {
     if (input !== undefined && (input === null || typeof input !== "object" || Array.isArray(input))) {
       throw new ValidationError("input", "an object", input, context);
     }
+    const startedAt = Date.now();
     const signal = options?.signal;
     let timeoutMs = this.#timeoutMs;
+    let deadlineMs = this.#deadlineMs;
     if (options !== undefined) {
       if (signal !== undefined && typeof signal?.addEventListener !== "function") {
         throw new ValidationError("signal", "an AbortSignal", signal, context);
       }
       if (options.timeoutMs !== undefined)
         timeoutMs = positiveNumber("timeoutMs", options.timeoutMs, false, context);
+      if (options.deadlineMs !== undefined)
+        deadlineMs = positiveNumber("deadlineMs", options.deadlineMs, false, context);
     }
+    const deadlineAt = deadlineMs === undefined ? undefined : startedAt + deadlineMs;
     op.validate?.((input ?? {}) as never, context);
     if (op.minTimeoutMs) timeoutMs = Math.max(timeoutMs, op.minTimeoutMs((input ?? {}) as never));
     if (this.#pending) await this.#pending;
@@ -350,6 +376,12 @@ export class ServiceClient {
     let forceRefresh = false;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw new AbortError(context, { cause: signal.reason });
+      let attemptTimeoutMs = timeoutMs;
+      if (deadlineAt !== undefined) {
+        const left = deadlineAt - Date.now();
+        if (left <= 0) throw new TimeoutError(deadlineMs!, context);
+        attemptTimeoutMs = Math.min(timeoutMs, left);
+      }
       const offset = this.#clockOffsetMs;
       let sent = false;
       try {
@@ -394,7 +426,7 @@ export class ServiceClient {
           body,
           binaryResponse: encoded.binaryResponse,
         };
-        const response = await this.#transport(request, signal, timeoutMs, context);
+        const response = await this.#transport(request, signal, attemptTimeoutMs, context);
         seen?.response(response);
         const output = protocol.decode(op, response, context);
         retry.afterAttempt();
@@ -421,8 +453,14 @@ export class ServiceClient {
             continue;
           }
         }
+        if (deadlineAt !== undefined && isTimeoutError(error) && Date.now() >= deadlineAt) {
+          // The attempt was cut by the call's deadline, not by its own timeout.
+          throw new TimeoutError(deadlineMs!, context, { cause: error });
+        }
         const delay = retry.retryDelay(state, error, attempt);
         if (delay === undefined) throw error;
+        // Never wait past the deadline (a long Retry-After hint): the last error is the answer.
+        if (deadlineAt !== undefined && Date.now() + delay >= deadlineAt) throw error;
         seen?.retry(error, delay);
         try {
           await sleep(delay, signal);

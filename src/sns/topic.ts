@@ -220,18 +220,63 @@ export function mergeQueuePolicy(
   };
 }
 
-/** Serializes the read-modify-write of each queue's policy within this process. */
-const policyLocks = new WeakMap<object, Promise<unknown>>();
+/**
+ * Serializes the read-modify-write of each queue's policy within this process: one lock per queue
+ * ARN, whatever handle or client names the queue (a name or a URL, one `SQS` client or several),
+ * and shared by every copy of the library loaded in the process (kept on `globalThis`).
+ */
+const policyLocks: Map<string, Promise<unknown>> = (() => {
+  const key = Symbol.for("asyncaws.queuePolicyLocks");
+  const holder = globalThis as unknown as Record<symbol, Map<string, Promise<unknown>> | undefined>;
+  let locks = holder[key];
+  if (!(locks instanceof Map)) {
+    locks = new Map();
+    Object.defineProperty(globalThis, key, { value: locks, configurable: true });
+  }
+  return locks;
+})();
 
-async function withQueueLock<T>(queue: object, work: () => Promise<T>): Promise<T> {
-  const before = policyLocks.get(queue) ?? Promise.resolve();
+async function withQueueLock<T>(queueArn: string, work: () => Promise<T>): Promise<T> {
+  const before = policyLocks.get(queueArn) ?? Promise.resolve();
   const run = before.then(work, work);
   const settled = run.catch(() => undefined);
-  policyLocks.set(queue, settled);
+  policyLocks.set(queueArn, settled);
   try {
     return await run;
   } finally {
-    if (policyLocks.get(queue) === settled) policyLocks.delete(queue);
+    if (policyLocks.get(queueArn) === settled) policyLocks.delete(queueArn);
+  }
+}
+
+/** How many times the policy is merged again when reading it back shows the statement missing. */
+const POLICY_MERGE_ROUNDS = 3;
+
+/**
+ * Grants the topic access to the queue: reads the policy, merges the statement, sets it, then
+ * reads it back; when the statement is missing (another process replaced the policy between our
+ * read and write), merges again, up to {@link POLICY_MERGE_ROUNDS} times.
+ * @returns whether the policy was changed
+ */
+async function grantTopic(
+  queue: Queue,
+  queueArn: string,
+  topicArn: string,
+  options?: CallOptions,
+): Promise<boolean> {
+  let changed = false;
+  let { Policy } = await queue.attributes(["Policy"], options);
+  for (let round = 1; ; round++) {
+    const merged = mergeQueuePolicy(Policy, queueArn, topicArn);
+    if (!merged.changed) return changed;
+    if (round > POLICY_MERGE_ROUNDS) {
+      throw new AsyncAwsError(
+        `the queue's policy still lacks the topic's statement after ${POLICY_MERGE_ROUNDS} merges: something else keeps replacing it`,
+        { operation: "subscribeQueue", resource: queueArn },
+      );
+    }
+    await queue.setAttributes({ Policy: merged.policy }, options);
+    changed = true;
+    ({ Policy } = await queue.attributes(["Policy"], options));
   }
 }
 
@@ -462,7 +507,10 @@ export class TopicHandle {
    * Subscribes an SQS queue to this topic, and lets the topic send to it: a statement granting
    * `sqs:SendMessage` to SNS, only for this topic's ARN, is merged into the queue's existing
    * policy (the other statements stay as they are). Calling it again with the same options
-   * changes nothing and returns the same subscription.
+   * changes nothing and returns the same subscription. Concurrent calls for one queue take turns
+   * within the process (by queue ARN, whichever handle or client names the queue), and the policy
+   * is read back after it is set and merged again if the statement is missing (another process
+   * replaced it meanwhile), so no statement is lost.
    *
    * @example
    * ```ts
@@ -533,12 +581,7 @@ export class TopicHandle {
       ReturnSubscriptionArn: true,
       ...subscribeAttributes,
     };
-    const policyChanged = await withQueueLock(queue, async () => {
-      const { Policy } = await queue.attributes(["Policy"], options);
-      const merged = mergeQueuePolicy(Policy, QueueArn, TopicArn);
-      if (merged.changed) await queue.setAttributes({ Policy: merged.policy }, options);
-      return merged.changed;
-    });
+    const policyChanged = await withQueueLock(QueueArn, () => grantTopic(queue, QueueArn, TopicArn, options));
     const { SubscriptionArn } = await this.#sns.subscribe(input, options);
     if (!SubscriptionArn) throw new AsyncAwsError("Subscribe returned no SubscriptionArn", context);
     return { SubscriptionArn, TopicArn, QueueArn, policyChanged };

@@ -136,6 +136,9 @@ function makeHandler(options: SnsHandlerOptions): Handle {
     } catch (error) {
       report(error);
       if (!isSignatureVerificationError(error)) return { status: 500, body: "verification failed" };
+      // Not verified *yet* (the certificate could not be fetched): a 5xx makes SNS deliver the
+      // message again, where a 4xx would lose a message that may be genuine.
+      if (error.retryable) return { status: 503, body: error.reason };
       return { status: error.reason === "malformed" ? 400 : 403, body: error.reason };
     }
     if (typeHeader !== undefined && typeHeader !== message.Type) {
@@ -197,8 +200,11 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
 /**
  * An endpoint for SNS HTTP(S) subscriptions on a `node:http` server (or Express, Fastify's raw
  * handler...). It answers 200 once your callback is done; 403 (or 400) for a message that fails
- * verification; 500 when your callback throws, so that SNS retries; 405 and 413 for other methods
- * and oversized bodies.
+ * verification (a bad signature, an untrusted certificate URL, a topic not allowed, bad input: SNS
+ * does not deliver it again); 503 when verification could not be completed because the signing
+ * certificate could not be fetched (refused, timed out, an error answer, offline: the error's
+ * `retryable` is true), so that SNS delivers the message again; 500 when your callback throws, so
+ * that SNS retries; 405 and 413 for other methods and oversized bodies.
  *
  * @example
  * ```ts

@@ -284,7 +284,15 @@ async function fetchCertificate(
     }
     if (response.status !== 200) {
       await response.body?.cancel().catch(() => undefined);
-      fail("certificate-fetch-failed", `fetching the signing certificate answered HTTP ${response.status}`);
+      // A refusal of the certificate itself (404, 403...) will not change on a second try;
+      // a server error, throttling or a timeout answer may.
+      const status = response.status;
+      const transient = status >= 500 || status === 408 || status === 429;
+      throw new SignatureVerificationError(
+        "certificate-fetch-failed",
+        `fetching the signing certificate answered HTTP ${status}`,
+        { retryable: transient },
+      );
     }
     const declared = Number(response.headers.get("content-length"));
     if (Number.isFinite(declared) && declared > maxBytes) {
@@ -430,7 +438,10 @@ export class SnsVerifier {
    * @throws SignatureVerificationError saying why, with a `reason` of `malformed`,
    * `unsupported-type`, `unsupported-signature-version`, `topic-not-allowed`,
    * `untrusted-certificate-url`, `certificate-fetch-failed`, `certificate-too-large`,
-   * `certificate-timeout`, `bad-certificate` or `bad-signature`
+   * `certificate-timeout`, `bad-certificate` or `bad-signature`. Its `retryable` is true when
+   * the message is not verified *yet* (the certificate could not be fetched: refused, timed out,
+   * a 5xx, 408 or 429 answer, offline), false when it is refused for what it is (forged, not
+   * allowed, malformed).
    */
   verify(payload: unknown): Promise<SnsMessage> {
     return verifyWith(this.#cache, this.#settings, payload);
@@ -447,12 +458,19 @@ const sharedCache = new CertificateCache(32);
  * The calls share one cache of 32 certificates, by URL; an {@link SnsVerifier} has its own.
  *
  * @returns the verified message, typed by its `Type`
- * @throws SignatureVerificationError saying why (see {@link SnsVerifier.verify})
+ * @throws SignatureVerificationError saying why (see {@link SnsVerifier.verify}); its `retryable`
+ * tells "not verified yet" (true: the certificate could not be fetched, ask again later) from
+ * "refused" (false: forged, not allowed or malformed)
  *
  * @example
  * ```ts
- * const message = await verifySnsMessage(body, { topicArns: [MY_TOPIC_ARN] });
- * if (message.Type === "Notification") handle(message.Message);
+ * try {
+ *   const message = await verifySnsMessage(body, { topicArns: [MY_TOPIC_ARN] });
+ *   if (message.Type === "Notification") handle(message.Message);
+ * } catch (error) {
+ *   // 503: SNS delivers again later; 403: a forgery or a mistake, never delivered again.
+ *   return new Response(null, { status: isSignatureVerificationError(error) && error.retryable ? 503 : 403 });
+ * }
  * ```
  */
 export async function verifySnsMessage(
