@@ -47,9 +47,7 @@ describe("a whole-call deadline", () => {
   it("does not wait past the deadline for a Retry-After hint: the 503 is the answer", async () => {
     const sqs = new SQS({ endpoint: busy.endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 3 });
     const before = busy.requests.length;
-    const error = await failure(
-      sqs.sendMessage(input(busy), { deadlineMs: 2500, signal: safety() }),
-    );
+    const error = await failure(sqs.sendMessage(input(busy), { deadlineMs: 2500, signal: safety() }));
     assert.ok(isServiceError(error), String(error));
     assert.equal(error.statusCode, 503);
     assert.equal(busy.requests.length - before, 1, "no retry after an hour-long hint");
