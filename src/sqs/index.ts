@@ -28,7 +28,7 @@ export {
   type StopOptions,
 } from "./consumer/consumer.js";
 export { type Acknowledgeable, MessageIterator, type MessagesOptions } from "./consumer/iterator.js";
-export type { ConsumerOptions } from "./consumer/options.js";
+export type { ConsumerLogger, ConsumerOptions } from "./consumer/options.js";
 export type { SnsMessage } from "./consumer/sns.js";
 export * from "./functions.js";
 export type { SQSMethods, SQSOperationMap } from "./methods.js";

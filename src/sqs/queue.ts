@@ -312,14 +312,19 @@ export class Queue {
    * receive and returns those that failed; with `unwrapSns: true` it gets the message as published
    * to SNS. Options are checked at once (a ValidationError naming the value received).
    *
+   * Transient errors are retried with backoff; a fatal one (missing queue, access denied, bad or
+   * missing credentials, bad input) stops the consumer and rejects `consumer.closed`. Errors nobody
+   * listens for go to the `logger` option (the console by default), at a bounded rate.
+   * `consumer.stop()` lets the long polls in flight finish and releases what they bring, so that no
+   * message is left invisible; `stop({ abort: true })` is immediate and counts what it may strand.
+   *
    * @example
    * ```ts
    * const consumer = queue.consume(async (message, { signal }) => {
    *   await fetch(target, { method: "POST", body: message.Body, signal });
    * }, { concurrency: 50 });
-   * consumer.on("error", (error) => console.error(error));
-   * // later
-   * await consumer.stop();
+   * process.once("SIGTERM", () => consumer.stop());
+   * await consumer.closed; // resolves after stop(), rejects with a fatal error
    * ```
    */
   consume(
@@ -352,7 +357,9 @@ export class Queue {
 
   /**
    * The queue's messages as an async iterator: each with `ack()` and `retry(delaySeconds?)`;
-   * leaving the loop releases every message not acknowledged. Takes the consumer's options.
+   * leaving the loop (or the `signal` option aborting) releases every message not acknowledged and
+   * what long polls in flight bring, then ends the loop; a fatal error (missing queue, access
+   * denied, bad or missing credentials) ends it with that error. Takes the consumer's options.
    *
    * @example
    * ```ts

@@ -43,7 +43,7 @@ describe("consumer", () => {
           running--;
         }
       },
-      { concurrency },
+      { concurrency, waitTimeSeconds: 1 },
     );
     consumer.on("message", () => {
       maxHeld = Math.max(maxHeld, consumer.status.inFlight);
@@ -67,6 +67,7 @@ describe("consumer", () => {
         failed: 0,
         deleted: total,
         released: 0,
+        stranded: 0,
         receiving: 0,
         lastError: undefined,
         lastErrorAt: undefined,
@@ -89,7 +90,7 @@ describe("consumer", () => {
         calls++;
         await sleep(6500);
       },
-      { concurrency: 3 },
+      { concurrency: 3, waitTimeSeconds: 1 },
     );
     await waitFor(() => consumer.status.deleted === 1, "the message deleted", 30_000);
     // One more visibility timeout and a bit: a lapsed message would be delivered again by now.
@@ -131,7 +132,7 @@ describe("consumer", () => {
         }
         aborted.push(signal.aborted);
       },
-      { maxHandlerSeconds: 0.3, retryDelay: 0 },
+      { maxHandlerSeconds: 0.3, retryDelay: 0, waitTimeSeconds: 1, logger: false },
     );
     consumer.on("failed", (_message, error) => failures.push(error));
     await waitFor(() => consumer.status.deleted === 1, "the retry deleted");
@@ -166,7 +167,7 @@ describe("consumer", () => {
           throw new Error("cannot handle this one");
         }
       },
-      { waitTimeSeconds: 1 },
+      { waitTimeSeconds: 1, logger: false },
     );
     const dead = await drain(bench.direct, dlqUrl, 1, 20_000);
     await consumer.stop();
@@ -194,7 +195,7 @@ describe("consumer", () => {
         await sleep(300);
         finished++;
       },
-      { concurrency: 4 },
+      { concurrency: 4, waitTimeSeconds: 1 },
     );
     await waitFor(() => started === 4, "four handlers running");
     // All slots are taken: no receive is in flight.
@@ -228,7 +229,7 @@ describe("consumer", () => {
         signals.push(signal);
         return new Promise(() => undefined);
       },
-      { concurrency: 4 },
+      { concurrency: 4, waitTimeSeconds: 1 },
     );
     await waitFor(() => signals.length === 4, "four handlers running");
     await consumer.stop({ abort: true });
@@ -266,8 +267,8 @@ describe("consumer", () => {
           await new Promise((resolve) => signal.addEventListener("abort", resolve));
         },
         how === "timeout"
-          ? { concurrency: 2, drainTimeoutMs: 100 }
-          : { concurrency: 2, signal: controller.signal },
+          ? { concurrency: 2, drainTimeoutMs: 100, waitTimeSeconds: 1 }
+          : { concurrency: 2, signal: controller.signal, waitTimeSeconds: 1 },
       );
       await waitFor(() => running === 2, "two handlers running");
       let stopped: Promise<void>;
@@ -307,7 +308,7 @@ describe("consumer", () => {
         }
         return failed;
       },
-      { batch: true, concurrency: 10, retryDelay: 0 },
+      { batch: true, concurrency: 10, retryDelay: 0, waitTimeSeconds: 1, logger: false },
     );
     await waitFor(() => consumer.status.deleted === 10, "every message deleted");
     await consumer.stop();
@@ -349,7 +350,7 @@ describe("consumer", () => {
           sqsId: delivery.sqs.MessageId,
         });
       },
-      { unwrapSns: true },
+      { unwrapSns: true, waitTimeSeconds: 1 },
     );
     await waitFor(() => consumer.status.deleted === 2, "both deleted");
     await consumer.stop();

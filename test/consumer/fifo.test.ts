@@ -69,7 +69,7 @@ describe("consumer on a FIFO queue", () => {
           active.delete(group);
         }
       },
-      { concurrency: 16, retryDelay: 0 },
+      { concurrency: 16, retryDelay: 0, waitTimeSeconds: 1, logger: false },
     );
     const all = () => [...succeeded.values()].reduce((n, list) => n + new Set(list).size, 0);
     await waitFor(() => all() >= GROUPS * PER_GROUP, "every message handled", 120_000);

@@ -23,9 +23,13 @@ describe("queue.messages()", () => {
     const unacked: string[] = [];
     const seen: string[] = [];
     let retried = false;
-    // A short visibility timeout: a long poll aborted when the loop is left may still take a
-    // released message on the emulator; it comes back two seconds later.
-    const messages = queue.messages({ concurrency: 4, visibilityTimeout: 2, retryDelay: 0 });
+    // Leaving the loop lets the long polls in flight finish and releases what they bring.
+    const messages = queue.messages({
+      concurrency: 4,
+      visibilityTimeout: 2,
+      retryDelay: 0,
+      waitTimeSeconds: 1,
+    });
     assert.equal(messages.status, undefined, "nothing starts before the first next()");
     for await (const message of messages) {
       seen.push(message.Body!);

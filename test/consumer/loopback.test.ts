@@ -130,7 +130,7 @@ describe("consumer against a scripted server", () => {
           await bothStarted;
           if (m.Body === "g1-a") throw new Error("fails");
         },
-        { concurrency: 16, retryDelay: 5 },
+        { concurrency: 16, retryDelay: 5, logger: false },
       );
       await waitFor(
         () => consumer.status.released === 2 && consumer.status.deleted === 1,
@@ -239,7 +239,7 @@ describe("consumer against a scripted server", () => {
         async (m) => {
           if (m.Body === "fails") throw new Error("handler failed");
         },
-        { retryDelay: "visibilityTimeout" },
+        { retryDelay: "visibilityTimeout", logger: false },
       );
       consumer.on("error", (error, info) =>
         errors.push({ source: info.source, error, body: info.message?.Body }),

@@ -67,7 +67,7 @@ describe("consumer and producer through a fault proxy", () => {
         handled.set(message.Body!, (handled.get(message.Body!) ?? 0) + 1);
         completed.add(message.ReceiptHandle!);
       },
-      { concurrency: 50 },
+      { concurrency: 50, waitTimeSeconds: 1 },
     );
     consumer.on("error", (_error, { source }) => errors.set(source, (errors.get(source) ?? 0) + 1));
 

@@ -9,11 +9,14 @@
 import {
   AsyncAwsError,
   type ErrorContext,
-  isAbortError,
+  isAsyncAwsError,
   isCredentialsError,
+  isResponseError,
   isServiceError,
+  isValidationError,
   ValidationError,
 } from "../../core/errors.js";
+import { classify } from "../../core/retry.js";
 import type { Queue } from "../queue.js";
 import type { SQS } from "../sqs.js";
 import type { Message } from "../types.js";
@@ -22,6 +25,7 @@ import { Emitter, type Listener } from "./events.js";
 import { GroupSequencer } from "./fifo.js";
 import { chunks, type ErrorSource, type Held, holdMessage, type Shared } from "./held.js";
 import {
+  type ConsumerLogger,
   type ConsumerOptions,
   defaultRetryDelay,
   type ResolvedOptions,
@@ -31,12 +35,16 @@ import {
 import { unwrapSns } from "./sns.js";
 import { type Change, Visibility } from "./visibility.js";
 
-/** Where a consumer is in its life. */
-export type ConsumerState = "starting" | "running" | "stopping" | "stopped";
+/**
+ * Where a consumer is in its life: `starting` (resolving the queue), `running`, `stopping`
+ * (draining, after `stop()` or a fatal error), `stopped` (after a stop), `failed` (after a fatal
+ * error: see {@link Consumer.closed}).
+ */
+export type ConsumerState = "starting" | "running" | "stopping" | "stopped" | "failed";
 
 /** A snapshot of a consumer's counters: a stall is visible here. */
 export interface ConsumerStatus {
-  /** `starting` (resolving the queue), `running`, `stopping` (draining), `stopped`. */
+  /** `starting` (resolving the queue), `running`, `stopping` (draining), `stopped`, `failed`. */
   state: ConsumerState;
   /** Messages received. */
   received: number;
@@ -48,11 +56,24 @@ export interface ConsumerStatus {
   failed: number;
   /** Messages deleted. */
   deleted: number;
-  /** Messages released unhandled (visibility 0): on stop, or behind a failure in a FIFO group. */
+  /**
+   * Messages released unhandled (visibility set to 0, confirmed by SQS): on stop, when a loop is
+   * left, or behind a failure in a FIFO group.
+   */
   released: number;
+  /**
+   * Messages that may stay invisible until their visibility timeout runs out, neither deleted nor
+   * released (an upper bound): for each long poll that `stop({ abort: true })` cut short, the number
+   * of messages it asked for (SQS may have handed them out); and each message whose release or
+   * delete failed for good. 0 after a graceful stop that went well.
+   */
+  stranded: number;
   /** ReceiveMessage requests in flight. */
   receiving: number;
-  /** The last error reported (also an `error` event). */
+  /**
+   * The last error: reported as an `error` event, thrown by a handler (or reported failed by a
+   * batch handler), or the fatal error that stopped the consumer.
+   */
   lastError: unknown;
   /** When the last error was reported. */
   lastErrorAt: Date | undefined;
@@ -95,6 +116,12 @@ export interface ConsumerErrorInfo {
   source: ErrorSource;
   /** The SQS message concerned, when one is. */
   message?: Message | undefined;
+  /**
+   * True when the error stops the consumer (retrying cannot help: the queue does not exist,
+   * access denied, invalid or expired credentials, bad input); {@link Consumer.closed} then
+   * rejects with it.
+   */
+  fatal?: boolean;
 }
 
 /** The consumer's events and their listeners' arguments. */
@@ -105,26 +132,39 @@ export type ConsumerEvents<M> = {
   processed: [message: M];
   /** A handler failed (threw, timed out, was reported failed by a batch handler). */
   failed: [message: M, error: unknown];
-  /** Something went wrong that the consumer handles by itself (backing off, retrying). */
+  /**
+   * Something went wrong: one the consumer handles by itself (backing off, retrying), or, with
+   * `info.fatal`, the error that stops it. With no listener, errors go to the `logger` option.
+   */
   error: [error: unknown, info: ConsumerErrorInfo];
   /** A receive came back with no message. */
   empty: [];
-  /** The consumer stopped: nothing is in flight, deletes and releases are done. */
+  /** The consumer stopped (or failed): nothing is in flight, deletes and releases are done. */
   stopped: [];
 };
 
 /** Options of {@link Consumer.stop}. */
 export interface StopOptions {
   /**
-   * Abort the handlers' signals now and release their messages (visibility 0) instead of waiting.
+   * Stop now: abort the handlers' signals and release their messages (visibility 0), and cut the
+   * long polls in flight instead of letting them finish. SQS may already have handed messages to a
+   * poll that is cut; those stay invisible until their visibility timeout runs out, and
+   * `status.stranded` counts them (at most what the cut polls asked for).
    * @default false
    */
   abort?: boolean;
   /**
-   * Wait at most this long for handlers, in milliseconds, then abort as above.
+   * Wait at most this long for running handlers, in milliseconds, then abort their signals and
+   * release their messages (long polls in flight are still let finish; 0 releases at once).
    * @default the consumer's `drainTimeoutMs` (no limit)
    */
   timeoutMs?: number;
+}
+
+/** @internal What the iterator needs to know of a consumer, before its end. */
+export interface ConsumerHooks {
+  /** A fatal error: the consumer is stopping because of it. */
+  onFatal?(error: unknown): void;
 }
 
 /** @internal A failure that asks for a given retry delay (the iterator's `retry(delaySeconds)`). */
@@ -151,8 +191,11 @@ interface Unit<M> {
 
 type Mode<M> = { batch: false; handler: MessageHandler<M> } | { batch: true; handler: BatchHandler<M> };
 
-/** Error codes after which receiving backs off longer: credentials, permissions, a missing queue. */
-const SEVERE_CODES = new Set([
+/** Codes of a queue that does not exist (JSON and Query protocols). */
+const MISSING_QUEUE_CODES = new Set(["QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue"]);
+
+/** Codes of refused credentials or permissions: retrying the same request cannot help. */
+const ACCESS_CODES = new Set([
   "AccessDenied",
   "AccessDeniedException",
   "InvalidClientTokenId",
@@ -165,8 +208,36 @@ const SEVERE_CODES = new Set([
   "ExpiredTokenException",
   "InvalidSecurity",
   "KMS.AccessDeniedException",
-  "QueueDoesNotExist",
+  "KMS.DisabledException",
+  "KMS.NotFoundException",
 ]);
+
+/**
+ * Why retrying cannot help, or undefined when it may: `queue` (it does not exist), `access`
+ * (credentials or permissions refused), `credentials` (none could be found), `input` (a request
+ * the service or the client rejects as malformed; anything that is not an asyncaws error).
+ */
+export function fatalKind(error: unknown): "queue" | "access" | "credentials" | "input" | undefined {
+  if (isCredentialsError(error)) return "credentials";
+  if (isValidationError(error)) return "input";
+  if (isServiceError(error)) {
+    if (MISSING_QUEUE_CODES.has(error.code)) return "queue";
+    if (ACCESS_CODES.has(error.code) || error.statusCode === 401 || error.statusCode === 403) return "access";
+    // Another 4xx answer that is neither throttling nor a transient fault: the request is wrong.
+    return classify(error) === "fatal" && error.statusCode >= 400 && error.statusCode < 500
+      ? "input"
+      : undefined;
+  }
+  if (isResponseError(error)) {
+    return error.statusCode === 401 || error.statusCode === 403 ? "access" : undefined;
+  }
+  // Network, timeout, checksum, abort: transient. Anything else is not ours: a bug or a throwing
+  // credentials provider, which retrying would only repeat.
+  return isAsyncAwsError(error) ? undefined : "input";
+}
+
+/** How long errors of one kind go unreported after one was, in milliseconds. */
+const LOG_INTERVAL_MS = 60_000;
 
 /** Runs `fn` after the current turn of the event loop: `setImmediate` where there is one. */
 const nextTurn: (fn: () => void) => void =
@@ -174,31 +245,42 @@ const nextTurn: (fn: () => void) => void =
     ? (fn) => (globalThis as unknown as { setImmediate(fn: () => void): void }).setImmediate(fn)
     : (fn) => setTimeout(fn, 0);
 
-/** Milliseconds to wait after the `streak`-th error in a row. */
-function errorBackoff(error: unknown, streak: number): number {
-  const severe =
-    isCredentialsError(error) ||
-    (isServiceError(error) &&
-      (error.statusCode === 401 || error.statusCode === 403 || SEVERE_CODES.has(error.code)));
-  const ceiling = severe
-    ? Math.min(300_000, 5000 * 2 ** Math.min(streak - 1, 10))
-    : Math.min(30_000, 500 * 2 ** Math.min(streak - 1, 10));
+/** Milliseconds to wait after the `streak`-th transient error in a row: 0.5 s doubling to 30 s, half jittered. */
+function errorBackoff(streak: number): number {
+  const ceiling = Math.min(30_000, 500 * 2 ** Math.min(streak - 1, 10));
   return ceiling / 2 + (Math.random() * ceiling) / 2;
+}
+
+/** The kind of an error for rate-limited logging: where it came from and its code or class. */
+function kindOf(error: unknown, source: string): string {
+  const code = isServiceError(error) ? error.code : (error as { name?: unknown } | null)?.name;
+  return `${source}:${typeof code === "string" ? code : typeof error}`;
+}
+
+/** An error's message, for a log line. */
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === "string" ? error : String(error);
 }
 
 /**
  * Consumes a queue: calls a handler for each message, with `concurrency` at once, from
  * {@link Queue.consume}. A handler that resolves gets its message deleted; one that throws gets it
- * back on the queue after `retryDelay`. Listen for `error` to see what goes wrong; read `status`
- * to see that it runs.
+ * back on the queue after `retryDelay`.
+ *
+ * Transient errors (network, timeouts, 5xx, throttling) are retried with backoff, for as long as
+ * they last. A fatal error (the queue does not exist, access denied, invalid or expired
+ * credentials, no credentials, bad input) stops the consumer: state `failed`, the error in
+ * `status.lastError`, and {@link Consumer.closed} rejects with it. Errors go to `error` and `failed`
+ * listeners, or, with none, to the `logger` option (the console by default).
  *
  * @example
  * ```ts
  * const consumer = queue.consume(async (message, { signal }) => {
  *   await handle(JSON.parse(message.Body!), { signal });
  * }, { concurrency: 32 });
- * consumer.on("error", (error) => console.error(error));
  * process.on("SIGTERM", () => consumer.stop());
+ * await consumer.closed; // resolves after stop(), rejects after a fatal error
  * ```
  */
 export class Consumer<M = Message> {
@@ -219,6 +301,16 @@ export class Consumer<M = Message> {
   /** One per long poll (a shared signal would collect a listener per poll). */
   readonly #pollControllers = new Set<AbortController>();
   readonly #drainWaiters: (() => void)[] = [];
+  /** The ask of each long poll in flight, by its controller (counted as stranded if cut). */
+  readonly #pollAsks = new Map<AbortController, number>();
+  readonly #hooks: ConsumerHooks;
+  readonly #closed: Promise<void>;
+  #resolveClosed!: () => void;
+  #rejectClosed!: (error: unknown) => void;
+  /** The fatal error that stops the consumer. */
+  #failure: { error: unknown } | undefined;
+  /** Per kind of error: when it was last logged, and how many were left out since. */
+  readonly #logged = new Map<string, { at: number; skipped: number }>();
   #state: ConsumerState = "starting";
   #url = "";
   #visibilityTimeout = 30;
@@ -239,6 +331,7 @@ export class Consumer<M = Message> {
   #failed = 0;
   #deleted = 0;
   #released = 0;
+  #stranded = 0;
   #lastError: unknown;
   #lastErrorAt: Date | undefined;
   #lastReceiveAt: Date | undefined;
@@ -249,8 +342,16 @@ export class Consumer<M = Message> {
     queue: Queue,
     handler: MessageHandler<M> | BatchHandler<M>,
     options: ConsumerOptions<M> | undefined,
+    hooks: ConsumerHooks = {},
   ) {
     this.#context = { operation: "consume", resource: queue.name };
+    this.#hooks = hooks;
+    this.#closed = new Promise<void>((resolve, reject) => {
+      this.#resolveClosed = resolve;
+      this.#rejectClosed = reject;
+    });
+    // Observed here, so that a rejection nobody awaits is never an unhandled rejection.
+    this.#closed.catch(() => undefined);
     if (typeof handler !== "function") {
       throw new ValidationError("handler", "a function", handler, this.#context);
     }
@@ -264,8 +365,11 @@ export class Consumer<M = Message> {
       ? (raw) => unwrapSns(raw) as unknown as M
       : (raw) => raw as unknown as M;
     this.#emitter = new Emitter<ConsumerEvents<M>>((error, event) => {
-      if (event === "error") this.#noteError(error);
-      else this.#report(error, "listener");
+      if (event === "error") {
+        // An error listener that throws: reported to the logger, never back to the listener.
+        this.#noteError(error);
+        this.#log("warn", "listener", error, "an error listener threw");
+      } else this.#report(error, "listener");
     });
     const shared: Shared = {
       sqs,
@@ -273,15 +377,26 @@ export class Consumer<M = Message> {
       context: this.#context,
       report: (error, source, message) => this.#report(error, source, message),
     };
-    this.#visibility = new Visibility(shared, this.#options.extendVisibility);
-    this.#sequencer = queue.fifo ? new GroupSequencer<Unit<M>>() : undefined;
-    this.#deleter = new Deleter(shared, queue.fifo ? 0 : 5, () => {
-      this.#deleted++;
+    this.#visibility = new Visibility(shared, this.#options.extendVisibility, (change, ok) => {
+      if (change.timeout !== 0) return;
+      if (ok) this.#released++;
+      else this.#stranded++;
     });
+    this.#sequencer = queue.fifo ? new GroupSequencer<Unit<M>>() : undefined;
+    this.#deleter = new Deleter(
+      shared,
+      queue.fifo ? 0 : 5,
+      () => {
+        this.#deleted++;
+      },
+      () => {
+        this.#stranded++;
+      },
+    );
     const signal = this.#options.signal;
     if (signal) {
       this.#onSignal = () => {
-        this.stop({ abort: true }).catch(() => undefined);
+        this.stop({ timeoutMs: 0 }).catch(() => undefined);
       };
       signal.addEventListener("abort", this.#onSignal, { once: true });
     }
@@ -289,9 +404,32 @@ export class Consumer<M = Message> {
     if (signal?.aborted) this.#onSignal?.();
   }
 
-  /** Where the consumer is: `starting`, `running`, `stopping`, `stopped`. */
+  /** Where the consumer is: `starting`, `running`, `stopping`, `stopped`, `failed`. */
   get state(): ConsumerState {
     return this.#state;
+  }
+
+  /**
+   * Settles when the consumer has ended and nothing is in flight any more (deletes and releases
+   * done): resolves after a stop, rejects with the fatal error that stopped it (a
+   * `ServiceError` such as `QueueDoesNotExist` or `AccessDenied`, a `CredentialsError`, a
+   * `ValidationError`). Awaiting it is optional: a rejection nobody awaits is not reported as an
+   * unhandled rejection (the logger reports the error).
+   *
+   * @example
+   * ```ts
+   * const consumer = queue.consume(handler);
+   * process.once("SIGTERM", () => consumer.stop());
+   * try {
+   *   await consumer.closed;
+   * } catch (error) {
+   *   console.error("the consumer failed", error);
+   *   process.exitCode = 1;
+   * }
+   * ```
+   */
+  get closed(): Promise<void> {
+    return this.#closed;
   }
 
   /** The counters, the last error and the last receive time, as of now. */
@@ -304,6 +442,7 @@ export class Consumer<M = Message> {
       failed: this.#failed,
       deleted: this.#deleted,
       released: this.#released,
+      stranded: this.#stranded,
       receiving: this.#polls.size,
       lastError: this.#lastError,
       lastErrorAt: this.#lastErrorAt,
@@ -330,12 +469,21 @@ export class Consumer<M = Message> {
   }
 
   /**
-   * Stops: no ReceiveMessage is sent after this call (long polls in flight are aborted), messages
-   * waiting behind their FIFO group are released, handlers in flight are waited for (the heartbeat
-   * goes on), deletes are flushed; then it resolves and `stopped` is emitted. With `abort` (or once
-   * `timeoutMs` passes, or the `signal` option aborts), the handlers' signals abort and their
-   * messages are released (visibility 0) before it resolves. Calling it again returns the same
-   * promise (an `abort` escalates a graceful stop in progress).
+   * Stops. No ReceiveMessage is sent after this call. Messages waiting behind their FIFO group are
+   * released at once (visibility 0); running handlers are waited for (their heartbeat goes on);
+   * long polls already in flight are let finish (at most `waitTimeSeconds`) and the messages they
+   * bring are released unhandled; deletes and releases are flushed; then it resolves, `stopped` is
+   * emitted and {@link Consumer.closed} resolves. After it resolves, every message received was
+   * deleted or released, unless SQS refused the delete or release (`status.stranded`).
+   *
+   * With `timeoutMs` (or the `drainTimeoutMs` option), handlers still running after that long get
+   * their signals aborted and their messages released. With `abort: true` the stop is immediate:
+   * handlers are aborted as above and long polls in flight are cut; messages SQS may have handed
+   * to a cut poll stay invisible until their visibility timeout, counted in `status.stranded`.
+   *
+   * Calling it again returns the same promise (`abort` or `timeoutMs` hasten a stop in progress).
+   * After a fatal error it resolves once the consumer has ended (`closed` carries the error).
+   * Don't await it inside a handler: it waits for that handler.
    */
   stop(options: StopOptions = {}): Promise<void> {
     if (options === null || typeof options !== "object") {
@@ -351,7 +499,12 @@ export class Consumer<M = Message> {
       );
     }
     if (this.#stopping) {
-      if (abort) this.#abortNow?.();
+      if (abort) {
+        this.#cutPolls();
+        this.#abortNow?.();
+      } else if (options.timeoutMs !== undefined) {
+        this.#hasten(options.timeoutMs);
+      }
       return this.#stopping;
     }
     this.#stopping = this.#stop(abort, timeoutMs);
@@ -369,8 +522,9 @@ export class Consumer<M = Message> {
         break;
       } catch (error) {
         if (this.#state !== "starting") return;
+        if (fatalKind(error) !== undefined) return this.#fail(error, "start");
         this.#report(error, "start");
-        if (!(await this.#sleep(errorBackoff(error, attempt)))) return;
+        if (!(await this.#sleep(errorBackoff(attempt)))) return;
       }
     }
     let timeout = this.#options.visibilityTimeout;
@@ -384,6 +538,10 @@ export class Consumer<M = Message> {
         if (Number.isInteger(value) && value >= 0) timeout = value;
       } catch (error) {
         if (this.#state !== "starting") return;
+        // Access refused to GetQueueAttributes alone is no reason to stop: a role may be allowed
+        // to receive and not to read attributes. The receive will tell.
+        const kind = fatalKind(error);
+        if (kind !== undefined && kind !== "access") return this.#fail(error, "start");
         this.#report(error, "start");
       }
       // Unknown: ask for 30 seconds on each receive, so that the heartbeat knows.
@@ -460,6 +618,7 @@ export class Consumer<M = Message> {
     const started = Date.now();
     const controller = new AbortController();
     this.#pollControllers.add(controller);
+    this.#pollAsks.set(controller, ask);
     let poll!: Promise<void>;
     poll = (async () => {
       let messages: Message[] | undefined;
@@ -481,6 +640,7 @@ export class Consumer<M = Message> {
         failure = error;
       }
       this.#pollControllers.delete(controller);
+      this.#pollAsks.delete(controller);
       this.#reserved -= ask;
       this.#polls.delete(poll);
       if (messages) {
@@ -496,13 +656,19 @@ export class Consumer<M = Message> {
           this.#idle = false;
           this.#accept(messages, started);
         }
+      } else if (controller.signal.aborted) {
+        // Cut by stop({ abort: true }): SQS may have handed out messages we will never see.
+        this.#stranded += ask;
+        return;
+      } else if (this.#state !== "running") {
+        this.#report(failure, "receive");
+        return;
+      } else if (fatalKind(failure) !== undefined) {
+        this.#fail(failure, "receive");
+        return;
       } else {
-        if (this.#state !== "running" && (isAbortError(failure) || controller.signal.aborted)) return;
         this.#errorStreak++;
-        this.#pausedUntil = Math.max(
-          this.#pausedUntil,
-          Date.now() + errorBackoff(failure, this.#errorStreak),
-        );
+        this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + errorBackoff(this.#errorStreak));
         this.#report(failure, "receive");
       }
       this.#schedulePump();
@@ -555,7 +721,6 @@ export class Consumer<M = Message> {
     for (const raw of messages) {
       if (!raw.ReceiptHandle) continue;
       this.#received++;
-      this.#released++;
       changes.push({ held: holdMessage(raw, receivedAt, this.#visibilityTimeout), timeout: 0 });
     }
     this.#changeVisibility(changes);
@@ -660,7 +825,7 @@ export class Consumer<M = Message> {
         this.#settle(item);
         this.#failed++;
         const error = errorOf(item);
-        this.#emitter.emit("failed", item.value, error);
+        this.#handlerFailed(item, error);
         const timeout = this.#retryDelay(item, error);
         if (timeout !== undefined) changes.push({ held: item.held, timeout });
       } else if (group !== undefined && failedGroups.has(group)) {
@@ -681,7 +846,6 @@ export class Consumer<M = Message> {
     }
     for (const item of released) {
       this.#settle(item);
-      this.#released++;
       changes.push({ held: item.held, timeout: 0 });
     }
     this.#changeVisibility(changes);
@@ -740,10 +904,25 @@ export class Consumer<M = Message> {
     const changes: Change[] = [];
     for (const item of items) {
       this.#settle(item);
-      this.#released++;
       changes.push({ held: item.held, timeout: 0 });
     }
     this.#changeVisibility(changes);
+  }
+
+  /** A handler failed: kept in `status`, told to `failed` listeners, else to the logger. */
+  #handlerFailed(item: Item<M>, error: unknown): void {
+    // The iterator's retry() is a choice, not an error.
+    const chosen = error instanceof RetryRequest;
+    if (!chosen) this.#noteError(error);
+    if (this.#emitter.listenerCount("failed") > 0) this.#emitter.emit("failed", item.value, error);
+    else if (!chosen) {
+      this.#log(
+        "warn",
+        "handler",
+        error,
+        `the handler failed on message ${item.held.raw.MessageId ?? "?"}; it will be retried`,
+      );
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -769,13 +948,28 @@ export class Consumer<M = Message> {
     this.#checkDrained();
   }
 
-  async #stop(abort: boolean, timeoutMs: number | undefined): Promise<void> {
+  /** Cuts the long polls in flight (what SQS handed them is counted as stranded when they end). */
+  #cutPolls(): void {
+    const reason = new AsyncAwsError("the consumer stopped at once (abort)", this.#context);
+    for (const controller of this.#pollControllers) controller.abort(reason);
+  }
+
+  /** Aborts the running handlers after `timeoutMs`, when a stop is waiting for them. */
+  #hasten(timeoutMs: number): void {
+    const abortNow = this.#abortNow;
+    if (!abortNow) return;
+    if (timeoutMs === 0) abortNow();
+    else setTimeout(() => this.#abortNow?.(), timeoutMs);
+  }
+
+  async #stop(abort: boolean, timeoutMs: number | undefined, failure?: { error: unknown }): Promise<void> {
     this.#state = "stopping";
     if (this.#pumpTimer !== undefined) clearTimeout(this.#pumpTimer);
     this.#pumpTimer = undefined;
-    const stopping = new AsyncAwsError("the consumer is stopping", this.#context);
-    this.#pollController.abort(stopping);
-    for (const controller of this.#pollControllers) controller.abort(stopping);
+    // Ends the start (GetQueueUrl, GetQueueAttributes) and the backoff sleeps. Long polls in flight
+    // are let finish unless `abort`: SQS may hand them messages even as they are abandoned.
+    this.#pollController.abort(new AsyncAwsError("the consumer is stopping", this.#context));
+    if (abort) this.#cutPolls();
     if (this.#sequencer) {
       const waiting = this.#sequencer.takeAll();
       for (const unit of waiting) unit.state = "done";
@@ -792,18 +986,22 @@ export class Consumer<M = Message> {
           this.#abortRunning(reason);
           resolve();
         };
-        if (timeoutMs !== undefined) timer = setTimeout(() => this.#abortNow?.(), timeoutMs);
+        if (timeoutMs === 0) this.#abortNow();
+        else if (timeoutMs !== undefined) timer = setTimeout(() => this.#abortNow?.(), timeoutMs);
       });
       if (timer !== undefined) clearTimeout(timer);
     }
     this.#abortNow = undefined;
     await this.#starting;
-    await Promise.all([...this.#polls]);
+    // What the polls in flight bring is released (never handed to a handler) as they end.
+    while (this.#polls.size > 0) await Promise.all([...this.#polls]);
     await Promise.all([this.#deleter.flush(), this.#visibility.drain()]);
     this.#visibility.stop();
     if (this.#onSignal) this.#options.signal?.removeEventListener("abort", this.#onSignal);
-    this.#state = "stopped";
+    this.#state = failure ? "failed" : "stopped";
     this.#emitter.emit("stopped");
+    if (failure) this.#rejectClosed(failure.error);
+    else this.#resolveClosed();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -814,8 +1012,72 @@ export class Consumer<M = Message> {
     this.#lastErrorAt = new Date();
   }
 
+  /** Reports an error the consumer goes on after: an `error` event, or the logger. */
   #report(error: unknown, source: ErrorSource, message?: Message): void {
     this.#noteError(error);
-    this.#emitter.emit("error", error, { source, message });
+    if (this.#emitter.listenerCount("error") > 0) {
+      this.#emitter.emit("error", error, { source, message });
+      return;
+    }
+    const what =
+      source === "receive"
+        ? "ReceiveMessage failed; retrying with backoff"
+        : source === "start"
+          ? "resolving the queue failed; retrying with backoff"
+          : source === "listener"
+            ? "a listener or option function threw"
+            : `${source === "delete" ? "a delete" : "a visibility change"} failed${message?.MessageId ? ` (message ${message.MessageId})` : ""}`;
+    this.#log("warn", source, error, what);
+  }
+
+  /**
+   * A fatal error: reported (an `error` event with `fatal`, else the logger's `error`), then the
+   * consumer stops as a graceful stop does (`drainTimeoutMs` applies), ends in state `failed`, and
+   * `closed` rejects with the error.
+   */
+  #fail(raw: unknown, source: ErrorSource): void {
+    const error = isAsyncAwsError(raw)
+      ? raw
+      : new AsyncAwsError(
+          `${source === "start" ? "resolving the queue" : "receiving"} failed: ${messageOf(raw)}`,
+          this.#context,
+          {
+            cause: raw,
+          },
+        );
+    this.#noteError(error);
+    if (this.#stopping) return;
+    this.#failure = { error };
+    if (this.#emitter.listenerCount("error") > 0) {
+      this.#emitter.emit("error", error, { source, fatal: true });
+    } else {
+      this.#log("error", `fatal:${source}`, error, "stopping the consumer: retrying cannot help");
+    }
+    this.#stopping = this.#stop(false, this.#options.drainTimeoutMs, this.#failure);
+    this.#hooks.onFatal?.(error);
+  }
+
+  /** Writes to the logger, at most once per kind of error and interval, with a count of those left out. */
+  #log(level: keyof ConsumerLogger, source: string, error: unknown, what: string): void {
+    const logger = this.#options.logger;
+    if (!logger) return;
+    const kind = kindOf(error, source);
+    const now = Date.now();
+    const seen = this.#logged.get(kind);
+    if (seen && now - seen.at < LOG_INTERVAL_MS) {
+      seen.skipped++;
+      return;
+    }
+    const skipped = seen?.skipped ?? 0;
+    this.#logged.set(kind, { at: now, skipped: 0 });
+    const more =
+      skipped > 0
+        ? ` (and ${skipped} more like it in the last ${Math.round((now - seen!.at) / 1000)} s)`
+        : "";
+    try {
+      logger[level](`asyncaws consumer of ${this.#queue.name}: ${what}: ${messageOf(error)}${more}`, error);
+    } catch {
+      // A logger that throws must not stop the consumer.
+    }
   }
 }

@@ -26,6 +26,7 @@ export class Deleter {
   readonly #shared: Shared;
   readonly #lingerMs: number;
   readonly #onDeleted: (held: Held) => void;
+  readonly #onGaveUp: (held: Held) => void;
   #buffer: Entry[] = [];
   #timer: Timer | undefined;
   /** Entries not yet deleted or given up on: buffered, in flight, or waiting to be retried. */
@@ -35,11 +36,19 @@ export class Deleter {
   /**
    * @param lingerMs - how long a delete may wait for others to fill its batch
    * @param onDeleted - called for each message deleted
+   * @param onGaveUp - called for each message whose delete failed for good (it stays invisible
+   *   until its visibility timeout runs out, then comes back)
    */
-  constructor(shared: Shared, lingerMs: number, onDeleted: (held: Held) => void) {
+  constructor(
+    shared: Shared,
+    lingerMs: number,
+    onDeleted: (held: Held) => void,
+    onGaveUp: (held: Held) => void = () => {},
+  ) {
     this.#shared = shared;
     this.#lingerMs = lingerMs;
     this.#onDeleted = onDeleted;
+    this.#onGaveUp = onGaveUp;
   }
 
   /** Deletes a message, soon. */
@@ -108,6 +117,7 @@ export class Deleter {
               retry.push(entry);
             } else {
               this.#shared.report(outcome.error, "delete", entry.held.raw);
+              this.#onGaveUp(entry.held);
               this.#settle(1);
             }
           });
@@ -120,6 +130,7 @@ export class Deleter {
               retry.push(entry);
             } else {
               this.#shared.report(error, "delete", entry.held.raw);
+              this.#onGaveUp(entry.held);
               this.#settle(1);
             }
           }

@@ -1,7 +1,9 @@
 /**
  * `for await (const message of queue.messages())`: the consumer as an async iterator. Each
  * message comes with `ack()` (delete it, batched) and `retry(delaySeconds?)` (make it visible
- * again); leaving the loop releases every message not yet acknowledged.
+ * again); leaving the loop releases every message not yet acknowledged, and what long polls in
+ * flight bring. Every `next()` settles: with a message, with `done` once the loop was left or the
+ * signal aborted, or rejected with the fatal error that stopped the consumer.
  *
  * @module
  */
@@ -10,7 +12,7 @@ import { ValidationError } from "../../core/errors.js";
 import type { Queue } from "../queue.js";
 import type { SQS } from "../sqs.js";
 import type { Message } from "../types.js";
-import { Consumer, type ConsumerStatus, RetryRequest } from "./consumer.js";
+import { Consumer, type ConsumerStatus, type HandlerContext, RetryRequest } from "./consumer.js";
 import { type ConsumerOptions, resolveConsumerOptions } from "./options.js";
 
 /** What the iterator yields: the message, with `ack` and `retry`. */
@@ -33,6 +35,18 @@ export type MessagesOptions<M = Message> = Omit<ConsumerOptions<M>, "batch" | "b
  * extended while held). On a FIFO queue, a message is yielded only once the one before it in its
  * group was acknowledged or retried.
  *
+ * How it ends:
+ * - **Leaving the loop** (`break`, `return`, a throw): messages not acknowledged are released at
+ *   once (visibility 0); long polls in flight are let finish (at most `waitTimeSeconds`) and what
+ *   they bring is released too; acknowledgements are flushed. The loop is left once that is done,
+ *   so nothing stays invisible. A lower `waitTimeSeconds` leaves sooner.
+ * - **The `signal` option aborts**: the same, and the pending `next()` resolves `done`.
+ * - **A fatal error** (the queue does not exist, access denied, invalid or expired credentials, no
+ *   credentials, bad input): the next `next()` (or the pending one) rejects with it, a typed error
+ *   (`ServiceError`, `CredentialsError`, `ValidationError`), after releasing what was not
+ *   acknowledged. Transient errors (network, 5xx, throttling) are retried with backoff and never
+ *   end the loop; they go to the `logger` option (see `status.lastError`).
+ *
  * @example
  * ```ts
  * for await (const message of queue.messages({ concurrency: 5 })) {
@@ -48,8 +62,14 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
   readonly #options: MessagesOptions<M> | undefined;
   #consumer: Consumer<M> | undefined;
   #buffer: Acknowledgeable<M>[] = [];
-  #waiting: ((result: IteratorResult<Acknowledgeable<M>>) => void)[] = [];
+  #waiting: {
+    resolve: (result: IteratorResult<Acknowledgeable<M>>) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+  /** The loop was left, or the consumer ended: every next() is done. */
   #done = false;
+  /** The fatal error that stopped the consumer, until a next() has thrown it. */
+  #failure: { error: unknown } | undefined;
 
   /** @internal Use {@link Queue.messages}. */
   constructor(sqs: SQS, queue: Queue, options?: MessagesOptions<M>) {
@@ -82,24 +102,33 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
     return this;
   }
 
-  /** The next message, once one is there. */
+  /**
+   * The next message, once one is there; `done` once the loop was left or the signal aborted;
+   * rejects with the fatal error that stopped the consumer (once; `done` after that).
+   */
   next(): Promise<IteratorResult<Acknowledgeable<M>>> {
+    if (this.#failure) return this.#throwFailure();
     if (this.#done) return Promise.resolve({ done: true, value: undefined });
     this.#consumer ??= this.#start();
     const message = this.#buffer.shift();
     if (message) return Promise.resolve({ done: false, value: message });
-    return new Promise((resolve) => this.#waiting.push(resolve));
+    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
   }
 
-  /** Leaves the loop: releases every message not acknowledged, flushes deletes, stops polling. */
+  /**
+   * Leaves the loop: releases every message not acknowledged, stops polling (no receive is sent
+   * after this call), lets the long polls in flight finish and releases what they bring, flushes
+   * acknowledgements; resolves once all that is done.
+   */
   async return(): Promise<IteratorResult<Acknowledgeable<M>>> {
     if (!this.#done) {
       this.#done = true;
+      this.#failure = undefined;
       this.#buffer = [];
-      for (const resolve of this.#waiting.splice(0)) resolve({ done: true, value: undefined });
+      for (const waiter of this.#waiting.splice(0)) waiter.resolve({ done: true, value: undefined });
       // Let the acks and retries made just before leaving reach the consumer (they settle promises).
       await new Promise((resolve) => setTimeout(resolve, 0));
-      await this.#consumer?.stop({ abort: true });
+      await this.#consumer?.stop({ timeoutMs: 0 });
     }
     return { done: true, value: undefined };
   }
@@ -110,11 +139,49 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
     throw error;
   }
 
+  /** Releases what is held, then rejects with the fatal error (once). */
+  async #throwFailure(): Promise<never> {
+    const { error } = this.#failure!;
+    this.#failure = undefined;
+    this.#done = true;
+    this.#buffer = [];
+    await this.#consumer?.stop({ timeoutMs: 0 });
+    throw error;
+  }
+
+  #onFatal(error: unknown): void {
+    if (this.#done) return;
+    this.#failure = { error };
+    if (this.#waiting.length === 0) return; // the next next() throws it
+    // A next() is waiting: the loop holds nothing it will still acknowledge.
+    const waiting = this.#waiting.splice(0);
+    this.#throwFailure().catch((thrown: unknown) => {
+      for (const waiter of waiting) waiter.reject(thrown);
+    });
+  }
+
+  /** The consumer ended (its signal, a stop, a failure): waiting next() calls settle. */
+  #onClosed(error?: { error: unknown }): void {
+    if (error && !this.#done && !this.#failure) this.#failure = error;
+    if (this.#failure) {
+      if (this.#waiting.length > 0) {
+        const waiting = this.#waiting.splice(0);
+        this.#throwFailure().catch((thrown: unknown) => {
+          for (const waiter of waiting) waiter.reject(thrown);
+        });
+      }
+      return;
+    }
+    this.#done = true;
+    this.#buffer = [];
+    for (const waiter of this.#waiting.splice(0)) waiter.resolve({ done: true, value: undefined });
+  }
+
   #start(): Consumer<M> {
-    return new Consumer<M>(
+    const consumer = new Consumer<M>(
       this.#sqs,
       this.#queue,
-      (value: M) =>
+      (value: M, { signal }: HandlerContext) =>
         new Promise<void>((resolve, reject) => {
           let settled = false;
           const message = {
@@ -142,11 +209,27 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
               reject(new RetryRequest(delaySeconds));
             },
           } as Acknowledgeable<M>;
+          // Released by the consumer (stopping): never hand it out after that.
+          signal.addEventListener(
+            "abort",
+            () => {
+              settled = true;
+              const index = this.#buffer.indexOf(message);
+              if (index >= 0) this.#buffer.splice(index, 1);
+            },
+            { once: true },
+          );
           const waiter = this.#waiting.shift();
-          if (waiter) waiter({ done: false, value: message });
+          if (waiter) waiter.resolve({ done: false, value: message });
           else this.#buffer.push(message);
         }),
       this.#options as ConsumerOptions<M> | undefined,
+      { onFatal: (error) => this.#onFatal(error) },
     );
+    consumer.closed.then(
+      () => this.#onClosed(),
+      (error: unknown) => this.#onClosed({ error }),
+    );
+    return consumer;
   }
 }

@@ -8,6 +8,18 @@
 
 import { type ErrorContext, ValidationError } from "../../core/errors.js";
 
+/**
+ * Where the consumer reports what goes wrong when nobody listens: an object with `warn` and
+ * `error` methods, each called as `(message, error)`, the message naming the queue, what failed and
+ * why. `console`, pino and winston loggers fit.
+ */
+export interface ConsumerLogger {
+  /** Errors the consumer recovers from (a receive retried, a handler that failed). */
+  warn(message: string, ...details: unknown[]): void;
+  /** The error that stopped the consumer. */
+  error(message: string, ...details: unknown[]): void;
+}
+
 /** Options of {@link Queue.consume} and {@link Queue.messages}. All are optional. */
 export interface ConsumerOptions<M = unknown> {
   /**
@@ -56,8 +68,25 @@ export interface ConsumerOptions<M = unknown> {
    * @default no limit
    */
   drainTimeoutMs?: number;
-  /** Aborting this signal stops the consumer as `stop({ abort: true })` does. */
+  /**
+   * Aborting this signal stops the consumer as `stop({ timeoutMs: 0 })` does: handlers' signals
+   * abort and their messages are released at once, long polls in flight are let finish and what
+   * they bring is released, so that no message is left invisible.
+   */
   signal?: AbortSignal;
+  /**
+   * Where errors go when no listener takes them: receive, delete and visibility errors when there
+   * is no `error` listener, handler failures when there is no `failed` listener, and the fatal
+   * error that stops the consumer. Errors of one kind (where they came from and their code) are
+   * reported at most once a minute, with a count of those left out. `false` reports nothing (the
+   * errors are still in `status.lastError` and `closed`).
+   * @default the global `console`
+   * @example
+   * ```ts
+   * queue.consume(handler, { logger: pino() });
+   * ```
+   */
+  logger?: ConsumerLogger | false;
   /**
    * Hand the handler the message as published to SNS: the envelope parsed (raw deliveries pass
    * through), with the SQS message alongside.
@@ -102,6 +131,8 @@ export interface ResolvedOptions<M> {
   messageSystemAttributeNames: string[];
   batch: boolean;
   batchSize: number;
+  /** Undefined: report nothing. */
+  logger: ConsumerLogger | undefined;
 }
 
 const KNOWN = new Set([
@@ -118,6 +149,7 @@ const KNOWN = new Set([
   "messageSystemAttributeNames",
   "batch",
   "batchSize",
+  "logger",
 ]);
 
 const NEEDED_SYSTEM_ATTRIBUTES = ["ApproximateReceiveCount", "MessageGroupId", "SequenceNumber"];
@@ -220,6 +252,30 @@ export function resolveConsumerOptions<M>(options: unknown, context: ErrorContex
     for (const name of NEEDED_SYSTEM_ATTRIBUTES) if (!system.includes(name)) system.push(name);
   }
   const batch = boolean(o.batch, "batch", false, context);
+  let logger: ConsumerLogger | undefined;
+  if (o.logger === undefined) {
+    const console = (globalThis as { console?: Partial<ConsumerLogger> }).console;
+    logger =
+      typeof console?.warn === "function" && typeof console.error === "function"
+        ? (console as ConsumerLogger)
+        : undefined;
+  } else if (o.logger !== false) {
+    const given = o.logger as Partial<ConsumerLogger> | null;
+    if (
+      given === null ||
+      typeof given !== "object" ||
+      typeof given.warn !== "function" ||
+      typeof given.error !== "function"
+    ) {
+      throw new ValidationError(
+        "logger",
+        "false, or an object with warn and error methods",
+        o.logger,
+        context,
+      );
+    }
+    logger = given as ConsumerLogger;
+  }
   return {
     concurrency: integer(o.concurrency, "concurrency", 1, Number.MAX_SAFE_INTEGER, 10, context),
     waitTimeSeconds: integer(o.waitTimeSeconds, "waitTimeSeconds", 0, 20, 20, context),
@@ -237,6 +293,7 @@ export function resolveConsumerOptions<M>(options: unknown, context: ErrorContex
     messageSystemAttributeNames: system,
     batch,
     batchSize: integer(o.batchSize, "batchSize", 1, 10, 10, context),
+    logger,
   };
 }
 

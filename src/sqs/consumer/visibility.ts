@@ -39,9 +39,16 @@ export class Visibility {
   #flushDone: Promise<void> | undefined;
   #flushResolve: (() => void) | undefined;
 
-  constructor(shared: Shared, enabled: boolean) {
+  readonly #onChanged: (change: Change, ok: boolean) => void;
+
+  /**
+   * @param onChanged - called once for each explicit change (not the heartbeat's) when it is done:
+   *   `ok` false when it failed for good (the message keeps its former visibility)
+   */
+  constructor(shared: Shared, enabled: boolean, onChanged: (change: Change, ok: boolean) => void = () => {}) {
     this.#shared = shared;
     this.#enabled = enabled;
+    this.#onChanged = onChanged;
   }
 
   /** Sets the visibility timeout the heartbeat extends by, in seconds (0 turns it off). */
@@ -158,11 +165,17 @@ export class Visibility {
   async #send(batch: readonly Change[], heartbeat: boolean, attempts: number): Promise<void> {
     // A change already in flight for one of these messages goes first, so the last word is ours.
     const before = batch.map((change) => change.held.changing).filter((p) => p !== undefined);
-    let done!: () => void;
+    let finished!: () => void;
     const mine = new Promise<void>((resolve) => {
-      done = resolve;
+      finished = resolve;
     });
     for (const change of batch) change.held.changing = mine;
+    const settled = new Set<Change>();
+    const done = (change: Change, ok: boolean) => {
+      if (heartbeat || settled.has(change)) return;
+      settled.add(change);
+      this.#onChanged(change, ok);
+    };
     try {
       if (before.length > 0) await Promise.all(before);
       const { sqs, context } = this.#shared;
@@ -185,8 +198,10 @@ export class Visibility {
             const { held, timeout } = batch[index]!;
             if (outcome.ok) {
               held.visibleUntil = sentAt + timeout * 1000;
+              done(batch[index]!, true);
               return;
             }
+            done(batch[index]!, false);
             const code = (outcome.error as { code?: string }).code ?? "";
             if (STALE_CODES.has(code) || !outcome.retryable) held.noExtend = true;
             this.#shared.report(outcome.error, "visibility", held.raw);
@@ -202,8 +217,11 @@ export class Visibility {
         }
       }
     } finally {
-      for (const change of batch) if (change.held.changing === mine) change.held.changing = undefined;
-      done();
+      for (const change of batch) {
+        if (change.held.changing === mine) change.held.changing = undefined;
+        done(change, false);
+      }
+      finished();
     }
   }
 }
