@@ -122,7 +122,7 @@ describe("issue 13: never hang, never silent, nothing stranded", () => {
     await waitFor(() => consumer.status.deleted >= 20, "20 messages deleted");
     await consumer.stop();
     const status = consumer.status;
-    const rest = await drain(bench.direct, url, total - status.deleted, 5000);
+    const rest = await drain(bench.direct, url, total - status.deleted, 20_000);
     assert.equal(rest.length, total - status.deleted, "every message not deleted is visible again");
     assert.equal(status.received, status.deleted + status.released);
     assert.equal(status.stranded, 0);
@@ -140,7 +140,7 @@ describe("issue 13: never hang, never silent, nothing stranded", () => {
       if (++acked === 10) break;
     }
     const status = messages.status!;
-    const rest = await drain(bench.direct, url, total - 10, 5000);
+    const rest = await drain(bench.direct, url, total - 10, 20_000);
     assert.equal(rest.length, total - 10, "every message not acknowledged is visible again");
     assert.equal(status.deleted, 10);
     assert.equal(status.received, status.deleted + status.released);
