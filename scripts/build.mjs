@@ -55,6 +55,7 @@ const ENTRIES = [
   { in: "src/sns/index.ts", out: "sns/index" },
   { in: "src/sts/index.ts", out: "sts/index" },
   { in: "src/s3/index.ts", out: "s3/index" },
+  { in: "src/opentelemetry/index.ts", out: "opentelemetry" },
 ];
 /** Placeholder specifiers, replaced by relative paths once the output files' places are known. */
 const CORE_SPEC = "asyncaws-node:core.js";
@@ -69,6 +70,8 @@ const common = {
   logLevel: "warning",
   legalComments: "none",
   write: false,
+  // The optional peer dependency of asyncaws/opentelemetry: the user's copy, never bundled.
+  external: ["@opentelemetry/api"],
 };
 
 /** Source path (relative to the root, .ts) that a relative import from `importer` names. */

@@ -365,10 +365,6 @@ export class ServiceClient {
     }
     const hostname = encoded.hostPrefix ? encoded.hostPrefix + endpoint.hostname : endpoint.hostname;
     headers.host = encoded.hostPrefix ? encoded.hostPrefix + endpoint.host : endpoint.host;
-    if (seen?.context.headers) {
-      // Extra headers of an observer (a trace id); never one the protocol set.
-      for (const name in seen.context.headers) headers[name.toLowerCase()] ??= seen.context.headers[name]!;
-    }
     const retry = this.#retry;
     const state = retry.begin();
     let skewRetries = 0;
@@ -414,6 +410,10 @@ export class ServiceClient {
             canonicalQueryString,
           );
         }
+        const extra = seen?.context.headers;
+        // An observer's headers (X-Amzn-Trace-Id), unsigned as the SDKs leave that one; never
+        // one the protocol or the signer set.
+        if (extra) for (const name in extra) signed[name.toLowerCase()] ??= extra[name]!;
         sent = true;
         seen?.attempt(attempt);
         const request: HttpRequest = {
