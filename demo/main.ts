@@ -21,8 +21,8 @@ async function consumeAndProduce(sqs: SQS, suffix: string, created: string[]): P
     QueueName: `demo-stream-${suffix}`,
     Attributes: { VisibilityTimeout: "10" },
   });
-  created.push(QueueUrl!);
-  const queue = sqs.queue(QueueUrl!);
+  created.push(QueueUrl);
+  const queue = sqs.queue(QueueUrl);
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   const handled = new Set<string>();
@@ -30,8 +30,8 @@ async function consumeAndProduce(sqs: SQS, suffix: string, created: string[]): P
     async (message, { attempt }) => {
       await sleep(5 + Math.random() * 20);
       // Every 500th message fails on its first delivery: it comes back a second later.
-      if (attempt === 1 && Number(message.Body!.slice(4)) % 500 === 0) throw new Error("flaky downstream");
-      handled.add(message.Body!);
+      if (attempt === 1 && Number(message.Body.slice(4)) % 500 === 0) throw new Error("flaky downstream");
+      handled.add(message.Body);
     },
     // stop() lets the long polls in flight finish (and releases what they bring): short polls stop sooner.
     { concurrency: 50, waitTimeSeconds: 2 },
@@ -77,8 +77,8 @@ async function consumeAndProduce(sqs: SQS, suffix: string, created: string[]): P
 
   step("A queue as an async iterator: ack() deletes, leaving the loop releases what was not acknowledged");
   const iterated = await sqs.createQueue({ QueueName: `demo-iterate-${suffix}` });
-  created.push(iterated.QueueUrl!);
-  const tasks = sqs.queue(iterated.QueueUrl!);
+  created.push(iterated.QueueUrl);
+  const tasks = sqs.queue(iterated.QueueUrl);
   await tasks.sendBatch(Array.from({ length: 10 }, (_, i) => `task-${i}`));
   const messages = tasks.messages({ concurrency: 3 });
   let acknowledged = 0;
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     endpoint,
     region: process.env.AWS_REGION ?? "us-east-1",
     credentials: external ? undefined : { accessKeyId: "AKIDEMO", secretAccessKey: "demo-secret-not-real" },
-  } as ConstructorParameters<typeof SQS>[0]);
+  });
   const suffix = Date.now().toString(36);
   const created: string[] = [];
   const topics: TopicHandle[] = [];
@@ -112,9 +112,9 @@ async function main(): Promise<void> {
   try {
     step("Create a queue with a dead-letter queue");
     const dlq = await sqs.createQueue({ QueueName: `demo-dlq-${suffix}` });
-    created.push(dlq.QueueUrl!);
+    created.push(dlq.QueueUrl);
     const { Attributes } = await sqs.getQueueAttributes({
-      QueueUrl: dlq.QueueUrl!,
+      QueueUrl: dlq.QueueUrl,
       AttributeNames: ["QueueArn"],
     });
     const redrivePolicy = JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: 2 });
@@ -122,11 +122,11 @@ async function main(): Promise<void> {
       QueueName: `demo-jobs-${suffix}`,
       Attributes: { RedrivePolicy: redrivePolicy, VisibilityTimeout: "30" },
     });
-    created.push(jobs.QueueUrl!);
+    created.push(jobs.QueueUrl);
     log(`jobs queue:        ${jobs.QueueUrl}`);
     log(`dead-letter queue: ${dlq.QueueUrl} (after 2 receives)`);
 
-    const queue = sqs.queue(jobs.QueueUrl!);
+    const queue = sqs.queue(jobs.QueueUrl);
 
     step("Send a batch of 5 messages (MD5 of bodies and attributes checked)");
     const sent = await queue.sendBatch([
@@ -180,7 +180,7 @@ async function main(): Promise<void> {
       );
       await queue.changeVisibility(message, 0);
     }
-    const dead = await sqs.queue(dlq.QueueUrl!).receive({ WaitTimeSeconds: 2 });
+    const dead = await sqs.queue(dlq.QueueUrl).receive({ WaitTimeSeconds: 2 });
     for (const message of dead) log(`  in the dead-letter queue: ${JSON.stringify(message.Body)}`);
     if (dead.length === 0) log("  (the dead-letter queue is still empty)");
 
@@ -199,15 +199,15 @@ async function main(): Promise<void> {
       endpoint,
       region: process.env.AWS_REGION ?? "us-east-1",
       credentials: external ? undefined : { accessKeyId: "AKIDEMO", secretAccessKey: "demo-secret-not-real" },
-    } as ConstructorParameters<typeof SNS>[0]);
+    });
     const topic = sns.topic(`demo-events-${suffix}`);
     topics.push(topic);
     const everything = await sqs.createQueue({ QueueName: `demo-everything-${suffix}` });
-    created.push(everything.QueueUrl!);
+    created.push(everything.QueueUrl);
     const orders = await sqs.createQueue({ QueueName: `demo-orders-${suffix}` });
-    created.push(orders.QueueUrl!);
-    const rawQueue = sqs.queue(everything.QueueUrl!);
-    const ordersQueue = sqs.queue(orders.QueueUrl!);
+    created.push(orders.QueueUrl);
+    const rawQueue = sqs.queue(everything.QueueUrl);
+    const ordersQueue = sqs.queue(orders.QueueUrl);
     log(`topic: ${await topic.arn()}`);
     const rawSubscription = await topic.subscribeQueue(rawQueue, { raw: true });
     log(`  ${rawQueue.name}: raw delivery (policy statement added: ${rawSubscription.policyChanged})`);
@@ -256,7 +256,7 @@ async function main(): Promise<void> {
     );
   } finally {
     step("Clean up");
-    for (const topic of topics) await topic.delete().catch(() => undefined);
+    for (const topic of topics) await topic.deleteTopic().catch(() => undefined);
     for (const url of created) await sqs.deleteQueue({ QueueUrl: url }).catch(() => undefined);
     log(`deleted ${topics.length} topic and ${created.length} queues`);
     await emulator?.stop();

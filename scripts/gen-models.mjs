@@ -26,6 +26,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { markAlwaysPresent, memberDeclaration } from "./always-present.mjs";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const modelsDir = process.env.AWS_MODELS_DIR
@@ -457,6 +458,7 @@ function generate(service) {
   trimOperations(service, model);
   const paginators = service.paginators ?? readJson(path.join(base, "paginators-1.json")).pagination ?? {};
   if (service.queryNames) applyQueryNames(model, service.queryNames);
+  markAlwaysPresent(service.dir, model);
   const shapes = model.shapes;
   const shapeOf = (name) => {
     const shape = shapes[name];
@@ -624,7 +626,7 @@ function generateTypes(service, model, operations, reachable, synthesized) {
           (target.type === "structure" ? shortDoc(target.documentation) : "") ||
           `The \`${member}\` member.`;
         text += tsdoc([memberDoc, deprecation(ref)], "  ");
-        text += `  ${key(member)}${required.has(member) ? "" : "?"}: ${typeOf(shapes, ref.shape)};\n`;
+        text += `  ${memberDeclaration(key(member), required.has(member), typeOf(shapes, ref.shape))};\n`;
       }
       text += "}\n";
       decls.push({ name, text });

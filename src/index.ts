@@ -105,13 +105,16 @@ export type { EventMap, Listener } from "./sqs/consumer/events.js";
 export type { ErrorSource } from "./sqs/consumer/held.js";
 export { type Acknowledgeable, MessageIterator, type MessagesOptions } from "./sqs/consumer/iterator.js";
 export type { ConsumerLogger, ConsumerOptions } from "./sqs/consumer/options.js";
-export type { SnsMessage } from "./sqs/consumer/sns.js";
+// `SnsMessage` from here is the consumer's unwrapped message (deprecated: SnsQueueMessage); from
+// asyncaws/sns it is the signed message (deprecated: SnsSignedMessage).
+export type { SnsMessage, SnsQueueMessage } from "./sqs/consumer/sns.js";
 export type { SQSMethods, SQSOperationMap } from "./sqs/methods.js";
 export { QueueProducer, type QueueProducerOptions } from "./sqs/producer.js";
 export {
   type BatchMessage,
   type FailedEntry,
   Queue,
+  QueueHandle,
   type QueueOptions,
   type SendBatchResult,
   type SendParams,

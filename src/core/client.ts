@@ -62,54 +62,54 @@ export interface ClientOptions {
    * The AWS region, such as `eu-west-1`.
    * @default `AWS_REGION`, then `AWS_DEFAULT_REGION`, then the profile's `region`; `us-east-1` when only an endpoint is set
    */
-  region?: string;
+  region?: string | undefined;
   /**
    * Send every request to this URL instead of the public endpoint (an emulator, a VPC endpoint, a
    * proxy). When set, it is used for every request, whatever host a queue URL names.
    * @default `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`, then the profile's `services`
    * section and `endpoint_url`, then the public endpoint of the region's partition
    */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /**
    * Credentials, or an async function that returns them (called before each request: cache inside,
    * or use a provider of asyncaws, which caches and refreshes).
    * @default the default chain: environment, web identity, the shared files' profile, container
    * credentials, EC2 instance metadata
    */
-  credentials?: Credentials | CredentialsProvider;
+  credentials?: Credentials | CredentialsProvider | undefined;
   /**
    * The profile of the shared files (`~/.aws/config`, `~/.aws/credentials`) to read region,
    * endpoint, retry settings and credentials from. Given here, it also wins over credentials in
    * the environment (as `--profile` does in the AWS CLI).
    * @default `AWS_PROFILE`, then `default`
    */
-  profile?: string;
+  profile?: string | undefined;
   /**
    * Attempts per call, the first included; 1 disables retries.
    * @default `AWS_MAX_ATTEMPTS`, then the profile's `max_attempts`, then 3
    */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /**
    * The retry mode: `standard` (backoff with a retry quota), or `adaptive` (the same, plus a
    * client-side rate limiter that slows down after the service throttles).
    * @default `AWS_RETRY_MODE`, then the profile's `retry_mode`, then `"standard"`
    */
-  retryMode?: RetryMode;
+  retryMode?: RetryMode | undefined;
   /**
    * Use the FIPS endpoint of the service (`sqs-fips.us-east-1.amazonaws.com`).
    * @default `AWS_USE_FIPS_ENDPOINT`, then the profile's `use_fips_endpoint`, then false
    */
-  useFipsEndpoint?: boolean;
+  useFipsEndpoint?: boolean | undefined;
   /**
    * Use the dual-stack (IPv4 and IPv6) endpoint of the service (`sqs.us-east-1.api.aws`).
    * @default `AWS_USE_DUALSTACK_ENDPOINT`, then the profile's `use_dualstack_endpoint`, then false
    */
-  useDualstackEndpoint?: boolean;
+  useDualstackEndpoint?: boolean | undefined;
   /**
    * Timeout of each attempt in milliseconds (per attempt, not per call: see `deadlineMs`).
    * @default 30000
    */
-  requestTimeoutMs?: number;
+  requestTimeoutMs?: number | undefined;
   /**
    * Deadline of each whole call in milliseconds, retries and the waits between them included
    * (see {@link CallOptions.deadlineMs}); a call's own `deadlineMs` overrides it.
@@ -120,7 +120,7 @@ export interface ClientOptions {
    * A `fetch` to send requests with (tests, proxies, instrumentation).
    * @default `node:http` with keep-alive where the runtime has it, else the global `fetch`
    */
-  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  fetch?: ((input: string, init: RequestInit) => Promise<Response>) | undefined;
   /**
    * Functions called as each call goes (before each attempt, after a success, before a retry,
    * after a failure), with the call's details and timings: for logging, and for observing calls

@@ -39,9 +39,35 @@ export class Resolved<T> {
   }
 }
 
-/** A message body: a string as it is, anything else encoded as JSON. */
+/**
+ * A copy of an object without its undefined members: spread over defaults, an option given as
+ * `undefined` then keeps the default (undefined means absent, as in every option of the library).
+ */
+export function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  const out: Partial<T> = {};
+  if (value === undefined || value === null) return out;
+  for (const key of Object.keys(value) as (keyof T)[]) {
+    if (value[key] !== undefined) out[key] = value[key];
+  }
+  return out;
+}
+
+/**
+ * A message body: a string as it is, anything else encoded as JSON. Binary data (a Uint8Array, a
+ * Buffer, any typed array, an ArrayBuffer, a Blob) is rejected: SQS and SNS bodies are text, and
+ * JSON would turn the bytes into `{"0":104,...}`; base64-encode them, or send them as a Binary
+ * message attribute.
+ */
 export function encodeBody(value: unknown, field: string, context: ErrorContext): string {
   if (typeof value === "string") return value;
+  if (isBinary(value)) {
+    throw new ValidationError(
+      field,
+      "text: bodies are strings (objects are sent as JSON); base64-encode binary data, or send it as a Binary message attribute",
+      value,
+      context,
+    );
+  }
   const encoded =
     value === undefined || typeof value === "function" || typeof value === "symbol"
       ? undefined
@@ -50,4 +76,12 @@ export function encodeBody(value: unknown, field: string, context: ErrorContext)
     throw new ValidationError(field, "a string, or a value to encode as JSON", value, context);
   }
   return encoded;
+}
+
+/** True for bytes: typed arrays (Buffer included), DataView, ArrayBuffer, SharedArrayBuffer, Blob. */
+function isBinary(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return true;
+  if (typeof SharedArrayBuffer === "function" && value instanceof SharedArrayBuffer) return true;
+  return typeof Blob === "function" && value instanceof Blob;
 }

@@ -84,34 +84,34 @@ export interface BatchProducerOptions {
    * has gathered by then.
    * @default 5
    */
-  lingerMs?: number;
+  lingerMs?: number | undefined;
   /**
    * Most batch requests in flight at once.
    * @default 10
    */
-  maxInFlightBatches?: number;
+  maxInFlightBatches?: number | undefined;
   /**
    * Most entries waiting to be sent (retries included). Past it, `send` waits for room before its
    * entry joins the line; await {@link BatchProducer.ready} between sends to pace a fast source.
    * @default 1000
    */
-  maxQueued?: number;
+  maxQueued?: number | undefined;
   /**
    * Attempts per entry, the first included, for failures the target calls retryable (each attempt
    * is one batch request, itself retried by the client).
    * @default 5
    */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /**
    * Base of the exponential backoff between an entry's attempts, in milliseconds (full jitter).
    * @default 100
    */
-  retryBaseDelayMs?: number;
+  retryBaseDelayMs?: number | undefined;
   /**
    * Longest wait between an entry's attempts, in milliseconds.
    * @default 10000
    */
-  retryMaxDelayMs?: number;
+  retryMaxDelayMs?: number | undefined;
 }
 
 /** Counters of a {@link BatchProducer}. */
@@ -177,8 +177,13 @@ function checkOption(
   return value;
 }
 
+/** The producer options with their defaults applied. */
+export type ResolvedProducerOptions = {
+  [K in keyof BatchProducerOptions]-?: Exclude<BatchProducerOptions[K], undefined>;
+};
+
 /** Reads and checks producer options; errors name the option and the value received. */
-export function resolveProducerOptions(options: unknown): Required<BatchProducerOptions> {
+export function resolveProducerOptions(options: unknown): ResolvedProducerOptions {
   if (options === undefined) options = {};
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new ValidationError("options", "an object", options);
@@ -209,7 +214,7 @@ export function resolveProducerOptions(options: unknown): Required<BatchProducer
  */
 export class BatchProducer<E, R> {
   readonly #target: BatchTarget<E, R>;
-  readonly #options: Required<BatchProducerOptions>;
+  readonly #options: ResolvedProducerOptions;
   /** Entries waiting to be sent, in send order (retries go back to their place). */
   readonly #pending: Item<E, R>[] = [];
   /** Sends waiting for room, from `#waitingHead` on. */

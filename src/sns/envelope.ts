@@ -44,14 +44,51 @@ export interface SnsEnvelope {
   MessageAttributes?: Record<string, SnsEnvelopeAttribute>;
 }
 
-/** A message as it came through SNS, whether SNS wrapped it or delivered it raw. */
+/**
+ * A message as it came through SNS, whether SNS wrapped it or delivered it raw. Its members are
+ * named as AWS names the same data (the envelope's `Message` and `MessageAttributes`), in
+ * PascalCase like every shape of AWS's. The lowerCamelCase names of earlier versions (`message`,
+ * `attributes`, `envelope`) are still there, deprecated and not enumerable.
+ */
 export interface SnsDelivery {
   /** The message as it was published. */
-  message: string;
+  Message: string;
   /** The message attributes, in SQS's shape (`DataType`, `StringValue` or `BinaryValue`). */
-  attributes: Record<string, SqsMessageAttributeValue>;
+  MessageAttributes: Record<string, SqsMessageAttributeValue>;
   /** The envelope when SNS wrapped the message; undefined for a raw delivery. */
-  envelope: SnsEnvelope | undefined;
+  Envelope: SnsEnvelope | undefined;
+  /** @deprecated Use `Message`; goes in the next minor version. */
+  readonly message: string;
+  /** @deprecated Use `MessageAttributes`; goes in the next minor version. */
+  readonly attributes: Record<string, SqsMessageAttributeValue>;
+  /** @deprecated Use `Envelope`; goes in the next minor version. */
+  readonly envelope: SnsEnvelope | undefined;
+}
+
+const DEPRECATED_NAMES = {
+  message: "Message",
+  attributes: "MessageAttributes",
+  envelope: "Envelope",
+} as const;
+
+/**
+ * @internal Adds the deprecated lowerCamelCase names of {@link SnsDelivery} to an object that has
+ * the PascalCase ones, as getters that are not enumerable (spread, JSON and deepEqual ignore
+ * them). Returns the object.
+ */
+export function withDeprecatedDeliveryNames<T extends Omit<SnsDelivery, keyof typeof DEPRECATED_NAMES>>(
+  delivery: T,
+): T & SnsDelivery {
+  for (const [old, name] of Object.entries(DEPRECATED_NAMES)) {
+    Object.defineProperty(delivery, old, {
+      get(this: Record<string, unknown>) {
+        return this[name];
+      },
+      enumerable: false,
+      configurable: true,
+    });
+  }
+  return delivery as T & SnsDelivery;
 }
 
 const REQUIRED = ["MessageId", "TopicArn", "Message", "Timestamp"] as const;
@@ -160,20 +197,26 @@ function toSqsAttributes(
  * @example
  * ```ts
  * for (const received of await queue.receive()) {
- *   const { message, attributes, envelope } = unwrapSnsMessage(received);
- *   console.log(message, attributes.kind?.StringValue, envelope?.TopicArn);
+ *   const { Message, MessageAttributes, Envelope } = unwrapSnsMessage(received);
+ *   console.log(Message, MessageAttributes.kind?.StringValue, Envelope?.TopicArn);
  * }
  * ```
  */
-export function unwrapSnsMessage(message: string | Pick<Message, "Body" | "MessageAttributes">): SnsDelivery {
+export function unwrapSnsMessage(
+  message: string | { Body?: Message["Body"] | undefined; MessageAttributes?: Message["MessageAttributes"] },
+): SnsDelivery {
   const body = typeof message === "string" ? message : (message?.Body ?? "");
   const envelope = parseSnsEnvelope(body);
   if (envelope) {
-    return { message: envelope.Message, attributes: toSqsAttributes(envelope.MessageAttributes), envelope };
+    return withDeprecatedDeliveryNames({
+      Message: envelope.Message,
+      MessageAttributes: toSqsAttributes(envelope.MessageAttributes),
+      Envelope: envelope,
+    });
   }
-  return {
-    message: body,
-    attributes: typeof message === "string" ? {} : { ...message?.MessageAttributes },
-    envelope: undefined,
-  };
+  return withDeprecatedDeliveryNames({
+    Message: body,
+    MessageAttributes: typeof message === "string" ? {} : { ...message?.MessageAttributes },
+    Envelope: undefined,
+  });
 }

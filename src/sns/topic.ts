@@ -10,7 +10,7 @@ import { sha256Hex } from "../core/crypto.js";
 import { AsyncAwsError, isServiceError, ValidationError } from "../core/errors.js";
 import { encodeBody, Resolved } from "../core/handle.js";
 import { isRecord } from "../core/validate.js";
-import type { Queue } from "../sqs/queue.js";
+import type { QueueHandle } from "../sqs/queue.js";
 import type { SNS } from "./client.js";
 import { TopicProducer, type TopicProducerOptions } from "./producer.js";
 import type {
@@ -39,8 +39,56 @@ export interface TopicOptions {
    * publishers allowed `sns:Publish` only.
    * @default none: a name is resolved with CreateTopic
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
+
+/**
+ * Names of the topic attributes that SetTopicAttributes takes (AWS's documentation of the
+ * action). `FifoTopic` is set only when the topic is created.
+ */
+export type SettableTopicAttributeName =
+  | "ApplicationFailureFeedbackRoleArn"
+  | "ApplicationSuccessFeedbackRoleArn"
+  | "ApplicationSuccessFeedbackSampleRate"
+  | "ArchivePolicy"
+  | "ContentBasedDeduplication"
+  | "DeliveryPolicy"
+  | "DisplayName"
+  | "FifoThroughputScope"
+  | "FirehoseFailureFeedbackRoleArn"
+  | "FirehoseSuccessFeedbackRoleArn"
+  | "FirehoseSuccessFeedbackSampleRate"
+  | "HTTPFailureFeedbackRoleArn"
+  | "HTTPSuccessFeedbackRoleArn"
+  | "HTTPSuccessFeedbackSampleRate"
+  | "KmsMasterKeyId"
+  | "LambdaFailureFeedbackRoleArn"
+  | "LambdaSuccessFeedbackRoleArn"
+  | "LambdaSuccessFeedbackSampleRate"
+  | "Policy"
+  | "SQSFailureFeedbackRoleArn"
+  | "SQSSuccessFeedbackRoleArn"
+  | "SQSSuccessFeedbackSampleRate"
+  | "SignatureVersion"
+  | "TracingConfig";
+
+/** Names of the topic attributes GetTopicAttributes returns (AWS's documentation of the action). */
+export type TopicAttributeName =
+  | SettableTopicAttributeName
+  | "BeginningArchiveTime"
+  | "EffectiveDeliveryPolicy"
+  | "FifoTopic"
+  | "Owner"
+  | "SubscriptionsConfirmed"
+  | "SubscriptionsDeleted"
+  | "SubscriptionsPending"
+  | "TopicArn";
+
+/**
+ * A topic's attributes, as {@link TopicHandle.attributes} returns them: the documented names
+ * typed, any other name SNS returns kept as well. Every value is a string, as SNS sends it.
+ */
+export type TopicAttributes = { [K in TopicAttributeName]?: string } & { [name: string]: string | undefined };
 
 /** What {@link TopicHandle.publish} takes besides the message: Publish's other members. */
 export type PublishParams = Omit<PublishInput, "TopicArn" | "TargetArn" | "PhoneNumber" | "Message">;
@@ -50,7 +98,7 @@ export type PublishBatchMessage =
   | string
   | (Omit<PublishBatchRequestEntry, "Id" | "Message"> & {
       /** The entry's id in the batch result. @default its index in the array, as a string */
-      Id?: string;
+      Id?: string | undefined;
       /** The message: a string, or a value encoded as JSON. */
       Message: unknown;
     });
@@ -77,16 +125,16 @@ export interface SubscribeQueueOptions {
    * message attributes, instead of the SNS JSON envelope.
    * @default false
    */
-  raw?: boolean;
+  raw?: boolean | undefined;
   /** A filter policy: an object (encoded as JSON) or a JSON string. @default none: every message */
-  filterPolicy?: Record<string, unknown> | string;
+  filterPolicy?: Record<string, unknown> | string | undefined;
   /**
    * What the filter policy applies to.
    * @default "MessageAttributes"
    */
-  filterPolicyScope?: "MessageAttributes" | "MessageBody";
+  filterPolicyScope?: "MessageAttributes" | "MessageBody" | undefined;
   /** Other subscription attributes (`RedrivePolicy`, `DeliveryPolicy`...), as Subscribe takes them. */
-  attributes?: Record<string, string>;
+  attributes?: Record<string, string> | undefined;
 }
 
 /** What {@link TopicHandle.subscribeQueue} did. */
@@ -258,7 +306,7 @@ const POLICY_MERGE_ROUNDS = 3;
  * @returns whether the policy was changed
  */
 async function grantTopic(
-  queue: Queue,
+  queue: QueueHandle,
   queueArn: string,
   topicArn: string,
   options?: CallOptions,
@@ -521,12 +569,16 @@ export class TopicHandle {
    * ```
    */
   async subscribeQueue(
-    queue: Queue,
+    queue: QueueHandle,
     subscribeOptions: SubscribeQueueOptions = {},
     options?: CallOptions,
   ): Promise<SubscribeQueueResult> {
     const context = { operation: "subscribeQueue", resource: this.name };
-    if (queue === null || typeof queue !== "object" || typeof (queue as Queue).attributes !== "function") {
+    if (
+      queue === null ||
+      typeof queue !== "object" ||
+      typeof (queue as QueueHandle).attributes !== "function"
+    ) {
       throw new ValidationError("queue", "a Queue handle (sqs.queue(...))", queue, context);
     }
     if (!isRecord(subscribeOptions))
@@ -612,14 +664,48 @@ export class TopicHandle {
     }
   }
 
-  /** The topic's attributes (GetTopicAttributes). */
-  async attributes(options?: CallOptions): Promise<Record<string, string>> {
+  /**
+   * The topic's attributes (GetTopicAttributes, which returns them all), typed by name as
+   * {@link QueueHandle.attributes} is; names SNS adds later are there too.
+   *
+   * @example
+   * ```ts
+   * const { SubscriptionsConfirmed, FifoTopic } = await topic.attributes();
+   * ```
+   */
+  async attributes(options?: CallOptions): Promise<TopicAttributes> {
     const output = await this.#sns.getTopicAttributes({ TopicArn: await this.arn(options) }, options);
     return output.Attributes ?? {};
   }
 
+  /**
+   * Sets topic attributes: one SetTopicAttributes call per attribute (the action takes one at a
+   * time), in the order given; an attribute whose value is undefined is skipped.
+   */
+  async setAttributes(
+    attributes: { [K in SettableTopicAttributeName]?: string | undefined },
+    options?: CallOptions,
+  ): Promise<void> {
+    const context = { operation: "SetTopicAttributes", resource: this.name };
+    if (!isRecord(attributes)) throw new ValidationError("attributes", "an object", attributes, context);
+    const TopicArn = await this.arn(options);
+    for (const [AttributeName, AttributeValue] of Object.entries(attributes)) {
+      if (AttributeValue === undefined) continue;
+      await this.#sns.setTopicAttributes({ TopicArn, AttributeName, AttributeValue }, options);
+    }
+  }
+
   /** Deletes the topic (DeleteTopic), and its subscriptions with it. */
-  async delete(options?: CallOptions): Promise<void> {
+  async deleteTopic(options?: CallOptions): Promise<void> {
     await this.#sns.deleteTopic({ TopicArn: await this.arn(options) }, options);
+  }
+
+  /**
+   * Deletes the topic.
+   * @deprecated Use {@link TopicHandle.deleteTopic} (as `queue.deleteQueue()`); `delete()` goes in
+   * the next minor version.
+   */
+  async delete(options?: CallOptions): Promise<void> {
+    await this.deleteTopic(options);
   }
 }

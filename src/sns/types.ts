@@ -194,7 +194,7 @@ export interface BatchResultErrorEntry {
   /** An error code representing why the action failed on this entry. */
   Code: string;
   /** A message explaining why the action failed on this entry. */
-  Message?: string;
+  Message?: string | undefined;
   /** Specifies whether the error happened due to the caller of the batch API action. */
   SenderFault: boolean;
 }
@@ -208,7 +208,7 @@ export interface CheckIfPhoneNumberIsOptedOutInput {
 /** The response from the `CheckIfPhoneNumberIsOptedOut` action. */
 export interface CheckIfPhoneNumberIsOptedOutResponse {
   /** Indicates whether the phone number is opted out. */
-  isOptedOut?: boolean;
+  isOptedOut?: boolean | undefined;
 }
 
 /** Input for ConfirmSubscription action. */
@@ -223,19 +223,19 @@ export interface ConfirmSubscriptionInput {
    * subscription owner can unsubscribe the endpoint. The unsubscribe action requires Amazon Web
    * Services authentication.
    */
-  AuthenticateOnUnsubscribe?: string;
+  AuthenticateOnUnsubscribe?: string | undefined;
 }
 
 /** Response for ConfirmSubscriptions action. */
 export interface ConfirmSubscriptionResponse {
   /** The ARN of the created subscription. */
-  SubscriptionArn?: string;
+  SubscriptionArn: string;
 }
 
 /** Response from CreateEndpoint action. */
 export interface CreateEndpointResponse {
   /** EndpointArn returned from CreateEndpoint action. */
-  EndpointArn?: string;
+  EndpointArn: string;
 }
 
 /** Input for CreatePlatformApplication action. */
@@ -257,7 +257,7 @@ export interface CreatePlatformApplicationInput {
 /** Response from CreatePlatformApplication action. */
 export interface CreatePlatformApplicationResponse {
   /** `PlatformApplicationArn` is returned. */
-  PlatformApplicationArn?: string;
+  PlatformApplicationArn: string;
 }
 
 /** Input for CreatePlatformEndpoint action. */
@@ -276,9 +276,9 @@ export interface CreatePlatformEndpointInput {
    * Arbitrary user data to associate with the endpoint. Amazon SNS does not use this data. The data
    * must be in UTF-8 format and less than 2KB.
    */
-  CustomUserData?: string;
+  CustomUserData?: string | undefined;
   /** For a list of attributes, see `SetEndpointAttributes` . */
-  Attributes?: Record<string, string>;
+  Attributes?: Record<string, string> | undefined;
 }
 
 /** Input of the `CreateSMSSandboxPhoneNumber` action. */
@@ -289,7 +289,7 @@ export interface CreateSMSSandboxPhoneNumberInput {
    */
   PhoneNumber: string;
   /** The language to use for sending the OTP. The default value is `en-US`. */
-  LanguageCode?: LanguageCodeString;
+  LanguageCode?: LanguageCodeString | undefined;
 }
 
 /** Output of the `CreateSMSSandboxPhoneNumber` action. */
@@ -302,17 +302,17 @@ export interface CreateTopicInput {
   /** The name of the topic you want to create. */
   Name: string;
   /** A map of attributes with their corresponding values. */
-  Attributes?: Record<string, string>;
+  Attributes?: Record<string, string> | undefined;
   /** The list of tags to add to a new topic. */
-  Tags?: Tag[];
+  Tags?: Tag[] | undefined;
   /** The body of the policy document you want to use for this topic. */
-  DataProtectionPolicy?: string;
+  DataProtectionPolicy?: string | undefined;
 }
 
 /** Response from CreateTopic action. */
 export interface CreateTopicResponse {
   /** The Amazon Resource Name (ARN) assigned to the created topic. */
-  TopicArn?: string;
+  TopicArn: string;
 }
 
 /** Input for `DeleteEndpoint` action. */
@@ -362,9 +362,9 @@ export interface DeleteTopicResult {
 /** The endpoint for mobile app and device. */
 export interface Endpoint {
   /** The `EndpointArn` for mobile app and device. */
-  EndpointArn?: string;
+  EndpointArn?: string | undefined;
   /** Attributes for endpoint. */
-  Attributes?: Record<string, string>;
+  Attributes?: Record<string, string> | undefined;
 }
 
 /** Input of the `GetDataProtectionPolicy` action. */
@@ -376,7 +376,7 @@ export interface GetDataProtectionPolicyInput {
 /** Output of the `GetDataProtectionPolicy` action. */
 export interface GetDataProtectionPolicyResponse {
   /** Retrieves the `DataProtectionPolicy` in JSON string format. */
-  DataProtectionPolicy?: string;
+  DataProtectionPolicy?: string | undefined;
 }
 
 /** Input for `GetEndpointAttributes` action. */
@@ -388,7 +388,7 @@ export interface GetEndpointAttributesInput {
 /** Response from `GetEndpointAttributes` of the `EndpointArn`. */
 export interface GetEndpointAttributesResponse {
   /** Attributes include the following. */
-  Attributes?: Record<string, string>;
+  Attributes?: Record<string, string> | undefined;
 }
 
 /** Input for `GetPlatformApplicationAttributes` action. */
@@ -400,19 +400,19 @@ export interface GetPlatformApplicationAttributesInput {
 /** Response for `GetPlatformApplicationAttributes` action. */
 export interface GetPlatformApplicationAttributesResponse {
   /** Attributes include the following. */
-  Attributes?: Record<string, string>;
+  Attributes?: Record<string, string> | undefined;
 }
 
 /** The input for the `GetSMSAttributes` request. */
 export interface GetSMSAttributesInput {
   /** A list of the individual attribute names, such as `MonthlySpendLimit`, for which you want values. */
-  attributes?: string[];
+  attributes?: string[] | undefined;
 }
 
 /** The response from the `GetSMSAttributes` request. */
 export interface GetSMSAttributesResponse {
   /** The SMS attribute names and their values. */
-  attributes?: Record<string, string>;
+  attributes?: Record<string, string> | undefined;
 }
 
 /** Input of the `GetSMSSandboxAccountStatus` action. */
@@ -435,7 +435,7 @@ export interface GetSubscriptionAttributesInput {
 /** Response for GetSubscriptionAttributes action. */
 export interface GetSubscriptionAttributesResponse {
   /** A map of the subscription's attributes. */
-  Attributes?: Record<string, string>;
+  Attributes?: Record<string, string> | undefined;
 }
 
 /** Input for GetTopicAttributes action. */
@@ -447,7 +447,7 @@ export interface GetTopicAttributesInput {
 /** Response for GetTopicAttributes action. */
 export interface GetTopicAttributesResponse {
   /** A map of the topic's attributes. */
-  Attributes?: Record<string, string>;
+  Attributes?: Record<string, string> | undefined;
 }
 
 /** Supported language code for sending OTP message */
@@ -474,26 +474,26 @@ export interface ListEndpointsByPlatformApplicationInput {
    * `NextToken` string is used when calling `ListEndpointsByPlatformApplication` action to retrieve
    * additional records that are available after the first page results.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Response for `ListEndpointsByPlatformApplication` action. */
 export interface ListEndpointsByPlatformApplicationResponse {
   /** Endpoints returned for `ListEndpointsByPlatformApplication` action. */
-  Endpoints?: Endpoint[];
+  Endpoints?: Endpoint[] | undefined;
   /**
    * `NextToken` string is returned when calling `ListEndpointsByPlatformApplication` action if
    * additional records are available after the first page results.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input of the `ListOriginationNumbers` action. */
 export interface ListOriginationNumbersRequest {
   /** Token that the previous `ListOriginationNumbers` request returns. */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /** The maximum number of origination numbers to return. */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
 }
 
 /** Output of the `ListOriginationNumbers` action. */
@@ -502,9 +502,9 @@ export interface ListOriginationNumbersResult {
    * A `NextToken` string is returned when you call the `ListOriginationNumbers` operation if
    * additional pages of records are available.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /** A list of the calling account's verified and pending origination numbers. */
-  PhoneNumbers?: PhoneNumberInformation[];
+  PhoneNumbers?: PhoneNumberInformation[] | undefined;
 }
 
 /** The input for the `ListPhoneNumbersOptedOut` action. */
@@ -513,7 +513,7 @@ export interface ListPhoneNumbersOptedOutInput {
    * A `NextToken` string is used when you call the `ListPhoneNumbersOptedOut` action to retrieve
    * additional records that are available after the first page of results.
    */
-  nextToken?: string;
+  nextToken?: string | undefined;
 }
 
 /** The response from the `ListPhoneNumbersOptedOut` action. */
@@ -522,12 +522,12 @@ export interface ListPhoneNumbersOptedOutResponse {
    * A list of phone numbers that are opted out of receiving SMS messages. The list is paginated,
    * and each page can contain up to 100 phone numbers.
    */
-  phoneNumbers?: string[];
+  phoneNumbers?: string[] | undefined;
   /**
    * A `NextToken` string is returned when you call the `ListPhoneNumbersOptedOut` action if
    * additional records are available after the first page of results.
    */
-  nextToken?: string;
+  nextToken?: string | undefined;
 }
 
 /** Input for `ListPlatformApplications` action. */
@@ -536,26 +536,26 @@ export interface ListPlatformApplicationsInput {
    * `NextToken` string is used when calling `ListPlatformApplications` action to retrieve
    * additional records that are available after the first page results.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Response for `ListPlatformApplications` action. */
 export interface ListPlatformApplicationsResponse {
   /** Platform applications returned when calling `ListPlatformApplications` action. */
-  PlatformApplications?: PlatformApplication[];
+  PlatformApplications?: PlatformApplication[] | undefined;
   /**
    * `NextToken` string is returned when calling `ListPlatformApplications` action if additional
    * records are available after the first page results.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input of the `ListSMSSandboxPhoneNumbers` action. */
 export interface ListSMSSandboxPhoneNumbersInput {
   /** Token that the previous `ListSMSSandboxPhoneNumbersInput` request returns. */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /** The maximum number of phone numbers to return. */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
 }
 
 /** Output of the `ListSMSSandboxPhoneNumbers` action. */
@@ -566,7 +566,7 @@ export interface ListSMSSandboxPhoneNumbersResult {
    * A `NextToken` string is returned when you call the `ListSMSSandboxPhoneNumbersInput` operation
    * if additional pages of records are available.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input for ListSubscriptionsByTopic action. */
@@ -574,35 +574,35 @@ export interface ListSubscriptionsByTopicInput {
   /** The ARN of the topic for which you wish to find subscriptions. */
   TopicArn: string;
   /** Token returned by the previous `ListSubscriptionsByTopic` request. */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Response for ListSubscriptionsByTopic action. */
 export interface ListSubscriptionsByTopicResponse {
   /** A list of subscriptions. */
-  Subscriptions?: Subscription[];
+  Subscriptions?: Subscription[] | undefined;
   /**
    * Token to pass along to the next `ListSubscriptionsByTopic` request. This element is returned if
    * there are more subscriptions to retrieve.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input for ListSubscriptions action. */
 export interface ListSubscriptionsInput {
   /** Token returned by the previous `ListSubscriptions` request. */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Response for ListSubscriptions action */
 export interface ListSubscriptionsResponse {
   /** A list of subscriptions. */
-  Subscriptions?: Subscription[];
+  Subscriptions?: Subscription[] | undefined;
   /**
    * Token to pass along to the next `ListSubscriptions` request. This element is returned if there
    * are more subscriptions to retrieve.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input of the `ListTagsForResource` action. */
@@ -614,24 +614,24 @@ export interface ListTagsForResourceRequest {
 /** Output of the `ListTagsForResource` action. */
 export interface ListTagsForResourceResponse {
   /** The tags associated with the specified topic. */
-  Tags?: Tag[];
+  Tags?: Tag[] | undefined;
 }
 
 /** Input of the `ListTopics` action. */
 export interface ListTopicsInput {
   /** Token returned by the previous `ListTopics` request. */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Response for ListTopics action. */
 export interface ListTopicsResponse {
   /** A list of topic ARNs. */
-  Topics?: Topic[];
+  Topics?: Topic[] | undefined;
   /**
    * Token to pass along to the next `ListTopics` request. This element is returned if there are
    * additional topics to retrieve.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /**
@@ -648,12 +648,12 @@ export interface MessageAttributeValue {
    * Strings are Unicode with UTF8 binary encoding. For a list of code values, see ASCII Printable
    * Characters.
    */
-  StringValue?: string;
+  StringValue?: string | undefined;
   /**
    * Binary type attributes can store any binary data, for example, compressed data, encrypted data,
    * or images.
    */
-  BinaryValue?: Uint8Array;
+  BinaryValue?: Uint8Array | undefined;
 }
 
 /** Enum listing out all supported number capabilities. */
@@ -673,25 +673,25 @@ export interface OptInPhoneNumberResponse {
 /** A list of phone numbers and their metadata. */
 export interface PhoneNumberInformation {
   /** The date and time when the phone number was created. */
-  CreatedAt?: Date;
+  CreatedAt?: Date | undefined;
   /** The phone number. */
-  PhoneNumber?: string;
+  PhoneNumber?: string | undefined;
   /** The status of the phone number. */
-  Status?: string;
+  Status?: string | undefined;
   /** The two-character code for the country or region, in ISO 3166-1 alpha-2 format. */
-  Iso2CountryCode?: string;
+  Iso2CountryCode?: string | undefined;
   /** The list of supported routes. */
-  RouteType?: RouteType;
+  RouteType?: RouteType | undefined;
   /** The capabilities of each phone number. */
-  NumberCapabilities?: NumberCapability[];
+  NumberCapabilities?: NumberCapability[] | undefined;
 }
 
 /** Platform application object. */
 export interface PlatformApplication {
   /** PlatformApplicationArn for platform application object. */
-  PlatformApplicationArn?: string;
+  PlatformApplicationArn?: string | undefined;
   /** Attributes for platform application object. */
-  Attributes?: Record<string, string>;
+  Attributes?: Record<string, string> | undefined;
 }
 
 /** Input of the `PublishBatch` action. */
@@ -712,20 +712,20 @@ export interface PublishBatchRequestEntry {
   /** The body of the message. */
   Message: string;
   /** The subject of the batch message. */
-  Subject?: string;
+  Subject?: string | undefined;
   /**
    * Set `MessageStructure` to `json` if you want to send a different message for each protocol. For
    * example, using one publish action, you can send a short message to your SMS subscribers and a
    * longer message to your email subscribers.
    */
-  MessageStructure?: string;
+  MessageStructure?: string | undefined;
   /**
    * Each message attribute consists of a `Name`, `Type`, and `Value`. For more information, see
    * Amazon SNS message attributes in the Amazon SNS Developer Guide.
    */
-  MessageAttributes?: Record<string, MessageAttributeValue>;
+  MessageAttributes?: Record<string, MessageAttributeValue> | undefined;
   /** This parameter applies only to FIFO (first-in-first-out) topics. */
-  MessageDeduplicationId?: string;
+  MessageDeduplicationId?: string | undefined;
   /**
    * FIFO topics: The tag that specifies that a message belongs to a specific message group.
    * Messages that belong to the same message group are processed in a FIFO manner (however,
@@ -733,38 +733,38 @@ export interface PublishBatchRequestEntry {
    * ordered streams within a single topic, use `MessageGroupId` values (for example, session data
    * for multiple users).
    */
-  MessageGroupId?: string;
+  MessageGroupId?: string | undefined;
 }
 
 /** Output of the `PublishBatch` action. */
 export interface PublishBatchResponse {
   /** A list of successful `PublishBatch` responses. */
-  Successful?: PublishBatchResultEntry[];
+  Successful: PublishBatchResultEntry[];
   /** A list of failed `PublishBatch` responses. */
-  Failed?: BatchResultErrorEntry[];
+  Failed: BatchResultErrorEntry[];
 }
 
 /** Encloses data related to a successful message in a batch request for topic. */
 export interface PublishBatchResultEntry {
   /** The `Id` of an entry in a batch request. */
-  Id?: string;
+  Id: string;
   /** An identifier for the message. */
-  MessageId?: string;
+  MessageId: string;
   /** This parameter applies only to FIFO (first-in-first-out) topics. */
-  SequenceNumber?: string;
+  SequenceNumber?: string | undefined;
 }
 
 /** Input for Publish action. */
 export interface PublishInput {
   /** The topic you want to publish to. */
-  TopicArn?: string;
+  TopicArn?: string | undefined;
   /**
    * If you don't specify a value for the `TargetArn` parameter, you must specify a value for the
    * `PhoneNumber` or `TopicArn` parameters.
    */
-  TargetArn?: string;
+  TargetArn?: string | undefined;
   /** The phone number to which you want to deliver an SMS message. Use E.164 format. */
-  PhoneNumber?: string;
+  PhoneNumber?: string | undefined;
   /** The message you want to send. */
   Message: string;
   /**
@@ -772,34 +772,34 @@ export interface PublishInput {
    * endpoints. This field will also be included, if present, in the standard JSON messages
    * delivered to other endpoints.
    */
-  Subject?: string;
+  Subject?: string | undefined;
   /**
    * Set `MessageStructure` to `json` if you want to send a different message for each protocol. For
    * example, using one publish action, you can send a short message to your SMS subscribers and a
    * longer message to your email subscribers.
    */
-  MessageStructure?: string;
+  MessageStructure?: string | undefined;
   /** Message attributes for Publish action. */
-  MessageAttributes?: Record<string, MessageAttributeValue>;
+  MessageAttributes?: Record<string, MessageAttributeValue> | undefined;
   /**
    * This parameter applies only to FIFO (first-in-first-out) topics. The `MessageDeduplicationId`
    * can contain up to 128 alphanumeric characters `(a-z, A-Z, 0-9)` and punctuation
    * (!"#$%&'()*+,-./:;\<=\>?\@[\\]^_`{|}~).
    */
-  MessageDeduplicationId?: string;
+  MessageDeduplicationId?: string | undefined;
   /**
    * The `MessageGroupId` can contain up to 128 alphanumeric characters `(a-z, A-Z, 0-9)` and
    * punctuation (!"#$%&'()*+,-./:;\<=\>?\@[\\]^_`{|}~).
    */
-  MessageGroupId?: string;
+  MessageGroupId?: string | undefined;
 }
 
 /** Response for Publish action. */
 export interface PublishResponse {
   /** Unique identifier assigned to the published message. */
-  MessageId?: string;
+  MessageId: string;
   /** This response element applies only to FIFO (first-in-first-out) topics. */
-  SequenceNumber?: string;
+  SequenceNumber?: string | undefined;
 }
 
 /** Input of the `PutDataProtectionPolicy` action. */
@@ -838,9 +838,9 @@ export type RouteType = "Transactional" | "Promotional" | "Premium";
 /** A verified or pending destination phone number in the SMS sandbox. */
 export interface SMSSandboxPhoneNumber {
   /** The destination phone number. */
-  PhoneNumber?: string;
+  PhoneNumber?: string | undefined;
   /** The destination phone number's verification status. */
-  Status?: SMSSandboxPhoneNumberVerificationStatus;
+  Status?: SMSSandboxPhoneNumberVerificationStatus | undefined;
 }
 
 /**
@@ -894,7 +894,7 @@ export interface SetSubscriptionAttributesInput {
   /** A map of attributes with their corresponding values. */
   AttributeName: string;
   /** The new value for the attribute in JSON format. */
-  AttributeValue?: string;
+  AttributeValue?: string | undefined;
 }
 
 /** The `SetSubscriptionAttributes` action returns no data. */
@@ -909,7 +909,7 @@ export interface SetTopicAttributesInput {
   /** A map of attributes with their corresponding values. */
   AttributeName: string;
   /** The new value for the attribute. */
-  AttributeValue?: string;
+  AttributeValue?: string | undefined;
 }
 
 /** The `SetTopicAttributes` action returns no data. */
@@ -924,14 +924,14 @@ export interface SubscribeInput {
   /** The protocol that you want to use. */
   Protocol: string;
   /** The endpoint that you want to receive notifications. */
-  Endpoint?: string;
+  Endpoint?: string | undefined;
   /** A map of attributes with their corresponding values. */
-  Attributes?: Record<string, string>;
+  Attributes?: Record<string, string> | undefined;
   /**
    * Sets whether the response from the `Subscribe` request includes the subscription ARN, even if
    * the subscription is not yet confirmed.
    */
-  ReturnSubscriptionArn?: boolean;
+  ReturnSubscriptionArn?: boolean | undefined;
 }
 
 /** Response for Subscribe action. */
@@ -942,21 +942,21 @@ export interface SubscribeResponse {
    * `ReturnSubscriptionArn` is true, then the value is always the subscription ARN, even if the
    * subscription requires confirmation.
    */
-  SubscriptionArn?: string;
+  SubscriptionArn: string;
 }
 
 /** A wrapper type for the attributes of an Amazon SNS subscription. */
 export interface Subscription {
   /** The subscription's ARN. */
-  SubscriptionArn?: string;
+  SubscriptionArn: string;
   /** The subscription's owner. */
-  Owner?: string;
+  Owner: string;
   /** The subscription's protocol. */
-  Protocol?: string;
+  Protocol: string;
   /** The subscription's endpoint (format depends on the protocol). */
-  Endpoint?: string;
+  Endpoint: string;
   /** The ARN of the subscription's topic. */
-  TopicArn?: string;
+  TopicArn: string;
 }
 
 /** The list of tags to be added to the specified topic. */
@@ -986,7 +986,7 @@ export interface TagResourceResponse {
  */
 export interface Topic {
   /** The topic's ARN. */
-  TopicArn?: string;
+  TopicArn: string;
 }
 
 /** Input for Unsubscribe action. */

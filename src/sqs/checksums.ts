@@ -81,9 +81,9 @@ function compare(field: string, expected: string, received: unknown, context: Er
 }
 
 interface SentMessage {
-  MessageBody?: string;
-  MessageAttributes?: Record<string, AttributeValue>;
-  MessageSystemAttributes?: Record<string, AttributeValue>;
+  MessageBody?: string | undefined;
+  MessageAttributes?: Record<string, AttributeValue> | undefined;
+  MessageSystemAttributes?: Record<string, AttributeValue> | undefined;
 }
 interface SendResult {
   MD5OfMessageBody?: string | undefined;

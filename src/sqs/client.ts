@@ -16,12 +16,12 @@ export interface SQSOptions extends ClientOptions {
    * SQS-compatible servers still need.
    * @default "json"
    */
-  protocol?: "json" | "query";
+  protocol?: "json" | "query" | undefined;
   /**
    * Check the MD5 digests of sent and received bodies and attributes, throwing a ChecksumError on a mismatch.
    * @default true
    */
-  checksums?: boolean;
+  checksums?: boolean | undefined;
 }
 
 const SQS_INFO: ServiceInfo = {

@@ -29,7 +29,7 @@ export {
 } from "./consumer/consumer.js";
 export { type Acknowledgeable, MessageIterator, type MessagesOptions } from "./consumer/iterator.js";
 export type { ConsumerLogger, ConsumerOptions } from "./consumer/options.js";
-export type { SnsMessage } from "./consumer/sns.js";
+export type { SnsMessage, SnsQueueMessage } from "./consumer/sns.js";
 export * from "./functions.js";
 export type { SQSMethods, SQSOperationMap } from "./methods.js";
 export { QueueProducer, type QueueProducerOptions } from "./producer.js";
@@ -37,6 +37,7 @@ export {
   type BatchMessage,
   type FailedEntry,
   Queue,
+  QueueHandle,
   type QueueOptions,
   type SendBatchResult,
   type SendParams,

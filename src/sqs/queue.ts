@@ -6,11 +6,11 @@
 
 import type { CallOptions } from "../core/client.js";
 import { isServiceError, ValidationError } from "../core/errors.js";
-import { encodeBody, Resolved } from "../core/handle.js";
+import { definedOnly, encodeBody, Resolved } from "../core/handle.js";
 import { type BatchHandler, Consumer, type MessageHandler } from "./consumer/consumer.js";
 import { MessageIterator, type MessagesOptions } from "./consumer/iterator.js";
 import type { ConsumerOptions } from "./consumer/options.js";
-import type { SnsMessage } from "./consumer/sns.js";
+import type { SnsQueueMessage } from "./consumer/sns.js";
 import { QueueProducer, type QueueProducerOptions } from "./producer.js";
 import type { SQS } from "./sqs.js";
 import type {
@@ -32,36 +32,36 @@ import {
   MAX_MESSAGE_BYTES,
 } from "./validate.js";
 
-/** Options of a {@link Queue} handle. */
+/** Options of a {@link QueueHandle}. */
 export interface QueueOptions {
   /**
    * The account that owns the queue, when resolving a name of another account's queue.
    * @default the caller's account
    */
-  ownerAccountId?: string;
+  ownerAccountId?: string | undefined;
 }
 
-/** What {@link Queue.send} takes besides the body: SendMessage's other members. */
+/** What {@link QueueHandle.send} takes besides the body: SendMessage's other members. */
 export type SendParams = Omit<SendMessageRequest, "QueueUrl" | "MessageBody">;
 
-/** One message for {@link Queue.sendBatch}: a body, or an entry with an optional Id. */
+/** One message for {@link QueueHandle.sendBatch}: a body, or an entry with an optional Id. */
 export type BatchMessage =
   | string
   | (Omit<SendMessageBatchRequestEntry, "Id"> & {
       /** The entry's id in the batch result. @default its index in the array, as a string */
-      Id?: string;
+      Id?: string | undefined;
     });
 
-/** A successful entry of {@link Queue.sendBatch}, with its index in the input. */
+/** A successful entry of {@link QueueHandle.sendBatch}, with its index in the input. */
 export type SentEntry = SendMessageBatchResultEntry & { index: number };
-/** A failed entry of {@link Queue.sendBatch}: AWS's code and message, with its index in the input. */
+/** A failed entry of {@link QueueHandle.sendBatch}: AWS's code and message, with its index in the input. */
 export type FailedEntry = BatchResultErrorEntry & {
   index: number;
   /** The error that failed the whole request this entry was in, when that was the cause. */
   error?: unknown;
 };
 
-/** The outcome of {@link Queue.sendBatch}: every input entry is in exactly one of the two lists. */
+/** The outcome of {@link QueueHandle.sendBatch}: every input entry is in exactly one of the two lists. */
 export interface SendBatchResult {
   Successful: SentEntry[];
   Failed: FailedEntry[];
@@ -72,8 +72,12 @@ const URL_PREFIX = /^https?:\/\//;
 /**
  * A handle on one queue, from {@link SQS.queue}. A name is resolved to its URL once, with
  * GetQueueUrl, and the URL is cached (a failed lookup is retried at the next call).
+ *
+ * The queue's counterpart of SNS's `TopicHandle`: `send`/`sendBatch`/`producer` as the topic's
+ * `publish`/`publishBatch`/`producer`, `attributes()`/`setAttributes()` on both, and the
+ * resource itself deleted with `deleteQueue()` as a topic is with `deleteTopic()`.
  */
-export class Queue {
+export class QueueHandle {
   /** The queue's name. */
   readonly name: string;
   readonly #sqs: SQS;
@@ -237,7 +241,7 @@ export class Queue {
         WaitTimeSeconds: 20,
         MessageAttributeNames: ["All"],
         MessageSystemAttributeNames: ["All"],
-        ...params,
+        ...definedOnly(params),
         QueueUrl: await this.url(options),
       },
       options,
@@ -328,25 +332,25 @@ export class Queue {
    * ```
    */
   consume(
-    handler: MessageHandler<SnsMessage>,
-    options: ConsumerOptions<SnsMessage> & { unwrapSns: true; batch?: false },
-  ): Consumer<SnsMessage>;
+    handler: MessageHandler<SnsQueueMessage>,
+    options: ConsumerOptions<SnsQueueMessage> & { unwrapSns: true; batch?: false | undefined },
+  ): Consumer<SnsQueueMessage>;
   consume(
-    handler: BatchHandler<SnsMessage>,
-    options: ConsumerOptions<SnsMessage> & { unwrapSns: true; batch: true },
-  ): Consumer<SnsMessage>;
+    handler: BatchHandler<SnsQueueMessage>,
+    options: ConsumerOptions<SnsQueueMessage> & { unwrapSns: true; batch: true },
+  ): Consumer<SnsQueueMessage>;
   consume(
     handler: BatchHandler<Message>,
-    options: ConsumerOptions<Message> & { unwrapSns?: false; batch: true },
+    options: ConsumerOptions<Message> & { unwrapSns?: false | undefined; batch: true },
   ): Consumer<Message>;
   consume(
     handler: MessageHandler<Message>,
-    options?: ConsumerOptions<Message> & { unwrapSns?: false; batch?: false },
+    options?: ConsumerOptions<Message> & { unwrapSns?: false | undefined; batch?: false | undefined },
   ): Consumer<Message>;
   consume(
     handler: MessageHandler<never> | BatchHandler<never>,
     options?: ConsumerOptions<never>,
-  ): Consumer<SnsMessage> | Consumer<Message> {
+  ): Consumer<SnsQueueMessage> | Consumer<Message> {
     return new Consumer<Message>(
       this.#sqs,
       this,
@@ -369,9 +373,9 @@ export class Queue {
    * }
    * ```
    */
-  messages(options: MessagesOptions<SnsMessage> & { unwrapSns: true }): MessageIterator<SnsMessage>;
-  messages(options?: MessagesOptions<Message> & { unwrapSns?: false }): MessageIterator<Message>;
-  messages(options?: MessagesOptions<never>): MessageIterator<SnsMessage> | MessageIterator<Message> {
+  messages(options: MessagesOptions<SnsQueueMessage> & { unwrapSns: true }): MessageIterator<SnsQueueMessage>;
+  messages(options?: MessagesOptions<Message> & { unwrapSns?: false | undefined }): MessageIterator<Message>;
+  messages(options?: MessagesOptions<never>): MessageIterator<SnsQueueMessage> | MessageIterator<Message> {
     return new MessageIterator<Message>(this.#sqs, this, options as MessagesOptions);
   }
 
@@ -390,3 +394,15 @@ export class Queue {
     return new QueueProducer(this.#sqs, this, options);
   }
 }
+
+/**
+ * The former name of {@link QueueHandle}.
+ * @deprecated Use {@link QueueHandle} (the name that agrees with `TopicHandle`); `Queue`
+ * goes in the next minor version.
+ */
+export const Queue = QueueHandle;
+/**
+ * The former name of {@link QueueHandle}.
+ * @deprecated Use {@link QueueHandle}; `Queue` goes in the next minor version.
+ */
+export type Queue = QueueHandle;

@@ -8,7 +8,7 @@ import { defineOperations } from "../core/client.js";
 import { SQSClient } from "./client.js";
 import type { SQSMethods } from "./methods.js";
 import { sqsOperations, sqsPaginators } from "./operations.js";
-import { Queue, type QueueOptions } from "./queue.js";
+import { QueueHandle, type QueueOptions } from "./queue.js";
 
 /**
  * An Amazon SQS client: one method per SQS action, named as the action in lowerCamelCase, taking
@@ -23,7 +23,7 @@ import { Queue, type QueueOptions } from "./queue.js";
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods come from the operation table (defineOperations below)
 export class SQS extends SQSClient {
-  readonly #queues = new Map<string, Queue>();
+  readonly #queues = new Map<string, QueueHandle>();
 
   /**
    * A handle on one queue, by name or URL. A name is resolved once with GetQueueUrl; the URL is
@@ -35,11 +35,11 @@ export class SQS extends SQSClient {
    * await jobs.send({ task: "resize", id: 42 });
    * ```
    */
-  queue(nameOrUrl: string, options?: QueueOptions): Queue {
-    if (options) return new Queue(this, nameOrUrl, options);
+  queue(nameOrUrl: string, options?: QueueOptions | undefined): QueueHandle {
+    if (options) return new QueueHandle(this, nameOrUrl, options);
     let queue = this.#queues.get(nameOrUrl);
     if (!queue) {
-      queue = new Queue(this, nameOrUrl);
+      queue = new QueueHandle(this, nameOrUrl);
       this.#queues.set(nameOrUrl, queue);
     }
     return queue;

@@ -166,7 +166,7 @@ export interface BatchResultErrorEntry {
   /** An error code representing why the action failed on this entry. */
   Code: string;
   /** A message explaining why the action failed on this entry. */
-  Message?: string;
+  Message?: string | undefined;
 }
 
 /** Input of the `CancelMessageMoveTask` action. */
@@ -178,7 +178,7 @@ export interface CancelMessageMoveTaskRequest {
 /** Output of the `CancelMessageMoveTask` action. */
 export interface CancelMessageMoveTaskResult {
   /** The approximate number of messages already moved to the destination queue. */
-  ApproximateNumberOfMessagesMoved?: number;
+  ApproximateNumberOfMessagesMoved?: number | undefined;
 }
 
 /** Input of the `ChangeMessageVisibilityBatch` action. */
@@ -196,7 +196,7 @@ export interface ChangeMessageVisibilityBatchRequestEntry {
   /** A receipt handle. */
   ReceiptHandle: string;
   /** The new value (in seconds) for the message's visibility timeout. */
-  VisibilityTimeout?: number;
+  VisibilityTimeout?: number | undefined;
 }
 
 /**
@@ -242,18 +242,18 @@ export interface CreateQueueRequest {
   /** The name of the new queue. */
   QueueName: string;
   /** A map of attributes with their corresponding values. */
-  Attributes?: Partial<Record<QueueAttributeName, string>>;
+  Attributes?: Partial<Record<QueueAttributeName, string>> | undefined;
   /**
    * Add cost allocation tags to the specified Amazon SQS queue. For an overview, see Tagging Your
    * Amazon SQS Queues in the Amazon SQS Developer Guide.
    */
-  tags?: Record<string, string>;
+  tags?: Record<string, string> | undefined;
 }
 
 /** Returns the `QueueUrl` attribute of the created queue. */
 export interface CreateQueueResult {
   /** The URL of the created Amazon SQS queue. */
-  QueueUrl?: string;
+  QueueUrl: string;
 }
 
 /** Input of the `DeleteMessageBatch` action. */
@@ -318,13 +318,13 @@ export interface GetQueueAttributesRequest {
   /** The URL of the Amazon SQS queue whose attribute information is retrieved. */
   QueueUrl: string;
   /** A list of attributes for which to retrieve information. */
-  AttributeNames?: QueueAttributeName[];
+  AttributeNames?: QueueAttributeName[] | undefined;
 }
 
 /** A list of returned queue attributes. */
 export interface GetQueueAttributesResult {
   /** A map of attributes to their respective values. */
-  Attributes?: Partial<Record<QueueAttributeName, string>>;
+  Attributes?: Partial<Record<QueueAttributeName, string>> | undefined;
 }
 
 /**
@@ -343,13 +343,13 @@ export interface GetQueueUrlRequest {
    * only required when you are attempting to access a queue owned by another Amazon Web Services
    * account.
    */
-  QueueOwnerAWSAccountId?: string;
+  QueueOwnerAWSAccountId?: string | undefined;
 }
 
 /** For more information, see Interpreting Responses in the Amazon SQS Developer Guide. */
 export interface GetQueueUrlResult {
   /** The URL of the queue. */
-  QueueUrl?: string;
+  QueueUrl: string;
 }
 
 /** Input of the `ListDeadLetterSourceQueues` action. */
@@ -357,12 +357,12 @@ export interface ListDeadLetterSourceQueuesRequest {
   /** The URL of a dead-letter queue. */
   QueueUrl: string;
   /** Pagination token to request the next set of results. */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * Maximum number of results to include in the response. Value range is 1 to 1000. You must set
    * `MaxResults` to receive a value for `NextToken` in the response.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
 }
 
 /** A list of your dead letter source queues. */
@@ -376,7 +376,7 @@ export interface ListDeadLetterSourceQueuesResult {
    * Pagination token to include in the next request. Token value is `null` if there are no
    * additional results to request, or if you did not set `MaxResults` in the request.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input of the `ListMessageMoveTasks` action. */
@@ -387,13 +387,13 @@ export interface ListMessageMoveTasksRequest {
    * The maximum number of results to include in the response. The default is 1, which provides the
    * most recent message movement task. The upper limit is 10.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
 }
 
 /** Output of the `ListMessageMoveTasks` action. */
 export interface ListMessageMoveTasksResult {
   /** A list of message movement tasks and their attributes. */
-  Results?: ListMessageMoveTasksResultEntry[];
+  Results?: ListMessageMoveTasksResultEntry[] | undefined;
 }
 
 /** Contains the details of a message movement task. */
@@ -403,38 +403,38 @@ export interface ListMessageMoveTasksResultEntry {
    * response of the `ListMessageMoveTasks` action, it is only populated for tasks that are in
    * RUNNING status.
    */
-  TaskHandle?: string;
+  TaskHandle?: string | undefined;
   /**
    * The status of the message movement task. Possible values are: RUNNING, COMPLETED, CANCELLING,
    * CANCELLED, and FAILED.
    */
-  Status?: string;
+  Status?: string | undefined;
   /** The ARN of the queue that contains the messages to be moved to another queue. */
-  SourceArn?: string;
+  SourceArn?: string | undefined;
   /**
    * The ARN of the destination queue if it has been specified in the `StartMessageMoveTask`
    * request. If a `DestinationArn` has not been specified in the `StartMessageMoveTask` request,
    * this field value will be NULL.
    */
-  DestinationArn?: string;
+  DestinationArn?: string | undefined;
   /**
    * The number of messages to be moved per second (the message movement rate), if it has been
    * specified in the `StartMessageMoveTask` request. If a `MaxNumberOfMessagesPerSecond` has not
    * been specified in the `StartMessageMoveTask` request, this field value will be NULL.
    */
-  MaxNumberOfMessagesPerSecond?: number;
+  MaxNumberOfMessagesPerSecond?: number | undefined;
   /** The approximate number of messages already moved to the destination queue. */
-  ApproximateNumberOfMessagesMoved?: number;
+  ApproximateNumberOfMessagesMoved?: number | undefined;
   /**
    * The number of messages to be moved from the source queue. This number is obtained at the time
    * of starting the message movement task and is only included after the message movement task is
    * selected to start.
    */
-  ApproximateNumberOfMessagesToMove?: number;
+  ApproximateNumberOfMessagesToMove?: number | undefined;
   /** The task failure reason (only included if the task status is FAILED). */
-  FailureReason?: string;
+  FailureReason?: string | undefined;
   /** The timestamp of starting the message movement task. */
-  StartedTimestamp?: number;
+  StartedTimestamp?: number | undefined;
 }
 
 /** Input of the `ListQueueTags` action. */
@@ -446,7 +446,7 @@ export interface ListQueueTagsRequest {
 /** Output of the `ListQueueTags` action. */
 export interface ListQueueTagsResult {
   /** The list of all tags added to the specified queue. */
-  Tags?: Record<string, string>;
+  Tags?: Record<string, string> | undefined;
 }
 
 /** Input of the `ListQueues` action. */
@@ -455,25 +455,25 @@ export interface ListQueuesRequest {
    * A string to use for filtering the list results. Only those queues whose name begins with the
    * specified string are returned.
    */
-  QueueNamePrefix?: string;
+  QueueNamePrefix?: string | undefined;
   /** Pagination token to request the next set of results. */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * Maximum number of results to include in the response. Value range is 1 to 1000. You must set
    * `MaxResults` to receive a value for `NextToken` in the response.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
 }
 
 /** A list of your queues. */
 export interface ListQueuesResult {
   /** A list of queue URLs, up to 1,000 entries, or the value of `MaxResults` that you sent in the request. */
-  QueueUrls?: string[];
+  QueueUrls?: string[] | undefined;
   /**
    * Pagination token to include in the next request. Token value is `null` if there are no
    * additional results to request, or if you did not set `MaxResults` in the request.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** An Amazon SQS message. */
@@ -482,30 +482,30 @@ export interface Message {
    * A unique identifier for the message. A `MessageId`is considered unique across all Amazon Web
    * Services accounts for an extended period of time.
    */
-  MessageId?: string;
+  MessageId: string;
   /**
    * An identifier associated with the act of receiving the message. A new receipt handle is
    * returned every time you receive a message. When deleting a message, you provide the last
    * received receipt handle to delete the message.
    */
-  ReceiptHandle?: string;
+  ReceiptHandle: string;
   /** An MD5 digest of the non-URL-encoded message body string. */
-  MD5OfBody?: string;
+  MD5OfBody: string;
   /** The message's contents (not URL-encoded). */
-  Body?: string;
+  Body: string;
   /** A map of the attributes requested in `ReceiveMessage` to their respective values. */
-  Attributes?: Partial<Record<MessageSystemAttributeName, string>>;
+  Attributes?: Partial<Record<MessageSystemAttributeName, string>> | undefined;
   /**
    * An MD5 digest of the non-URL-encoded message attribute string. You can use this attribute to
    * verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message
    * before creating the MD5 digest. For information about MD5, see RFC1321.
    */
-  MD5OfMessageAttributes?: string;
+  MD5OfMessageAttributes?: string | undefined;
   /**
    * Each message attribute consists of a `Name`, `Type`, and `Value`. For more information, see
    * Amazon SQS message attributes in the Amazon SQS Developer Guide.
    */
-  MessageAttributes?: Record<string, MessageAttributeValue>;
+  MessageAttributes?: Record<string, MessageAttributeValue> | undefined;
 }
 
 /**
@@ -517,13 +517,13 @@ export interface MessageAttributeValue {
    * Strings are Unicode with UTF-8 binary encoding. For a list of code values, see ASCII Printable
    * Characters.
    */
-  StringValue?: string;
+  StringValue?: string | undefined;
   /** Binary type attributes can store any binary data, such as compressed data, encrypted data, or images. */
-  BinaryValue?: Uint8Array;
+  BinaryValue?: Uint8Array | undefined;
   /** Not implemented. Reserved for future use. */
-  StringListValues?: string[];
+  StringListValues?: string[] | undefined;
   /** Not implemented. Reserved for future use. */
-  BinaryListValues?: Uint8Array[];
+  BinaryListValues?: Uint8Array[] | undefined;
   /**
    * Amazon SQS supports the following logical data types: `String`, `Number`, and `Binary`. For the
    * `Number` data type, you must use `StringValue`.
@@ -557,13 +557,13 @@ export interface MessageSystemAttributeValue {
    * Strings are Unicode with UTF-8 binary encoding. For a list of code values, see ASCII Printable
    * Characters.
    */
-  StringValue?: string;
+  StringValue?: string | undefined;
   /** Binary type attributes can store any binary data, such as compressed data, encrypted data, or images. */
-  BinaryValue?: Uint8Array;
+  BinaryValue?: Uint8Array | undefined;
   /** Not implemented. Reserved for future use. */
-  StringListValues?: string[];
+  StringListValues?: string[] | undefined;
   /** Not implemented. Reserved for future use. */
-  BinaryListValues?: Uint8Array[];
+  BinaryListValues?: Uint8Array[] | undefined;
   /**
    * Amazon SQS supports the following logical data types: `String`, `Number`, and `Binary`. For the
    * `Number` data type, you must use `StringValue`.
@@ -617,36 +617,36 @@ export interface ReceiveMessageRequest {
    *
    * @deprecated AttributeNames has been replaced by MessageSystemAttributeNames
    */
-  AttributeNames?: QueueAttributeName[];
+  AttributeNames?: QueueAttributeName[] | undefined;
   /** A list of attributes that need to be returned along with each message. */
-  MessageSystemAttributeNames?: MessageSystemAttributeName[];
+  MessageSystemAttributeNames?: MessageSystemAttributeName[] | undefined;
   /** The name of the message attribute, where N is the index. */
-  MessageAttributeNames?: string[];
+  MessageAttributeNames?: string[] | undefined;
   /**
    * The maximum number of messages to return. Amazon SQS never returns more messages than this
    * value (however, fewer messages might be returned). Valid values: 1 to 10. Default: 1.
    */
-  MaxNumberOfMessages?: number;
+  MaxNumberOfMessages?: number | undefined;
   /**
    * The duration (in seconds) that the received messages are hidden from subsequent retrieve
    * requests after being retrieved by a `ReceiveMessage` request. If not specified, the default
    * visibility timeout for the queue is used, which is 30 seconds.
    */
-  VisibilityTimeout?: number;
+  VisibilityTimeout?: number | undefined;
   /**
    * The duration (in seconds) for which the call waits for a message to arrive in the queue before
    * returning. If a message is available, the call returns sooner than `WaitTimeSeconds`. If no
    * messages are available and the wait time expires, the call does not return a message list.
    */
-  WaitTimeSeconds?: number;
+  WaitTimeSeconds?: number | undefined;
   /** This parameter applies only to FIFO (first-in-first-out) queues. */
-  ReceiveRequestAttemptId?: string;
+  ReceiveRequestAttemptId?: string | undefined;
 }
 
 /** A list of received messages. */
 export interface ReceiveMessageResult {
   /** A list of messages. */
-  Messages?: Message[];
+  Messages?: Message[] | undefined;
 }
 
 /** Input of the `RemovePermission` action. */
@@ -685,26 +685,28 @@ export interface SendMessageBatchRequestEntry {
    * processing after the delay period is finished. If you don't specify a value, the default value
    * for the queue is applied.
    */
-  DelaySeconds?: number;
+  DelaySeconds?: number | undefined;
   /**
    * Each message attribute consists of a `Name`, `Type`, and `Value`. For more information, see
    * Amazon SQS message attributes in the Amazon SQS Developer Guide.
    */
-  MessageAttributes?: Record<string, MessageAttributeValue>;
+  MessageAttributes?: Record<string, MessageAttributeValue> | undefined;
   /**
    * The message system attribute to send Each message system attribute consists of a `Name`,
    * `Type`, and `Value`.
    */
-  MessageSystemAttributes?: Partial<Record<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>>;
+  MessageSystemAttributes?:
+    | Partial<Record<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>>
+    | undefined;
   /** This parameter applies only to FIFO (first-in-first-out) queues. */
-  MessageDeduplicationId?: string;
+  MessageDeduplicationId?: string | undefined;
   /**
    * `MessageGroupId` is an attribute used in Amazon SQS FIFO (First-In-First-Out) and standard
    * queues. In FIFO queues, `MessageGroupId` organizes messages into distinct groups. Messages
    * within the same message group are always processed one at a time, in strict order, ensuring
    * that no two messages from the same group are processed simultaneously.
    */
-  MessageGroupId?: string;
+  MessageGroupId?: string | undefined;
 }
 
 /**
@@ -735,15 +737,15 @@ export interface SendMessageBatchResultEntry {
    * verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message
    * before creating the MD5 digest. For information about MD5, see RFC1321.
    */
-  MD5OfMessageAttributes?: string;
+  MD5OfMessageAttributes?: string | undefined;
   /**
    * An MD5 digest of the non-URL-encoded message system attribute string. You can use this
    * attribute to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the
    * message before creating the MD5 digest. For information about MD5, see RFC1321.
    */
-  MD5OfMessageSystemAttributes?: string;
+  MD5OfMessageSystemAttributes?: string | undefined;
   /** This parameter applies only to FIFO (first-in-first-out) queues. */
-  SequenceNumber?: string;
+  SequenceNumber?: string | undefined;
 }
 
 /** Input of the `SendMessage` action. */
@@ -758,26 +760,28 @@ export interface SendMessageRequest {
    * processing after the delay period is finished. If you don't specify a value, the default value
    * for the queue applies.
    */
-  DelaySeconds?: number;
+  DelaySeconds?: number | undefined;
   /**
    * Each message attribute consists of a `Name`, `Type`, and `Value`. For more information, see
    * Amazon SQS message attributes in the Amazon SQS Developer Guide.
    */
-  MessageAttributes?: Record<string, MessageAttributeValue>;
+  MessageAttributes?: Record<string, MessageAttributeValue> | undefined;
   /**
    * The message system attribute to send. Each message system attribute consists of a `Name`,
    * `Type`, and `Value`.
    */
-  MessageSystemAttributes?: Partial<Record<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>>;
+  MessageSystemAttributes?:
+    | Partial<Record<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>>
+    | undefined;
   /** This parameter applies only to FIFO (first-in-first-out) queues. */
-  MessageDeduplicationId?: string;
+  MessageDeduplicationId?: string | undefined;
   /**
    * `MessageGroupId` is an attribute used in Amazon SQS FIFO (First-In-First-Out) and standard
    * queues. In FIFO queues, `MessageGroupId` organizes messages into distinct groups. Messages
    * within the same message group are always processed one at a time, in strict order, ensuring
    * that no two messages from the same group are processed simultaneously.
    */
-  MessageGroupId?: string;
+  MessageGroupId?: string | undefined;
 }
 
 /** The `MD5OfMessageBody` and `MessageId` elements. */
@@ -787,26 +791,26 @@ export interface SendMessageResult {
    * that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before
    * creating the MD5 digest. For information about MD5, see RFC1321.
    */
-  MD5OfMessageBody?: string;
+  MD5OfMessageBody: string;
   /**
    * An MD5 digest of the non-URL-encoded message attribute string. You can use this attribute to
    * verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message
    * before creating the MD5 digest. For information about MD5, see RFC1321.
    */
-  MD5OfMessageAttributes?: string;
+  MD5OfMessageAttributes?: string | undefined;
   /**
    * An MD5 digest of the non-URL-encoded message system attribute string. You can use this
    * attribute to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the
    * message before creating the MD5 digest.
    */
-  MD5OfMessageSystemAttributes?: string;
+  MD5OfMessageSystemAttributes?: string | undefined;
   /**
    * An attribute containing the `MessageId` of the message sent to the queue. For more information,
    * see Queue and Message Identifiers in the Amazon SQS Developer Guide.
    */
-  MessageId?: string;
+  MessageId: string;
   /** This parameter applies only to FIFO (first-in-first-out) queues. */
-  SequenceNumber?: string;
+  SequenceNumber?: string | undefined;
 }
 
 /** Input of the `SetQueueAttributes` action. */
@@ -836,14 +840,14 @@ export interface StartMessageMoveTaskRequest {
    * destination queue where you would like to redrive messages. If this field is left blank, the
    * messages will be redriven back to their respective original source queues.
    */
-  DestinationArn?: string;
+  DestinationArn?: string | undefined;
   /**
    * The number of messages to be moved per second (the message movement rate). You can use this
    * field to define a fixed message movement rate. The maximum value for messages per second is
    * 500. If this field is left blank, the system will optimize the rate based on the queue message
    * backlog size, which may vary throughout the duration of the message movement task.
    */
-  MaxNumberOfMessagesPerSecond?: number;
+  MaxNumberOfMessagesPerSecond?: number | undefined;
 }
 
 /** Output of the `StartMessageMoveTask` action. */
@@ -852,7 +856,7 @@ export interface StartMessageMoveTaskResult {
    * An identifier associated with a message movement task. You can use this identifier to cancel a
    * specified message movement task using the `CancelMessageMoveTask` action.
    */
-  TaskHandle?: string;
+  TaskHandle: string;
 }
 
 /** Input of the `TagQueue` action. */

@@ -102,28 +102,28 @@ export interface AssumeRoleRequest {
    * The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed
    * session policies. The policies must exist in the same account as the role.
    */
-  PolicyArns?: PolicyDescriptorType[];
+  PolicyArns?: PolicyDescriptorType[] | undefined;
   /** An IAM policy in JSON format that you want to use as an inline session policy. */
-  Policy?: string;
+  Policy?: string | undefined;
   /**
    * The duration, in seconds, of the role session. The value specified can range from 900 seconds
    * (15 minutes) up to the maximum session duration set for the role. The maximum session duration
    * setting can have a value from 1 hour to 12 hours. If you specify a value higher than this
    * setting or the administrator setting (whichever is lower), the operation fails.
    */
-  DurationSeconds?: number;
+  DurationSeconds?: number | undefined;
   /**
    * A list of session tags that you want to pass. Each session tag consists of a key name and an
    * associated value. For more information about session tags, see Tagging Amazon Web Services STS
    * Sessions in the IAM User Guide.
    */
-  Tags?: Tag[];
+  Tags?: Tag[] | undefined;
   /**
    * A list of keys for session tags that you want to set as transitive. If you set a tag key as
    * transitive, the corresponding key and value passes to subsequent sessions in a role chain. For
    * more information, see Chaining Roles with Session Tags in the IAM User Guide.
    */
-  TransitiveTagKeys?: string[];
+  TransitiveTagKeys?: string[] | undefined;
   /**
    * A unique identifier that might be required when you assume a role in another account. If the
    * administrator of the account to which the role belongs provided you with an external ID, then
@@ -131,30 +131,30 @@ export interface AssumeRoleRequest {
    * passphrase or account number. A cross-account role is usually set up to trust everyone in an
    * account.
    */
-  ExternalId?: string;
+  ExternalId?: string | undefined;
   /**
    * The identification number of the MFA device that is associated with the user who is making the
    * `AssumeRole` call. Specify this value if the trust policy of the role being assumed includes a
    * condition that requires MFA authentication.
    */
-  SerialNumber?: string;
+  SerialNumber?: string | undefined;
   /**
    * The value provided by the MFA device, if the trust policy of the role being assumed requires
    * MFA. (In other words, if the policy includes a condition that tests for MFA). If the role being
    * assumed requires MFA and if the `TokenCode` value is missing or expired, the `AssumeRole` call
    * returns an "access denied" error.
    */
-  TokenCode?: string;
+  TokenCode?: string | undefined;
   /**
    * The source identity specified by the principal that is calling the `AssumeRole` operation. The
    * source identity value persists across chained role sessions.
    */
-  SourceIdentity?: string;
+  SourceIdentity?: string | undefined;
   /**
    * A list of previously acquired trusted context assertions in the format of a JSON array. The
    * trusted context assertion is signed and encrypted by Amazon Web Services STS.
    */
-  ProvidedContexts?: ProvidedContext[];
+  ProvidedContexts?: ProvidedContext[] | undefined;
 }
 
 /**
@@ -166,22 +166,22 @@ export interface AssumeRoleResponse {
    * The temporary security credentials, which include an access key ID, a secret access key, and a
    * security (or session) token.
    */
-  Credentials?: Credentials;
+  Credentials?: Credentials | undefined;
   /**
    * The Amazon Resource Name (ARN) and the assumed role ID, which are identifiers that you can use
    * to refer to the resulting temporary security credentials. For example, you can reference these
    * credentials as a principal in a resource-based policy by using the ARN or assumed role ID. The
    * ARN and ID include the `RoleSessionName` that you specified when you called `AssumeRole`.
    */
-  AssumedRoleUser?: AssumedRoleUser;
+  AssumedRoleUser?: AssumedRoleUser | undefined;
   /**
    * A percentage value that indicates the packed size of the session policies and session tags
    * combined passed in the request. The request fails if the packed size is greater than 100
    * percent, which means the policies and tags exceeded the allowed space.
    */
-  PackedPolicySize?: number;
+  PackedPolicySize?: number | undefined;
   /** The source identity specified by the principal that is calling the `AssumeRole` operation. */
-  SourceIdentity?: string;
+  SourceIdentity?: string | undefined;
 }
 
 /** Input of the `AssumeRoleWithSAML` action. */
@@ -196,9 +196,9 @@ export interface AssumeRoleWithSAMLRequest {
    * The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed
    * session policies. The policies must exist in the same account as the role.
    */
-  PolicyArns?: PolicyDescriptorType[];
+  PolicyArns?: PolicyDescriptorType[] | undefined;
   /** An IAM policy in JSON format that you want to use as an inline session policy. */
-  Policy?: string;
+  Policy?: string | undefined;
   /**
    * The duration, in seconds, of the role session. Your role session lasts for the duration that
    * you specify for the `DurationSeconds` parameter, or until the time specified in the SAML
@@ -206,7 +206,7 @@ export interface AssumeRoleWithSAMLRequest {
    * `DurationSeconds` value from 900 seconds (15 minutes) up to the maximum session duration
    * setting for the role.
    */
-  DurationSeconds?: number;
+  DurationSeconds?: number | undefined;
 }
 
 /**
@@ -218,36 +218,36 @@ export interface AssumeRoleWithSAMLResponse {
    * The temporary security credentials, which include an access key ID, a secret access key, and a
    * security (or session) token.
    */
-  Credentials?: Credentials;
+  Credentials?: Credentials | undefined;
   /** The identifiers for the temporary security credentials that the operation returns. */
-  AssumedRoleUser?: AssumedRoleUser;
+  AssumedRoleUser?: AssumedRoleUser | undefined;
   /**
    * A percentage value that indicates the packed size of the session policies and session tags
    * combined passed in the request. The request fails if the packed size is greater than 100
    * percent, which means the policies and tags exceeded the allowed space.
    */
-  PackedPolicySize?: number;
+  PackedPolicySize?: number | undefined;
   /** The value of the `NameID` element in the `Subject` element of the SAML assertion. */
-  Subject?: string;
+  Subject?: string | undefined;
   /**
    * The format of the name ID, as defined by the `Format` attribute in the `NameID` element of the
    * SAML assertion. Typical examples of the format are `transient` or `persistent`.
    */
-  SubjectType?: string;
+  SubjectType?: string | undefined;
   /** The value of the `Issuer` element of the SAML assertion. */
-  Issuer?: string;
+  Issuer?: string | undefined;
   /**
    * The value of the `Recipient` attribute of the `SubjectConfirmationData` element of the SAML
    * assertion.
    */
-  Audience?: string;
+  Audience?: string | undefined;
   /** A hash value based on the concatenation of the following. */
-  NameQualifier?: string;
+  NameQualifier?: string | undefined;
   /**
    * The value in the `SourceIdentity` attribute in the SAML assertion. The source identity value
    * persists across chained role sessions.
    */
-  SourceIdentity?: string;
+  SourceIdentity?: string | undefined;
 }
 
 /** Input of the `AssumeRoleWithWebIdentity` action. */
@@ -273,20 +273,20 @@ export interface AssumeRoleWithWebIdentityRequest {
    * The fully qualified host component of the domain name of the OAuth 2.0 identity provider. Do
    * not specify this value for an OpenID Connect identity provider.
    */
-  ProviderId?: string;
+  ProviderId?: string | undefined;
   /**
    * The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed
    * session policies. The policies must exist in the same account as the role.
    */
-  PolicyArns?: PolicyDescriptorType[];
+  PolicyArns?: PolicyDescriptorType[] | undefined;
   /** An IAM policy in JSON format that you want to use as an inline session policy. */
-  Policy?: string;
+  Policy?: string | undefined;
   /**
    * The duration, in seconds, of the role session. The value can range from 900 seconds (15
    * minutes) up to the maximum session duration setting for the role. This setting can have a value
    * from 1 hour to 12 hours. If you specify a value higher than this setting, the operation fails.
    */
-  DurationSeconds?: number;
+  DurationSeconds?: number | undefined;
 }
 
 /**
@@ -298,44 +298,44 @@ export interface AssumeRoleWithWebIdentityResponse {
    * The temporary security credentials, which include an access key ID, a secret access key, and a
    * security token.
    */
-  Credentials?: Credentials;
+  Credentials?: Credentials | undefined;
   /**
    * The unique user identifier that is returned by the identity provider. This identifier is
    * associated with the `WebIdentityToken` that was submitted with the `AssumeRoleWithWebIdentity`
    * call. The identifier is typically unique to the user and the application that acquired the
    * `WebIdentityToken` (pairwise identifier).
    */
-  SubjectFromWebIdentityToken?: string;
+  SubjectFromWebIdentityToken?: string | undefined;
   /**
    * The Amazon Resource Name (ARN) and the assumed role ID, which are identifiers that you can use
    * to refer to the resulting temporary security credentials. For example, you can reference these
    * credentials as a principal in a resource-based policy by using the ARN or assumed role ID. The
    * ARN and ID include the `RoleSessionName` that you specified when you called `AssumeRole`.
    */
-  AssumedRoleUser?: AssumedRoleUser;
+  AssumedRoleUser?: AssumedRoleUser | undefined;
   /**
    * A percentage value that indicates the packed size of the session policies and session tags
    * combined passed in the request. The request fails if the packed size is greater than 100
    * percent, which means the policies and tags exceeded the allowed space.
    */
-  PackedPolicySize?: number;
+  PackedPolicySize?: number | undefined;
   /**
    * The issuing authority of the web identity token presented. For OpenID Connect ID tokens, this
    * contains the value of the `iss` field. For OAuth 2.0 access tokens, this contains the value of
    * the `ProviderId` parameter that was passed in the `AssumeRoleWithWebIdentity` request.
    */
-  Provider?: string;
+  Provider?: string | undefined;
   /**
    * The intended audience (also known as client ID) of the web identity token. This is
    * traditionally the client identifier issued to the application that requested the web identity
    * token.
    */
-  Audience?: string;
+  Audience?: string | undefined;
   /**
    * The value of the source identity that is returned in the JSON web token (JWT) from the identity
    * provider.
    */
-  SourceIdentity?: string;
+  SourceIdentity?: string | undefined;
 }
 
 /** Input of the `AssumeRoot` action. */
@@ -349,7 +349,7 @@ export interface AssumeRootRequest {
    * the maximum session duration of 900 seconds (15 minutes). If you specify a value higher than
    * this setting, the operation fails.
    */
-  DurationSeconds?: number;
+  DurationSeconds?: number | undefined;
 }
 
 /** Output of the `AssumeRoot` action. */
@@ -358,9 +358,9 @@ export interface AssumeRootResponse {
    * The temporary security credentials, which include an access key ID, a secret access key, and a
    * security token.
    */
-  Credentials?: Credentials;
+  Credentials?: Credentials | undefined;
   /** The source identity specified by the principal that is calling the `AssumeRoot` operation. */
-  SourceIdentity?: string;
+  SourceIdentity?: string | undefined;
 }
 
 /** The identifiers for the temporary security credentials that the operation returns. */
@@ -402,7 +402,7 @@ export interface DecodeAuthorizationMessageRequest {
  */
 export interface DecodeAuthorizationMessageResponse {
   /** The API returns a response with the decoded message. */
-  DecodedMessage?: string;
+  DecodedMessage?: string | undefined;
 }
 
 /** Identifiers for the federated user that is associated with the credentials. */
@@ -429,7 +429,7 @@ export interface GetAccessKeyInfoRequest {
 /** Output of the `GetAccessKeyInfo` action. */
 export interface GetAccessKeyInfoResponse {
   /** The number used to identify the Amazon Web Services account. */
-  Account?: string;
+  Account?: string | undefined;
 }
 
 /** Input of the `GetCallerIdentity` action. */
@@ -447,11 +447,11 @@ export interface GetCallerIdentityResponse {
    * is making the call. The values returned are those listed in the aws:userid column in the
    * Principal table found on the Policy Variables reference page in the IAM User Guide.
    */
-  UserId?: string;
+  UserId: string;
   /** The Amazon Web Services account ID number of the account that owns or contains the calling entity. */
-  Account?: string;
+  Account: string;
   /** The Amazon Web Services ARN associated with the calling entity. */
-  Arn?: string;
+  Arn: string;
 }
 
 /** Input of the `GetDelegatedAccessToken` action. */
@@ -466,19 +466,19 @@ export interface GetDelegatedAccessTokenRequest {
 /** Output of the `GetDelegatedAccessToken` action. */
 export interface GetDelegatedAccessTokenResponse {
   /** Amazon Web Services credentials for API authentication. */
-  Credentials?: Credentials;
+  Credentials?: Credentials | undefined;
   /**
    * The percentage of the maximum policy size that is used by the session policy. The policy size
    * is calculated as the sum of all the session policies and permission boundaries attached to the
    * session. If the packed size exceeds 100%, the request fails.
    */
-  PackedPolicySize?: number;
+  PackedPolicySize?: number | undefined;
   /**
    * The Amazon Resource Name (ARN) of the principal that was assumed when obtaining the delegated
    * access token. This ARN identifies the IAM entity whose permissions are granted by the temporary
    * credentials.
    */
-  AssumedPrincipal?: string;
+  AssumedPrincipal?: string | undefined;
 }
 
 /** Input of the `GetFederationToken` action. */
@@ -490,25 +490,25 @@ export interface GetFederationTokenRequest {
    */
   Name: string;
   /** An IAM policy in JSON format that you want to use as an inline session policy. */
-  Policy?: string;
+  Policy?: string | undefined;
   /**
    * The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as a managed
    * session policy. The policies must exist in the same account as the IAM user that is requesting
    * federated access.
    */
-  PolicyArns?: PolicyDescriptorType[];
+  PolicyArns?: PolicyDescriptorType[] | undefined;
   /**
    * The duration, in seconds, that the session should last. Acceptable durations for federation
    * sessions range from 900 seconds (15 minutes) to 129,600 seconds (36 hours), with 43,200 seconds
    * (12 hours) as the default. Sessions obtained using root user credentials are restricted to a
    * maximum of 3,600 seconds (one hour).
    */
-  DurationSeconds?: number;
+  DurationSeconds?: number | undefined;
   /**
    * A list of session tags. Each session tag consists of a key name and an associated value. For
    * more information about session tags, see Passing Session Tags in STS in the IAM User Guide.
    */
-  Tags?: Tag[];
+  Tags?: Tag[] | undefined;
 }
 
 /**
@@ -520,19 +520,19 @@ export interface GetFederationTokenResponse {
    * The temporary security credentials, which include an access key ID, a secret access key, and a
    * security (or session) token.
    */
-  Credentials?: Credentials;
+  Credentials?: Credentials | undefined;
   /**
    * Identifiers for the federated user associated with the credentials (such as
    * `arn:aws:sts::123456789012:federated-user/Bob` or `123456789012:Bob`). You can use the
    * federated user's ARN in your resource-based policies, such as an Amazon S3 bucket policy.
    */
-  FederatedUser?: FederatedUser;
+  FederatedUser?: FederatedUser | undefined;
   /**
    * A percentage value that indicates the packed size of the session policies and session tags
    * combined passed in the request. The request fails if the packed size is greater than 100
    * percent, which means the policies and tags exceeded the allowed space.
    */
-  PackedPolicySize?: number;
+  PackedPolicySize?: number | undefined;
 }
 
 /** Input of the `GetSessionToken` action. */
@@ -543,7 +543,7 @@ export interface GetSessionTokenRequest {
    * 43,200 seconds (12 hours) as the default. Sessions for Amazon Web Services account owners are
    * restricted to a maximum of 3,600 seconds (one hour).
    */
-  DurationSeconds?: number;
+  DurationSeconds?: number | undefined;
   /**
    * The identification number of the MFA device that is associated with the IAM user who is making
    * the `GetSessionToken` call. Specify this value if the IAM user has a policy that requires MFA
@@ -551,7 +551,7 @@ export interface GetSessionTokenRequest {
    * `GAHT12345678`) or an Amazon Resource Name (ARN) for a virtual device (such as
    * `arn:aws:iam::123456789012:mfa/user`).
    */
-  SerialNumber?: string;
+  SerialNumber?: string | undefined;
   /**
    * The value provided by the MFA device, if MFA is required. If any policy requires the IAM user
    * to submit an MFA code, specify this value. If MFA authentication is required, the user must
@@ -559,7 +559,7 @@ export interface GetSessionTokenRequest {
    * provide the code receives an "access denied" response when requesting resources that require
    * MFA authentication.
    */
-  TokenCode?: string;
+  TokenCode?: string | undefined;
 }
 
 /**
@@ -571,7 +571,7 @@ export interface GetSessionTokenResponse {
    * The temporary security credentials, which include an access key ID, a secret access key, and a
    * security (or session) token.
    */
-  Credentials?: Credentials;
+  Credentials?: Credentials | undefined;
 }
 
 /** Input of the `GetWebIdentityToken` action. */
@@ -589,7 +589,7 @@ export interface GetWebIdentityTokenRequest {
    * for proof of identity, then exchanged for credentials or short-lived tokens in the external
    * service.
    */
-  DurationSeconds?: number;
+  DurationSeconds?: number | undefined;
   /**
    * The cryptographic algorithm to use for signing the JSON Web Token (JWT). Valid values are RS256
    * (RSA with SHA-256) and ES384 (ECDSA using P-384 curve with SHA-384).
@@ -599,7 +599,7 @@ export interface GetWebIdentityTokenRequest {
    * An optional list of tags to include in the JSON Web Token (JWT). These tags are added as custom
    * claims to the JWT and can be used by the downstream service for authorization decisions.
    */
-  Tags?: Tag[];
+  Tags?: Tag[] | undefined;
 }
 
 /** Output of the `GetWebIdentityToken` action. */
@@ -610,13 +610,13 @@ export interface GetWebIdentityTokenResponse {
    * identity attributes added by STS as custom claims. You can also add your own custom claims to
    * the token by passing tags as request parameters to the `GetWebIdentityToken` API.
    */
-  WebIdentityToken?: string;
+  WebIdentityToken?: string | undefined;
   /**
    * The date and time when the web identity token expires, in UTC. The expiration is determined by
    * adding the `DurationSeconds` value to the time the token was issued. After this time, the token
    * should no longer be considered valid.
    */
-  Expiration?: Date;
+  Expiration?: Date | undefined;
 }
 
 /**
@@ -629,7 +629,7 @@ export interface PolicyDescriptorType {
    * role. For more information about ARNs, see Amazon Resource Names (ARNs) and Amazon Web Services
    * Service Namespaces in the Amazon Web Services General Reference.
    */
-  arn?: string;
+  arn?: string | undefined;
 }
 
 /**
@@ -639,12 +639,12 @@ export interface PolicyDescriptorType {
  */
 export interface ProvidedContext {
   /** The context provider ARN from which the trusted context assertion was generated. */
-  ProviderArn?: string;
+  ProviderArn?: string | undefined;
   /**
    * The signed and encrypted trusted context assertion generated by the context provider. The
    * trusted context assertion is signed and encrypted by Amazon Web Services STS.
    */
-  ContextAssertion?: string;
+  ContextAssertion?: string | undefined;
 }
 
 /**

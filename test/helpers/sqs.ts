@@ -79,8 +79,8 @@ export function md5(text: string | Uint8Array): string {
 /** An attribute as SQS takes it. */
 export interface Attr {
   DataType: string;
-  StringValue?: string;
-  BinaryValue?: Uint8Array;
+  StringValue?: string | undefined;
+  BinaryValue?: Uint8Array | undefined;
 }
 
 /**

@@ -77,7 +77,7 @@ describe("parseSnsEnvelope", () => {
     const parsed = parseSnsEnvelope(body)!;
     assert.deepEqual(Object.keys(parsed.MessageAttributes!), ["__proto__"]);
     assert.equal(Object.getPrototypeOf(parsed.MessageAttributes), Object.prototype);
-    const attributes = unwrapSnsMessage(body).attributes;
+    const attributes = unwrapSnsMessage(body).MessageAttributes;
     assert.deepEqual(Object.getOwnPropertyDescriptor(attributes, "__proto__")?.value, {
       DataType: "String",
       StringValue: "v",
@@ -88,9 +88,9 @@ describe("parseSnsEnvelope", () => {
 describe("unwrapSnsMessage", () => {
   it("unwraps an enveloped message, its attributes in SQS's shape", () => {
     const delivery = unwrapSnsMessage({ Body: JSON.stringify(envelope) });
-    assert.equal(delivery.message, '{"id":42}');
-    assert.equal(delivery.envelope?.TopicArn, TOPIC);
-    assert.deepEqual(delivery.attributes, {
+    assert.equal(delivery.Message, '{"id":42}');
+    assert.equal(delivery.Envelope?.TopicArn, TOPIC);
+    assert.deepEqual(delivery.MessageAttributes, {
       kind: { DataType: "String", StringValue: "order" },
       blob: { DataType: "Binary", BinaryValue: new Uint8Array([0, 1, 255]) },
       tags: { DataType: "String.Array", StringValue: '["a","b"]' },
@@ -100,12 +100,25 @@ describe("unwrapSnsMessage", () => {
   it("passes a raw delivery through, with its SQS attributes", () => {
     const attributes = { kind: { DataType: "String", StringValue: "order" } };
     const delivery = unwrapSnsMessage({ Body: "raw body", MessageAttributes: attributes });
-    assert.deepEqual(delivery, { message: "raw body", attributes, envelope: undefined });
+    assert.deepEqual(delivery, { Message: "raw body", MessageAttributes: attributes, Envelope: undefined });
     assert.deepEqual(unwrapSnsMessage("just text"), {
-      message: "just text",
-      attributes: {},
-      envelope: undefined,
+      Message: "just text",
+      MessageAttributes: {},
+      Envelope: undefined,
     });
-    assert.deepEqual(unwrapSnsMessage({}), { message: "", attributes: {}, envelope: undefined });
+    assert.deepEqual(unwrapSnsMessage({}), { Message: "", MessageAttributes: {}, Envelope: undefined });
+  });
+
+  it("keeps the deprecated lowerCamelCase names, not enumerable", () => {
+    const delivery = unwrapSnsMessage({ Body: JSON.stringify(envelope) });
+    assert.equal(delivery.message, delivery.Message);
+    assert.equal(delivery.attributes, delivery.MessageAttributes);
+    assert.equal(delivery.envelope, delivery.Envelope);
+    assert.deepEqual(Object.keys(delivery), ["Message", "MessageAttributes", "Envelope"]);
+    assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(delivery))), [
+      "Message",
+      "MessageAttributes",
+      "Envelope",
+    ]);
   });
 });

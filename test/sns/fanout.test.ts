@@ -127,9 +127,9 @@ describe("fan-out from a topic to a raw, an enveloped and filtered queues", () =
     assert.deepEqual(first.MessageAttributes?.blob?.BinaryValue, binary);
     assert.equal(parseSnsEnvelope(first.Body!), undefined, "a raw delivery is no envelope");
     const unwrappedRaw = unwrapSnsMessage(first);
-    assert.equal(unwrappedRaw.envelope, undefined);
-    assert.equal(unwrappedRaw.message, "plain text ✓");
-    assert.equal(unwrappedRaw.attributes.kind?.StringValue, "order");
+    assert.equal(unwrappedRaw.Envelope, undefined);
+    assert.equal(unwrappedRaw.Message, "plain text ✓");
+    assert.equal(unwrappedRaw.MessageAttributes.kind?.StringValue, "order");
 
     // Enveloped: the JSON envelope, with its fields and attributes.
     const envMessages = await drain(enveloped, 3);
@@ -151,10 +151,10 @@ describe("fan-out from a topic to a raw, an enveloped and filtered queues", () =
     const withoutSubject = envelopes.find((e) => e.Message === '{"status":"paid","id":7}')!;
     assert.equal("Subject" in withoutSubject, false, "Subject: null is read as absent");
     const unwrapped = unwrapSnsMessage(envMessages.find((m) => m.Body!.includes("plain text"))!);
-    assert.equal(unwrapped.message, "plain text ✓");
-    assert.deepEqual(unwrapped.attributes.blob, { DataType: "Binary", BinaryValue: binary });
-    assert.deepEqual(unwrapped.attributes.amount, { DataType: "Number", StringValue: "250" });
-    assert.equal(unwrapped.envelope?.Subject, "Hello");
+    assert.equal(unwrapped.Message, "plain text ✓");
+    assert.deepEqual(unwrapped.MessageAttributes.blob, { DataType: "Binary", BinaryValue: binary });
+    assert.deepEqual(unwrapped.MessageAttributes.amount, { DataType: "Number", StringValue: "250" });
+    assert.equal(unwrapped.Envelope?.Subject, "Hello");
 
     // Filtered on attributes: only the order over 100.
     const filteredMessages = await drain(filtered, 1);

@@ -59,7 +59,14 @@ export interface SnsUnsubscribeConfirmation extends SignedFields {
 }
 
 /** Any verified SNS message. */
-export type SnsMessage = SnsNotification | SnsSubscriptionConfirmation | SnsUnsubscribeConfirmation;
+export type SnsSignedMessage = SnsNotification | SnsSubscriptionConfirmation | SnsUnsubscribeConfirmation;
+
+/**
+ * The former name of {@link SnsSignedMessage}.
+ * @deprecated Use {@link SnsSignedMessage}: from `asyncaws`, `SnsMessage` named the consumer's
+ * unwrapped message (now `SnsQueueMessage`). Goes in the next minor version.
+ */
+export type SnsMessage = SnsSignedMessage;
 
 /** The `fetch` the verifier fetches certificates with. */
 export type CertificateFetch = (input: string, init: RequestInit) => Promise<Response>;
@@ -352,7 +359,7 @@ async function verifyWith(
   cache: CertificateCache,
   settings: Settings,
   payload: unknown,
-): Promise<SnsMessage> {
+): Promise<SnsSignedMessage> {
   const message = normalize(payload);
   const type = message.Type;
   if (typeof type !== "string" || !TYPES.has(type)) {
@@ -407,7 +414,7 @@ async function verifyWith(
       `the signature does not match the message (${type} ${String(message.MessageId)} of ${topicArn})`,
     );
   }
-  return message as unknown as SnsMessage;
+  return message as unknown as SnsSignedMessage;
 }
 
 /**
@@ -443,7 +450,7 @@ export class SnsVerifier {
    * a 5xx, 408 or 429 answer, offline), false when it is refused for what it is (forged, not
    * allowed, malformed).
    */
-  verify(payload: unknown): Promise<SnsMessage> {
+  verify(payload: unknown): Promise<SnsSignedMessage> {
     return verifyWith(this.#cache, this.#settings, payload);
   }
 }
@@ -476,6 +483,6 @@ const sharedCache = new CertificateCache(32);
 export async function verifySnsMessage(
   payload: unknown,
   options: SnsVerifyOptions = {},
-): Promise<SnsMessage> {
+): Promise<SnsSignedMessage> {
   return verifyWith(sharedCache, settingsOf(options), payload);
 }

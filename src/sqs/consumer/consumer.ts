@@ -152,13 +152,13 @@ export interface StopOptions {
    * `status.stranded` counts them (at most what the cut polls asked for).
    * @default false
    */
-  abort?: boolean;
+  abort?: boolean | undefined;
   /**
    * Wait at most this long for running handlers, in milliseconds, then abort their signals and
    * release their messages (long polls in flight are still let finish; 0 releases at once).
    * @default the consumer's `drainTimeoutMs` (no limit)
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /** @internal What the iterator needs to know of a consumer, before its end. */

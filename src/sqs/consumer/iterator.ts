@@ -80,7 +80,7 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
     const context = { operation: "messages", resource: queue.name };
     if (options !== null && typeof options === "object") {
       for (const key of ["batch", "batchSize"] as const) {
-        if (key in options) {
+        if ((options as Record<string, unknown>)[key] !== undefined) {
           throw new ValidationError(
             key,
             "absent (messages() yields one message at a time)",
@@ -184,8 +184,9 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
       (value: M, { signal }: HandlerContext) =>
         new Promise<void>((resolve, reject) => {
           let settled = false;
-          const message = {
-            ...value,
+          // A copy with every property, the non-enumerable ones too (the deprecated names of an
+          // unwrapped SNS message), and ack/retry.
+          const message = Object.assign(Object.defineProperties({}, Object.getOwnPropertyDescriptors(value)), {
             ack: () => {
               if (settled) return;
               settled = true;
@@ -208,7 +209,7 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
               settled = true;
               reject(new RetryRequest(delaySeconds));
             },
-          } as Acknowledgeable<M>;
+          }) as Acknowledgeable<M>;
           // Released by the consumer (stopping): never hand it out after that.
           signal.addEventListener(
             "abort",

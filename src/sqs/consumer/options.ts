@@ -28,32 +28,32 @@ export interface ConsumerOptions<M = unknown> {
    * slots, each asking for at most as many messages as there are free slots (and at most 10).
    * @default 10
    */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /**
    * Long-poll wait of each ReceiveMessage, 0 to 20 seconds. With 0 (short polling), the consumer
    * pauses one second after a receive that found nothing.
    * @default 20
    */
-  waitTimeSeconds?: number;
+  waitTimeSeconds?: number | undefined;
   /**
    * Visibility timeout asked for on each ReceiveMessage, 0 to 43200 seconds; also the step by
    * which the heartbeat extends a message whose handler still runs.
    * @default the queue's `VisibilityTimeout` attribute, read once at start (30 when it cannot be read)
    */
-  visibilityTimeout?: number;
+  visibilityTimeout?: number | undefined;
   /**
    * Extend a message's visibility while its handler runs: when less than half the visibility
    * timeout is left, by one visibility timeout (ChangeMessageVisibilityBatch, batched across
    * messages), never past 12 hours after receipt. Extension stops the moment the handler settles.
    * @default true
    */
-  extendVisibility?: boolean;
+  extendVisibility?: boolean | undefined;
   /**
    * Longest a handler may run, in seconds. Past it the handler's signal aborts, the message counts
    * as failed, and its slot is free (a handler that ignores its signal keeps running, unwatched).
    * @default no limit
    */
-  maxHandlerSeconds?: number;
+  maxHandlerSeconds?: number | undefined;
   /**
    * When a failed message becomes visible again, in seconds (0 to 43200): a number, a function of
    * the attempt (`ApproximateReceiveCount`, from 1) and the message, or `"visibilityTimeout"` to
@@ -61,19 +61,19 @@ export interface ConsumerOptions<M = unknown> {
    * moves the message to its dead-letter queue after `maxReceiveCount` attempts.
    * @default `min(2 ** (attempt - 1), 900)`: 1, 2, 4, 8... seconds, at most 15 minutes
    */
-  retryDelay?: number | ((attempt: number, message: M) => number) | "visibilityTimeout";
+  retryDelay?: number | ((attempt: number, message: M) => number) | "visibilityTimeout" | undefined;
   /**
    * How long `stop()` waits for running handlers, in milliseconds, before it aborts their signals
    * and releases their messages (visibility 0). `stop({ timeoutMs })` overrides it.
    * @default no limit
    */
-  drainTimeoutMs?: number;
+  drainTimeoutMs?: number | undefined;
   /**
    * Aborting this signal stops the consumer as `stop({ timeoutMs: 0 })` does: handlers' signals
    * abort and their messages are released at once, long polls in flight are let finish and what
    * they bring is released, so that no message is left invisible.
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Where errors go when no listener takes them: receive, delete and visibility errors when there
    * is no `error` listener, handler failures when there is no `failed` listener, and the fatal
@@ -86,34 +86,34 @@ export interface ConsumerOptions<M = unknown> {
    * queue.consume(handler, { logger: pino() });
    * ```
    */
-  logger?: ConsumerLogger | false;
+  logger?: ConsumerLogger | false | undefined;
   /**
    * Hand the handler the message as published to SNS: the envelope parsed (raw deliveries pass
    * through), with the SQS message alongside.
    * @default false
    */
-  unwrapSns?: boolean;
+  unwrapSns?: boolean | undefined;
   /**
    * Message attributes to receive (`ReceiveMessage`'s `MessageAttributeNames`).
    * @default ["All"]
    */
-  messageAttributeNames?: readonly string[];
+  messageAttributeNames?: readonly string[] | undefined;
   /**
    * System attributes to receive (`MessageSystemAttributeNames`). `ApproximateReceiveCount`,
    * `MessageGroupId` and `SequenceNumber` are always asked for: the consumer needs them.
    * @default ["All"]
    */
-  messageSystemAttributeNames?: readonly string[];
+  messageSystemAttributeNames?: readonly string[] | undefined;
   /**
    * Hand the handler an array of messages (those of one receive) instead of one message.
    * @default false
    */
-  batch?: boolean;
+  batch?: boolean | undefined;
   /**
    * With `batch`, the most messages in one handler call, 1 to 10.
    * @default 10
    */
-  batchSize?: number;
+  batchSize?: number | undefined;
 }
 
 /** The options with their defaults applied. */
