@@ -8,6 +8,7 @@
 import { type ClientOptions, ServiceClient, type ServiceInfo } from "../core/client.js";
 import { ValidationError } from "../core/errors.js";
 import { jsonProtocol } from "../core/protocol/json.js";
+import { queryErrorCodes } from "./schema.js";
 
 /** Options of the SQS clients. */
 export interface SQSOptions extends ClientOptions {
@@ -31,15 +32,15 @@ const SQS_INFO: ServiceInfo = {
   resourceKeys: ["QueueUrl", "QueueName", "SourceArn", "TaskHandle"],
 };
 
-const LEGACY_CODES: Record<string, string> = {
-  NonExistentQueue: "QueueDoesNotExist",
-  QueueAlreadyExists: "QueueNameExists",
-};
-
-/** Maps the Query protocol's legacy codes (`AWS.SimpleQueueService.NonExistentQueue`) to the model's. */
+/**
+ * Maps the Query protocol's error codes (`AWS.SimpleQueueService.NonExistentQueue`,
+ * `KMS.AccessDeniedException`) to the model's error names (`QueueDoesNotExist`, `KmsAccessDenied`),
+ * from the `awsQueryError` traits of AWS's model; other codes lose an `AWS.SimpleQueueService.`
+ * prefix, if any.
+ */
 function normalizeCode(code: string): string {
-  const short = code.startsWith("AWS.SimpleQueueService.") ? code.slice(23) : code;
-  return LEGACY_CODES[short] ?? short;
+  if (Object.hasOwn(queryErrorCodes, code)) return queryErrorCodes[code]!;
+  return code.startsWith("AWS.SimpleQueueService.") ? code.slice(23) : code;
 }
 
 /**

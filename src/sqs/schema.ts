@@ -7,13 +7,8 @@ const b: MemberShape = { shape: "b" };
 const n: MemberShape = { shape: "n" };
 const s: MemberShape = { shape: "s" };
 const EMPTY: StructureShape = { type: "structure", members: {} };
-const AWSAccountIdList: ListShape = {
-  type: "list",
-  member: "s",
-  memberName: "AWSAccountId",
-  flattened: true,
-};
-const ActionNameList: ListShape = { type: "list", member: "s", memberName: "ActionName", flattened: true };
+const AWSAccountIdList: ListShape = { type: "list", member: "s", flattened: true };
+const ActionNameList: ListShape = { type: "list", member: "s", flattened: true };
 const AddPermissionRequest: StructureShape = {
   type: "structure",
   members: {
@@ -39,7 +34,6 @@ const ChangeMessageVisibilityBatchRequestEntry: StructureShape = {
 const ChangeMessageVisibilityBatchRequestEntryList: ListShape = {
   type: "list",
   member: ChangeMessageVisibilityBatchRequestEntry,
-  memberName: "ChangeMessageVisibilityBatchRequestEntry",
   flattened: true,
 };
 const ChangeMessageVisibilityBatchRequest: StructureShape = {
@@ -56,19 +50,13 @@ const ChangeMessageVisibilityBatchResultEntry: StructureShape = { type: "structu
 const ChangeMessageVisibilityBatchResultEntryList: ListShape = {
   type: "list",
   member: ChangeMessageVisibilityBatchResultEntry,
-  memberName: "ChangeMessageVisibilityBatchResultEntry",
   flattened: true,
 };
 const BatchResultErrorEntry: StructureShape = {
   type: "structure",
   members: { Id: s, SenderFault: b, Code: s, Message: s },
 };
-const BatchResultErrorEntryList: ListShape = {
-  type: "list",
-  member: BatchResultErrorEntry,
-  memberName: "BatchResultErrorEntry",
-  flattened: true,
-};
+const BatchResultErrorEntryList: ListShape = { type: "list", member: BatchResultErrorEntry, flattened: true };
 const ChangeMessageVisibilityBatchResult: StructureShape = {
   type: "structure",
   members: {
@@ -107,7 +95,6 @@ const DeleteMessageBatchRequestEntry: StructureShape = {
 const DeleteMessageBatchRequestEntryList: ListShape = {
   type: "list",
   member: DeleteMessageBatchRequestEntry,
-  memberName: "DeleteMessageBatchRequestEntry",
   flattened: true,
 };
 const DeleteMessageBatchRequest: StructureShape = {
@@ -121,7 +108,6 @@ const DeleteMessageBatchResultEntry: StructureShape = { type: "structure", membe
 const DeleteMessageBatchResultEntryList: ListShape = {
   type: "list",
   member: DeleteMessageBatchResultEntry,
-  memberName: "DeleteMessageBatchResultEntry",
   flattened: true,
 };
 const DeleteMessageBatchResult: StructureShape = {
@@ -132,12 +118,7 @@ const DeleteMessageBatchResult: StructureShape = {
   },
 };
 const DeleteQueueRequest: StructureShape = { type: "structure", members: { QueueUrl: s } };
-const AttributeNameList: ListShape = {
-  type: "list",
-  member: "s",
-  memberName: "AttributeName",
-  flattened: true,
-};
+const AttributeNameList: ListShape = { type: "list", member: "s", flattened: true };
 const GetQueueAttributesRequest: StructureShape = {
   type: "structure",
   members: { QueueUrl: s, AttributeNames: { shape: AttributeNameList, name: "AttributeName" } },
@@ -155,7 +136,7 @@ const ListDeadLetterSourceQueuesRequest: StructureShape = {
   type: "structure",
   members: { QueueUrl: s, NextToken: s, MaxResults: n },
 };
-const QueueUrlList: ListShape = { type: "list", member: "s", memberName: "QueueUrl", flattened: true };
+const QueueUrlList: ListShape = { type: "list", member: "s", flattened: true };
 const ListDeadLetterSourceQueuesResult: StructureShape = {
   type: "structure",
   members: { queueUrls: { shape: QueueUrlList, name: "QueueUrl" }, NextToken: s },
@@ -181,7 +162,6 @@ const ListMessageMoveTasksResultEntry: StructureShape = {
 const ListMessageMoveTasksResultEntryList: ListShape = {
   type: "list",
   member: ListMessageMoveTasksResultEntry,
-  memberName: "ListMessageMoveTasksResultEntry",
   flattened: true,
 };
 const ListMessageMoveTasksResult: StructureShape = {
@@ -204,24 +184,14 @@ const ListQueuesResult: StructureShape = {
   members: { QueueUrls: { shape: QueueUrlList, name: "QueueUrl" }, NextToken: s },
 };
 const PurgeQueueRequest: StructureShape = { type: "structure", members: { QueueUrl: s } };
-const MessageSystemAttributeList: ListShape = {
-  type: "list",
-  member: "s",
-  memberName: "MessageSystemAttributeName",
-  flattened: true,
-};
-const MessageAttributeNameList: ListShape = {
-  type: "list",
-  member: "s",
-  memberName: "MessageAttributeName",
-  flattened: true,
-};
+const MessageSystemAttributeList: ListShape = { type: "list", member: "s", flattened: true };
+const MessageAttributeNameList: ListShape = { type: "list", member: "s", flattened: true };
 const ReceiveMessageRequest: StructureShape = {
   type: "structure",
   members: {
     QueueUrl: s,
     AttributeNames: { shape: AttributeNameList, name: "AttributeName" },
-    MessageSystemAttributeNames: { shape: MessageSystemAttributeList, name: "MessageSystemAttributeName" },
+    MessageSystemAttributeNames: { shape: MessageSystemAttributeList, name: "AttributeName" },
     MessageAttributeNames: { shape: MessageAttributeNameList, name: "MessageAttributeName" },
     MaxNumberOfMessages: n,
     VisibilityTimeout: n,
@@ -281,13 +251,7 @@ const Message: StructureShape = {
   },
   special: true,
 };
-const MessageList: ListShape = {
-  type: "list",
-  member: Message,
-  memberName: "Message",
-  flattened: true,
-  special: true,
-};
+const MessageList: ListShape = { type: "list", member: Message, flattened: true, special: true };
 const ReceiveMessageResult: StructureShape = {
   type: "structure",
   members: { Messages: { shape: MessageList, name: "Message" } },
@@ -352,7 +316,6 @@ const SendMessageBatchRequestEntry: StructureShape = {
 const SendMessageBatchRequestEntryList: ListShape = {
   type: "list",
   member: SendMessageBatchRequestEntry,
-  memberName: "SendMessageBatchRequestEntry",
   flattened: true,
   special: true,
 };
@@ -378,7 +341,6 @@ const SendMessageBatchResultEntry: StructureShape = {
 const SendMessageBatchResultEntryList: ListShape = {
   type: "list",
   member: SendMessageBatchResultEntry,
-  memberName: "SendMessageBatchResultEntry",
   flattened: true,
 };
 const SendMessageBatchResult: StructureShape = {
@@ -401,7 +363,7 @@ const TagQueueRequest: StructureShape = {
   type: "structure",
   members: { QueueUrl: s, Tags: { shape: TagMap, name: "Tag" } },
 };
-const TagKeyList: ListShape = { type: "list", member: "s", memberName: "TagKey", flattened: true };
+const TagKeyList: ListShape = { type: "list", member: "s", flattened: true };
 const UntagQueueRequest: StructureShape = {
   type: "structure",
   members: { QueueUrl: s, TagKeys: { shape: TagKeyList, name: "TagKey" } },
@@ -564,4 +526,26 @@ export const paginators = {
     resultKey: "QueueUrls",
     limitKey: "MaxResults",
   },
+};
+
+/** Query error codes (`<Code>`, `x-amzn-query-error`) that differ from the model's error names, to those names. */
+export const queryErrorCodes: Readonly<Record<string, string>> = {
+  "AWS.SimpleQueueService.BatchEntryIdsNotDistinct": "BatchEntryIdsNotDistinct",
+  "AWS.SimpleQueueService.BatchRequestTooLong": "BatchRequestTooLong",
+  "AWS.SimpleQueueService.EmptyBatchRequest": "EmptyBatchRequest",
+  "AWS.SimpleQueueService.InvalidBatchEntryId": "InvalidBatchEntryId",
+  "KMS.AccessDeniedException": "KmsAccessDenied",
+  "KMS.DisabledException": "KmsDisabled",
+  "KMS.InvalidKeyUsageException": "KmsInvalidKeyUsage",
+  "KMS.InvalidStateException": "KmsInvalidState",
+  "KMS.NotFoundException": "KmsNotFound",
+  "KMS.OptInRequired": "KmsOptInRequired",
+  "KMS.ThrottlingException": "KmsThrottled",
+  "AWS.SimpleQueueService.MessageNotInflight": "MessageNotInflight",
+  "AWS.SimpleQueueService.PurgeQueueInProgress": "PurgeQueueInProgress",
+  "AWS.SimpleQueueService.QueueDeletedRecently": "QueueDeletedRecently",
+  "AWS.SimpleQueueService.NonExistentQueue": "QueueDoesNotExist",
+  QueueAlreadyExists: "QueueNameExists",
+  "AWS.SimpleQueueService.TooManyEntriesInBatchRequest": "TooManyEntriesInBatchRequest",
+  "AWS.SimpleQueueService.UnsupportedOperation": "UnsupportedOperation",
 };

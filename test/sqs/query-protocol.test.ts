@@ -343,8 +343,8 @@ const cases: Case[] = [
     body: [
       Q,
       "AttributeName.1=All",
-      "MessageSystemAttributeName.1=SenderId",
-      "MessageSystemAttributeName.2=SentTimestamp",
+      "AttributeName.2=SenderId",
+      "AttributeName.3=SentTimestamp",
       "MessageAttributeName.1=All",
       "MaxNumberOfMessages=5",
       "VisibilityTimeout=15",

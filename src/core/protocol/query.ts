@@ -42,14 +42,11 @@ function scalar(shape: Shape, value: unknown): string {
 }
 
 /**
- * Wire name of a structure member. For a flattened list whose items are named in the model, the
- * item name wins, as in the AWS SDKs.
+ * Wire name of a structure member: its Query name from the model, else its own name. A flattened
+ * list or map repeats under this name (`AttributeName.1`, `Attribute.1.Name`): the generator has
+ * already resolved which name the model gives it.
  */
 function wireName(key: string, member: MemberShape): string {
-  const shape = member.shape;
-  if (typeof shape === "object" && shape.type === "list" && shape.flattened && shape.memberName) {
-    return shape.memberName;
-  }
   return member.name ?? key;
 }
 
@@ -67,6 +64,28 @@ function encodeValue(shape: Shape, value: unknown, prefix: string, out: string[]
   }
 }
 
+/**
+ * Wire names that several members of a structure share, per structure: ReceiveMessage's
+ * `AttributeNames` and `MessageSystemAttributeNames` are both `AttributeName` in AWS's model.
+ */
+const sharedNames = new WeakMap<StructureShape, ReadonlySet<string>>();
+
+function sharedNamesOf(shape: StructureShape): ReadonlySet<string> {
+  let shared = sharedNames.get(shape);
+  if (!shared) {
+    const seen = new Set<string>();
+    const found = new Set<string>();
+    for (const key of Object.keys(shape.members)) {
+      const name = wireName(key, shape.members[key]!);
+      if (seen.has(name)) found.add(name);
+      seen.add(name);
+    }
+    shared = found;
+    sharedNames.set(shape, shared);
+  }
+  return shared;
+}
+
 function encodeStructure(
   shape: StructureShape,
   value: Record<string, unknown>,
@@ -74,22 +93,46 @@ function encodeStructure(
   out: string[],
 ): void {
   const members = shape.members;
+  const shared = sharedNamesOf(shape);
+  let counts: Map<string, number> | undefined;
   for (const key of Object.keys(value)) {
     const member = members[key];
     const item = value[key];
     if (member === undefined || item === undefined || item === null) continue;
-    encodeValue(member.shape, item, prefix + wireName(key, member), out);
+    const name = wireName(key, member);
+    const memberShape = member.shape;
+    if (
+      shared.size > 0 &&
+      shared.has(name) &&
+      typeof memberShape === "object" &&
+      memberShape.type === "list"
+    ) {
+      // Flattened lists under one name continue one numbering: `AttributeName.1`, `.2`, ...
+      counts ??= new Map();
+      const start = counts.get(name) ?? 0;
+      counts.set(name, encodeList(memberShape, item as readonly unknown[], prefix + name, out, start));
+    } else {
+      encodeValue(memberShape, item, prefix + name, out);
+    }
   }
 }
 
-function encodeList(shape: ListShape, value: readonly unknown[], prefix: string, out: string[]): void {
+/** Encodes a list, numbering its items from `start + 1`; returns the last number used. */
+function encodeList(
+  shape: ListShape,
+  value: readonly unknown[],
+  prefix: string,
+  out: string[],
+  start = 0,
+): number {
   const itemPrefix = shape.flattened ? `${prefix}.` : `${prefix}.${shape.memberName ?? "member"}.`;
-  let n = 0;
+  let n = start;
   for (const item of value) {
     if (item === undefined || item === null) continue;
     encodeValue(shape.member, item, itemPrefix + ++n, out);
   }
   if (n === 0) out.push(`&${prefix}=`);
+  return n;
 }
 
 function encodeMap(shape: MapShape, value: Record<string, unknown>, prefix: string, out: string[]): void {
@@ -112,7 +155,9 @@ function encodeMap(shape: MapShape, value: Record<string, unknown>, prefix: stri
  * Structures become `Prefix.Member` (using wire names), lists `Prefix.member.N` (or `Prefix.N` when
  * flattened; an empty list is sent as `Prefix=`), maps `Prefix.entry.N.key` / `Prefix.entry.N.value`
  * (or `Prefix.N.key` / `Prefix.N.value` when flattened). Numbers are written with `String()`,
- * booleans as `true` / `false`, blobs in base64 and timestamps in ISO 8601. Undefined and null
+ * booleans as `true` / `false`, blobs in base64 and timestamps in ISO 8601. Lists that the model
+ * gives the same name (ReceiveMessage's `AttributeNames` and `MessageSystemAttributeNames`, both
+ * `AttributeName`) continue one numbering. Undefined and null
  * members, items and map values are skipped; members not in the schema are ignored. Parameters keep
  * the order of the input object's keys. Values are percent-encoded per RFC 3986, as the AWS SDKs do.
  *
