@@ -19,8 +19,12 @@
 //     under dist/node/lazy/; core.js imports it with `import()` when it is first needed.
 //   The core's modules are those esbuild reaches from that entry point; their binding names come
 //   from importing tsc's output of each. The build stops if a lazy module is imported statically.
+// - dist/cli/asyncaws.js: the `asyncaws` bin (src/cli/), bundled for Node. It imports the library
+//   from the package's own entry (dist/node/index.js), as a user would, so it adds nothing to the
+//   library's files and chunks; the build stops if it imports anything of the library but
+//   src/index.ts. tsc leaves src/cli/ out of dist/ (tsconfig.json): the bin has no types to publish.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -191,3 +195,28 @@ for (const file of [...coreBuild.outputFiles, ...restBuild.outputFiles]) {
   mkdirSync(from, { recursive: true });
   writeFileSync(file.path, text);
 }
+
+// 4. The bin: src/cli bundled alone, the library imported from dist/node/index.js.
+const cliLibrary = {
+  name: "cli-library",
+  setup(b) {
+    b.onResolve({ filter: /^\./ }, (args) => {
+      const file = sourceOf(args.importer, args.path);
+      if (file === "src/index.ts") return { path: "../node/index.js", external: true };
+      if (!file.startsWith("src/cli/"))
+        throw new Error(`${args.importer} imports ${file}: the CLI uses the library's public entry only`);
+      return undefined;
+    });
+  },
+};
+const cliFile = join(root, "dist", "cli", "asyncaws.js");
+const cliBuild = await build({
+  ...common,
+  platform: "node",
+  entryPoints: ["src/cli/bin.ts"],
+  outfile: cliFile,
+  plugins: [cliLibrary],
+});
+mkdirSync(dirname(cliFile), { recursive: true });
+for (const file of cliBuild.outputFiles) writeFileSync(file.path, file.text);
+chmodSync(cliFile, 0o755);
