@@ -4,7 +4,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
+import { after, before } from "node:test";
+import { SNS, SQS } from "../../src/index.js";
+import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
 
 /** The bin as the test build compiles it. */
 export const BIN = new URL("../../src/cli/bin.js", import.meta.url).pathname;
@@ -73,4 +75,49 @@ export function ndjson<T = Record<string, unknown>>(text: string): T[] {
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line) as T);
+}
+
+// The emulator of one test file, and clients of it (live bindings, set by useEmulator's hook).
+export let emulator: Emulator;
+export let sqs: SQS;
+export let sns: SNS;
+/** A temporary folder of the test file. */
+export let dir: string;
+
+/** Starts fauxqs before the file's tests, stops it after. */
+export function useEmulator(): void {
+  before(async () => {
+    emulator = await startEmulator();
+    const options = { endpoint: emulator.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS };
+    sqs = new SQS(options);
+    sns = new SNS(options);
+    dir = mkdtempSync(join(tmpdir(), "asyncaws-cli-"));
+  });
+  after(() => emulator.stop());
+}
+
+/** Runs the CLI against the emulator. */
+export const cli = (args: string[], options: RunOptions = {}) =>
+  runCli([...args, "--endpoint", emulator.endpoint], options);
+
+/** Creates a queue with a unique name (FIFO when the prefix ends in .fifo). */
+export async function createQueue(prefix: string, attributes: Record<string, string> = {}) {
+  const fifo = prefix.endsWith(".fifo");
+  const name = fifo ? `${uniqueName(prefix.slice(0, -5))}.fifo` : uniqueName(prefix);
+  const { QueueUrl } = await sqs.createQueue({
+    QueueName: name,
+    Attributes: fifo ? { FifoQueue: "true", ...attributes } : attributes,
+  });
+  const queue = sqs.queue(QueueUrl!);
+  const arn = (await queue.attributes(["QueueArn"])).QueueArn!;
+  return { name, url: QueueUrl!, queue, arn };
+}
+
+/** A queue's visible and in-flight counts. */
+export async function counts(queue: ReturnType<SQS["queue"]>) {
+  const a = await queue.attributes(["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]);
+  return {
+    visible: Number(a.ApproximateNumberOfMessages),
+    inFlight: Number(a.ApproximateNumberOfMessagesNotVisible),
+  };
 }
