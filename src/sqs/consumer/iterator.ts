@@ -186,30 +186,33 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
           let settled = false;
           // A copy with every property, the non-enumerable ones too (the deprecated names of an
           // unwrapped SNS message), and ack/retry.
-          const message = Object.assign(Object.defineProperties({}, Object.getOwnPropertyDescriptors(value)), {
-            ack: () => {
-              if (settled) return;
-              settled = true;
-              resolve();
+          const message = Object.assign(
+            Object.defineProperties({}, Object.getOwnPropertyDescriptors(value)),
+            {
+              ack: () => {
+                if (settled) return;
+                settled = true;
+                resolve();
+              },
+              retry: (delaySeconds?: number) => {
+                if (
+                  delaySeconds !== undefined &&
+                  (typeof delaySeconds !== "number" ||
+                    !Number.isInteger(delaySeconds) ||
+                    delaySeconds < 0 ||
+                    delaySeconds > 43_200)
+                ) {
+                  throw new ValidationError("delaySeconds", "an integer from 0 to 43200", delaySeconds, {
+                    operation: "retry",
+                    resource: this.#queue.name,
+                  });
+                }
+                if (settled) return;
+                settled = true;
+                reject(new RetryRequest(delaySeconds));
+              },
             },
-            retry: (delaySeconds?: number) => {
-              if (
-                delaySeconds !== undefined &&
-                (typeof delaySeconds !== "number" ||
-                  !Number.isInteger(delaySeconds) ||
-                  delaySeconds < 0 ||
-                  delaySeconds > 43_200)
-              ) {
-                throw new ValidationError("delaySeconds", "an integer from 0 to 43200", delaySeconds, {
-                  operation: "retry",
-                  resource: this.#queue.name,
-                });
-              }
-              if (settled) return;
-              settled = true;
-              reject(new RetryRequest(delaySeconds));
-            },
-          }) as Acknowledgeable<M>;
+          ) as Acknowledgeable<M>;
           // Released by the consumer (stopping): never hand it out after that.
           signal.addEventListener(
             "abort",
