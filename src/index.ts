@@ -49,12 +49,14 @@ export {
   isChecksumError,
   isCredentialsError,
   isNetworkError,
+  isPayloadNotFoundError,
   isResponseError,
   isServiceError,
   isSignatureVerificationError,
   isTimeoutError,
   isValidationError,
   NetworkError,
+  PayloadNotFoundError,
   ResponseError,
   ServiceError,
   type ServiceErrorDetails,
@@ -72,6 +74,8 @@ export {
 export { PROCESS_CHANNEL, REQUEST_CHANNEL } from "./observability/channels.js";
 export type { ProcessContext, ProcessedMessage } from "./observability/process.js";
 export type { ClientHooks, ObservedValue, RequestContext } from "./observability/request.js";
+export { payloadErrorOf } from "./payloads/errors.js";
+export type { LargePayloadOptions } from "./payloads/options.js";
 export { type BatchErrorEntry, batchOutcomes } from "./producer/outcomes.js";
 export {
   BatchProducer,

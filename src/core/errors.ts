@@ -273,6 +273,23 @@ export class ResponseError extends AsyncAwsError {
   }
 }
 
+/**
+ * A message points to a payload in S3 (the extended-client format) whose object is missing: it
+ * was deleted, expired by a lifecycle rule, or never written. The consumer counts the message
+ * as failed, so the queue's redrive policy moves it to the dead-letter queue.
+ */
+export class PayloadNotFoundError extends AsyncAwsError {
+  /** The bucket the pointer names. */
+  readonly bucket: string;
+  /** The object key the pointer names. */
+  readonly key: string;
+  constructor(bucket: string, key: string, context?: ErrorContext, options?: { cause?: unknown }) {
+    super(`the message's payload s3://${bucket}/${key} does not exist`, context, options);
+    this.bucket = bucket;
+    this.key = key;
+  }
+}
+
 brand(AsyncAwsError, "AsyncAwsError");
 brand(ServiceError, "ServiceError");
 brand(ValidationError, "ValidationError");
@@ -283,6 +300,7 @@ brand(ChecksumError, "ChecksumError");
 brand(CredentialsError, "CredentialsError");
 brand(SignatureVerificationError, "SignatureVerificationError");
 brand(ResponseError, "ResponseError");
+brand(PayloadNotFoundError, "PayloadNotFoundError");
 
 /** True for any error thrown by asyncaws. */
 export const isAsyncAwsError = (value: unknown): value is AsyncAwsError => hasBrand(value, "AsyncAwsError");
@@ -307,3 +325,6 @@ export const isSignatureVerificationError = (value: unknown): value is Signature
   hasBrand(value, "SignatureVerificationError");
 /** True for a response that could not be read. */
 export const isResponseError = (value: unknown): value is ResponseError => hasBrand(value, "ResponseError");
+/** True for a message whose S3 payload is missing. */
+export const isPayloadNotFoundError = (value: unknown): value is PayloadNotFoundError =>
+  hasBrand(value, "PayloadNotFoundError");

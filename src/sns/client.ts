@@ -4,14 +4,37 @@
  * @module
  */
 
-import { type ClientOptions, defineOperations, ServiceClient, type ServiceInfo } from "../core/client.js";
+import {
+  CALL,
+  type CallOptions,
+  type ClientOptions,
+  defineOperations,
+  type OperationSpec,
+  ServiceClient,
+  type ServiceInfo,
+} from "../core/client.js";
 import { queryProtocol } from "../core/protocol/aws-query.js";
+import {
+  type LargePayloadOptions,
+  type PayloadInterceptor,
+  resolveLargePayloads,
+} from "../payloads/options.js";
 import type { SNSMethods } from "./methods.js";
 import { snsOperations, snsPaginators } from "./operations.js";
 import { TopicHandle, type TopicOptions } from "./topic.js";
 
 /** Options of the {@link SNS} client. Every option is optional. */
-export interface SNSOptions extends ClientOptions {}
+export interface SNSOptions extends ClientOptions {
+  /**
+   * Messages of any size, through S3, as the SNS extended client for Java sends them: see
+   * {@link LargePayloadOptions} (`deleteFromS3` does not apply: SNS never deletes).
+   * @default none: messages go to SNS as they are, at most 256 KiB
+   */
+  largePayloads?: LargePayloadOptions | undefined;
+}
+
+/** SNS's largest message, with its attributes. */
+const MAX_SNS_MESSAGE_BYTES = 262_144;
 
 const SNS_INFO: ServiceInfo = {
   signingName: "sns",
@@ -47,8 +70,31 @@ const SNS_INFO: ServiceInfo = {
 export class SNS extends ServiceClient {
   readonly #topics = new Map<string, TopicHandle>();
 
+  /** The payload store's interceptor (loaded on first use), when `largePayloads` is set. */
+  #payloads: PayloadInterceptor | (() => Promise<PayloadInterceptor>) | undefined;
+
   constructor(options: SNSOptions = {}) {
     super(SNS_INFO, queryProtocol("2010-03-31"), options);
+    if (options?.largePayloads !== undefined) {
+      const resolved = resolveLargePayloads(options.largePayloads, MAX_SNS_MESSAGE_BYTES, options);
+      this.#payloads = () => import("../payloads/sns.js").then((m) => m.snsPayloads(resolved));
+    }
+  }
+
+  /** @internal Runs one operation, through the payload store when there is one. */
+  override [CALL](op: OperationSpec, input: object | undefined, options?: CallOptions): Promise<unknown> {
+    if (this.#payloads === undefined) return super[CALL](op, input, options);
+    return this.#callWithPayloads(op, input, options);
+  }
+
+  async #callWithPayloads(
+    op: OperationSpec,
+    input: object | undefined,
+    options?: CallOptions,
+  ): Promise<unknown> {
+    let payloads = this.#payloads!;
+    if (typeof payloads === "function") payloads = this.#payloads = await payloads();
+    return payloads.call(op, input, options, (next) => super[CALL](op, next, options));
   }
 
   /**

@@ -5,6 +5,7 @@
  * @module
  */
 
+export type { LargePayloadOptions } from "../payloads/options.js";
 export { SNS, type SNSOptions } from "./client.js";
 export {
   parseSnsEnvelope,

@@ -8,6 +8,7 @@
 import { type ClientOptions, ServiceClient, type ServiceInfo } from "../core/client.js";
 import { ValidationError } from "../core/errors.js";
 import { jsonProtocol } from "../core/protocol/json.js";
+import type { LargePayloadOptions } from "../payloads/options.js";
 import { queryErrorCodes } from "./schema.js";
 
 /** Options of the SQS clients. */
@@ -23,6 +24,13 @@ export interface SQSOptions extends ClientOptions {
    * @default true
    */
   checksums?: boolean | undefined;
+  /**
+   * Messages of any size, through S3, readable and writable by AWS's extended client libraries
+   * (Java, Python): see {@link LargePayloadOptions}. Only the `SQS` class uses it (not the bare
+   * `SQSClient` and its standalone functions).
+   * @default none: messages go to SQS as they are, at most 1 MiB
+   */
+  largePayloads?: LargePayloadOptions | undefined;
 }
 
 const SQS_INFO: ServiceInfo = {

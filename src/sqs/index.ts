@@ -13,6 +13,8 @@
  * @module sqs
  */
 
+export { payloadErrorOf } from "../payloads/errors.js";
+export type { LargePayloadOptions } from "../payloads/options.js";
 export { type AttributeValue, md5OfMessageAttributes } from "./checksums.js";
 export { SQSClient, type SQSOptions } from "./client.js";
 export {

@@ -4,11 +4,13 @@
  * @module
  */
 
-import { defineOperations } from "../core/client.js";
-import { SQSClient } from "./client.js";
+import { CALL, type CallOptions, defineOperations, type OperationSpec } from "../core/client.js";
+import { type PayloadInterceptor, resolveLargePayloads } from "../payloads/options.js";
+import { SQSClient, type SQSOptions } from "./client.js";
 import type { SQSMethods } from "./methods.js";
 import { sqsOperations, sqsPaginators } from "./operations.js";
 import { QueueHandle, type QueueOptions } from "./queue.js";
+import { MAX_MESSAGE_BYTES } from "./validate.js";
 
 /**
  * An Amazon SQS client: one method per SQS action, named as the action in lowerCamelCase, taking
@@ -24,6 +26,32 @@ import { QueueHandle, type QueueOptions } from "./queue.js";
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods come from the operation table (defineOperations below)
 export class SQS extends SQSClient {
   readonly #queues = new Map<string, QueueHandle>();
+  /** The payload store's interceptor (loaded on first use), when `largePayloads` is set. */
+  #payloads: PayloadInterceptor | (() => Promise<PayloadInterceptor>) | undefined;
+
+  constructor(options: SQSOptions = {}) {
+    super(options);
+    if (options?.largePayloads !== undefined) {
+      const resolved = resolveLargePayloads(options.largePayloads, MAX_MESSAGE_BYTES, options);
+      this.#payloads = () => import("../payloads/sqs.js").then((m) => m.sqsPayloads(resolved));
+    }
+  }
+
+  /** @internal Runs one operation, through the payload store when there is one. */
+  override [CALL](op: OperationSpec, input: object | undefined, options?: CallOptions): Promise<unknown> {
+    if (this.#payloads === undefined) return super[CALL](op, input, options);
+    return this.#callWithPayloads(op, input, options);
+  }
+
+  async #callWithPayloads(
+    op: OperationSpec,
+    input: object | undefined,
+    options?: CallOptions,
+  ): Promise<unknown> {
+    let payloads = this.#payloads!;
+    if (typeof payloads === "function") payloads = this.#payloads = await payloads();
+    return payloads.call(op, input, options, (next) => super[CALL](op, next, options));
+  }
 
   /**
    * A handle on one queue, by name or URL. A name is resolved once with GetQueueUrl; the URL is

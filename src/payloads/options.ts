@@ -1,0 +1,162 @@
+/**
+ * The `largePayloads` option of the SQS and SNS clients, checked when the client is made (a
+ * missing bucket or a bad key prefix is a ValidationError before anything is sent). Kept apart
+ * from the store, which clients load only on first use.
+ *
+ * @module
+ */
+
+import type { CallOptions, ClientOptions, OperationSpec } from "../core/client.js";
+import { ValidationError } from "../core/errors.js";
+import type { S3, S3Options } from "../s3/client.js";
+import { MAX_KEY_PREFIX, type PayloadPointer } from "./codec.js";
+
+/**
+ * Messages of any size, through S3, in the format of AWS's extended client libraries (Java and
+ * Python): a body over the threshold is stored in S3 and the message carries a pointer to it;
+ * received pointers are resolved, receipt handles carry the pointer so that deleting the
+ * message also deletes the object.
+ *
+ * @example
+ * ```ts
+ * const sqs = new SQS({ largePayloads: { bucket: "my-payloads" } });
+ * await sqs.queue("jobs").send("x".repeat(5 * 1024 * 1024)); // stored in S3, a pointer queued
+ * ```
+ */
+export interface LargePayloadOptions {
+  /** The S3 bucket that holds the payloads. Required. */
+  bucket: string;
+  /**
+   * Messages whose body and attributes (names, data types and values) are more bytes than this
+   * go through S3. The AWS libraries default to 262,144 (SQS's limit when they were written).
+   * @default the service's own limit: 1,048,576 for SQS, 262,144 for SNS
+   */
+  thresholdBytes?: number | undefined;
+  /**
+   * Send every message through S3, whatever its size.
+   * @default false
+   */
+  alwaysThroughS3?: boolean | undefined;
+  /**
+   * Put before each object's key (a random UUID): letters, digits and `.`, `/`, `_`, `-`, at most
+   * 988 characters.
+   * @default ""
+   */
+  keyPrefix?: string | undefined;
+  /**
+   * Send the marker attribute as `SQSLargePayloadSize`, the name the Java SQS extended client
+   * uses by default, rather than `ExtendedPayloadSize` (Python, SNS Java). Readers accept both.
+   * @default false
+   */
+  legacyAttributeName?: boolean | undefined;
+  /**
+   * Delete the S3 object after its message is deleted (SQS only; best effort, after the
+   * message's deletion succeeded). Set it to false when several queues share the objects (fan-out
+   * from one SNS topic). Messages wrapped in an SNS envelope never delete their object.
+   * @default true
+   */
+  deleteFromS3?: boolean | undefined;
+  /**
+   * The S3 client, or options for one (endpoint, region, credentials, `forcePathStyle`...).
+   * @default an S3 client with this client's region, credentials, profile, retries, timeouts and
+   * `fetch`, and its `endpoint` when one was given (emulators serve S3 on the same port)
+   */
+  s3?: S3Options | S3 | undefined;
+  /**
+   * Payload objects fetched or stored at once, per call.
+   * @default 8
+   */
+  maxConcurrency?: number | undefined;
+  /**
+   * Told about failures that do not fail a call: an S3 object that could not be deleted after
+   * its message was.
+   * @default none: such failures are ignored
+   */
+  onError?: ((error: unknown, pointer: PayloadPointer) => void) | undefined;
+}
+
+/** The options with their defaults applied. */
+export interface ResolvedLargePayloads {
+  readonly bucket: string;
+  readonly thresholdBytes: number;
+  readonly alwaysThroughS3: boolean;
+  readonly keyPrefix: string;
+  readonly markerName: string;
+  readonly deleteFromS3: boolean;
+  readonly s3: S3Options | S3 | undefined;
+  readonly maxConcurrency: number;
+  readonly onError: ((error: unknown, pointer: PayloadPointer) => void) | undefined;
+  /** The client's own options, for the default S3 client. */
+  readonly client: ClientOptions;
+}
+
+/** What a client gives its calls to: the interceptor of the payload store. */
+export interface PayloadInterceptor {
+  call(
+    op: OperationSpec,
+    input: object | undefined,
+    options: CallOptions | undefined,
+    next: (input: object | undefined) => Promise<unknown>,
+  ): Promise<unknown>;
+}
+
+function optionalBoolean(name: string, value: unknown): boolean | undefined {
+  if (value !== undefined && typeof value !== "boolean") {
+    throw new ValidationError(`largePayloads.${name}`, "a boolean", value);
+  }
+  return value;
+}
+
+/**
+ * Checks `largePayloads` and applies the defaults.
+ * @param limit - the service's own message limit in bytes
+ */
+export function resolveLargePayloads(
+  value: unknown,
+  limit: number,
+  client: ClientOptions,
+): ResolvedLargePayloads {
+  if (value === null || typeof value !== "object") {
+    throw new ValidationError("largePayloads", "an object with a bucket", value);
+  }
+  const options = value as LargePayloadOptions;
+  if (typeof options.bucket !== "string" || options.bucket === "") {
+    throw new ValidationError("largePayloads.bucket", "a bucket name", options.bucket);
+  }
+  const threshold = options.thresholdBytes ?? limit;
+  if (typeof threshold !== "number" || !Number.isInteger(threshold) || threshold < 0 || threshold > limit) {
+    throw new ValidationError("largePayloads.thresholdBytes", `an integer from 0 to ${limit}`, threshold);
+  }
+  const prefix = options.keyPrefix ?? "";
+  if (typeof prefix !== "string" || prefix.length > MAX_KEY_PREFIX || !/^[a-zA-Z0-9./_-]*$/.test(prefix)) {
+    throw new ValidationError(
+      "largePayloads.keyPrefix",
+      `at most ${MAX_KEY_PREFIX} of the characters a-z, A-Z, 0-9, '.', '/', '_', '-'`,
+      prefix,
+    );
+  }
+  const concurrency = options.maxConcurrency ?? 8;
+  if (typeof concurrency !== "number" || !Number.isInteger(concurrency) || concurrency < 1) {
+    throw new ValidationError("largePayloads.maxConcurrency", "a positive integer", concurrency);
+  }
+  if (options.s3 !== undefined && (options.s3 === null || typeof options.s3 !== "object")) {
+    throw new ValidationError("largePayloads.s3", "an S3 client or S3 client options", options.s3);
+  }
+  if (options.onError !== undefined && typeof options.onError !== "function") {
+    throw new ValidationError("largePayloads.onError", "a function", options.onError);
+  }
+  return {
+    bucket: options.bucket,
+    thresholdBytes: threshold,
+    alwaysThroughS3: optionalBoolean("alwaysThroughS3", options.alwaysThroughS3) ?? false,
+    keyPrefix: prefix,
+    markerName: optionalBoolean("legacyAttributeName", options.legacyAttributeName)
+      ? "SQSLargePayloadSize"
+      : "ExtendedPayloadSize",
+    deleteFromS3: optionalBoolean("deleteFromS3", options.deleteFromS3) ?? true,
+    s3: options.s3,
+    maxConcurrency: concurrency,
+    onError: options.onError,
+    client,
+  };
+}
