@@ -15,7 +15,7 @@ import {
   type RetryMode,
   resolveConfig,
 } from "./config.js";
-import { credentialsFromOption } from "./credentials/option.js";
+import { credentialsFromOption, receivedKeys } from "./credentials/option.js";
 import type { Credentials, CredentialsProvider } from "./credentials/types.js";
 import {
   AbortError,
@@ -23,6 +23,7 @@ import {
   CredentialsError,
   type ErrorContext,
   isAbortError,
+  isCredentialsError,
   isServiceError,
   isTimeoutError,
   type ServiceError,
@@ -189,6 +190,23 @@ const EXPIRED_CREDENTIALS_CODES: ReadonlySet<string> = new Set(["ExpiredToken", 
 
 /** A clock this far from the server's is corrected. */
 const SKEW_THRESHOLD_MS = 5 * 60_000;
+
+/**
+ * A credentials provider's failure as this call's error: a {@link CredentialsError} naming the
+ * operation, with the provider's error as `cause` (and the sources it tried, when it was the
+ * chain's), or the {@link AbortError} of the call's signal.
+ */
+function credentialsFailure(error: unknown, context: ErrorContext, signal: AbortSignal | undefined): Error {
+  if (signal?.aborted) return isAbortError(error) ? error : new AbortError(context, { cause: signal.reason });
+  const inner = error instanceof Error ? error.message : String(error);
+  const attempts = isCredentialsError(error) ? error.attempts : [];
+  const wrapped = new CredentialsError(`the credentials provider failed: ${inner}`, [], context, {
+    cause: error,
+  });
+  // The sources the chain tried are already in its message: keep them as data too.
+  if (attempts.length) Object.defineProperty(wrapped, "attempts", { value: attempts });
+  return wrapped;
+}
 
 /** The client base. Holds credentials privately: they never show in `inspect` or JSON. */
 export class ServiceClient {
@@ -386,14 +404,19 @@ export class ServiceClient {
         if (waiting) await waiting;
         const signed = { ...headers };
         if (!op.unsigned) {
-          const credentials = await this.#credentials(forceRefresh ? { forceRefresh: true } : undefined);
+          let credentials: Credentials;
+          try {
+            credentials = await this.#credentials(forceRefresh ? { forceRefresh: true } : undefined);
+          } catch (error) {
+            throw credentialsFailure(error, context, signal);
+          }
           forceRefresh = false;
           if (
             typeof credentials?.accessKeyId !== "string" ||
             typeof credentials.secretAccessKey !== "string"
           ) {
             throw new CredentialsError(
-              "the credentials provider gave no accessKeyId and secretAccessKey",
+              `the credentials provider gave no accessKeyId and secretAccessKey strings; ${receivedKeys(credentials)}`,
               [],
               context,
             );

@@ -163,11 +163,26 @@ export class TimeoutError extends AsyncAwsError {
   }
 }
 
-/** The caller's `AbortSignal` aborted the call. `cause` is the signal's reason. */
+/**
+ * The caller's `AbortSignal` aborted the call. `cause` is the signal's reason: for a signal of
+ * `AbortSignal.timeout()` that fired, a `DOMException` named `TimeoutError`, and then
+ * {@link isTimeoutError} is true too (as is {@link isAbortError}).
+ */
 export class AbortError extends AsyncAwsError {
+  /** Never set: an AbortError says no timeout of its own (see {@link isTimeoutError}). */
+  declare readonly timeoutMs?: undefined;
   constructor(context?: ErrorContext, options?: { cause?: unknown }) {
-    super("aborted", context, options);
+    super(isTimeoutReason(options?.cause) ? "aborted: the signal timed out" : "aborted", context, options);
   }
+}
+
+/** A signal's reason that says it timed out: `AbortSignal.timeout()`'s `DOMException`, or ours. */
+function isTimeoutReason(reason: unknown): boolean {
+  return (
+    typeof reason === "object" &&
+    reason !== null &&
+    ((reason as { name?: unknown }).name === "TimeoutError" || hasBrand(reason, "TimeoutError"))
+  );
 }
 
 /** An MD5 digest AWS returned does not match what was sent or received. */
@@ -311,8 +326,14 @@ export const isValidationError = (value: unknown): value is ValidationError =>
   hasBrand(value, "ValidationError");
 /** True for a connection-level failure. */
 export const isNetworkError = (value: unknown): value is NetworkError => hasBrand(value, "NetworkError");
-/** True for a request that timed out. */
-export const isTimeoutError = (value: unknown): value is TimeoutError => hasBrand(value, "TimeoutError");
+/**
+ * True for a request that timed out: a {@link TimeoutError} (the call's `timeoutMs` or
+ * `deadlineMs`, or the client's `requestTimeoutMs`), and also an {@link AbortError} whose signal
+ * timed out (the caller's `AbortSignal.timeout()`; `isAbortError` is true for it as well).
+ */
+export const isTimeoutError = (value: unknown): value is TimeoutError | AbortError =>
+  hasBrand(value, "TimeoutError") ||
+  (hasBrand(value, "AbortError") && isTimeoutReason((value as Error).cause));
 /** True for a call aborted by its signal. */
 export const isAbortError = (value: unknown): value is AbortError => hasBrand(value, "AbortError");
 /** True for an MD5 mismatch. */

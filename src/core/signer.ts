@@ -15,12 +15,17 @@
 
 import type { Credentials } from "./credentials/types.js";
 import { hmacSha256, hmacSha256Hex, sha256Hex } from "./crypto.js";
+import { ValidationError } from "./errors.js";
 
 /** A request to sign. Nothing in it is modified. */
 export interface SignableRequest {
   /** The HTTP method, such as `POST`. */
   method: string;
-  /** The host as sent, with the port when it is not the default one (`sqs.eu-west-1.amazonaws.com`). */
+  /**
+   * The host as sent, with the port when it is not the default one (`sqs.eu-west-1.amazonaws.com`,
+   * `127.0.0.1:4566`). It may start with `https://` or `http://`: the scheme is not signed, and a
+   * presigned URL takes it (`http://` for an emulator); without one, the URL is `https`.
+   */
   host: string;
   /**
    * The raw path as it will be sent, percent-encodings included (`/123456789012/my-queue`). The
@@ -33,7 +38,7 @@ export interface SignableRequest {
    * The headers to send, names in any case. Those whose names differ only in case are joined with
    * commas, in order. A `host` header is signed (with {@link SignableRequest.host} when absent).
    */
-  headers: Record<string, string>;
+  headers?: Record<string, string>;
   /** The body, hashed into the signature (`undefined` or empty: the hash of the empty string). */
   body?: string | Uint8Array;
 }
@@ -101,7 +106,7 @@ export interface SignedRequest extends SignatureSteps {
 export interface PresignedRequest extends SignatureSteps {
   /** The query string to send, without `?`: the request's own, then the `X-Amz-*` parameters. */
   query: string;
-  /** `https://host/path?query`. */
+  /** `https://host/path?query` (`http://` when the request's host said so). */
   url: string;
 }
 
@@ -157,8 +162,26 @@ for (let c = 0; c < 128; c++) {
   }
 }
 
-function invalid(what: string): TypeError {
-  return new TypeError(`SigV4: ${what}`);
+/** Bad input to the signer, as every bad input: a ValidationError naming field, rule and value. */
+function invalid(field: string, rule: string, value: unknown): ValidationError {
+  return new ValidationError(field, rule, value);
+}
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+const HOST = /^(?:(https?):\/\/)?([^/?#\s@]+)$/i;
+
+/** The scheme and the bare host of a request's `host` (which may start with `http(s)://`). */
+function splitHost(host: unknown): { scheme: string; host: string } {
+  const match = typeof host === "string" ? HOST.exec(host) : null;
+  if (!match) {
+    throw invalid(
+      "host",
+      "a host name with an optional port (`sqs.eu-west-1.amazonaws.com`, `127.0.0.1:4566`), optionally after http:// or https://, with no path",
+      host,
+    );
+  }
+  return { scheme: match[1] ? match[1].toLowerCase() : "https", host: match[2]! };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -173,13 +196,14 @@ let lastAmzDate = "";
  *
  * @param date - The signing time.
  * @returns The `x-amz-date` text; its first 8 characters are the date stamp of the scope.
- * @throws RangeError when the date is invalid or outside years 0-9999.
+ * @throws ValidationError when the date is invalid or outside years 0-9999.
  */
 export function amzDate(date: Date): string {
   const ms = date.getTime();
   const second = Math.floor(ms / 1000);
   if (second === lastSecond) return lastAmzDate;
-  if (!(ms >= -62167219200000 && ms < 253402300800000)) throw new RangeError("SigV4: invalid signing date");
+  if (!(ms >= -62167219200000 && ms < 253402300800000))
+    throw invalid("date", "a valid Date in years 0 to 9999", date);
   // From the UTC fields rather than toISOString(), whose first call costs about a millisecond
   // (a cold process signs its first request sooner).
   const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
@@ -309,7 +333,8 @@ export function uriEncode(text: string, keepSlash = false): string {
   try {
     out = encodeURIComponent(text);
   } catch {
-    throw invalid("text to encode holds a lone surrogate");
+    // The text may be a session token: never shown.
+    throw invalid("path, query or session token", "well-formed Unicode (no lone surrogate)", undefined);
   }
   if (keepSlash) out = out.replaceAll("%2F", "/");
   // encodeURIComponent leaves !'()* as they are.
@@ -590,16 +615,29 @@ interface Prepared {
 }
 
 function prepare(request: SignableRequest, options: SigningOptions): Prepared {
-  if (request === null || typeof request !== "object") throw invalid("the request must be an object");
+  if (request === null || typeof request !== "object") throw invalid("request", "an object", request);
+  if (typeof request.method !== "string" || request.method === "")
+    throw invalid("method", "an HTTP method such as GET", request.method);
+  if (typeof request.path !== "string" || (request.path !== "" && request.path[0] !== "/"))
+    throw invalid("path", "a path starting with /", request.path);
   const credentials = options?.credentials;
   const accessKeyId = credentials?.accessKeyId;
   const secret = credentials?.secretAccessKey;
   if (typeof accessKeyId !== "string" || accessKeyId === "" || typeof secret !== "string" || secret === "") {
-    throw invalid("the credentials need a non-empty accessKeyId and secretAccessKey");
+    // Never the values: only which keys were there.
+    throw invalid(
+      "credentials",
+      "an object with non-empty accessKeyId and secretAccessKey strings",
+      credentials === null || typeof credentials !== "object"
+        ? `a ${credentials === null ? "null" : typeof credentials}`
+        : `keys ${Object.keys(credentials).join(", ") || "(none)"}`,
+    );
   }
   const { region, service } = options;
-  if (typeof region !== "string" || region === "") throw invalid("a region is needed");
-  if (typeof service !== "string" || service === "") throw invalid("a service signing name is needed");
+  if (typeof region !== "string" || region === "")
+    throw invalid("region", "a region such as eu-west-1", region);
+  if (typeof service !== "string" || service === "")
+    throw invalid("service", "a signing name such as sqs", service);
   const token = credentials.sessionToken;
   const date = amzDate(options.date ?? new Date());
   const scope = credentialScope(date.slice(0, 8), region, service);
@@ -625,14 +663,15 @@ function sign(p: Prepared, options: SigningOptions, creq: string): { sts: string
  * @param request - The request; not modified.
  * @param options - Credentials, region, service, clock and variants.
  * @returns The headers to send and the steps.
- * @throws TypeError when the credentials, region or service are missing (never naming their values).
+ * @throws ValidationError when the request, credentials, region or service are missing or malformed
+ * (never naming the credentials' values).
  */
 export function signRequestSteps(request: SignableRequest, options: SigningOptions): SignedRequest {
   const p = prepare(request, options);
   const signBody = options.signBody === true;
   const token = p.token;
   const signToken = token !== undefined && options.omitSessionToken !== true;
-  const input = request.headers;
+  const input = request.headers ?? NO_HEADERS;
   const out: Record<string, string> = {};
   const names: string[] = [];
   const values: string[] = [];
@@ -657,7 +696,7 @@ export function signRequestSteps(request: SignableRequest, options: SigningOptio
   }
   if (!hasHost) {
     names.push("host");
-    values.push(normalizeValue(request.host));
+    values.push(normalizeValue(splitHost(request.host).host));
   }
   names.push("x-amz-date");
   values.push(p.date);
@@ -712,7 +751,8 @@ export function signRequestSteps(request: SignableRequest, options: SigningOptio
  * `x-amz-date`), plus `x-amz-date`, `x-amz-security-token` (with a session token),
  * `x-amz-content-sha256` (with `signBody`) and `authorization`. A `host` header is signed but only
  * sent back if the request had it.
- * @throws TypeError when the credentials, region or service are missing (never naming their values).
+ * @throws ValidationError when the request, credentials, region or service are missing or malformed
+ * (never naming the credentials' values).
  */
 export function signRequest(request: SignableRequest, options: SigningOptions): Record<string, string> {
   return signRequestSteps(request, options).headers;
@@ -775,21 +815,23 @@ export function signOwnRequest(
  * @param request - The request; not modified. Its headers other than `host` must be sent with the URL.
  * @param options - Signing options and the validity.
  * @returns The query string, the URL and the steps.
- * @throws TypeError when the credentials, region or service are missing; RangeError when
- * `expiresInSeconds` is not an integer from 1 to 604800.
+ * @throws ValidationError when the request, credentials, region or service are missing or
+ * malformed, or `expiresInSeconds` is not an integer from 1 to 604800 (never naming the
+ * credentials' values).
  */
 export function presignQuery(request: SignableRequest, options: PresignOptions): PresignedRequest {
   const expires = options?.expiresInSeconds;
   if (!Number.isInteger(expires) || expires < 1 || expires > MAX_EXPIRES) {
-    throw new RangeError(`SigV4: expiresInSeconds must be an integer from 1 to ${MAX_EXPIRES}`);
+    throw invalid("expiresInSeconds", `an integer from 1 to ${MAX_EXPIRES} (7 days)`, expires);
   }
   const p = prepare(request, options);
+  const { scheme, host } = splitHost(request.host);
   const token = p.token;
   const signToken = token !== undefined && options.omitSessionToken !== true;
   const names: string[] = [];
   const values: string[] = [];
   let hasHost = false;
-  const input = request.headers;
+  const input = request.headers ?? NO_HEADERS;
   for (const key in input) {
     const value = input[key];
     if (value === undefined) continue;
@@ -801,7 +843,7 @@ export function presignQuery(request: SignableRequest, options: PresignOptions):
   }
   if (!hasHost) {
     names.push("host");
-    values.push(normalizeValue(request.host));
+    values.push(normalizeValue(host));
   }
   const headers = joinHeaders(names, values);
   const credential = uriEncode(p.accessKeyId + "/" + p.scope);
@@ -849,7 +891,7 @@ export function presignQuery(request: SignableRequest, options: PresignOptions):
     sig;
   return {
     query,
-    url: "https://" + request.host + request.path + "?" + query,
+    url: scheme + "://" + host + (request.path || "/") + "?" + query,
     canonicalRequest: creq,
     stringToSign: sts,
     signature: sig,
@@ -860,13 +902,16 @@ export function presignQuery(request: SignableRequest, options: PresignOptions):
 }
 
 /**
- * A presigned URL: `https://host/path?query&X-Amz-Algorithm=...&X-Amz-Signature=...`.
+ * A presigned URL: `https://host/path?query&X-Amz-Algorithm=...&X-Amz-Signature=...`, or
+ * `http://` when the request's `host` starts with it (an emulator). `headers` may be left out
+ * (a GET needs none: only `host` is signed).
  *
  * @param request - The request; its headers other than `host` must be sent with the URL.
  * @param options - Signing options and the validity.
  * @returns The URL.
- * @throws TypeError when the credentials, region or service are missing; RangeError when
- * `expiresInSeconds` is not an integer from 1 to 604800.
+ * @throws ValidationError when the request, credentials, region or service are missing or
+ * malformed, or `expiresInSeconds` is not an integer from 1 to 604800 (never naming the
+ * credentials' values).
  */
 export function presignUrl(request: SignableRequest, options: PresignOptions): string {
   return presignQuery(request, options).url;

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { inspect } from "node:util";
 import { hmacSha256, toHex } from "../../src/core/crypto.js";
+import { isValidationError } from "../../src/core/errors.js";
 import {
   amzDate,
   canonicalHeaders,
@@ -202,7 +203,7 @@ describe("steps", () => {
     assert.equal(amzDate(new Date("2024-02-29T23:59:59.001Z")), "20240229T235959Z");
     assert.equal(amzDate(new Date("0005-01-02T03:04:05.000Z")), "00050102T030405Z");
     assert.equal(amzDate(new Date("2024-03-01T00:00:00Z")), "20240301T000000Z");
-    assert.throws(() => amzDate(new Date(Number.NaN)), RangeError);
+    assert.throws(() => amzDate(new Date(Number.NaN)), isValidationError);
     assert.equal(credentialScope("20150830", "us-east-1", "sqs"), "20150830/us-east-1/sqs/aws4_request");
     assert.equal(credentialScope("20150831", "us-east-1", "sqs"), "20150831/us-east-1/sqs/aws4_request");
   });
@@ -246,7 +247,7 @@ describe("steps", () => {
     assert.equal(uriEncode("!'()*"), "%21%27%28%29%2A");
     assert.equal(uriEncode("ሴ"), "%E1%88%B4");
     assert.equal(uriEncode("%"), "%25");
-    assert.throws(() => uriEncode("\ud800"), TypeError);
+    assert.throws(() => uriEncode("\ud800"), isValidationError);
   });
 
   it("canonicalPath", () => {
@@ -444,7 +445,7 @@ describe("signRequest", () => {
         const text = inspect(e) + String(e.message) + String(e.stack);
         assert.ok(!text.includes("SUPERSECRET"));
         assert.ok(!text.includes("SESSIONTOKENVALUE"));
-        return e instanceof TypeError || e instanceof RangeError;
+        return isValidationError(e);
       });
     }
   });
@@ -570,6 +571,61 @@ describe("signOwnRequest (the fast path)", () => {
 });
 
 describe("presignUrl", () => {
+  const opts = { credentials, region: "us-east-1", service: "sqs", date, expiresInSeconds: 60 };
+
+  it("takes no headers for a GET", () => {
+    const url = new URL(presignUrl({ method: "GET", host: "sqs.us-east-1.amazonaws.com", path: "/" }, opts));
+    assert.equal(url.searchParams.get("X-Amz-SignedHeaders"), "host");
+    assert.equal(
+      presignUrl({ method: "GET", host: "sqs.us-east-1.amazonaws.com", path: "/" }, opts),
+      presignUrl({ method: "GET", host: "sqs.us-east-1.amazonaws.com", path: "/", headers: {} }, opts),
+    );
+  });
+
+  it("takes a scheme before the host: https as without one, http for an emulator", () => {
+    const plain = presignUrl({ method: "GET", host: "h.example", path: "/q" }, opts);
+    assert.ok(plain.startsWith("https://h.example/q?"));
+    assert.equal(presignUrl({ method: "GET", host: "https://h.example", path: "/q" }, opts), plain);
+    const local = presignUrl({ method: "GET", host: "http://127.0.0.1:4566", path: "/q" }, opts);
+    assert.ok(local.startsWith("http://127.0.0.1:4566/q?"), local);
+    // The same signature as for the bare host: the scheme is not signed.
+    const bare = new URL(presignUrl({ method: "GET", host: "127.0.0.1:4566", path: "/q" }, opts));
+    assert.equal(
+      new URL(local).searchParams.get("X-Amz-Signature"),
+      bare.searchParams.get("X-Amz-Signature"),
+    );
+  });
+
+  it("rejects bad input with a ValidationError naming the field", () => {
+    const cases: [SignableRequest, string][] = [
+      [{ method: "GET", host: "https://h.example/path", path: "/" }, "host"],
+      [{ method: "GET", host: "ftp://h.example", path: "/" }, "host"],
+      [{ method: "GET", host: "", path: "/" }, "host"],
+      [{ method: "GET", host: "h.example", path: "q" }, "path"],
+      [{ method: "", host: "h.example", path: "/" }, "method"],
+    ];
+    for (const [request, field] of cases) {
+      assert.throws(
+        () => presignUrl(request, opts),
+        (e: unknown) => isValidationError(e) && e.field === field && e.message.includes(field),
+        `${field}: ${JSON.stringify(request)}`,
+      );
+    }
+    for (const [options, field] of [
+      [{ ...opts, region: "" }, "region"],
+      [{ ...opts, service: undefined as unknown as string }, "service"],
+      [
+        { ...opts, credentials: { AccessKeyId: "A", SecretAccessKey: "SUPERSECRET" } as never },
+        "credentials",
+      ],
+    ] as const) {
+      assert.throws(
+        () => presignUrl({ method: "GET", host: "h", path: "/" }, options),
+        (e: unknown) => isValidationError(e) && e.field === field && !e.message.includes("SUPERSECRET"),
+      );
+    }
+  });
+
   it("holds the X-Amz parameters, the expiry and the token", () => {
     const url = new URL(
       presignUrl(
@@ -617,7 +673,8 @@ describe("presignUrl", () => {
     for (const expiresInSeconds of [0, -1, 1.5, 604801, Number.NaN]) {
       assert.throws(
         () => presignUrl(req, { credentials, region: "r", service: "s", expiresInSeconds }),
-        RangeError,
+        (e: unknown) =>
+          isValidationError(e) && e.field === "expiresInSeconds" && Object.is(e.value, expiresInSeconds),
       );
     }
     assert.ok(presignUrl(req, { credentials, region: "r", service: "s", expiresInSeconds: 604800 }));

@@ -29,7 +29,9 @@ export function credentialsFromOption(
       typeof option.accessKeyId !== "string" ||
       typeof option.secretAccessKey !== "string"
     ) {
-      throw new CredentialsError("the credentials option needs accessKeyId and secretAccessKey strings");
+      throw new CredentialsError(
+        `the credentials option needs accessKeyId and secretAccessKey strings; ${receivedKeys(option)}`,
+      );
     }
     if (option.sessionToken !== undefined && typeof option.sessionToken !== "string") {
       throw new CredentialsError("the credentials option's sessionToken must be a string");
@@ -40,4 +42,23 @@ export function credentialsFromOption(
     return () => fixed;
   }
   return defaultProvider(chain);
+}
+
+/**
+ * What a credentials object held, by key names and types only (never a value), with a hint for
+ * the common mistake of passing STS's PascalCase `Credentials` (`AccessKeyId`, `SecretAccessKey`,
+ * `SessionToken`) as they are.
+ */
+export function receivedKeys(value: unknown): string {
+  if (value === null) return "received null";
+  if (typeof value !== "object") return `received ${typeof value}`;
+  const keys = Object.keys(value);
+  let text = keys.length
+    ? `received an object with ${keys.map((k) => `${k} (${typeof (value as Record<string, unknown>)[k]})`).join(", ")}`
+    : "received an object with no keys";
+  if (keys.some((k) => k === "AccessKeyId" || k === "SecretAccessKey" || k === "SessionToken")) {
+    text +=
+      "; PascalCase AccessKeyId/SecretAccessKey/SessionToken are STS's names (AssumeRole's Credentials): pass { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken }";
+  }
+  return text;
 }
