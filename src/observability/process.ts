@@ -62,6 +62,8 @@ export interface ProcessInfo {
   queueUrl: string;
   messages: readonly ProcessedMessage[];
   batch: boolean;
+  /** The delivery attempt, when the caller knows it (else read from ApproximateReceiveCount). */
+  attempt?: number | undefined;
 }
 
 function attemptOf(message: ProcessedMessage | undefined): number {
@@ -88,7 +90,7 @@ export function traceProcess<T>(info: () => ProcessInfo, handler: () => T | Prom
       return Promise.reject(error);
     }
   }
-  const { queueUrl, messages, batch } = info();
+  const { queueUrl, messages, batch, attempt } = info();
   const name = queueName(queueUrl);
   const first = messages[0];
   const attributes: Record<string, ObservedValue> = {
@@ -104,7 +106,7 @@ export function traceProcess<T>(info: () => ProcessInfo, handler: () => T | Prom
     queueUrl,
     messages,
     messageId: first?.MessageId,
-    attempt: attemptOf(first),
+    attempt: attempt ?? attemptOf(first),
     batch,
     spanName: `process ${name}`,
     spanKind: "consumer",

@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { tracingChannel } from "node:diagnostics_channel";
 import { after, before, describe, it } from "node:test";
 import { isServiceError } from "../../src/core/errors.js";
-import { REQUEST_CHANNEL } from "../../src/observability/channels.js";
+import { PROCESS_CHANNEL, REQUEST_CHANNEL } from "../../src/observability/channels.js";
+import type { ProcessContext } from "../../src/observability/process.js";
 import type { RequestContext } from "../../src/observability/request.js";
 import { SNS } from "../../src/sns/client.js";
 import { SQS } from "../../src/sqs/sqs.js";
@@ -324,5 +325,77 @@ describe("a throttled call, retried", () => {
       () => new SQS({ region: "us-east-1", hooks: "log" as never }),
       (error: Error & { field?: string }) => error.field === "hooks",
     );
+  });
+});
+
+describe("asyncaws:process", () => {
+  it("sees a consumer's handler runs: message id, queue, attempt, outcome, error, timings", async () => {
+    const name = uniqueName("obs-process");
+    const url = (await sqs.createQueue({ QueueName: name })).QueueUrl!;
+    await sqs.sendMessage({ QueueUrl: url, MessageBody: "bad" });
+    const seen: { event: string; context: ProcessContext; snapshot: Record<string, unknown> }[] = [];
+    const channel = tracingChannel(PROCESS_CHANNEL);
+    const on = (event: string) => (message: unknown) => {
+      const context = message as ProcessContext;
+      seen.push({ event, context, snapshot: { ...context, attributes: { ...context.attributes } } });
+    };
+    const handlers = {
+      start: on("start"),
+      end: () => {},
+      asyncStart: () => {},
+      asyncEnd: on("asyncEnd"),
+      error: on("error"),
+    };
+    channel.subscribe(handlers);
+    const failure = new Error("handler says no");
+    let calls = 0;
+    const consumer = sqs.queue(url).consume(
+      async () => {
+        calls++;
+        if (calls === 1) throw failure;
+      },
+      { waitTimeSeconds: 1, retryDelay: 0 },
+    );
+    try {
+      const deadline = Date.now() + 20_000;
+      while (seen.filter((s) => s.event === "asyncEnd").length < 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      await consumer.stop();
+      channel.unsubscribe(handlers);
+    }
+    const ends = seen.filter((s) => s.event === "asyncEnd");
+    assert.equal(ends.length, 2, "two runs: a failure, then a success");
+    assert.deepEqual(
+      seen.map((s) => s.event),
+      ["start", "error", "asyncEnd", "start", "asyncEnd"],
+    );
+    const [failed, succeeded] = ends.map((s) => s.snapshot);
+    const messageId = failed!.messageId as string;
+    assert.equal(typeof messageId, "string");
+    assert.equal(failed!.queueUrl, url);
+    assert.equal(failed!.spanName, `process ${name}`);
+    assert.equal(failed!.spanKind, "consumer");
+    assert.equal(failed!.batch, false);
+    assert.equal(failed!.attempt, 1);
+    assert.equal(failed!.outcome, "failure");
+    assert.equal(failed!.error, failure);
+    assert.equal(typeof failed!.durationMs, "number");
+    assert.equal(typeof failed!.startTime, "number");
+    assert.deepEqual(failed!.attributes, {
+      "messaging.system": "aws_sqs",
+      "messaging.operation.name": "process",
+      "messaging.operation.type": "process",
+      "messaging.destination.name": name,
+      "aws.sqs.queue.url": url,
+      "messaging.message.id": messageId,
+      "error.type": "Error",
+    });
+    assert.equal((failed!.messages as { Body?: string }[])[0]?.Body, "bad");
+    assert.equal(succeeded!.messageId, messageId);
+    assert.equal(succeeded!.attempt, 2);
+    assert.equal(succeeded!.outcome, "success");
+    assert.equal((succeeded!.attributes as Record<string, unknown>)["error.type"], undefined);
   });
 });

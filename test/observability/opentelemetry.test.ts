@@ -263,3 +263,113 @@ describe("enable and disable", () => {
     }
   });
 });
+
+/** Consumes `url` with `client` until `count` handler runs ended, then stops. */
+async function consumeRuns(
+  client: SQS,
+  url: string,
+  count: number,
+  options: { batch?: boolean; unwrapSns?: boolean } = {},
+): Promise<void> {
+  let runs = 0;
+  const tracer = otel.tracerProvider.getTracer("test");
+  const handler = async () => {
+    // A span of the handler's own: a child of the process span.
+    tracer.startSpan("handler work").end();
+    runs++;
+  };
+  const consumer = options.batch
+    ? client.queue(url).consume(handler, { batch: true, waitTimeSeconds: 1 })
+    : options.unwrapSns
+      ? client.queue(url).consume(handler, { waitTimeSeconds: 1, unwrapSns: true })
+      : client.queue(url).consume(handler, { waitTimeSeconds: 1 });
+  const deadline = Date.now() + 20_000;
+  while (runs < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  await consumer.stop();
+  assert.equal(runs, count, "handler runs");
+}
+
+/** Asserts that the producer span, the process span and the handler's span make one trace. */
+function assertOneTrace(producerName: string, queueName: string, job: { traceId: string; spanId: string }) {
+  const producer = spanNamed(producerName);
+  const process = spanNamed(`process ${queueName}`);
+  const work = spanNamed("handler work");
+  assert.equal(process.kind, SpanKind.CONSUMER);
+  assert.equal(producer.spanContext().traceId, job.traceId);
+  assert.equal(process.spanContext().traceId, job.traceId, "process continues the producer's trace");
+  assert.equal(process.parentSpanContext?.spanId, producer.spanContext().spanId);
+  assert.deepEqual(
+    process.links.map((l) => l.context.spanId),
+    [producer.spanContext().spanId],
+    "and links to the producer span",
+  );
+  assert.equal(work.parentSpanContext?.spanId, process.spanContext().spanId, "the handler runs inside it");
+  assert.equal(process.attributes["messaging.destination.name"], queueName);
+  assert.equal(process.attributes["messaging.operation.type"], "process");
+  assert.equal(typeof process.attributes["messaging.message.id"], "string");
+}
+
+describe("one trace from send to process", () => {
+  it("through SQS", async () => {
+    const name = uniqueName("otel-process");
+    const { QueueUrl } = await sqs.createQueue({ QueueName: name });
+    otel.reset();
+    const job = await inJob(() => sqs.queue(QueueUrl!).send({ hello: "world" }));
+    await consumeRuns(sqs, QueueUrl!, 1);
+    assertOneTrace(`send ${name}`, name, job);
+    const metrics = await otel.metrics();
+    assert.ok(
+      metrics
+        .get("messaging.process.duration")
+        ?.dataPoints.some((p) => p.attributes["messaging.destination.name"] === name),
+      "messaging.process.duration",
+    );
+  });
+
+  it("through SNS to SQS, raw and wrapped", async () => {
+    const topicName = uniqueName("otel-fan");
+    const topic = sns.topic(topicName);
+    const raw = uniqueName("otel-fan-raw");
+    const wrapped = uniqueName("otel-fan-wrapped");
+    const rawUrl = (await sqs.createQueue({ QueueName: raw })).QueueUrl!;
+    const wrappedUrl = (await sqs.createQueue({ QueueName: wrapped })).QueueUrl!;
+    await topic.subscribeQueue(sqs.queue(rawUrl), { raw: true });
+    await topic.subscribeQueue(sqs.queue(wrappedUrl));
+    otel.reset();
+    const job = await inJob(() => topic.publish({ kind: "order" }));
+    await consumeRuns(sqs, rawUrl, 1);
+    assertOneTrace(`publish ${topicName}`, raw, job);
+    otel.exporter.reset();
+    await consumeRuns(sqs, wrappedUrl, 1, { unwrapSns: true });
+    const process = spanNamed(`process ${wrapped}`);
+    assert.equal(process.spanContext().traceId, job.traceId, "wrapped: the envelope's attributes carry it");
+    assert.equal(spanNamed("handler work").parentSpanContext?.spanId, process.spanContext().spanId);
+  });
+
+  it("a message with 10 attributes, through AWSTraceHeader alone", async () => {
+    const client = new SQS({ endpoint: mini.endpoint, region: "eu-west-1", credentials: TEST_CREDENTIALS });
+    const url = `${mini.endpoint}/000000000000/mini-full`;
+    const attributes: Record<string, { DataType: string; StringValue: string }> = {};
+    for (let i = 0; i < 10; i++) attributes[`a${i}`] = { DataType: "String", StringValue: `v${i}` };
+    otel.reset();
+    const job = await inJob(() =>
+      client.sendMessage({ QueueUrl: url, MessageBody: "full", MessageAttributes: attributes }),
+    );
+    assert.equal(mini.messages.at(-1)?.attributes?.traceparent, undefined, "no room for traceparent");
+    await consumeRuns(client, url, 1);
+    assertOneTrace("send mini-full", "mini-full", job);
+  });
+
+  it("a batch handler: one process span with one link per message", async () => {
+    const name = uniqueName("otel-batch-process");
+    const { QueueUrl } = await sqs.createQueue({ QueueName: name });
+    const jobs = [];
+    for (const body of ["x", "y", "z"])
+      jobs.push(await inJob(() => sqs.sendMessage({ QueueUrl: QueueUrl!, MessageBody: body })));
+    otel.reset();
+    await consumeRuns(sqs, QueueUrl!, 1, { batch: true });
+    const process = spanNamed(`process ${name}`);
+    assert.equal(process.attributes["messaging.batch.message_count"], 3);
+    assert.deepEqual(process.links.map((l) => l.context.traceId).sort(), jobs.map((j) => j.traceId).sort());
+  });
+});

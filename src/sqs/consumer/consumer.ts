@@ -17,6 +17,7 @@ import {
   ValidationError,
 } from "../../core/errors.js";
 import { classify } from "../../core/retry.js";
+import { traceProcess } from "../../observability/process.js";
 import type { Queue } from "../queue.js";
 import type { SQS } from "../sqs.js";
 import type { Message } from "../types.js";
@@ -748,7 +749,14 @@ export class Consumer<M = Message> {
     }
     let result: Promise<unknown>;
     try {
-      result = Promise.resolve(
+      // Published on the asyncaws:process channel when it has subscribers (else just called).
+      const info = () => ({
+        queueUrl: this.#url,
+        messages: unit.items.map((item) => item.held.raw),
+        batch: this.#mode.batch,
+        attempt: unit.items[0]!.held.attempt,
+      });
+      result = traceProcess(info, () =>
         this.#mode.batch
           ? this.#mode.handler(
               unit.items.map((item) => item.value),
