@@ -4,7 +4,17 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
-import { isServiceError, isValidationError } from "../../src/core/errors.js";
+import {
+  AsyncAwsError,
+  CredentialsError,
+  isServiceError,
+  isValidationError,
+  NetworkError,
+  ServiceError,
+  TimeoutError,
+  ValidationError,
+} from "../../src/core/errors.js";
+import { fatalKind } from "../../src/sqs/consumer/consumer.js";
 import { visibilityCeiling } from "../../src/sqs/consumer/options.js";
 import { SQS } from "../../src/sqs/index.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
@@ -280,6 +290,7 @@ describe("consumer against a scripted server", () => {
       const sqs = new SQS({ endpoint: server.endpoint, credentials: TEST_CREDENTIALS });
       const queue = sqs.queue(`${server.endpoint}/000000000000/options`);
       const handler = async () => undefined;
+      const halfLogger = { warn: () => undefined };
       const cases: [unknown, string, unknown][] = [
         [{ concurrency: 0 }, "concurrency", 0],
         [{ concurrency: 2.5 }, "concurrency", 2.5],
@@ -295,6 +306,8 @@ describe("consumer against a scripted server", () => {
         [{ unwrapSns: 1 }, "unwrapSns", 1],
         [{ messageAttributeNames: "All" }, "messageAttributeNames", "All"],
         [{ batchSize: 11 }, "batchSize", 11],
+        [{ logger: "loud" }, "logger", "loud"],
+        [{ logger: halfLogger }, "logger", halfLogger],
         [{ concurency: 5 }, "options.concurency", 5],
         ["fast", "options", "fast"],
       ];
@@ -319,5 +332,126 @@ describe("consumer against a scripted server", () => {
     } finally {
       await server.close();
     }
+  });
+  it("a fatal receive error lets running handlers finish, deletes their messages, then fails", async () => {
+    let receives = 0;
+    const server = await startLoopback(async (request) => {
+      switch (actionOf(request)) {
+        case "GetQueueAttributes":
+          return json({ Attributes: { VisibilityTimeout: "30" } });
+        case "ReceiveMessage":
+          receives++;
+          if (receives === 1) return json({ Messages: [message("slow")] });
+          return json({ __type: "AccessDenied", message: "not allowed any more" }, 403);
+        case "DeleteMessageBatch":
+          return batchOk(request);
+        default:
+          return json({ __type: "InvalidAction", message: actionOf(request) }, 400);
+      }
+    });
+    try {
+      const sqs = new SQS({ endpoint: server.endpoint, credentials: TEST_CREDENTIALS });
+      const queue = sqs.queue(`${server.endpoint}/000000000000/revoked`);
+      const errors: { fatal: boolean | undefined; error: unknown }[] = [];
+      let finish!: () => void;
+      const consumer = queue.consume(
+        () =>
+          new Promise<void>((resolve) => {
+            finish = resolve;
+          }),
+        { concurrency: 2 },
+      );
+      consumer.on("error", (error, info) => errors.push({ fatal: info.fatal, error }));
+      await waitFor(() => consumer.state === "stopping", "the fatal error");
+      assert.equal(errors.length, 1);
+      assert.equal(errors[0]!.fatal, true);
+      finish();
+      const error = await consumer.closed.then(
+        () => assert.fail("closed resolved"),
+        (thrown: unknown) => thrown,
+      );
+      assert.ok(isServiceError(error) && error.code === "AccessDenied", String(error));
+      assert.equal(consumer.state, "failed");
+      assert.equal(consumer.status.deleted, 1, "the running handler's message was deleted");
+      assert.equal(receives, 2, "no receive after the fatal error");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("messages(): a fatal error while the loop holds messages rejects the next next(), after releasing them", async () => {
+    let receives = 0;
+    const server = await startLoopback(async (request) => {
+      switch (actionOf(request)) {
+        case "GetQueueAttributes":
+          return json({ Attributes: { VisibilityTimeout: "30" } });
+        case "ReceiveMessage":
+          receives++;
+          if (receives === 1) return json({ Messages: [message("one"), message("two")] });
+          return json({ __type: "QueueDoesNotExist", message: "deleted meanwhile" }, 400);
+        case "ChangeMessageVisibilityBatch":
+        case "DeleteMessageBatch":
+          return batchOk(request);
+        default:
+          return json({ __type: "InvalidAction", message: actionOf(request) }, 400);
+      }
+    });
+    try {
+      const sqs = new SQS({ endpoint: server.endpoint, credentials: TEST_CREDENTIALS });
+      const messages = sqs
+        .queue(`${server.endpoint}/000000000000/vanishing`)
+        .messages({ concurrency: 3, logger: false });
+      const seen: string[] = [];
+      const error = await (async () => {
+        try {
+          for await (const m of messages) {
+            seen.push(m.Body!);
+            // Held, not acknowledged, while the receive after it fails for good.
+            await waitFor(() => messages.status!.state !== "running", "the fatal error");
+          }
+        } catch (thrown) {
+          return thrown;
+        }
+        return undefined;
+      })();
+      assert.ok(isServiceError(error) && error.code === "QueueDoesNotExist", String(error));
+      assert.deepEqual(seen, ["one"], "the buffered message is not handed out after the failure");
+      const status = messages.status!;
+      assert.equal(status.state, "failed");
+      assert.equal(status.released, 2);
+      const released = server.requests
+        .filter((r) => actionOf(r) === "ChangeMessageVisibilityBatch")
+        .flatMap((r) => bodyOf(r).Entries as { ReceiptHandle: string; VisibilityTimeout: number }[]);
+      assert.deepEqual(released.map((e) => [e.ReceiptHandle, e.VisibilityTimeout]).sort(), [
+        ["rh-one-1", 0],
+        ["rh-two-1", 0],
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("tells fatal errors (retrying cannot help) from transient ones", () => {
+    const service = (code: string, statusCode: number) => new ServiceError("x", { code, statusCode });
+    const cases: [unknown, string | undefined][] = [
+      [service("QueueDoesNotExist", 400), "queue"],
+      [service("AWS.SimpleQueueService.NonExistentQueue", 400), "queue"],
+      [service("AccessDenied", 403), "access"],
+      [service("InvalidClientTokenId", 403), "access"],
+      [service("ExpiredToken", 400), "access"],
+      [service("SomethingNew", 401), "access"],
+      [service("InvalidParameterValue", 400), "input"],
+      [new CredentialsError("no credentials found"), "credentials"],
+      [new ValidationError("QueueUrl", "a URL", ""), "input"],
+      [new Error("a provider's own error"), "input"],
+      [service("InternalError", 500), undefined],
+      [service("ServiceUnavailable", 503), undefined],
+      [service("RequestThrottled", 400), undefined],
+      [service("Throttling", 429), undefined],
+      [new NetworkError("reset"), undefined],
+      [new TimeoutError(1000), undefined],
+      [new AsyncAwsError("something of ours"), undefined],
+    ];
+    for (const [error, kind] of cases) assert.equal(fatalKind(error), kind, String(error));
   });
 });

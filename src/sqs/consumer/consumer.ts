@@ -326,6 +326,7 @@ export class Consumer<M = Message> {
   #starting: Promise<void>;
   #stopping: Promise<void> | undefined;
   #abortNow: (() => void) | undefined;
+  #hastenTimer: ReturnType<typeof setTimeout> | undefined;
   #onSignal: (() => void) | undefined;
   #received = 0;
   #succeeded = 0;
@@ -967,7 +968,10 @@ export class Consumer<M = Message> {
     const abortNow = this.#abortNow;
     if (!abortNow) return;
     if (timeoutMs === 0) abortNow();
-    else setTimeout(() => this.#abortNow?.(), timeoutMs);
+    else {
+      if (this.#hastenTimer !== undefined) clearTimeout(this.#hastenTimer);
+      this.#hastenTimer = setTimeout(() => this.#abortNow?.(), timeoutMs);
+    }
   }
 
   async #stop(abort: boolean, timeoutMs: number | undefined, failure?: { error: unknown }): Promise<void> {
@@ -998,6 +1002,7 @@ export class Consumer<M = Message> {
         else if (timeoutMs !== undefined) timer = setTimeout(() => this.#abortNow?.(), timeoutMs);
       });
       if (timer !== undefined) clearTimeout(timer);
+      if (this.#hastenTimer !== undefined) clearTimeout(this.#hastenTimer);
     }
     this.#abortNow = undefined;
     await this.#starting;

@@ -63,8 +63,9 @@ export interface ConsumerOptions<M = unknown> {
    */
   retryDelay?: number | ((attempt: number, message: M) => number) | "visibilityTimeout" | undefined;
   /**
-   * How long `stop()` waits for running handlers, in milliseconds, before it aborts their signals
-   * and releases their messages (visibility 0). `stop({ timeoutMs })` overrides it.
+   * How long `stop()`, or the stop after a fatal error, waits for running handlers, in
+   * milliseconds, before it aborts their signals and releases their messages (visibility 0).
+   * `stop({ timeoutMs })` overrides it. Long polls in flight are let finish either way.
    * @default no limit
    */
   drainTimeoutMs?: number | undefined;
