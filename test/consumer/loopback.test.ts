@@ -448,6 +448,8 @@ describe("consumer against a scripted server", () => {
       [service("ServiceUnavailable", 503), undefined],
       [service("RequestThrottled", 400), undefined],
       [service("Throttling", 429), undefined],
+      [service("KmsThrottled", 400), undefined],
+      [service("KmsAccessDenied", 400), "access"],
       [new NetworkError("reset"), undefined],
       [new TimeoutError(1000), undefined],
       [new AsyncAwsError("something of ours"), undefined],
