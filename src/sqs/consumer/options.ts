@@ -31,7 +31,8 @@ export interface ConsumerOptions<M = unknown> {
   concurrency?: number | undefined;
   /**
    * Long-poll wait of each ReceiveMessage, 0 to 20 seconds. With 0 (short polling), the consumer
-   * pauses one second after a receive that found nothing.
+   * pauses one second after a receive that found nothing. A graceful `stop()`, and leaving a
+   * `messages()` loop, wait for the polls in flight: at most this long.
    * @default 20
    */
   waitTimeSeconds?: number | undefined;
