@@ -10,11 +10,10 @@
 //     client, the standalone functions, signing, transport, config, errors) imports statically.
 //     It exports each binding under a unique name (`m<module number>$<name>`).
 //   - The entry points (asyncaws, asyncaws/sqs, asyncaws/sqs/client, asyncaws/sns, asyncaws/sts,
-//     asyncaws/s3)
-//     and the code they share beyond the core are bundled with shared chunks, as usual. Where
-//     their code imports a core module, it gets a few lines that re-export that module's
-//     bindings from core.js instead, so a class or a cache exists once however many entry points
-//     a program imports.
+//     asyncaws/s3, asyncaws/lambda) and the code they share beyond the core are bundled with
+//     shared chunks, as usual. Where their code imports a core module, it gets a few lines that
+//     re-export that module's bindings from core.js instead, so a class or a cache exists once
+//     however many entry points a program imports.
 //   - Code loaded on first use (the credential chain, the Query protocol) is bundled the same way
 //     under dist/node/lazy/; core.js imports it with `import()` when it is first needed.
 //   The core's modules are those esbuild reaches from that entry point; their binding names come
@@ -60,6 +59,7 @@ const ENTRIES = [
   { in: "src/sts/index.ts", out: "sts/index" },
   { in: "src/s3/index.ts", out: "s3/index" },
   { in: "src/opentelemetry/index.ts", out: "opentelemetry" },
+  { in: "src/lambda/index.ts", out: "lambda/index" },
 ];
 /** Placeholder specifiers, replaced by relative paths once the output files' places are known. */
 const CORE_SPEC = "asyncaws-node:core.js";

@@ -71,6 +71,7 @@ export {
   type SigningOptions,
   signRequest,
 } from "./core/signer.js";
+export * from "./lambda/index.js";
 export { PROCESS_CHANNEL, REQUEST_CHANNEL } from "./observability/channels.js";
 export type { ProcessContext, ProcessedMessage } from "./observability/process.js";
 export type { ClientHooks, ObservedValue, RequestContext } from "./observability/request.js";

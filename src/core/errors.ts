@@ -8,7 +8,12 @@
  * @module
  */
 
+import type { StandardSchemaV1 } from "./standard-schema.js";
+
 const BRAND = Symbol.for("asyncaws.error");
+
+/** One problem a Standard Schema found: its message and where (see StandardSchemaV1.Issue). */
+export type SchemaIssue = StandardSchemaV1.Issue;
 
 /** Where an error happened: the operation and the queue or topic it concerned. */
 export interface ErrorContext {
@@ -111,12 +116,28 @@ export class ValidationError extends AsyncAwsError {
   readonly rule: string;
   /** The value received (strings longer than 100 characters are cut in the message). */
   readonly value: unknown;
+  /**
+   * What a schema found wrong, each issue with its path, when a Standard Schema rejected the
+   * value (typed queues and topics); undefined otherwise.
+   */
+  readonly issues: readonly SchemaIssue[] | undefined;
 
-  constructor(field: string, rule: string, value: unknown, context?: ErrorContext) {
-    super(`invalid ${field}: must be ${rule}; received ${describe(value)}`, context);
+  constructor(
+    field: string,
+    rule: string,
+    value: unknown,
+    context?: ErrorContext,
+    options?: { cause?: unknown; issues?: readonly SchemaIssue[] },
+  ) {
+    super(
+      `invalid ${field}: must be ${rule}; received ${describe(value)}`,
+      context,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.field = field;
     this.rule = rule;
     this.value = value;
+    this.issues = options?.issues;
   }
 }
 

@@ -165,8 +165,8 @@ export function parseSnsEnvelope(body: string | object): SnsEnvelope | undefined
   return envelope as unknown as SnsEnvelope;
 }
 
-/** Converts the envelope's attributes to SQS's shape (Binary values decoded from base64). */
-function toSqsAttributes(
+/** Converts the envelope's attributes to SQS's shape (Binary values decoded from base64; a Binary value that is not base64 stays text). */
+export function toSqsAttributes(
   attributes: Record<string, SnsEnvelopeAttribute> | undefined,
 ): Record<string, SqsMessageAttributeValue> {
   const out: Record<string, SqsMessageAttributeValue> = {};

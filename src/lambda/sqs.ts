@@ -1,0 +1,381 @@
+/**
+ * `sqsHandler`: a Lambda handler for SQS event source mappings that calls the consumer's handler
+ * once per message, with the consumer's message shape, and answers Lambda with the messages that
+ * failed (`ReportBatchItemFailures`), so that only those come back.
+ *
+ * The rules of Lambda's contract it keeps: an empty `batchItemFailures` means the whole batch
+ * succeeded; an item with a missing or empty `itemIdentifier`, or a thrown error, makes the whole
+ * batch visible again. So a message's failure never throws: each failed message's id is reported
+ * once, and only ids of this batch. An event that is not an SQS event throws before any handler
+ * runs (nothing was done, so the whole batch may safely come back).
+ *
+ * @module
+ */
+
+import { fromBase64 } from "../core/crypto.js";
+import { AsyncAwsError, type ErrorContext, ValidationError } from "../core/errors.js";
+import type { StandardSchemaV1 } from "../core/standard-schema.js";
+import {
+  checkInvalidPolicy,
+  checkSchema,
+  decodeTyped,
+  type InvalidMessagePolicy,
+  type SchemaOutput,
+  type TypedMessage,
+} from "../core/typed.js";
+import type { MessageHandler } from "../sqs/consumer/consumer.js";
+import { type SnsMessage, unwrapSns } from "../sqs/consumer/sns.js";
+import { typedHandler } from "../sqs/typed.js";
+import type { Message, MessageAttributeValue } from "../sqs/types.js";
+import {
+  booleanOption,
+  count,
+  equip,
+  type InvocationOutcome,
+  type LambdaHandlerEmitter,
+  marginOption,
+  optionsRecord,
+  positiveInteger,
+} from "./common.js";
+import type { LambdaContext, SqsBatchItemFailure, SqsBatchResponse, SqsEvent, SqsRecord } from "./events.js";
+import { type Ordering, runRecords } from "./run.js";
+
+/** Options of {@link sqsHandler}. All are optional. */
+export interface SqsLambdaOptions<M = Message> {
+  /**
+   * Records handled at once on a standard queue; on a FIFO queue with `fifo: "group"`, message
+   * groups handled at once.
+   * @default every record of the batch at once
+   */
+  concurrency?: number | undefined;
+  /**
+   * FIFO queues (the event source ARN ends in `.fifo`), records are always handled in order:
+   * - `"stop"`: one at a time; the first failure fails every later record of the batch unhandled
+   *   (AWS's rule for FIFO queues with partial batch responses);
+   * - `"group"`: each message group in order, groups in parallel (up to `concurrency`); a failure
+   *   fails only the later records of its own group, and the other groups go on.
+   * @default "stop"
+   */
+  fifo?: "stop" | "group" | undefined;
+  /**
+   * The time guard: when `context.getRemainingTimeInMillis()` falls below this many
+   * milliseconds, records not started yet are reported failed unhandled, running handlers'
+   * signals abort and their records are reported failed, and the function answers, instead of
+   * being cut off by Lambda's timeout (which would bring the whole batch back). 0 turns it off.
+   * @default 1000
+   */
+  timeMarginMs?: number | undefined;
+  /**
+   * Hand the handler the message as published to SNS (the envelope of a queue subscribed
+   * without raw delivery parsed; raw deliveries pass through), with the SQS message as `sqs`.
+   * @default false
+   */
+  unwrapSns?: boolean | undefined;
+  /**
+   * A Standard Schema v1 schema (zod, valibot, arktype...): each body (or SNS message, with
+   * `unwrapSns`) is decoded from JSON and validated, and the handler gets the result as
+   * `message.value`.
+   * @default none: no decoding
+   */
+  schema?: StandardSchemaV1 | undefined;
+  /**
+   * With `schema`: what becomes of a message that is not JSON or that the schema rejects:
+   * `"fail"` (reported failed, so the redrive policy moves it to the dead-letter queue in time),
+   * `"delete"` (counted as succeeded, so Lambda deletes it), or a function called instead of the
+   * handler (resolving deletes the message, throwing fails it).
+   * @default "fail"
+   */
+  onInvalid?: InvalidMessagePolicy<M> | undefined;
+  /**
+   * Throw when every record of a batch failed, instead of reporting them all. The messages come
+   * back either way; throwing also makes the invocation an error in Lambda's metrics. Off by
+   * default (Powertools for AWS Lambda throws by default): whether an invocation counts as an
+   * error would then depend on the batch size (with batches of one, every failure is an error;
+   * with batches of ten, only ten failures in a row), which makes the Errors metric an unsteady
+   * signal; the `failed` and `invocation` events count every failure instead.
+   * @default false
+   */
+  throwOnFullBatchFailure?: boolean | undefined;
+}
+
+/** What one SQS invocation did, with the response it gave Lambda. */
+export interface SqsInvocationOutcome extends InvocationOutcome {
+  /** The failed and skipped records' ids, as returned to Lambda. */
+  batchItemFailures: SqsBatchItemFailure[];
+}
+
+/**
+ * The Lambda handler {@link sqsHandler} returns: call it with the event and the context; it also
+ * has `on`/`once`/`off` for the per-message and per-invocation events, and `status`.
+ */
+export type SqsLambdaHandler = ((event: SqsEvent, context?: LambdaContext) => Promise<SqsBatchResponse>) &
+  LambdaHandlerEmitter<Message, SqsInvocationOutcome>;
+
+const KNOWN = [
+  "concurrency",
+  "fifo",
+  "timeMarginMs",
+  "unwrapSns",
+  "schema",
+  "onInvalid",
+  "throwOnFullBatchFailure",
+] as const;
+
+/** Converts Lambda's camelCase attribute into SQS's shape (Binary values decoded from base64). */
+function toAttribute(name: string, attribute: unknown): MessageAttributeValue {
+  if (attribute === null || typeof attribute !== "object") {
+    throw new ValidationError(`messageAttributes.${name}`, "an attribute object", attribute);
+  }
+  const a = attribute as Record<string, unknown>;
+  if (typeof a.dataType !== "string") {
+    throw new ValidationError(`messageAttributes.${name}.dataType`, "a string", a.dataType);
+  }
+  const out: MessageAttributeValue = { DataType: a.dataType };
+  if (typeof a.stringValue === "string") out.StringValue = a.stringValue;
+  const bytes = (text: unknown, field: string): Uint8Array => {
+    try {
+      return fromBase64(String(text));
+    } catch (cause) {
+      throw new ValidationError(`messageAttributes.${name}.${field}`, "base64", text, undefined, { cause });
+    }
+  };
+  if (typeof a.binaryValue === "string") out.BinaryValue = bytes(a.binaryValue, "binaryValue");
+  if (Array.isArray(a.stringListValues) && a.stringListValues.length > 0) {
+    out.StringListValues = a.stringListValues.map(String);
+  }
+  if (Array.isArray(a.binaryListValues) && a.binaryListValues.length > 0) {
+    out.BinaryListValues = a.binaryListValues.map((value) => bytes(value, "binaryListValues"));
+  }
+  return out;
+}
+
+/**
+ * An SQS record of a Lambda event in the shape ReceiveMessage gives (and the consumer hands its
+ * handler): `MessageId`, `ReceiptHandle`, `Body`, `Attributes`, `MessageAttributes` with binary
+ * values as `Uint8Array`.
+ *
+ * @throws ValidationError when an attribute cannot be read (a Binary value that is not base64)
+ */
+export function messageFromRecord(record: SqsRecord): Message {
+  const message: Message = { MessageId: record.messageId, ReceiptHandle: record.receiptHandle };
+  if (typeof record.body === "string") message.Body = record.body;
+  if (typeof record.md5OfBody === "string") message.MD5OfBody = record.md5OfBody;
+  const attributes: Record<string, string> = {};
+  for (const [name, value] of Object.entries(record.attributes ?? {})) {
+    if (typeof value === "string") attributes[name] = value;
+  }
+  message.Attributes = attributes;
+  const source = record.messageAttributes;
+  if (source && typeof source === "object" && Object.keys(source).length > 0) {
+    const out: Record<string, MessageAttributeValue> = {};
+    for (const name of Object.keys(source)) {
+      Object.defineProperty(out, name, {
+        value: toAttribute(name, source[name]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    message.MessageAttributes = out;
+  }
+  if (typeof record.md5OfMessageAttributes === "string") {
+    message.MD5OfMessageAttributes = record.md5OfMessageAttributes;
+  }
+  return message;
+}
+
+/** Checks the event: an object with a `Records` array of records that each have a `messageId`. */
+function recordsOf(event: unknown, context: ErrorContext): SqsRecord[] {
+  if (event === null || typeof event !== "object" || !Array.isArray((event as SqsEvent).Records)) {
+    throw new ValidationError("event", "an SQS event ({ Records: [...] })", event, context);
+  }
+  const records = (event as SqsEvent).Records;
+  records.forEach((record, index) => {
+    if (record === null || typeof record !== "object") {
+      throw new ValidationError(`event.Records[${index}]`, "an SQS record", record, context);
+    }
+    if (typeof record.messageId !== "string" || record.messageId === "") {
+      throw new ValidationError(
+        `event.Records[${index}].messageId`,
+        "a non-empty string (an SQS event record)",
+        record.messageId,
+        context,
+      );
+    }
+  });
+  return records;
+}
+
+/**
+ * A Lambda handler for an SQS event source mapping (which must have `ReportBatchItemFailures`
+ * in its `FunctionResponseTypes`). It calls `handler(message, { signal, attempt })` for each
+ * record, with the message in the consumer's shape (so one handler serves `queue.consume(handler)`
+ * and `sqsHandler(handler)`), and returns `{ batchItemFailures }` naming each message whose
+ * handler threw, was cut off by the time guard, or did not run (time guard, FIFO order).
+ *
+ * Standard queues: every record at once (or `concurrency`). FIFO queues: in order, see `fifo`.
+ * Options are checked when it is made (a ValidationError naming the value received).
+ *
+ * @example
+ * ```ts
+ * import { sqsHandler } from "asyncaws/lambda";
+ *
+ * export const handler = sqsHandler(async (message, { signal }) => {
+ *   await save(JSON.parse(message.Body!), { signal });
+ * });
+ * handler.on("invocation", ({ succeeded, failed, skipped }) => console.log({ succeeded, failed, skipped }));
+ * ```
+ */
+export function sqsHandler<S extends StandardSchemaV1>(
+  handler: MessageHandler<TypedMessage<SchemaOutput<S>, SnsMessage>>,
+  options: SqsLambdaOptions<SnsMessage> & { schema: S; unwrapSns: true },
+): SqsLambdaHandler;
+export function sqsHandler<S extends StandardSchemaV1>(
+  handler: MessageHandler<TypedMessage<SchemaOutput<S>, Message>>,
+  options: SqsLambdaOptions<Message> & { schema: S; unwrapSns?: false | undefined },
+): SqsLambdaHandler;
+export function sqsHandler(
+  handler: MessageHandler<SnsMessage>,
+  options: SqsLambdaOptions<SnsMessage> & { unwrapSns: true; schema?: undefined },
+): SqsLambdaHandler;
+export function sqsHandler(
+  handler: MessageHandler<Message>,
+  options?: SqsLambdaOptions<Message> & { unwrapSns?: false | undefined; schema?: undefined },
+): SqsLambdaHandler;
+export function sqsHandler(
+  handler: MessageHandler<never>,
+  options?: SqsLambdaOptions<never>,
+): SqsLambdaHandler {
+  const setup: ErrorContext = { operation: "sqsHandler" };
+  if (typeof handler !== "function") throw new ValidationError("handler", "a function", handler, setup);
+  const o = optionsRecord(options, KNOWN, setup);
+  const concurrency = positiveInteger(o.concurrency, "concurrency", setup);
+  const fifoMode = o.fifo ?? "stop";
+  if (fifoMode !== "stop" && fifoMode !== "group") {
+    throw new ValidationError("fifo", '"stop" or "group"', o.fifo, setup);
+  }
+  const marginMs = marginOption(o.timeMarginMs, setup);
+  const sns = booleanOption(o.unwrapSns, "unwrapSns", false, setup);
+  const throwAll = booleanOption(o.throwOnFullBatchFailure, "throwOnFullBatchFailure", false, setup);
+  const schema = o.schema === undefined ? undefined : checkSchema(o.schema, "schema", setup);
+  const policy = checkInvalidPolicy<unknown>(o.onInvalid, "onInvalid", setup);
+  if (schema === undefined && o.onInvalid !== undefined) {
+    throw new ValidationError("onInvalid", "given with a schema", o.onInvalid, setup);
+  }
+
+  // The handler each record goes to: unwrapped from SNS, decoded, as the options say.
+  type In = Message | SnsMessage;
+  const transform: (message: Message) => In = sns ? unwrapSns : (message) => message;
+  let run: MessageHandler<In> = handler as MessageHandler<In>;
+  if (schema !== undefined) {
+    run = typedHandler<In, unknown>(
+      handler as MessageHandler<TypedMessage<unknown, In>>,
+      (message) =>
+        sns
+          ? decodeTyped(schema, (message as SnsMessage).message, "message", {
+              operation: "sqsHandler",
+              resource: (message as SnsMessage).envelope?.TopicArn,
+            })
+          : decodeTyped(schema, (message as Message).Body, "Body", {
+              operation: "sqsHandler",
+              resource: (message as Message).MessageId,
+            }),
+      policy as InvalidMessagePolicy<In>,
+    );
+  }
+
+  const {
+    handler: lambdaHandler,
+    emitter,
+    status,
+  } = equip<
+    (event: SqsEvent, context?: LambdaContext) => Promise<SqsBatchResponse>,
+    Message,
+    SqsInvocationOutcome
+  >(async (event: SqsEvent, lambda?: LambdaContext): Promise<SqsBatchResponse> => {
+    const records = recordsOf(event, setup);
+    const arn = records[0]?.eventSourceARN;
+    const context: ErrorContext = {
+      operation: "sqsHandler",
+      resource: typeof arn === "string" ? arn : undefined,
+    };
+    const fifo = typeof arn === "string" && arn.endsWith(".fifo");
+    const messages: Message[] = [];
+    const broken: unknown[] = [];
+    for (const record of records) {
+      try {
+        messages.push(messageFromRecord(record));
+        broken.push(undefined);
+      } catch (error) {
+        // Reported as that message's failure (never the whole batch's).
+        messages.push({
+          MessageId: record.messageId,
+          ReceiptHandle: record.receiptHandle,
+          Body: record.body,
+        });
+        broken.push(error instanceof ValidationError ? error : new AsyncAwsError(String(error), context));
+      }
+    }
+    const ordering: Ordering = fifo ? fifoMode : "parallel";
+    const outcome: SqsInvocationOutcome = {
+      records: records.length,
+      succeeded: 0,
+      failed: 0,
+      skipped: 0,
+      batchItemFailures: [],
+    };
+    let firstError: unknown;
+    const outcomes = await runRecords({
+      count: records.length,
+      ordering,
+      concurrency: concurrency ?? Math.max(1, records.length),
+      groupOf: (index) => messages[index]?.Attributes?.MessageGroupId ?? "",
+      lambda,
+      marginMs,
+      errorContext: context,
+      work: (index, signal) => {
+        const message = messages[index]!;
+        if (broken[index] !== undefined) throw broken[index];
+        emitter.emit("message", message);
+        const count = Number(message.Attributes?.ApproximateReceiveCount);
+        return run(transform(message), {
+          signal,
+          attempt: Number.isInteger(count) && count > 0 ? count : 1,
+        });
+      },
+      settle: (index, result, detail) => {
+        const message = messages[index]!;
+        if (result === "succeeded") {
+          outcome.succeeded++;
+          emitter.emit("processed", message);
+        } else if (result === "failed") {
+          outcome.failed++;
+          if (firstError === undefined) firstError = detail;
+          emitter.emit("failed", message, detail);
+        } else {
+          outcome.skipped++;
+          emitter.emit("skipped", message, detail as "time" | "fifo");
+        }
+      },
+    });
+    const reported = new Set<string>();
+    outcomes.forEach((result, index) => {
+      const id = records[index]!.messageId;
+      if (result !== "succeeded" && !reported.has(id)) {
+        reported.add(id);
+        outcome.batchItemFailures.push({ itemIdentifier: id });
+      }
+    });
+    count(status, outcome);
+    emitter.emit("invocation", outcome);
+    if (throwAll && records.length > 0 && outcome.succeeded === 0) {
+      throw new AsyncAwsError(
+        `every record of the batch failed (${records.length}; throwOnFullBatchFailure is set)`,
+        context,
+        { cause: firstError },
+      );
+    }
+    return { batchItemFailures: outcome.batchItemFailures.map((item) => ({ ...item })) };
+  });
+  return lambdaHandler as SqsLambdaHandler;
+}

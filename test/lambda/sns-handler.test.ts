@@ -1,0 +1,144 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { before, describe, it } from "node:test";
+import { isAsyncAwsError, isSignatureVerificationError, isValidationError } from "../../src/core/errors.js";
+import { type SnsLambdaMessage, snsHandler } from "../../src/lambda/index.js";
+import type { CertificateFetch } from "../../src/sns/verify/verifier.js";
+import { makeSigner, signSnsMessage, type TestSigner } from "../helpers/x509.js";
+import { fakeContext, snsEvent, snsRecord, TOPIC_ARN } from "./fixtures.js";
+
+describe("snsHandler", () => {
+  it("hands the handler the message, its attributes in SQS's shape, and the envelope", async () => {
+    const seen: SnsLambdaMessage[] = [];
+    const handler = snsHandler(async (message, { signal, attempt }) => {
+      assert.equal(signal.aborted, false);
+      assert.equal(attempt, 1);
+      seen.push(message);
+    });
+    const record = snsRecord('{"id":42}');
+    record.Sns.MessageAttributes = {
+      ...record.Sns.MessageAttributes,
+      Weight: { Type: "Number", Value: "1.25" },
+    };
+    assert.equal(await handler(snsEvent([record]), fakeContext()), undefined);
+    const [message] = seen;
+    assert.equal(message?.message, '{"id":42}');
+    assert.equal(message?.envelope.TopicArn, TOPIC_ARN);
+    assert.equal(message?.envelope.Subject, "TestInvoke");
+    assert.equal(message?.envelope.SigningCertURL?.startsWith("https://sns.us-east-2.amazonaws.com/"), true);
+    assert.equal(message?.subscriptionArn, record.EventSubscriptionArn);
+    assert.deepEqual(message?.attributes.Test, { DataType: "String", StringValue: "TestString" });
+    assert.deepEqual(message?.attributes.Weight, { DataType: "Number", StringValue: "1.25" });
+    assert.equal(new TextDecoder().decode(message?.attributes.TestBinary?.BinaryValue), "TestBinary");
+    assert.deepEqual(handler.status, { invocations: 1, records: 1, succeeded: 1, failed: 0, skipped: 0 });
+  });
+
+  it("throws after every record is done when one failed, so that Lambda retries the invocation", async () => {
+    const cause = new Error("db down");
+    const handled: string[] = [];
+    const handler = snsHandler(async (message) => {
+      handled.push(message.message);
+      if (message.message === "bad") throw cause;
+    });
+    const failed: unknown[] = [];
+    handler.on("failed", (_message, error) => failed.push(error));
+    await assert.rejects(
+      handler(snsEvent([snsRecord("bad"), snsRecord("good")]), fakeContext()),
+      (error: unknown) => {
+        assert.ok(isAsyncAwsError(error));
+        assert.match(error.message, /1 of 2 SNS records failed/);
+        assert.match(error.message, /sns-lambda/);
+        assert.equal((error as Error).cause, cause);
+        return true;
+      },
+    );
+    assert.deepEqual(handled.sort(), ["bad", "good"]);
+    assert.deepEqual(failed, [cause]);
+  });
+
+  it("an event that is not an SNS event throws a ValidationError before any handler runs", async () => {
+    let calls = 0;
+    const handler = snsHandler(() => {
+      calls++;
+    });
+    await assert.rejects(handler({} as never), (error: unknown) => isValidationError(error));
+    const broken = snsRecord("x");
+    (broken.Sns as unknown as Record<string, unknown>).Type = "Other";
+    await assert.rejects(
+      handler(snsEvent([snsRecord("ok"), broken])),
+      (error: unknown) => isValidationError(error) && error.field === "event.Records[1].Sns",
+    );
+    assert.equal(calls, 0);
+  });
+
+  it("checks its options", () => {
+    for (const [options, field] of [
+      [{ verify: "yes" }, "verify"],
+      [{ concurrency: 0 }, "concurrency"],
+      [{ fifo: "stop" }, "options.fifo"],
+    ] as const) {
+      assert.throws(
+        () => snsHandler(() => undefined, options as never),
+        (error: unknown) => isValidationError(error) && error.field === field,
+      );
+    }
+  });
+
+  describe("verify", () => {
+    let signer: TestSigner;
+    const certUrl = `https://sns.us-east-2.amazonaws.com/SimpleNotificationService-${randomBytes(16).toString("hex")}.pem`;
+    const fetchCertificate: CertificateFetch = async (url) =>
+      url === certUrl ? new Response(signer.pem, { status: 200 }) : new Response("no", { status: 404 });
+
+    before(() => {
+      signer = makeSigner();
+    });
+
+    /** A Lambda SNS record whose notification is signed by the test signer. */
+    function signedRecord(message: string) {
+      const record = snsRecord(message);
+      const { SigningCertUrl: _url, Signature: _sig, SignatureVersion: _v, ...rest } = record.Sns;
+      const signed = signSnsMessage(rest as Record<string, unknown>, signer, "2", certUrl);
+      const { SigningCertURL, ...others } = signed;
+      record.Sns = { ...(others as unknown as typeof record.Sns), SigningCertUrl: SigningCertURL };
+      return record;
+    }
+
+    it("verify: handles a notification whose signature holds", async () => {
+      const seen: string[] = [];
+      const handler = snsHandler(
+        (message) => {
+          seen.push(message.message);
+        },
+        { verify: { fetch: fetchCertificate, topicArns: [TOPIC_ARN] } },
+      );
+      await handler(snsEvent([signedRecord("signed")]), fakeContext());
+      assert.deepEqual(seen, ["signed"]);
+    });
+
+    it("verify: a forged notification is a failed record; its handler never runs", async () => {
+      let calls = 0;
+      const handler = snsHandler(
+        () => {
+          calls++;
+        },
+        { verify: { fetch: fetchCertificate } },
+      );
+      const forged = signedRecord("signed");
+      forged.Sns.Message = "forged";
+      const failures: unknown[] = [];
+      handler.on("failed", (_m, error) => failures.push(error));
+      await assert.rejects(handler(snsEvent([forged]), fakeContext()));
+      assert.equal(calls, 0);
+      assert.ok(isSignatureVerificationError(failures[0]));
+      // verify: true checks with the defaults: the fixture's certificate URL is never trusted blindly.
+      const strict = snsHandler(() => undefined, { verify: true });
+      const failed: unknown[] = [];
+      strict.on("failed", (_m, error) => failed.push(error));
+      const record = snsRecord("x");
+      record.Sns.SigningCertUrl = "https://evil.example/cert.pem";
+      await assert.rejects(strict(snsEvent([record]), fakeContext()));
+      assert.ok(isSignatureVerificationError(failed[0]));
+    });
+  });
+});
