@@ -113,6 +113,14 @@ export function snsEvent(records: SnsRecord[]): SnsEvent {
   return { Records: records };
 }
 
+/**
+ * A fake Lambda context that always says `remainingMs` are left: the time guard's timer then
+ * trips `remainingMs - margin` after the invocation starts, whatever the machine's load.
+ */
+export function frozenContext(remainingMs: number): LambdaContext {
+  return { awsRequestId: "frozen", getRemainingTimeInMillis: () => remainingMs };
+}
+
 /** A promise and its resolver. */
 export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;

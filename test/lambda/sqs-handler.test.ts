@@ -11,6 +11,7 @@ import {
   FIFO_ARN,
   fakeContext,
   fifoRecord,
+  frozenContext,
   manyRecords,
   snsEnvelope,
   sqsEvent,
@@ -331,8 +332,8 @@ describe("sqsHandler: the time guard", () => {
     handler.on("invocation", (outcome) => outcomes.push(outcome));
     const skipped: string[] = [];
     handler.on("skipped", (_message, reason) => skipped.push(reason));
-    // 1,050 ms left: the guard trips 50 ms from now.
-    const response = await handler(manyRecords(4), fakeContext(1050));
+    // 1,050 ms left: the guard trips 50 ms after the start.
+    const response = await handler(manyRecords(4), frozenContext(1050));
     assert.deepEqual(started, ["message 0"]);
     assert.deepEqual(
       ids(response),
@@ -351,14 +352,14 @@ describe("sqsHandler: the time guard", () => {
     const handler = sqsHandler(() => {
       calls++;
     });
-    const response = await handler(manyRecords(3), fakeContext(500));
+    const response = await handler(manyRecords(3), frozenContext(500));
     assert.equal(calls, 0);
     assert.equal(response.batchItemFailures.length, 3);
   });
 
   it("timeMarginMs: 0 turns it off; no context means no guard", async () => {
     const handler = sqsHandler(async () => undefined, { timeMarginMs: 0 });
-    assert.deepEqual(await handler(manyRecords(3), fakeContext(500)), { batchItemFailures: [] });
+    assert.deepEqual(await handler(manyRecords(3), frozenContext(500)), { batchItemFailures: [] });
     const plain = sqsHandler(async () => undefined);
     assert.deepEqual(await plain(manyRecords(3)), { batchItemFailures: [] });
   });
