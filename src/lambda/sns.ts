@@ -22,7 +22,13 @@ import {
   type SchemaOutput,
   type TypedMessage,
 } from "../core/typed.js";
-import { parseSnsEnvelope, type SnsDelivery, type SnsEnvelope, toSqsAttributes } from "../sns/envelope.js";
+import {
+  parseSnsEnvelope,
+  type SnsDelivery,
+  type SnsEnvelope,
+  toSqsAttributes,
+  withDeprecatedDeliveryNames,
+} from "../sns/envelope.js";
 import { type SnsVerifyOptions, verifySnsMessage } from "../sns/verify/verifier.js";
 import type { MessageHandler } from "../sqs/consumer/consumer.js";
 import { typedHandler } from "../sqs/typed.js";
@@ -42,9 +48,9 @@ import { runRecords } from "./run.js";
 /** What an SNS handler gets: the notification as published, read from the Lambda record. */
 export interface SnsLambdaMessage extends SnsDelivery {
   /** The notification (always there for a Lambda record). */
-  envelope: SnsEnvelope;
+  Envelope: SnsEnvelope;
   /** The subscription that delivered it. */
-  subscriptionArn: string;
+  SubscriptionArn: string;
 }
 
 /** Options of {@link snsHandler}. All are optional. */
@@ -97,26 +103,27 @@ function messageOf(record: SnsRecord, index: number, context: ErrorContext): Sns
   if (!envelope) {
     throw new ValidationError(`event.Records[${index}].Sns`, "an SNS notification", record?.Sns, context);
   }
-  return {
-    message: envelope.Message,
-    attributes: toSqsAttributes(envelope.MessageAttributes),
-    envelope,
-    subscriptionArn: typeof record.EventSubscriptionArn === "string" ? record.EventSubscriptionArn : "",
-  };
+  return withDeprecatedDeliveryNames({
+    Message: envelope.Message,
+    MessageAttributes: toSqsAttributes(envelope.MessageAttributes),
+    Envelope: envelope,
+    SubscriptionArn: typeof record.EventSubscriptionArn === "string" ? record.EventSubscriptionArn : "",
+  });
 }
 
 /**
  * A Lambda handler for a function subscribed to an SNS topic: `handler(message, { signal,
  * attempt })` for each record (the same handler type as the queue consumer's), with the message
- * as published (`message.message`), its attributes in SQS's shape, and the envelope. When any
+ * as published (`message.Message`), its attributes in SQS's shape (`MessageAttributes`), and the
+ * envelope (`Envelope`). When any
  * record fails, it throws after all are done, so that Lambda retries the invocation.
  *
  * @example
  * ```ts
  * import { snsHandler } from "asyncaws/lambda";
  *
- * export const handler = snsHandler(async ({ message, attributes }) => {
- *   console.log(attributes.kind?.StringValue, message);
+ * export const handler = snsHandler(async ({ Message, MessageAttributes }) => {
+ *   console.log(MessageAttributes.kind?.StringValue, Message);
  * }, { verify: { topicArns: [process.env.TOPIC_ARN!] } });
  * ```
  */
@@ -154,9 +161,9 @@ export function snsHandler(
     run = typedHandler<SnsLambdaMessage, unknown>(
       handler as MessageHandler<TypedMessage<unknown, SnsLambdaMessage>>,
       (message) =>
-        decodeTyped(schema, message.message, "message", {
+        decodeTyped(schema, message.Message, "Message", {
           operation: "snsHandler",
-          resource: message.envelope.TopicArn,
+          resource: message.Envelope.TopicArn,
         }),
       policy,
     );

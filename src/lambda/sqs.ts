@@ -24,7 +24,7 @@ import {
   type TypedMessage,
 } from "../core/typed.js";
 import type { MessageHandler } from "../sqs/consumer/consumer.js";
-import { type SnsMessage, unwrapSns } from "../sqs/consumer/sns.js";
+import { type SnsQueueMessage, unwrapSns } from "../sqs/consumer/sns.js";
 import { typedHandler } from "../sqs/typed.js";
 import type { Message, MessageAttributeValue } from "../sqs/types.js";
 import {
@@ -67,7 +67,8 @@ export interface SqsLambdaOptions<M = Message> {
   timeMarginMs?: number | undefined;
   /**
    * Hand the handler the message as published to SNS (the envelope of a queue subscribed
-   * without raw delivery parsed; raw deliveries pass through), with the SQS message as `sqs`.
+   * without raw delivery parsed; raw deliveries pass through), with the SQS message as
+   * `SqsMessage`.
    * @default false
    */
   unwrapSns?: boolean | undefined;
@@ -157,9 +158,12 @@ function toAttribute(name: string, attribute: unknown): MessageAttributeValue {
  * @throws ValidationError when an attribute cannot be read (a Binary value that is not base64)
  */
 export function messageFromRecord(record: SqsRecord): Message {
-  const message: Message = { MessageId: record.messageId, ReceiptHandle: record.receiptHandle };
-  if (typeof record.body === "string") message.Body = record.body;
-  if (typeof record.md5OfBody === "string") message.MD5OfBody = record.md5OfBody;
+  const message: Message = {
+    MessageId: record.messageId,
+    ReceiptHandle: String(record.receiptHandle ?? ""),
+    MD5OfBody: String(record.md5OfBody ?? ""),
+    Body: String(record.body ?? ""),
+  };
   const attributes: Record<string, string> = {};
   for (const [name, value] of Object.entries(record.attributes ?? {})) {
     if (typeof value === "string") attributes[name] = value;
@@ -227,16 +231,16 @@ function recordsOf(event: unknown, context: ErrorContext): SqsRecord[] {
  * ```
  */
 export function sqsHandler<S extends StandardSchemaV1>(
-  handler: MessageHandler<TypedMessage<SchemaOutput<S>, SnsMessage>>,
-  options: SqsLambdaOptions<SnsMessage> & { schema: S; unwrapSns: true },
+  handler: MessageHandler<TypedMessage<SchemaOutput<S>, SnsQueueMessage>>,
+  options: SqsLambdaOptions<SnsQueueMessage> & { schema: S; unwrapSns: true },
 ): SqsLambdaHandler;
 export function sqsHandler<S extends StandardSchemaV1>(
   handler: MessageHandler<TypedMessage<SchemaOutput<S>, Message>>,
   options: SqsLambdaOptions<Message> & { schema: S; unwrapSns?: false | undefined },
 ): SqsLambdaHandler;
 export function sqsHandler(
-  handler: MessageHandler<SnsMessage>,
-  options: SqsLambdaOptions<SnsMessage> & { unwrapSns: true; schema?: undefined },
+  handler: MessageHandler<SnsQueueMessage>,
+  options: SqsLambdaOptions<SnsQueueMessage> & { unwrapSns: true; schema?: undefined },
 ): SqsLambdaHandler;
 export function sqsHandler(
   handler: MessageHandler<Message>,
@@ -264,7 +268,7 @@ export function sqsHandler(
   }
 
   // The handler each record goes to: unwrapped from SNS, decoded, as the options say.
-  type In = Message | SnsMessage;
+  type In = Message | SnsQueueMessage;
   const transform: (message: Message) => In = sns ? unwrapSns : (message) => message;
   let run: MessageHandler<In> = handler as MessageHandler<In>;
   if (schema !== undefined) {
@@ -272,9 +276,9 @@ export function sqsHandler(
       handler as MessageHandler<TypedMessage<unknown, In>>,
       (message) =>
         sns
-          ? decodeTyped(schema, (message as SnsMessage).message, "message", {
+          ? decodeTyped(schema, (message as SnsQueueMessage).Message, "Message", {
               operation: "sqsHandler",
-              resource: (message as SnsMessage).envelope?.TopicArn,
+              resource: (message as SnsQueueMessage).Envelope?.TopicArn,
             })
           : decodeTyped(schema, (message as Message).Body, "Body", {
               operation: "sqsHandler",
@@ -310,8 +314,9 @@ export function sqsHandler(
         // Reported as that message's failure (never the whole batch's).
         messages.push({
           MessageId: record.messageId,
-          ReceiptHandle: record.receiptHandle,
-          Body: record.body,
+          ReceiptHandle: String(record.receiptHandle ?? ""),
+          MD5OfBody: String(record.md5OfBody ?? ""),
+          Body: String(record.body ?? ""),
         });
         broken.push(error instanceof ValidationError ? error : new AsyncAwsError(String(error), context));
       }

@@ -10,9 +10,14 @@ import { isValidationError, type ValidationError } from "../core/errors.js";
 import { type InvalidMessagePolicy, isThenable, type TypedMessage } from "../core/typed.js";
 import type { HandlerContext, MessageHandler } from "./consumer/consumer.js";
 
-/** Adds the decoded value to a message (a new object: the message received stays as it was). */
+/**
+ * Adds the decoded value to a message, as its `value` property (on the object itself, so that
+ * the consumer's events and a later `ack()` see the same object, and non-enumerable members,
+ * such as deprecated aliases, stay).
+ */
 export function withValue<M, T>(message: M, value: T): TypedMessage<T, M> {
-  return { ...message, value } as TypedMessage<T, M>;
+  Object.defineProperty(message, "value", { value, enumerable: true, writable: true, configurable: true });
+  return message as TypedMessage<T, M>;
 }
 
 /**

@@ -22,14 +22,14 @@ describe("snsHandler", () => {
     };
     assert.equal(await handler(snsEvent([record]), fakeContext()), undefined);
     const [message] = seen;
-    assert.equal(message?.message, '{"id":42}');
-    assert.equal(message?.envelope.TopicArn, TOPIC_ARN);
-    assert.equal(message?.envelope.Subject, "TestInvoke");
-    assert.equal(message?.envelope.SigningCertURL?.startsWith("https://sns.us-east-2.amazonaws.com/"), true);
-    assert.equal(message?.subscriptionArn, record.EventSubscriptionArn);
-    assert.deepEqual(message?.attributes.Test, { DataType: "String", StringValue: "TestString" });
-    assert.deepEqual(message?.attributes.Weight, { DataType: "Number", StringValue: "1.25" });
-    assert.equal(new TextDecoder().decode(message?.attributes.TestBinary?.BinaryValue), "TestBinary");
+    assert.equal(message?.Message, '{"id":42}');
+    assert.equal(message?.Envelope.TopicArn, TOPIC_ARN);
+    assert.equal(message?.Envelope.Subject, "TestInvoke");
+    assert.equal(message?.Envelope.SigningCertURL?.startsWith("https://sns.us-east-2.amazonaws.com/"), true);
+    assert.equal(message?.SubscriptionArn, record.EventSubscriptionArn);
+    assert.deepEqual(message?.MessageAttributes.Test, { DataType: "String", StringValue: "TestString" });
+    assert.deepEqual(message?.MessageAttributes.Weight, { DataType: "Number", StringValue: "1.25" });
+    assert.equal(new TextDecoder().decode(message?.MessageAttributes.TestBinary?.BinaryValue), "TestBinary");
     assert.deepEqual(handler.status, { invocations: 1, records: 1, succeeded: 1, failed: 0, skipped: 0 });
   });
 
@@ -37,8 +37,8 @@ describe("snsHandler", () => {
     const cause = new Error("db down");
     const handled: string[] = [];
     const handler = snsHandler(async (message) => {
-      handled.push(message.message);
-      if (message.message === "bad") throw cause;
+      handled.push(message.Message);
+      if (message.Message === "bad") throw cause;
     });
     const failed: unknown[] = [];
     handler.on("failed", (_message, error) => failed.push(error));
@@ -108,7 +108,7 @@ describe("snsHandler", () => {
       const seen: string[] = [];
       const handler = snsHandler(
         (message) => {
-          seen.push(message.message);
+          seen.push(message.Message);
         },
         { verify: { fetch: fetchCertificate, topicArns: [TOPIC_ARN] } },
       );

@@ -3,8 +3,8 @@ import { describe, it } from "node:test";
 import { isAsyncAwsError, isValidationError } from "../../src/core/errors.js";
 import { type SqsLambdaHandler, sqsHandler } from "../../src/lambda/index.js";
 import type { HandlerContext, MessageHandler } from "../../src/sqs/consumer/consumer.js";
-import type { SnsMessage } from "../../src/sqs/consumer/sns.js";
-import type { Queue } from "../../src/sqs/queue.js";
+import type { SnsQueueMessage } from "../../src/sqs/consumer/sns.js";
+import type { QueueHandle } from "../../src/sqs/queue.js";
 import type { Message } from "../../src/sqs/types.js";
 import {
   deferred,
@@ -69,7 +69,7 @@ describe("sqsHandler: the message", () => {
     const lambda: SqsLambdaHandler = sqsHandler(shared);
     assert.equal(typeof lambda, "function");
     // Type-level: the same function also types as the consumer's handler.
-    const consume = (queue: Queue) => queue.consume(shared, { concurrency: 4 });
+    const consume = (queue: QueueHandle) => queue.consume(shared, { concurrency: 4 });
     assert.equal(typeof consume, "function");
   });
 
@@ -380,7 +380,7 @@ describe("sqsHandler: unwrapSns", () => {
       body: "published raw",
       messageAttributes: { kind: { dataType: "String", stringValue: "raw" } },
     });
-    const seen: SnsMessage[] = [];
+    const seen: SnsQueueMessage[] = [];
     const handler = sqsHandler(
       async (message) => {
         seen.push(message);
@@ -389,15 +389,15 @@ describe("sqsHandler: unwrapSns", () => {
     );
     assert.deepEqual(await handler(sqsEvent([wrapped, raw]), fakeContext()), { batchItemFailures: [] });
     const [first, second] = seen;
-    assert.equal(first?.message, '{"id":42}');
-    assert.equal(first?.envelope?.TopicArn, TOPIC_ARN);
-    assert.equal(first?.attributes.kind?.StringValue, "order");
-    assert.equal(first?.attributes.weight?.StringValue, "1.5");
-    assert.deepEqual([...(first?.attributes.raw?.BinaryValue ?? [])], [0, 1, 2]);
-    assert.equal(first?.sqs.MessageId, wrapped.messageId);
-    assert.equal(second?.message, "published raw");
-    assert.equal(second?.envelope, undefined);
-    assert.equal(second?.attributes.kind?.StringValue, "raw");
+    assert.equal(first?.Message, '{"id":42}');
+    assert.equal(first?.Envelope?.TopicArn, TOPIC_ARN);
+    assert.equal(first?.MessageAttributes.kind?.StringValue, "order");
+    assert.equal(first?.MessageAttributes.weight?.StringValue, "1.5");
+    assert.deepEqual([...(first?.MessageAttributes.raw?.BinaryValue ?? [])], [0, 1, 2]);
+    assert.equal(first?.SqsMessage.MessageId, wrapped.messageId);
+    assert.equal(second?.Message, "published raw");
+    assert.equal(second?.Envelope, undefined);
+    assert.equal(second?.MessageAttributes.kind?.StringValue, "raw");
   });
 });
 
