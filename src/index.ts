@@ -17,6 +17,17 @@
  * @packageDocumentation
  */
 
+export type { SendAllOptions, SendAllResult } from "./batch/bound.js";
+export {
+  BatchProducer,
+  type BatchProducerOptions,
+  type BatchSendContext,
+  type BatchTarget,
+  type CloseOptions,
+  type EntryOutcome,
+  type ProducerStats,
+} from "./batch/engine.js";
+export { answerOutcomes, type BatchErrorEntry, batchOutcomes } from "./batch/outcomes.js";
 export type { CallOptions, ClientOptions } from "./core/client.js";
 export type { RetryMode } from "./core/config.js";
 export {
@@ -77,14 +88,6 @@ export type { ProcessContext, ProcessedMessage } from "./observability/process.j
 export type { ClientHooks, ObservedValue, RequestContext } from "./observability/request.js";
 export { payloadErrorOf } from "./payloads/errors.js";
 export type { LargePayloadOptions } from "./payloads/options.js";
-export { type BatchErrorEntry, batchOutcomes } from "./producer/outcomes.js";
-export {
-  BatchProducer,
-  type BatchProducerOptions,
-  type BatchTarget,
-  type EntryOutcome,
-  type ProducerStats,
-} from "./producer/producer.js";
 export * from "./sns/index.js";
 export type {
   AddPermissionResult as SnsAddPermissionResult,

@@ -4,24 +4,26 @@
  * @module
  */
 
-import { type ErrorContext, isServiceError, ServiceError, ValidationError } from "../core/errors.js";
-import { classify } from "../core/retry.js";
+import { BoundProducer } from "../batch/bound.js";
+import { BatchProducer, type BatchProducerOptions, type BatchTarget } from "../batch/engine.js";
+import { answerOutcomes } from "../batch/outcomes.js";
+import { type ErrorContext, ValidationError } from "../core/errors.js";
+import { encodeBody } from "../core/handle.js";
 import { isRecord } from "../core/validate.js";
-import { BoundProducer } from "../producer/bound.js";
-import { batchOutcomes } from "../producer/outcomes.js";
-import { BatchProducer, type BatchProducerOptions, type EntryOutcome } from "../producer/producer.js";
 import type { SNS } from "./client.js";
-import { encodeMessage, type PublishParams, type TopicHandle } from "./topic.js";
-import type { BatchResultErrorEntry, PublishBatchRequestEntry, PublishBatchResultEntry } from "./types.js";
+import type { PublishParams, TopicHandle } from "./topic.js";
+import type { PublishBatchRequestEntry, PublishBatchResultEntry } from "./types.js";
 import { checkMessage, MAX_PUBLISH_BATCH_ENTRIES, MAX_PUBLISH_BYTES } from "./validate.js";
 
 /** Options of {@link TopicHandle.producer}: how entries are batched, sent and retried. */
 export interface TopicProducerOptions extends BatchProducerOptions {}
 
 type Entry = Omit<PublishBatchRequestEntry, "Id">;
-interface Sized {
+/** A checked entry, its size, and the `Id` it is sent with (producers send positions, "0" to "9"). */
+export interface Sized {
   readonly entry: Entry;
   readonly size: number;
+  readonly id?: string;
 }
 
 /** The members `send`'s params may hold: PublishBatch entry members other than `Id` and `Message`. */
@@ -34,83 +36,46 @@ const PARAM_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * SNS's own throttling codes, which arrive with `SenderFault: true` (or as HTTP 400) yet succeed
- * when sent again later.
+ * The PublishBatch target of the batch engine, for the producer and for `topic.publishBatch`.
+ * SNS's throttling codes (`Throttled`, `KMSThrottling`, sent as sender faults) count as retryable,
+ * as the client's classification has them. Only a FIFO topic has groups to keep in order.
+ * @internal
  */
-const SNS_THROTTLING_CODES: ReadonlySet<string> = new Set(["Throttled", "KMSThrottling"]);
-
-/** Whether a failed PublishBatch request may succeed if sent again. */
-function isRetryableRequest(error: unknown): boolean {
-  if (isServiceError(error) && SNS_THROTTLING_CODES.has(error.code)) return true;
-  return classify(error) !== "fatal";
-}
-
-/**
- * Entries that failed with one of SNS's throttling codes become retryable (the generic reading
- * counts a sender fault as final).
- */
-function retryThrottled(
-  outcomes: EntryOutcome<string>[],
-  failed: readonly BatchResultErrorEntry[] | undefined,
+export function publishBatchTarget<R>(
+  sns: SNS,
+  topicArn: () => Promise<string>,
+  fifo: boolean,
   context: ErrorContext,
-): void {
-  for (const entry of failed ?? []) {
-    if (!SNS_THROTTLING_CODES.has(entry.Code)) continue;
-    const index = Number(entry.Id);
-    const outcome = outcomes[index];
-    if (outcome === undefined || outcome.ok || outcome.retryable) continue;
-    outcomes[index] = {
-      ok: false,
-      retryable: true,
-      error: new ServiceError(`entry ${index} failed: ${entry.Message ?? "(no message)"}`, {
-        ...context,
-        code: entry.Code,
-        statusCode: 200,
-        fault: entry.SenderFault ? "client" : "server",
-        retryable: true,
-      }),
-    };
-  }
-}
-
-/**
- * On a FIFO topic, a retry must not overtake what its group already published: when an entry
- * failed for a retryable reason but a later entry of its group was accepted in the same request,
- * sending it again would deliver it after that later one. Such an entry is rejected instead (with
- * its code, and a message that says why it was not retried), so the group's order holds.
- */
-function keepGroupOrder(
-  items: readonly Sized[],
-  outcomes: EntryOutcome<string>[],
-  context: ErrorContext,
-): void {
-  const acceptedLater = new Set<string>();
-  for (let index = items.length - 1; index >= 0; index--) {
-    const group = items[index]!.entry.MessageGroupId;
-    const outcome = outcomes[index];
-    if (group === undefined || outcome === undefined) continue;
-    if (outcome.ok) {
-      acceptedLater.add(group);
-    } else if (outcome.retryable && acceptedLater.has(group)) {
-      const cause = outcome.error;
-      const code = isServiceError(cause) ? cause.code : "EntryFailed";
-      outcomes[index] = {
-        ok: false,
-        retryable: false,
-        error: new ServiceError(
-          `entry ${index} failed and was not retried: a later message of its group ${JSON.stringify(group)} was accepted in the same request, so a retry would break the group's order`,
-          {
-            ...context,
-            code,
-            statusCode: isServiceError(cause) ? cause.statusCode : 200,
-            fault: isServiceError(cause) ? cause.fault : undefined,
-            retryable: false,
-          },
-          { cause },
-        ),
-      };
-    }
-  }
+  resultOf: (ok: PublishBatchResultEntry & { Id: string }) => R,
+  timeoutMs?: number,
+): BatchTarget<Sized, R> {
+  return {
+    maxEntries: MAX_PUBLISH_BATCH_ENTRIES,
+    maxBytes: MAX_PUBLISH_BYTES,
+    context,
+    sizeOf: (item) => item.size,
+    groupOf: (item) => (fifo ? item.entry.MessageGroupId : undefined),
+    async sendBatch(items, { labels, signal, deadlineMs }) {
+      const TopicArn = await topicArn();
+      const ids = items.map((item, index) => item.id ?? String(index));
+      const output = await sns.publishBatch(
+        {
+          TopicArn,
+          PublishBatchRequestEntries: items.map((item, index) => ({ ...item.entry, Id: ids[index]! })),
+        },
+        { signal, deadlineMs, timeoutMs },
+      );
+      // SNS's result entries have an optional Id: one without is as good as missing.
+      return answerOutcomes(
+        ids,
+        labels,
+        output.Successful as (PublishBatchResultEntry & { Id: string })[] | undefined,
+        output.Failed,
+        resultOf,
+        context,
+      );
+    },
+  };
 }
 
 /**
@@ -121,7 +86,10 @@ function keepGroupOrder(
  * `maxInFlightBatches` requests at once. Entries that fail for a retryable reason (an internal
  * error, throttling) are sent again with backoff; the others are rejected one by one with AWS's
  * code (a ServiceError). On a FIFO topic, order within a message group holds, also across
- * retries: a group has at most one request in flight, and a failed entry goes back to its place.
+ * retries, by the same rule as the queue producer's: a group has at most one request in flight, a
+ * failed entry goes back to its place, unless a later entry of its group was accepted in the same
+ * request (it is rejected instead), and an entry given up on takes the group's later entries
+ * still waiting with it (they reject as never sent).
  *
  * @example
  * ```ts
@@ -133,7 +101,7 @@ function keepGroupOrder(
  * await producer.close();
  * ```
  */
-export class TopicProducer extends BoundProducer<Sized> {
+export class TopicProducer extends BoundProducer<Sized, PublishParams> {
   readonly #fifo: boolean;
   readonly #context: ErrorContext;
 
@@ -143,36 +111,13 @@ export class TopicProducer extends BoundProducer<Sized> {
     const context = { operation: "PublishBatch", resource: topic.name };
     super(
       new BatchProducer<Sized, string>(
-        {
-          maxEntries: MAX_PUBLISH_BATCH_ENTRIES,
-          maxBytes: MAX_PUBLISH_BYTES,
+        publishBatchTarget(
+          sns,
+          () => topic.arn(),
+          fifo,
           context,
-          sizeOf: (item) => item.size,
-          // Only a FIFO topic keeps order: a standard topic's groups need no serializing.
-          groupOf: (item) => (fifo ? item.entry.MessageGroupId : undefined),
-          isRetryable: isRetryableRequest,
-          async sendBatch(items) {
-            const TopicArn = await topic.arn();
-            const output = await sns.publishBatch({
-              TopicArn,
-              PublishBatchRequestEntries: items.map((item, index) => ({ ...item.entry, Id: String(index) })),
-            });
-            // SNS's result entries have an optional Id: one without is as good as missing.
-            const successful = (output.Successful ?? []).filter(
-              (ok): ok is PublishBatchResultEntry & { Id: string } => typeof ok.Id === "string",
-            );
-            const outcomes = batchOutcomes<PublishBatchResultEntry & { Id: string }, string>(
-              items.length,
-              successful,
-              output.Failed,
-              (ok) => ok.MessageId ?? "",
-              context,
-            );
-            retryThrottled(outcomes, output.Failed, context);
-            if (fifo) keepGroupOrder(items, outcomes, context);
-            return outcomes;
-          },
-        },
+          (ok) => ok.MessageId ?? "",
+        ),
         options,
       ),
     );
@@ -200,7 +145,7 @@ export class TopicProducer extends BoundProducer<Sized> {
     let sized: Sized;
     try {
       const context = this.#context;
-      const entry: Entry = { Message: encodeMessage(message, "message", context) };
+      const entry: Entry = { Message: encodeBody(message, "message", context) };
       if (params !== undefined) {
         if (!isRecord(params)) {
           throw new ValidationError("params", "an object of PublishBatch entry members", params, context);

@@ -5,14 +5,15 @@
  * @module
  */
 
+import { checkBatchOptions, entryIds, failureOf, isEntryVerdict, sendEntries } from "../batch/once.js";
 import type { CallOptions } from "../core/client.js";
 import { sha256Hex } from "../core/crypto.js";
-import { AsyncAwsError, isServiceError, ValidationError } from "../core/errors.js";
+import { AsyncAwsError, ValidationError } from "../core/errors.js";
 import { encodeBody, Resolved } from "../core/handle.js";
 import { isRecord } from "../core/validate.js";
 import type { QueueHandle } from "../sqs/queue.js";
 import type { SNS } from "./client.js";
-import { TopicProducer, type TopicProducerOptions } from "./producer.js";
+import { publishBatchTarget, type Sized, TopicProducer, type TopicProducerOptions } from "./producer.js";
 import type {
   BatchResultErrorEntry,
   PublishBatchRequestEntry,
@@ -21,15 +22,7 @@ import type {
   PublishResponse,
   Subscription,
 } from "./types.js";
-import {
-  checkArn,
-  checkMessage,
-  checkTopicName,
-  isFifoTopic,
-  MAX_PUBLISH_BATCH_ENTRIES,
-  MAX_PUBLISH_BYTES,
-  validators,
-} from "./validate.js";
+import { checkArn, checkMessage, checkTopicName, isFifoTopic, validators } from "./validate.js";
 
 /** Options of a {@link TopicHandle}. */
 export interface TopicOptions {
@@ -97,7 +90,10 @@ export type PublishParams = Omit<PublishInput, "TopicArn" | "TargetArn" | "Phone
 export type PublishBatchMessage =
   | string
   | (Omit<PublishBatchRequestEntry, "Id" | "Message"> & {
-      /** The entry's id in the batch result. @default its index in the array, as a string */
+      /**
+       * The entry's id in the request and the result (1 to 80 of A-Z a-z 0-9 _ -, unique).
+       * @default its index in the array as a string; when another entry was given that id, the index with a suffix (`"1_1"`) no entry was given
+       */
       Id?: string | undefined;
       /** The message: a string, or a value encoded as JSON. */
       Message: unknown;
@@ -111,6 +107,18 @@ export type FailedPublishEntry = BatchResultErrorEntry & {
   /** The error that failed the whole request this entry was in, when that was the cause. */
   error?: unknown;
 };
+
+/**
+ * Options of {@link TopicHandle.publishBatch}: the call options (`signal` and `deadlineMs` bound
+ * the whole call, `timeoutMs` each attempt of each request), and how many requests go at once.
+ */
+export interface PublishBatchOptions extends CallOptions {
+  /**
+   * Most PublishBatch requests in flight at once (a FIFO group has at most one).
+   * @default 10
+   */
+  maxInFlightBatches?: number | undefined;
+}
 
 /** The outcome of {@link TopicHandle.publishBatch}: every input entry is in exactly one of the two lists. */
 export interface PublishBatchResult {
@@ -408,130 +416,85 @@ export class TopicHandle {
 
   /**
    * Publishes any number of messages with PublishBatch, split into requests of at most 10
-   * entries and 256 KiB. Every entry is checked before anything is sent. Each entry comes back
-   * in `Successful` or in `Failed` (with AWS's code, or the error that failed its whole request).
-   * A standard topic's requests go at most 4 at a time; a FIFO topic's go one after another, and
-   * once one fails the rest are not sent (they come back in `Failed`), so order holds.
+   * entries and 256 KiB, at most `maxInFlightBatches` (10) requests at once. Every entry is
+   * checked before anything is sent. Every entry comes back in exactly one list, with its input
+   * `index`: `Successful`, or `Failed` with AWS's code, the code of the error that failed its
+   * whole request (with that `error`), `MissingBatchEntry` when the answer did not mention it, or
+   * `NotSent`. On a FIFO topic a group has one request in flight at a time, and once an entry of a
+   * group fails, the group's later entries are not sent (`NotSent`), so order holds; other groups
+   * go on. `signal` and `deadlineMs` bound the whole call, `timeoutMs` each attempt.
    */
   async publishBatch(
     messages: readonly PublishBatchMessage[],
-    options?: CallOptions,
+    options?: PublishBatchOptions,
   ): Promise<PublishBatchResult> {
     const context = { operation: "PublishBatch", resource: this.name };
     if (!Array.isArray(messages)) throw new ValidationError("messages", "an array", messages, context);
+    const batchOptions = checkBatchOptions(options, context);
     const fifo = this.fifo;
-    const entries: PublishBatchRequestEntry[] = [];
-    const sizes: number[] = [];
-    const ids = new Set<string>();
-    messages.forEach((message, index) => {
-      let entry: PublishBatchRequestEntry;
-      if (typeof message === "string") {
-        entry = { Id: String(index), Message: message };
-      } else if (isRecord(message)) {
-        const given = message as Exclude<PublishBatchMessage, string>;
-        entry = {
-          ...given,
-          Id: given.Id ?? String(index),
-          Message: encodeMessage(given.Message, `messages[${index}].Message`, context),
-        };
-      } else {
+    const given = messages.map((message, index) => {
+      if (typeof message === "string") return undefined;
+      if (!isRecord(message)) {
         throw new ValidationError(`messages[${index}]`, "a string or a batch entry", message, context);
       }
-      if (typeof entry.Id !== "string" || !/^[A-Za-z0-9_-]{1,80}$/.test(entry.Id)) {
-        throw new ValidationError(`messages[${index}].Id`, "1 to 80 of A-Z a-z 0-9 _ -", entry.Id, context);
+      const id = message.Id;
+      if (id === undefined) return undefined;
+      if (typeof id !== "string" || !/^[A-Za-z0-9_-]{1,80}$/.test(id)) {
+        throw new ValidationError(`messages[${index}].Id`, "1 to 80 of A-Z a-z 0-9 _ -", id, context);
       }
-      if (ids.has(entry.Id)) throw new ValidationError(`messages[${index}].Id`, "unique", entry.Id, context);
-      ids.add(entry.Id);
-      sizes.push(
-        checkMessage(entry as unknown as Record<string, unknown>, `messages[${index}].`, fifo, context),
+      return id;
+    });
+    const seen = new Set<string>();
+    given.forEach((id, index) => {
+      if (id === undefined) return;
+      if (seen.has(id)) throw new ValidationError(`messages[${index}].Id`, "unique", id, context);
+      seen.add(id);
+    });
+    const ids = entryIds(given);
+    const items: Sized[] = messages.map((message, index) => {
+      let entry: Omit<PublishBatchRequestEntry, "Id">;
+      if (typeof message === "string") {
+        entry = { Message: message };
+      } else {
+        const { Id: _, ...rest } = message as Exclude<PublishBatchMessage, string>;
+        entry = { ...rest, Message: encodeMessage(rest.Message, `messages[${index}].Message`, context) };
+      }
+      const size = checkMessage(
+        { ...entry, Id: ids[index] } as unknown as Record<string, unknown>,
+        `messages[${index}].`,
+        fifo,
+        context,
       );
-      entries.push(entry);
+      return { entry, size, id: ids[index]! };
     });
-    const chunks: number[][] = [];
-    let chunk: number[] = [];
-    let bytes = 0;
-    sizes.forEach((size, index) => {
-      if (
-        chunk.length === MAX_PUBLISH_BATCH_ENTRIES ||
-        (chunk.length > 0 && bytes + size > MAX_PUBLISH_BYTES)
-      ) {
-        chunks.push(chunk);
-        chunk = [];
-        bytes = 0;
-      }
-      chunk.push(index);
-      bytes += size;
-    });
-    if (chunk.length) chunks.push(chunk);
     const result: PublishBatchResult = { Successful: [], Failed: [] };
-    if (chunks.length === 0) return result;
+    if (items.length === 0) return result;
     const TopicArn = await this.arn(options);
-    const failAll = (indexes: number[], error: unknown) => {
-      const code = isServiceError(error) ? error.code : error instanceof Error ? error.name : "Error";
-      const sender = isServiceError(error) ? error.fault === "client" : false;
-      for (const i of indexes) {
-        result.Failed.push({
-          Id: entries[i]!.Id,
-          Code: code,
-          SenderFault: sender,
-          Message: error instanceof Error ? error.message : String(error),
-          index: i,
-          error,
-        });
+    const target = publishBatchTarget(
+      this.#sns,
+      async () => TopicArn,
+      fifo,
+      context,
+      (ok: PublishBatchResultEntry & { Id: string }) => ok,
+      options?.timeoutMs,
+    );
+    const outcomes = await sendEntries(
+      target,
+      items,
+      items.map((_, index) => `messages[${index}]`),
+      batchOptions,
+    );
+    outcomes.forEach((outcome, index) => {
+      const Id = ids[index]!;
+      if (outcome.ok) {
+        result.Successful.push({ ...outcome.value, Id, index });
+      } else {
+        const entry: FailedPublishEntry = { Id, ...failureOf(outcome.error), index };
+        // AWS's own verdict on the entry needs no error; anything else carries it.
+        if (!isEntryVerdict(outcome.error)) entry.error = outcome.error;
+        result.Failed.push(entry);
       }
-    };
-    const sendChunk = async (indexes: number[]): Promise<boolean> => {
-      const byId = new Map(indexes.map((i) => [entries[i]!.Id, i]));
-      try {
-        const output = await this.#sns.publishBatch(
-          { TopicArn, PublishBatchRequestEntries: indexes.map((i) => entries[i]!) },
-          options,
-        );
-        const answered = new Set<number>();
-        for (const ok of output.Successful ?? []) {
-          const index = byId.get(ok.Id ?? "");
-          if (index === undefined || answered.has(index)) continue;
-          answered.add(index);
-          result.Successful.push({ ...ok, Id: ok.Id!, index });
-        }
-        for (const failed of output.Failed ?? []) {
-          const index = byId.get(failed.Id);
-          if (index === undefined || answered.has(index)) continue;
-          answered.add(index);
-          result.Failed.push({ ...failed, index });
-        }
-        const missing = indexes.filter((i) => !answered.has(i));
-        if (missing.length) {
-          failAll(missing, new AsyncAwsError("the response did not mention this entry", context));
-        }
-        return output.Failed === undefined || output.Failed.length === 0;
-      } catch (error) {
-        failAll(indexes, error);
-        return false;
-      }
-    };
-    if (fifo) {
-      for (let c = 0; c < chunks.length; c++) {
-        if (!(await sendChunk(chunks[c]!))) {
-          const rest = chunks.slice(c + 1).flat();
-          if (rest.length) {
-            failAll(
-              rest,
-              new AsyncAwsError("not sent: an earlier request of this FIFO batch failed", context),
-            );
-          }
-          break;
-        }
-      }
-    } else {
-      let next = 0;
-      const worker = async () => {
-        while (next < chunks.length) await sendChunk(chunks[next++]!);
-      };
-      await Promise.all(Array.from({ length: Math.min(4, chunks.length) }, worker));
-    }
-    result.Successful.sort((a, b) => a.index - b.index);
-    result.Failed.sort((a, b) => a.index - b.index);
+    });
     return result;
   }
 
@@ -543,7 +506,7 @@ export class TopicHandle {
    * @example
    * ```ts
    * const producer = topic.producer();
-   * await Promise.all(events.map((event) => producer.send(event)));
+   * await producer.sendAll(events); // takes the next one only when there is room
    * await producer.close();
    * ```
    */

@@ -4,23 +4,55 @@
  * @module
  */
 
+import { BoundProducer } from "../batch/bound.js";
+import { BatchProducer, type BatchProducerOptions, type BatchTarget } from "../batch/engine.js";
+import { answerOutcomes } from "../batch/outcomes.js";
 import { type ErrorContext, ValidationError } from "../core/errors.js";
 import { encodeBody } from "../core/handle.js";
-import { BoundProducer } from "../producer/bound.js";
-import { batchOutcomes } from "../producer/outcomes.js";
-import { BatchProducer, type BatchProducerOptions } from "../producer/producer.js";
 import type { Queue, SendParams } from "./queue.js";
 import type { SQS } from "./sqs.js";
-import type { SendMessageBatchRequestEntry } from "./types.js";
+import type { SendMessageBatchRequestEntry, SendMessageBatchResultEntry } from "./types.js";
 import { checkMessage, MAX_BATCH_ENTRIES, MAX_MESSAGE_BYTES } from "./validate.js";
 
 /** Options of {@link Queue.producer}: how entries are batched, sent and retried. */
 export interface QueueProducerOptions extends BatchProducerOptions {}
 
 type Entry = Omit<SendMessageBatchRequestEntry, "Id">;
-interface Sized {
+/** A checked entry, its size, and the `Id` it is sent with (producers send positions, "0" to "9"). */
+export interface Sized {
   readonly entry: Entry;
   readonly size: number;
+  readonly id?: string;
+}
+
+/**
+ * The SendMessageBatch target of the batch engine, for the producer and for `queue.sendBatch`.
+ * @internal
+ */
+export function sendMessageBatchTarget<R>(
+  sqs: SQS,
+  queueUrl: () => Promise<string>,
+  fifo: boolean,
+  context: ErrorContext,
+  resultOf: (ok: SendMessageBatchResultEntry) => R,
+  timeoutMs?: number,
+): BatchTarget<Sized, R> {
+  return {
+    maxEntries: MAX_BATCH_ENTRIES,
+    maxBytes: MAX_MESSAGE_BYTES,
+    context,
+    sizeOf: (item) => item.size,
+    groupOf: (item) => (fifo ? item.entry.MessageGroupId : undefined),
+    async sendBatch(items, { labels, signal, deadlineMs }) {
+      const QueueUrl = await queueUrl();
+      const ids = items.map((item, index) => item.id ?? String(index));
+      const output = await sqs.sendMessageBatch(
+        { QueueUrl, Entries: items.map((item, index) => ({ ...item.entry, Id: ids[index]! })) },
+        { signal, deadlineMs, timeoutMs },
+      );
+      return answerOutcomes(ids, labels, output.Successful, output.Failed, resultOf, context);
+    },
+  };
 }
 
 /**
@@ -29,7 +61,10 @@ interface Sized {
  * batches of up to 10 and 1 MiB, sent when full or after `lingerMs`, with at most
  * `maxInFlightBatches` requests at once; entries that fail for a retryable reason are sent again
  * with backoff, the others are rejected one by one with AWS's code. In a FIFO queue, order within
- * a message group holds, also across retries.
+ * a message group holds, also across retries: a group has at most one request in flight; an
+ * entry that failed is not retried when a later entry of its group was accepted in the same
+ * request (it is rejected instead), and an entry given up on takes the group's later entries
+ * still waiting with it (they reject as never sent), so no message lands after one that was lost.
  *
  * @example
  * ```ts
@@ -41,7 +76,7 @@ interface Sized {
  * await producer.close();
  * ```
  */
-export class QueueProducer extends BoundProducer<Sized> {
+export class QueueProducer extends BoundProducer<Sized, SendParams> {
   readonly #fifo: boolean;
   readonly #context: ErrorContext;
 
@@ -50,27 +85,13 @@ export class QueueProducer extends BoundProducer<Sized> {
     const context = { operation: "SendMessageBatch", resource: queue.name };
     super(
       new BatchProducer<Sized, string>(
-        {
-          maxEntries: MAX_BATCH_ENTRIES,
-          maxBytes: MAX_MESSAGE_BYTES,
+        sendMessageBatchTarget(
+          sqs,
+          () => queue.url(),
+          queue.fifo,
           context,
-          sizeOf: (item) => item.size,
-          groupOf: (item) => item.entry.MessageGroupId,
-          async sendBatch(items) {
-            const QueueUrl = await queue.url();
-            const output = await sqs.sendMessageBatch({
-              QueueUrl,
-              Entries: items.map((item, index) => ({ ...item.entry, Id: String(index) })),
-            });
-            return batchOutcomes(
-              items.length,
-              output.Successful,
-              output.Failed,
-              (ok) => ok.MessageId ?? "",
-              context,
-            );
-          },
-        },
+          (ok) => ok.MessageId ?? "",
+        ),
         options,
       ),
     );

@@ -4,14 +4,15 @@
  * @module
  */
 
+import { checkBatchOptions, entryIds, failureOf, isEntryVerdict, sendEntries } from "../batch/once.js";
 import type { CallOptions } from "../core/client.js";
-import { isServiceError, ValidationError } from "../core/errors.js";
+import { ValidationError } from "../core/errors.js";
 import { definedOnly, encodeBody, Resolved } from "../core/handle.js";
 import { type BatchHandler, Consumer, type MessageHandler } from "./consumer/consumer.js";
 import { MessageIterator, type MessagesOptions } from "./consumer/iterator.js";
 import type { ConsumerOptions } from "./consumer/options.js";
 import type { SnsQueueMessage } from "./consumer/sns.js";
-import { QueueProducer, type QueueProducerOptions } from "./producer.js";
+import { QueueProducer, type QueueProducerOptions, type Sized, sendMessageBatchTarget } from "./producer.js";
 import type { SQS } from "./sqs.js";
 import type {
   BatchResultErrorEntry,
@@ -23,14 +24,10 @@ import type {
   SendMessageRequest,
   SendMessageResult,
 } from "./types.js";
-import {
-  checkMessage,
-  checkQueueName,
-  checkQueueUrl,
-  isFifoQueue,
-  MAX_BATCH_ENTRIES,
-  MAX_MESSAGE_BYTES,
-} from "./validate.js";
+import { checkMessage, checkQueueName, checkQueueUrl, isFifoQueue } from "./validate.js";
+
+/** What SendMessageBatch accepts as an entry's `Id`. */
+const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
 /** Options of a {@link QueueHandle}. */
 export interface QueueOptions {
@@ -48,7 +45,10 @@ export type SendParams = Omit<SendMessageRequest, "QueueUrl" | "MessageBody">;
 export type BatchMessage =
   | string
   | (Omit<SendMessageBatchRequestEntry, "Id"> & {
-      /** The entry's id in the batch result. @default its index in the array, as a string */
+      /**
+       * The entry's id in the request and the result (1 to 80 of A-Z a-z 0-9 _ -, unique).
+       * @default its index in the array as a string; when another entry was given that id, the index with a suffix (`"1_1"`) no entry was given
+       */
       Id?: string | undefined;
     });
 
@@ -60,6 +60,18 @@ export type FailedEntry = BatchResultErrorEntry & {
   /** The error that failed the whole request this entry was in, when that was the cause. */
   error?: unknown;
 };
+
+/**
+ * Options of {@link QueueHandle.sendBatch}: the call options (`signal` and `deadlineMs` bound the whole
+ * call, `timeoutMs` each attempt of each request), and how many requests go at once.
+ */
+export interface SendBatchOptions extends CallOptions {
+  /**
+   * Most SendMessageBatch requests in flight at once (a FIFO group has at most one).
+   * @default 10
+   */
+  maxInFlightBatches?: number | undefined;
+}
 
 /** The outcome of {@link QueueHandle.sendBatch}: every input entry is in exactly one of the two lists. */
 export interface SendBatchResult {
@@ -132,97 +144,89 @@ export class QueueHandle {
 
   /**
    * Sends any number of messages with SendMessageBatch, split into requests of at most 10
-   * entries and 1 MiB. Every entry is checked before anything is sent. Each entry comes back in
-   * `Successful` or in `Failed` (with AWS's code, or the error that failed its whole request).
-   * The requests of a FIFO queue go one after another, so order within a group holds.
+   * entries and 1 MiB, at most `maxInFlightBatches` (10) requests at once. Every entry is checked
+   * before anything is sent (its `Id` too). Every entry comes back in exactly one list, with its
+   * input `index`: `Successful`, or `Failed` with AWS's code, the code of the error that failed
+   * its whole request (with that `error`), `MissingBatchEntry` when the answer did not mention it,
+   * or `NotSent`. In a FIFO queue a group has one request in flight at a time, and once an entry
+   * of a group fails, the group's later entries are not sent (`NotSent`), so order holds; other
+   * groups go on. `signal` and `deadlineMs` bound the whole call, `timeoutMs` each attempt.
+   *
+   * @example
+   * ```ts
+   * const { Successful, Failed } = await queue.sendBatch(orders.map((o) => JSON.stringify(o)), {
+   *   maxInFlightBatches: 4,
+   *   deadlineMs: 30_000,
+   * });
+   * for (const failed of Failed) console.error(failed.index, failed.Code, failed.Message);
+   * ```
    */
-  async sendBatch(messages: readonly BatchMessage[], options?: CallOptions): Promise<SendBatchResult> {
+  async sendBatch(messages: readonly BatchMessage[], options?: SendBatchOptions): Promise<SendBatchResult> {
     const context = { operation: "SendMessageBatch", resource: this.name };
     if (!Array.isArray(messages)) throw new ValidationError("messages", "an array", messages, context);
+    const batchOptions = checkBatchOptions(options, context);
     const fifo = this.fifo;
-    const entries: SendMessageBatchRequestEntry[] = [];
-    const sizes: number[] = [];
-    const ids = new Set<string>();
-    messages.forEach((message, index) => {
-      const entry: SendMessageBatchRequestEntry =
-        typeof message === "string"
-          ? { Id: String(index), MessageBody: message }
-          : { ...message, Id: message?.Id ?? String(index) };
-      if (typeof message !== "string" && (message === null || typeof message !== "object")) {
+    const given = messages.map((message, index) => {
+      if (typeof message === "string") return undefined;
+      if (message === null || typeof message !== "object") {
         throw new ValidationError(`messages[${index}]`, "a string or a batch entry", message, context);
       }
-      if (ids.has(entry.Id)) throw new ValidationError(`messages[${index}].Id`, "unique", entry.Id, context);
-      ids.add(entry.Id);
-      sizes.push(
-        checkMessage(entry as unknown as Record<string, unknown>, `messages[${index}].`, fifo, context),
+      const id = (message as { Id?: unknown }).Id;
+      if (id === undefined) return undefined;
+      if (typeof id !== "string" || !BATCH_ID.test(id)) {
+        throw new ValidationError(`messages[${index}].Id`, "1 to 80 of A-Z a-z 0-9 _ -", id, context);
+      }
+      return id;
+    });
+    const seen = new Set<string>();
+    given.forEach((id, index) => {
+      if (id === undefined) return;
+      if (seen.has(id)) throw new ValidationError(`messages[${index}].Id`, "unique", id, context);
+      seen.add(id);
+    });
+    const ids = entryIds(given);
+    const items: Sized[] = messages.map((message, index) => {
+      const { Id: _, ...entry } =
+        typeof message === "string"
+          ? { Id: undefined, MessageBody: message }
+          : (message as SendMessageBatchRequestEntry);
+      const size = checkMessage(
+        { ...entry, Id: ids[index] } as unknown as Record<string, unknown>,
+        `messages[${index}].`,
+        fifo,
+        context,
       );
-      entries.push(entry);
+      return { entry, size, id: ids[index]! };
     });
-    const chunks: number[][] = [];
-    let chunk: number[] = [];
-    let bytes = 0;
-    sizes.forEach((size, index) => {
-      if (chunk.length === MAX_BATCH_ENTRIES || (chunk.length > 0 && bytes + size > MAX_MESSAGE_BYTES)) {
-        chunks.push(chunk);
-        chunk = [];
-        bytes = 0;
-      }
-      chunk.push(index);
-      bytes += size;
-    });
-    if (chunk.length) chunks.push(chunk);
     const result: SendBatchResult = { Successful: [], Failed: [] };
-    const QueueUrl = chunks.length ? await this.url(options) : "";
-    const fail = (indexes: number[], error: unknown, code: string, sender: boolean, message: string) => {
-      for (const i of indexes) {
-        result.Failed.push({
-          Id: entries[i]!.Id,
-          Code: code,
-          SenderFault: sender,
-          Message: message,
-          index: i,
-          error,
-        });
+    if (items.length === 0) return result;
+    const QueueUrl = await this.url(options);
+    const target = sendMessageBatchTarget(
+      this.#sqs,
+      async () => QueueUrl,
+      fifo,
+      context,
+      (ok: SendMessageBatchResultEntry) => ok,
+      options?.timeoutMs,
+    );
+    const outcomes = await sendEntries(
+      target,
+      items,
+      items.map((_, index) => `messages[${index}]`),
+      batchOptions,
+    );
+    outcomes.forEach((outcome, index) => {
+      const Id = ids[index]!;
+      if (outcome.ok) {
+        result.Successful.push({ ...outcome.value, Id, index });
+      } else {
+        const failure = failureOf(outcome.error);
+        const entry: FailedEntry = { Id, ...failure, index };
+        // AWS's own verdict on the entry needs no error; anything else carries it.
+        if (!isEntryVerdict(outcome.error)) entry.error = outcome.error;
+        result.Failed.push(entry);
       }
-    };
-    /** Sends one request; false when any of its entries failed. */
-    const sendChunk = async (indexes: number[]): Promise<boolean> => {
-      const byId = new Map(indexes.map((i) => [entries[i]!.Id, i]));
-      try {
-        const output = await this.#sqs.sendMessageBatch(
-          { QueueUrl, Entries: indexes.map((i) => entries[i]!) },
-          options,
-        );
-        for (const ok of output.Successful ?? [])
-          result.Successful.push({ ...ok, index: byId.get(ok.Id) ?? -1 });
-        for (const failed of output.Failed ?? [])
-          result.Failed.push({ ...failed, index: byId.get(failed.Id) ?? -1 });
-        return !output.Failed?.length;
-      } catch (error) {
-        const code = isServiceError(error) ? error.code : error instanceof Error ? error.name : "Error";
-        const sender = isServiceError(error) ? error.fault === "client" : false;
-        fail(indexes, error, code, sender, error instanceof Error ? error.message : String(error));
-        return false;
-      }
-    };
-    if (fifo) {
-      // One request after another; after a failure nothing more is sent, so that no later
-      // message of a group overtakes one that must be sent again.
-      for (let c = 0; c < chunks.length; c++) {
-        if (await sendChunk(chunks[c]!)) continue;
-        const rest = chunks.slice(c + 1).flat();
-        fail(
-          rest,
-          undefined,
-          "NotSent",
-          false,
-          "not sent: an earlier entry of this FIFO batch failed, and order must hold",
-        );
-        break;
-      }
-    } else await Promise.all(chunks.map(sendChunk));
-    result.Successful.sort((a, b) => a.index - b.index);
-    result.Failed.sort((a, b) => a.index - b.index);
+    });
     return result;
   }
 
@@ -386,7 +390,7 @@ export class QueueHandle {
    * @example
    * ```ts
    * const producer = queue.producer();
-   * await Promise.all(orders.map((order) => producer.send(order)));
+   * await producer.sendAll(orders); // takes the next one only when there is room
    * await producer.close();
    * ```
    */

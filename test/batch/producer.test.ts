@@ -2,8 +2,8 @@
 // retries, back-pressure, flush/onIdle/close; against fauxqs and scripted loopback servers.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { BatchProducer, type BatchTarget, type EntryOutcome } from "../../src/batch/engine.js";
 import { AsyncAwsError, isAsyncAwsError, isServiceError, isValidationError } from "../../src/core/errors.js";
-import { BatchProducer, type BatchTarget, type EntryOutcome } from "../../src/producer/producer.js";
 import { SQS } from "../../src/sqs/index.js";
 import { type Bench, requestsOf, sleep, startBench } from "../consumer/setup.js";
 import { seededRandom } from "../helpers/fault-proxy.js";

@@ -1,17 +1,31 @@
 /**
- * A generic batching producer: gathers entries into batch requests (up to a number of entries and
- * a byte limit), sends them with a bounded number of requests in flight, retries the entries that
- * failed for a retryable reason, and settles each entry's promise with its own outcome. Nothing is
+ * The one batch engine: gathers entries into batch requests (up to a number of entries and a byte
+ * limit), sends them with a bounded number of requests in flight, retries the entries that failed
+ * for a retryable reason, and settles each entry's promise with its own outcome. Nothing is
  * dropped silently: every `send` resolves or rejects.
  *
  * It knows nothing of SQS or SNS: a {@link BatchTarget} sends one batch and says, entry by entry,
- * what happened. `queue.producer()` binds it to SendMessageBatch; `topic.producer()` to PublishBatch.
+ * what happened. The producers (`queue.producer()`, `topic.producer()`) keep one engine for their
+ * life; `queue.sendBatch()` and `topic.publishBatch()` run one per call ({@link sendEntries}).
+ * So every path has one behaviour: entries missing from an answer are reported
+ * (`MissingBatchEntry`), entries never sent have one code (`NotSent`), at most
+ * `maxInFlightBatches` requests are in flight, and a FIFO group keeps its order (one request at a
+ * time per group; an entry that is given up on takes the group's later entries with it).
  *
  * @module
  */
 
-import { AsyncAwsError, type ErrorContext, ValidationError } from "../core/errors.js";
+import {
+  AbortError,
+  AsyncAwsError,
+  type ErrorContext,
+  isServiceError,
+  ServiceError,
+  TimeoutError,
+  ValidationError,
+} from "../core/errors.js";
 import { classify } from "../core/retry.js";
+import { isNotSentError, notSentError } from "./outcomes.js";
 
 /** What happened to one entry of a batch request. */
 export type EntryOutcome<R> =
@@ -29,6 +43,16 @@ export type EntryOutcome<R> =
       /** Whether sending the entry again may succeed (throttling, an internal error). */
       readonly retryable: boolean;
     };
+
+/** What {@link BatchTarget.sendBatch} is told besides the entries. */
+export interface BatchSendContext {
+  /** How the caller knows each entry (`messages[20]`, or `the message` for a producer's send), for errors. */
+  readonly labels: readonly string[];
+  /** Aborts the request: the engine was aborted or closed with a timeout. Pass it to the call. */
+  readonly signal: AbortSignal;
+  /** The time left before the earliest deadline of the batch's entries, in ms: pass it to the call's `deadlineMs`. */
+  readonly deadlineMs?: number | undefined;
+}
 
 /**
  * Where a {@link BatchProducer} sends: one batch request, and the rules for forming batches.
@@ -62,11 +86,11 @@ export interface BatchTarget<E, R> {
   groupOf?(entry: E): string | undefined;
   /**
    * Sends one batch: 1 to `maxEntries` entries within `maxBytes`, in order. Resolves with one
-   * outcome per entry, in the same order; rejects when the whole request failed (after the
-   * client's own retries), and the producer then retries the whole batch when
-   * {@link BatchTarget.isRetryable} says so.
+   * outcome per entry, in the same order (a missing one counts as `MissingBatchEntry`); rejects
+   * when the whole request failed (after the client's own retries), and the producer then
+   * retries the whole batch when {@link BatchTarget.isRetryable} says so.
    */
-  sendBatch(entries: readonly E[]): Promise<ReadonlyArray<EntryOutcome<R>>>;
+  sendBatch(entries: readonly E[], send: BatchSendContext): Promise<ReadonlyArray<EntryOutcome<R>>>;
   /**
    * Whether a failed request may succeed if sent again.
    * @default connection failures, timeouts, 5xx and throttling are retryable (the client's classification)
@@ -112,6 +136,32 @@ export interface BatchProducerOptions {
    * @default 10000
    */
   retryMaxDelayMs?: number | undefined;
+  /**
+   * Deadline of each entry in milliseconds, from its `send` to its acceptance, every attempt and
+   * every wait included (each batch request gets the time its entries have left as its
+   * `deadlineMs`). An entry not accepted by then is rejected with a `TimeoutError`, or with the
+   * error of its last attempt when a retry would wait past it.
+   * @default none: an entry takes at most `maxAttempts` attempts, each a call with the client's retries and timeouts
+   */
+  deadlineMs?: number | undefined;
+  /**
+   * Aborts the producer: it closes, every entry not yet accepted is rejected with an
+   * `AbortError`, and requests in flight are aborted.
+   */
+  signal?: AbortSignal | undefined;
+}
+
+/** Options of {@link BatchProducer.close}. */
+export interface CloseOptions {
+  /**
+   * How long `close()` waits for the entries given before it, in milliseconds; then it gives up
+   * on what is left (each such send rejects with a `TimeoutError`, requests in flight are
+   * aborted) and resolves.
+   * @default none: it waits until every entry is accepted or rejected
+   */
+  timeoutMs?: number | undefined;
+  /** Aborting it gives up on what is left, as `timeoutMs` does (with an `AbortError`). */
+  signal?: AbortSignal | undefined;
 }
 
 /** Counters of a {@link BatchProducer}. */
@@ -137,6 +187,10 @@ export interface ProducerStats {
 interface Item<E, R> {
   readonly seq: number;
   readonly entry: E;
+  /** How the caller knows the entry, for error messages. */
+  readonly label: string;
+  /** When it must be accepted by, ms since the epoch (infinite without a deadline). */
+  readonly deadlineAt: number;
   readonly size: number;
   readonly group: string | undefined;
   readonly resolve: (value: R) => void;
@@ -177,10 +231,17 @@ function checkOption(
   return value;
 }
 
-/** The producer options with their defaults applied. */
-export type ResolvedProducerOptions = {
-  [K in keyof BatchProducerOptions]-?: Exclude<BatchProducerOptions[K], undefined>;
-};
+/** Producer options, read and checked. */
+export interface ResolvedProducerOptions {
+  lingerMs: number;
+  maxInFlightBatches: number;
+  maxQueued: number;
+  maxAttempts: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  deadlineMs: number | undefined;
+  signal: AbortSignal | undefined;
+}
 
 /** Reads and checks producer options; errors name the option and the value received. */
 export function resolveProducerOptions(options: unknown): ResolvedProducerOptions {
@@ -189,15 +250,21 @@ export function resolveProducerOptions(options: unknown): ResolvedProducerOption
     throw new ValidationError("options", "an object", options);
   }
   const o = options as Record<string, unknown>;
-  const resolved = {
+  const signal = o.signal;
+  if (signal !== undefined && typeof (signal as AbortSignal | null)?.addEventListener !== "function") {
+    throw new ValidationError("signal", "an AbortSignal", signal);
+  }
+  const deadlineMs = o.deadlineMs === undefined ? undefined : checkOption(o, "deadlineMs", 0, 1, false);
+  return {
     lingerMs: checkOption(o, "lingerMs", 5, 0, false),
     maxInFlightBatches: checkOption(o, "maxInFlightBatches", 10, 1, true),
     maxQueued: checkOption(o, "maxQueued", 1000, 1, true),
     maxAttempts: checkOption(o, "maxAttempts", 5, 1, true),
     retryBaseDelayMs: checkOption(o, "retryBaseDelayMs", 100, 0, false),
     retryMaxDelayMs: checkOption(o, "retryMaxDelayMs", 10_000, 0, false),
+    deadlineMs,
+    signal: signal as AbortSignal | undefined,
   };
-  return resolved;
 }
 
 /**
@@ -215,6 +282,8 @@ export function resolveProducerOptions(options: unknown): ResolvedProducerOption
 export class BatchProducer<E, R> {
   readonly #target: BatchTarget<E, R>;
   readonly #options: ResolvedProducerOptions;
+  /** Aborts every request in flight when the engine gives up on what is left. */
+  readonly #controller = new AbortController();
   /** Entries waiting to be sent, in send order (retries go back to their place). */
   readonly #pending: Item<E, R>[] = [];
   /** Sends waiting for room, from `#waitingHead` on. */
@@ -245,6 +314,12 @@ export class BatchProducer<E, R> {
     }
     this.#target = target;
     this.#options = resolveProducerOptions(options);
+    const signal = this.#options.signal;
+    if (signal) {
+      const onAbort = () => this.#giveUp(new AbortError(target.context, { cause: signal.reason }));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
+    }
   }
 
   /** Counters, as of now. */
@@ -271,8 +346,11 @@ export class BatchProducer<E, R> {
    * the service's error for this entry (a ServiceError with AWS's code), or the error that failed
    * its request, once it is not retried any more. Past `maxQueued` entries waiting, the entry waits
    * for room first (in order).
+   *
+   * @param label - how the caller knows the entry, for error messages
+   * @default label "the message"
    */
-  send(entry: E): Promise<R> {
+  send(entry: E, label = "the message"): Promise<R> {
     const context = this.#target.context;
     if (this.#closed) {
       return Promise.reject(new AsyncAwsError("the producer is closed: no more sends", context));
@@ -287,7 +365,7 @@ export class BatchProducer<E, R> {
     }
     if (size > this.#target.maxBytes) {
       return Promise.reject(
-        new ValidationError("entry", `at most ${this.#target.maxBytes} bytes`, `${size} bytes`, context),
+        new ValidationError(label, `at most ${this.#target.maxBytes} bytes`, `${size} bytes`, context),
       );
     }
     let resolve!: (value: R) => void;
@@ -297,9 +375,12 @@ export class BatchProducer<E, R> {
       reject = rej;
     });
     const now = Date.now();
+    const deadlineMs = this.#options.deadlineMs;
     const item: Item<E, R> = {
       seq: this.#seq++,
       entry,
+      label,
+      deadlineAt: deadlineMs === undefined ? Number.POSITIVE_INFINITY : now + deadlineMs,
       size,
       group,
       resolve,
@@ -357,10 +438,64 @@ export class BatchProducer<E, R> {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  /** Flushes, then rejects every later send. Resolves once everything given before settled. */
-  async close(): Promise<void> {
+  /**
+   * Flushes, then rejects every later send. Resolves once everything given before settled; with
+   * `timeoutMs` or `signal`, gives up on what is left when either comes first (those sends reject
+   * with a `TimeoutError` or an `AbortError`, requests in flight are aborted) and resolves.
+   *
+   * @example
+   * ```ts
+   * process.on("SIGTERM", () => producer.close({ timeoutMs: 5000 }));
+   * ```
+   */
+  async close(options?: CloseOptions): Promise<void> {
     this.#closed = true;
-    await this.flush();
+    const flushed = this.flush();
+    if (options === undefined) return flushed;
+    const context = this.#target.context;
+    if (options === null || typeof options !== "object")
+      throw new ValidationError("options", "an object", options, context);
+    const { timeoutMs, signal } = options;
+    if (
+      timeoutMs !== undefined &&
+      (typeof timeoutMs !== "number" || !(timeoutMs >= 0) || !Number.isFinite(timeoutMs))
+    ) {
+      throw new ValidationError("timeoutMs", "a finite number of at least 0", timeoutMs, context);
+    }
+    if (signal !== undefined && typeof signal?.addEventListener !== "function") {
+      throw new ValidationError("signal", "an AbortSignal", signal, context);
+    }
+    let timer: Timer | undefined;
+    const onAbort = () => this.#giveUp(new AbortError(context, { cause: signal?.reason }));
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => this.#giveUp(new TimeoutError(timeoutMs, context)), timeoutMs);
+    }
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      await flushed;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /**
+   * Gives up on everything not yet settled: closes, rejects each entry with `error`, aborts the
+   * requests in flight (their answers are then ignored).
+   */
+  #giveUp(error: unknown): void {
+    this.#closed = true;
+    const items = [...this.#unsettled.values()];
+    this.#pending.length = 0;
+    this.#waiting = [];
+    this.#waitingHead = 0;
+    for (const item of items) this.#settle(item, false, error);
+    this.#controller.abort(error);
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const resolve of this.#readyWaiters.splice(0)) resolve();
+    this.#checkIdle();
   }
 
   #hasRoom(): boolean {
@@ -395,10 +530,56 @@ export class BatchProducer<E, R> {
     }
   }
 
+  /** Rejects the entries waiting past their deadline (the line is in deadline order). */
+  #expire(now: number): number {
+    if (this.#options.deadlineMs === undefined) return Number.POSITIVE_INFINITY;
+    const expired: Item<E, R>[] = [];
+    let next = Number.POSITIVE_INFINITY;
+    for (const item of this.#pending) {
+      if (item.deadlineAt <= now) expired.push(item);
+      else if (item.deadlineAt < next) next = item.deadlineAt;
+    }
+    for (let i = this.#waitingHead; i < this.#waiting.length; i++) {
+      const item = this.#waiting[i]!;
+      if (item.deadlineAt <= now) expired.push(item);
+      else {
+        if (item.deadlineAt < next) next = item.deadlineAt;
+        break;
+      }
+    }
+    if (expired.length > 0) {
+      const gone = new Set(expired);
+      this.#remove(gone);
+      for (const item of expired) {
+        if (this.#unsettled.has(item.seq)) {
+          this.#reject(item, new TimeoutError(this.#options.deadlineMs, this.#target.context));
+        }
+      }
+    }
+    return next;
+  }
+
+  /** Takes entries out of the line and the waiting list. */
+  #remove(gone: ReadonlySet<Item<E, R>>): void {
+    let write = 0;
+    for (let read = 0; read < this.#pending.length; read++) {
+      const item = this.#pending[read]!;
+      if (!gone.has(item)) this.#pending[write++] = item;
+    }
+    this.#pending.length = write;
+    const waiting: Item<E, R>[] = [];
+    for (let i = this.#waitingHead; i < this.#waiting.length; i++) {
+      const item = this.#waiting[i]!;
+      if (!gone.has(item)) waiting.push(item);
+    }
+    this.#waiting = waiting;
+    this.#waitingHead = 0;
+  }
+
   /** Forms and sends batches while requests may go; arms a timer for lingering and backoff. */
   #pump(): void {
     this.#admitWaiting();
-    let wakeAt = Number.POSITIVE_INFINITY;
+    let wakeAt = this.#expire(Date.now());
     while (this.#inFlightBatches < this.#options.maxInFlightBatches && this.#pending.length > 0) {
       const now = Date.now();
       const { batch, full, nextNotBefore } = this.#take(now);
@@ -501,9 +682,19 @@ export class BatchProducer<E, R> {
     this.#inFlightBatches++;
     this.#inFlightEntries += batch.length;
     this.#batches++;
+    let deadlineAt = Number.POSITIVE_INFINITY;
+    for (const item of batch) if (item.deadlineAt < deadlineAt) deadlineAt = item.deadlineAt;
     let request: Promise<ReadonlyArray<EntryOutcome<R>>>;
     try {
-      request = this.#target.sendBatch(batch.map((item) => item.entry));
+      request = this.#target.sendBatch(
+        batch.map((item) => item.entry),
+        {
+          labels: batch.map((item) => item.label),
+          signal: this.#controller.signal,
+          deadlineMs:
+            deadlineAt === Number.POSITIVE_INFINITY ? undefined : Math.max(1, deadlineAt - Date.now()),
+        },
+      );
     } catch (error) {
       request = Promise.reject(error);
     }
@@ -522,49 +713,129 @@ export class BatchProducer<E, R> {
     this.#inFlightBatches--;
     this.#inFlightEntries -= batch.length;
     for (const group of groups) this.#busyGroups.delete(group);
-    const retry: Item<E, R>[] = [];
+    const { maxAttempts } = this.#options;
+    // What becomes of each entry: accepted (a value), sent again (retry), or given up (an error).
+    type Fate = { ok: true; value: R } | { ok: false; retry: boolean; error: unknown };
+    let fates: Fate[];
     if (outcomes === undefined) {
       const retryable = this.#target.isRetryable
         ? this.#target.isRetryable(error)
         : classify(error) !== "fatal";
-      for (const item of batch) {
-        if (retryable && item.attempts < this.#options.maxAttempts) retry.push(item);
-        else this.#settle(item, false, error);
-      }
+      fates = batch.map((item) => ({ ok: false, retry: retryable && item.attempts < maxAttempts, error }));
     } else {
-      batch.forEach((item, index) => {
+      fates = batch.map((item, index) => {
         const outcome = outcomes[index];
         if (outcome === undefined) {
-          const missing = new AsyncAwsError(
-            `the service returned no result for entry ${index} of the batch`,
-            this.#target.context,
-          );
-          if (item.attempts < this.#options.maxAttempts) retry.push(item);
-          else this.#settle(item, false, missing);
-        } else if (outcome.ok) {
-          this.#settle(item, true, outcome.value);
-        } else if (outcome.retryable && item.attempts < this.#options.maxAttempts) {
-          retry.push(item);
-        } else {
-          this.#settle(item, false, outcome.error);
+          return {
+            ok: false,
+            retry: item.attempts < maxAttempts,
+            error: new AsyncAwsError(`${item.label} got no outcome from the target`, this.#target.context),
+          };
         }
+        if (outcome.ok) return { ok: true, value: outcome.value };
+        return { ok: false, retry: outcome.retryable && item.attempts < maxAttempts, error: outcome.error };
       });
     }
+    if (this.#target.groupOf) this.#keepGroupOrder(batch, fates);
+    const retry: Item<E, R>[] = [];
+    const now = Date.now();
+    batch.forEach((item, index) => {
+      if (!this.#unsettled.has(item.seq)) return; // given up on meanwhile (aborted, closed with a timeout)
+      const fate = fates[index]!;
+      if (fate.ok) {
+        this.#settle(item, true, fate.value);
+      } else if (fate.retry && this.#backoff(item, now) < item.deadlineAt) {
+        retry.push(item);
+      } else {
+        this.#reject(item, fate.error);
+      }
+    });
     if (retry.length > 0) this.#requeue(retry);
     this.#pump();
     this.#checkIdle();
   }
 
-  /** Puts failed entries back in their place in the line, after a backoff. */
-  #requeue(items: Item<E, R>[]): void {
-    const now = Date.now();
-    const { retryBaseDelayMs, retryMaxDelayMs } = this.#options;
-    for (const item of items) {
-      this.#retried++;
-      const ceiling = Math.min(retryMaxDelayMs, retryBaseDelayMs * 2 ** (item.attempts - 1));
-      item.notBefore = now + Math.random() * ceiling;
-      item.readyAt = item.notBefore;
+  /**
+   * The FIFO rule, one for every path: a group's order holds over retries. An entry that failed
+   * for a retryable reason is given up on (not retried) when a later entry of its group was
+   * accepted in the same request, since a retry would land after it. (Once an entry is given up
+   * on, {@link BatchProducer.#reject} also gives up the group's later entries not yet sent.)
+   */
+  #keepGroupOrder(
+    batch: readonly Item<E, R>[],
+    fates: ({ ok: true; value: R } | { ok: false; retry: boolean; error: unknown })[],
+  ): void {
+    const acceptedLater = new Set<string>();
+    for (let index = batch.length - 1; index >= 0; index--) {
+      const group = batch[index]!.group;
+      const fate = fates[index]!;
+      if (group === undefined) continue;
+      if (fate.ok) acceptedLater.add(group);
+      else if (fate.retry && acceptedLater.has(group)) {
+        const cause = fate.error;
+        fates[index] = {
+          ok: false,
+          retry: false,
+          error: new ServiceError(
+            `${batch[index]!.label} failed and was not retried: a later message of its group ${JSON.stringify(group)} was accepted in the same request, so a retry would break the group's order`,
+            {
+              ...this.#target.context,
+              code: isServiceError(cause) ? cause.code : "EntryFailed",
+              statusCode: isServiceError(cause) ? cause.statusCode : 200,
+              fault: isServiceError(cause) ? cause.fault : undefined,
+              retryable: false,
+            },
+            { cause },
+          ),
+        };
+      }
     }
+  }
+
+  /** When an entry may be sent again; sets it on the entry. */
+  #backoff(item: Item<E, R>, now: number): number {
+    const { retryBaseDelayMs, retryMaxDelayMs } = this.#options;
+    const ceiling = Math.min(retryMaxDelayMs, retryBaseDelayMs * 2 ** (item.attempts - 1));
+    item.notBefore = now + Math.random() * ceiling;
+    item.readyAt = item.notBefore;
+    return item.notBefore;
+  }
+
+  /**
+   * Gives up on an entry; in a FIFO group, also on the group's later entries still waiting (they
+   * were given before it failed, and would land after the gap): they reject as never sent.
+   */
+  #reject(item: Item<E, R>, error: unknown): void {
+    this.#settle(item, false, error);
+    const group = item.group;
+    if (group === undefined) return;
+    const later: Item<E, R>[] = [];
+    for (const other of this.#pending) if (other.group === group && other.seq > item.seq) later.push(other);
+    for (let i = this.#waitingHead; i < this.#waiting.length; i++) {
+      const other = this.#waiting[i]!;
+      if (other.group === group && other.seq > item.seq) later.push(other);
+    }
+    if (later.length === 0) return;
+    this.#remove(new Set(later));
+    const why = isNotSentError(error) ? error : undefined;
+    for (const other of later) {
+      if (!this.#unsettled.has(other.seq)) continue;
+      this.#settle(
+        other,
+        false,
+        why ??
+          notSentError(
+            `an earlier request of its group ${JSON.stringify(group)} failed (for ${item.label}), and the group's order must hold`,
+            this.#target.context,
+            error,
+          ),
+      );
+    }
+  }
+
+  /** Puts failed entries back in their place in the line (their backoff is set). */
+  #requeue(items: Item<E, R>[]): void {
+    this.#retried += items.length;
     // Both lists are in sequence order: merge them.
     const merged: Item<E, R>[] = [];
     let i = 0;

@@ -1,0 +1,139 @@
+/**
+ * The face that a producer bound to one queue or topic shares: everything but `send`, which each
+ * service shapes its own way.
+ *
+ * @module
+ */
+
+import { ValidationError } from "../core/errors.js";
+import type { BatchProducer, CloseOptions, ProducerStats } from "./engine.js";
+
+/** Options of {@link BoundProducer.sendAll}. */
+export interface SendAllOptions<P> {
+  /** The other members of each message (attributes, group id...): an object, or a function of the body and its index. */
+  params?: P | ((body: unknown, index: number) => P | undefined) | undefined;
+  /** Told of each message that failed, with its index in the source. @default none: failures are only counted (and the first kept) */
+  onError?: ((error: unknown, index: number) => void) | undefined;
+}
+
+/** What {@link BoundProducer.sendAll} did. */
+export interface SendAllResult {
+  /** Messages accepted. */
+  sent: number;
+  /** Messages that failed (each told to `onError`). */
+  failed: number;
+  /** The first failure, with the index of its message in the source. */
+  firstError?: { error: unknown; index: number } | undefined;
+}
+
+/** A batching producer bound to one queue or topic. */
+export abstract class BoundProducer<S, P = unknown> {
+  readonly #producer: BatchProducer<S, string>;
+
+  /** @internal */
+  protected constructor(producer: BatchProducer<S, string>) {
+    this.#producer = producer;
+  }
+
+  /** @internal Queues one checked entry; resolves with its message id. */
+  protected enqueue(entry: S): Promise<string> {
+    return this.#producer.send(entry);
+  }
+
+  /** Sends one message; resolves with its id once its batch accepted it. */
+  abstract send(body: unknown, params?: P): Promise<string>;
+
+  /**
+   * Sends every message of a source (an array, a generator, an async iterable such as a file's
+   * lines), with back-pressure: it takes the next message only when the producer has room (fewer
+   * than `maxQueued` waiting), so memory stays bounded however long the source. Resolves once
+   * every message taken is accepted or rejected, with the counts.
+   *
+   * @example
+   * ```ts
+   * const { sent, failed } = await producer.sendAll(readOrders(), {
+   *   params: (order) => ({ MessageGroupId: (order as Order).customer }),
+   *   onError: (error, index) => console.error(index, error),
+   * });
+   * ```
+   */
+  async sendAll(
+    source: Iterable<unknown> | AsyncIterable<unknown>,
+    options: SendAllOptions<P> = {},
+  ): Promise<SendAllResult> {
+    if (
+      source === null ||
+      typeof source !== "object" ||
+      (typeof (source as Iterable<unknown>)[Symbol.iterator] !== "function" &&
+        typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] !== "function")
+    ) {
+      throw new ValidationError("source", "an iterable or async iterable of messages", source);
+    }
+    const { params, onError } = options ?? {};
+    const result: SendAllResult = { sent: 0, failed: 0 };
+    const settled = new Set<Promise<void>>();
+    let index = 0;
+    for await (const body of source) {
+      await this.#producer.ready();
+      const at = index++;
+      const own =
+        typeof params === "function"
+          ? (params as (b: unknown, i: number) => P | undefined)(body, at)
+          : params;
+      const done: Promise<void> = this.send(body, own).then(
+        () => {
+          result.sent++;
+          settled.delete(done);
+        },
+        (error: unknown) => {
+          result.failed++;
+          result.firstError ??= { error, index: at };
+          settled.delete(done);
+          try {
+            onError?.(error, at);
+          } catch {
+            // A reporter that throws must not stop the sending.
+          }
+        },
+      );
+      settled.add(done);
+    }
+    await this.#producer.flush();
+    await Promise.all(settled);
+    return result;
+  }
+
+  /** Resolves when there is room for another message (see `maxQueued`): await it to pace a fast source. */
+  ready(): Promise<void> {
+    return this.#producer.ready();
+  }
+
+  /** Sends what waits without lingering; resolves once every message given so far settled. */
+  flush(): Promise<void> {
+    return this.#producer.flush();
+  }
+
+  /** Resolves when nothing waits, is in flight or is retrying. */
+  onIdle(): Promise<void> {
+    return this.#producer.onIdle();
+  }
+
+  /**
+   * Flushes, then rejects later sends; resolves once every message given before settled. With
+   * `timeoutMs` or `signal`, gives up on what is left when either comes first (those sends reject
+   * with a `TimeoutError` or an `AbortError`; requests in flight are aborted) and resolves.
+   */
+  close(options?: CloseOptions): Promise<void> {
+    return this.#producer.close(options);
+  }
+
+  /** True once closed. */
+  get closed(): boolean {
+    return this.#producer.closed;
+  }
+
+  /** Counters: queued, waiting for room, in flight, sent, failed, retried, batch requests. */
+  get stats(): ProducerStats {
+    return this.#producer.stats;
+  }
+}
