@@ -18,6 +18,7 @@ import {
 } from "../../core/errors.js";
 import { classify } from "../../core/retry.js";
 import { traceProcess } from "../../observability/process.js";
+import { payloadErrorOf } from "../../payloads/errors.js";
 import type { Queue } from "../queue.js";
 import type { SQS } from "../sqs.js";
 import type { Message } from "../types.js";
@@ -759,7 +760,10 @@ export class Consumer<M = Message> {
       }, limit * 1000);
     }
     let result: Promise<unknown>;
+    // A message whose S3 payload could not be fetched (largePayloads) fails without its handler.
+    const payloadError = this.#mode.batch ? undefined : payloadErrorOf(unit.items[0]!.held.raw);
     try {
+      if (payloadError !== undefined) throw payloadError;
       // Published on the asyncaws:process channel when it has subscribers (else just called).
       const info = () => ({
         queueUrl: this.#url,
