@@ -82,6 +82,9 @@ export {
   type SigningOptions,
   signRequest,
 } from "./core/signer.js";
+export type { StandardSchemaV1 } from "./core/standard-schema.js";
+export type { InvalidMessagePolicy, SchemaInput, SchemaOutput, TypedMessage } from "./core/typed.js";
+export { TypedProducer } from "./core/typed-producer.js";
 export * from "./lambda/index.js";
 export { PROCESS_CHANNEL, REQUEST_CHANNEL } from "./observability/channels.js";
 export type { ProcessContext, ProcessedMessage } from "./observability/process.js";

@@ -14,6 +14,7 @@ import {
   type ServiceInfo,
 } from "../core/client.js";
 import { queryProtocol } from "../core/protocol/aws-query.js";
+import type { StandardSchemaV1 } from "../core/standard-schema.js";
 import {
   type LargePayloadOptions,
   type PayloadInterceptor,
@@ -22,6 +23,7 @@ import {
 import type { SNSMethods } from "./methods.js";
 import { snsOperations, snsPaginators } from "./operations.js";
 import { TopicHandle, type TopicOptions } from "./topic.js";
+import { TypedTopicHandle, type TypedTopicOptions } from "./typed-topic.js";
 
 /** Options of the {@link SNS} client. Every option is optional. */
 export interface SNSOptions extends ClientOptions {
@@ -110,7 +112,20 @@ export class SNS extends ServiceClient {
    * await events.subscribeQueue(sqs.queue("orders"), { raw: true });
    * ```
    */
-  topic(nameOrArn: string, options?: TopicOptions): TopicHandle {
+  topic<S extends StandardSchemaV1>(nameOrArn: string, options: TypedTopicOptions<S>): TypedTopicHandle<S>;
+  topic(nameOrArn: string, options?: TopicOptions): TopicHandle;
+  topic(
+    nameOrArn: string,
+    options?: TopicOptions & Partial<TypedTopicOptions<StandardSchemaV1>>,
+  ): TopicHandle | TypedTopicHandle<StandardSchemaV1> {
+    if (options?.schema !== undefined) {
+      // A typed handle wraps the untyped one (cached as usual when no other option is given).
+      const { schema, ...rest } = options;
+      const base = Object.values(rest).some((value) => value !== undefined)
+        ? this.topic(nameOrArn, rest)
+        : this.topic(nameOrArn);
+      return new TypedTopicHandle(base, schema);
+    }
     if (options) return new TopicHandle(this, nameOrArn, options);
     let topic = this.#topics.get(nameOrArn);
     if (!topic) {

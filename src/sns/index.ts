@@ -30,6 +30,7 @@ export {
   TopicHandle,
   type TopicOptions,
 } from "./topic.js";
+export { TypedTopicHandle, type TypedTopicOptions, type TypedTopicProducer } from "./typed-topic.js";
 export type * from "./types.js";
 export { checkSigningCertUrl } from "./verify/cert-url.js";
 export {

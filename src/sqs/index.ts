@@ -46,4 +46,9 @@ export {
   type SentEntry,
 } from "./queue.js";
 export { SQS } from "./sqs.js";
+export {
+  TypedQueueHandle,
+  type TypedQueueOptions,
+  type TypedQueueProducer,
+} from "./typed-queue.js";
 export type * from "./types.js";

@@ -5,11 +5,13 @@
  */
 
 import { CALL, type CallOptions, defineOperations, type OperationSpec } from "../core/client.js";
+import type { StandardSchemaV1 } from "../core/standard-schema.js";
 import { type PayloadInterceptor, resolveLargePayloads } from "../payloads/options.js";
 import { SQSClient, type SQSOptions } from "./client.js";
 import type { SQSMethods } from "./methods.js";
 import { sqsOperations, sqsPaginators } from "./operations.js";
 import { QueueHandle, type QueueOptions } from "./queue.js";
+import { TypedQueueHandle, type TypedQueueOptions } from "./typed-queue.js";
 import { MAX_MESSAGE_BYTES } from "./validate.js";
 
 /**
@@ -55,7 +57,9 @@ export class SQS extends SQSClient {
 
   /**
    * A handle on one queue, by name or URL. A name is resolved once with GetQueueUrl; the URL is
-   * cached. Handles are cached too: the same name gives the same handle.
+   * cached. Handles are cached too: the same name gives the same handle. With a `schema` (any
+   * Standard Schema v1 schema), a {@link TypedQueueHandle}: values checked and JSON-encoded on
+   * send, bodies decoded and checked on receive (`message.value`, typed from the schema).
    *
    * @example
    * ```ts
@@ -63,7 +67,20 @@ export class SQS extends SQSClient {
    * await jobs.send({ task: "resize", id: 42 });
    * ```
    */
-  queue(nameOrUrl: string, options?: QueueOptions | undefined): QueueHandle {
+  queue<S extends StandardSchemaV1>(nameOrUrl: string, options: TypedQueueOptions<S>): TypedQueueHandle<S>;
+  queue(nameOrUrl: string, options?: QueueOptions | undefined): QueueHandle;
+  queue(
+    nameOrUrl: string,
+    options?: (QueueOptions & Partial<TypedQueueOptions<StandardSchemaV1>>) | undefined,
+  ): QueueHandle | TypedQueueHandle<StandardSchemaV1> {
+    if (options?.schema !== undefined) {
+      // A typed handle wraps the untyped one (cached as usual when no other option is given).
+      const { schema, onInvalid, ...rest } = options;
+      const base = Object.values(rest).some((value) => value !== undefined)
+        ? this.queue(nameOrUrl, rest)
+        : this.queue(nameOrUrl);
+      return new TypedQueueHandle(base, schema, onInvalid);
+    }
     if (options) return new QueueHandle(this, nameOrUrl, options);
     let queue = this.#queues.get(nameOrUrl);
     if (!queue) {

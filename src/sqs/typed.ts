@@ -8,7 +8,13 @@
 
 import { isValidationError, type ValidationError } from "../core/errors.js";
 import { type InvalidMessagePolicy, isThenable, type TypedMessage } from "../core/typed.js";
-import type { HandlerContext, MessageHandler } from "./consumer/consumer.js";
+import type {
+  BatchHandler,
+  BatchHandlerContext,
+  HandlerContext,
+  MessageHandler,
+} from "./consumer/consumer.js";
+import type { Message } from "./types.js";
 
 /**
  * Adds the decoded value to a message, as its `value` property (on the object itself, so that
@@ -54,5 +60,66 @@ export function typedHandler<M, T>(
       );
     }
     return handler(withValue(message, value), context);
+  };
+}
+
+/** The SQS message under a message (itself, or the one an SNS delivery came in). */
+function sqsMessageOf(message: unknown): Message | undefined {
+  const m = message as { SqsMessage?: Message; Attributes?: unknown };
+  return m.SqsMessage ?? (m as Message);
+}
+
+/**
+ * The batch form of {@link typedHandler}: the handler gets the messages that decoded (each with
+ * `value`); those that did not go to the policy, and the ones it fails are reported failed with
+ * what the handler reports. On a FIFO queue, a group's messages after one that failed to decode
+ * are not handed to the handler and are reported failed too, so that the group's order holds.
+ */
+export function typedBatchHandler<M, T>(
+  handler: BatchHandler<TypedMessage<T, M>>,
+  decode: (message: M) => T | Promise<T>,
+  policy: InvalidMessagePolicy<M>,
+): BatchHandler<M> {
+  return async (messages: M[], context: BatchHandlerContext) => {
+    const decoded = await Promise.all(
+      messages.map((message) => {
+        try {
+          return Promise.resolve(decode(message)).then(
+            (value) => ({ ok: true as const, value }),
+            (error: unknown) => ({ ok: false as const, error }),
+          );
+        } catch (error) {
+          return { ok: false as const, error };
+        }
+      }),
+    );
+    const failed: (M | string)[] = [];
+    const typed: TypedMessage<T, M>[] = [];
+    const poisoned = new Set<string>();
+    for (let i = 0; i < messages.length; i++) {
+      const message = messages[i] as M;
+      const result = decoded[i]!;
+      const group = sqsMessageOf(message)?.Attributes?.MessageGroupId;
+      if (group !== undefined && poisoned.has(group)) {
+        failed.push(message);
+        continue;
+      }
+      if (result.ok) {
+        typed.push(withValue(message, result.value));
+        continue;
+      }
+      try {
+        await onInvalidMessage(policy, message, result.error);
+      } catch {
+        failed.push(message);
+        if (group !== undefined) poisoned.add(group);
+      }
+    }
+    if (typed.length > 0) {
+      const answer = await handler(typed, context);
+      if (answer !== undefined && answer !== null)
+        for (const entry of answer) failed.push(entry as M | string);
+    }
+    return failed;
   };
 }
