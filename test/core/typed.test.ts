@@ -46,6 +46,7 @@ const thenableSchema: StandardSchemaV1<{ id: number }> = {
     vendor: "test",
     validate: (value) =>
       ({
+        // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise, on purpose
         then(resolve: (result: StandardSchemaV1.Result<{ id: number }>) => void) {
           const ok = typeof (value as { id?: unknown })?.id === "number";
           resolve(

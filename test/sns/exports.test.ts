@@ -9,6 +9,7 @@ it("exports the SNS client, the handle, the envelope parser, the verifier and it
     "SnsVerifier",
     "TopicHandle",
     "TopicProducer",
+    "TypedTopicHandle",
     "checkSigningCertUrl",
     "confirmSnsSubscription",
     "parseSnsEnvelope",
