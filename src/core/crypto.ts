@@ -2,9 +2,10 @@
  * Synchronous hashing for the signer and the MD5 checks: SHA-256, HMAC-SHA-256, MD5, hex and base64.
  *
  * Where the runtime has `node:crypto` (Node, Bun, Deno) it is used, synchronously, through
- * `process.getBuiltinModule` (Node >= 20.16, Bun, Deno) or, failing that, a dynamic `import()`
- * started at module load, so that nothing here statically imports a Node built-in. Browsers and
- * Workers take `crypto.browser.ts` instead (package.json's "browser" field), the pure code alone.
+ * `process.getBuiltinModule` (Node >= 20.16, the package's floor; Bun; Deno), so that nothing
+ * here imports a Node built-in, statically or by `import()`. Where there is no
+ * `getBuiltinModule` the pure code serves. Browsers and Workers take `crypto.browser.ts` instead
+ * (package.json's "browser" field), the pure code alone.
  *
  * The pure code (`crypto-pure.ts`) also serves a process's first hashes: loading `node:crypto`
  * costs a few milliseconds (it brings a dozen internal modules), more than hashing the first
@@ -82,18 +83,6 @@ function backend(size: number): NodeCrypto | undefined {
     // No node:crypto: the pure code it is.
   }
   return nodeCrypto;
-}
-
-if (!syncBuiltins && typeof proc === "object") {
-  // Older Node 20 releases: load it lazily. The specifier is in a variable so bundlers leave it.
-  const spec = "node:crypto";
-  import(/* webpackIgnore: true */ /* @vite-ignore */ spec).then(
-    (mod: unknown) => {
-      const candidate = isNodeCrypto(mod) ? mod : (mod as { default?: unknown }).default;
-      if (isNodeCrypto(candidate)) nodeCrypto = candidate;
-    },
-    () => {},
-  );
 }
 
 /** A Uint8Array view of a Node Buffer, so both paths return the same type. */

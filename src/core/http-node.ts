@@ -57,9 +57,9 @@ async function loadModule(name: "node:net" | "node:tls"): Promise<NetModule> {
   const getBuiltin = (globalThis as { process?: { getBuiltinModule?: Builtin } }).process?.getBuiltinModule;
   const found = getBuiltin?.<NetModule>(name);
   if (found) return found;
-  // Older Node 20 releases: the name in a variable so that bundlers leave it alone.
-  const spec: string = name;
-  return (await import(spec)) as NetModule;
+  // The package needs Node >= 20.16 (process.getBuiltinModule): no import() of a variable name,
+  // which workerd and static analysers refuse.
+  throw new Error(`${name} is not available: asyncaws needs Node >= 20.16 (process.getBuiltinModule)`);
 }
 
 const BufferClass = (globalThis as unknown as { Buffer: BufferStatic }).Buffer;

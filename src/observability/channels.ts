@@ -2,9 +2,9 @@
  * The two tracing channels of asyncaws, `asyncaws:request` and `asyncaws:process`, from
  * `node:diagnostics_channel` where the runtime has it (Node, Bun, Deno, Workers with
  * `nodejs_compat`). The module is asked for on the first call, synchronously through
- * `process.getBuiltinModule`; on Node releases without it, through `import()` (calls made while
- * it loads are not published). Where there is no such module, nothing is published and the hooks
- * of the client options are the way to observe calls.
+ * `process.getBuiltinModule` (Node >= 20.16, the package's floor); there is no `import()` of it,
+ * which a Worker bundled without `nodejs_compat` could not resolve. Where there is no such
+ * module, nothing is published and the hooks of the client options are the way to observe calls.
  *
  * Nothing is published, and no context object is made, while a channel has no subscriber: the
  * hot path pays one property read per call (`hasSubscribers`).
@@ -55,32 +55,17 @@ export function diagnosticsChannelSync(): DiagnosticsChannelLike | undefined {
   }
 }
 
-/** `node:diagnostics_channel` by `import()` (Node releases before `process.getBuiltinModule`). */
+/**
+ * `node:diagnostics_channel` for callers that may wait: the same as
+ * {@link diagnosticsChannelSync} now that the package needs `process.getBuiltinModule`.
+ */
 export async function importDiagnosticsChannel(): Promise<DiagnosticsChannelLike | undefined> {
-  try {
-    // A string literal in a try block: bundlers for browsers leave it alone, Node resolves it.
-    const mod = (await import(/* webpackIgnore: true */ "node:diagnostics_channel" as string)) as {
-      default?: DiagnosticsChannelLike;
-    } & DiagnosticsChannelLike;
-    return typeof mod.tracingChannel === "function" ? mod : mod.default;
-  } catch {
-    return undefined;
-  }
+  return diagnosticsChannelSync();
 }
 
 function load(): Channels | null {
   const sync = diagnosticsChannelSync();
-  if (sync) return fromModule(sync);
-  const proc = (globalThis as { process?: ProcessLike }).process;
-  if (typeof proc?.versions?.node === "string" && typeof proc.getBuiltinModule !== "function") {
-    importDiagnosticsChannel().then(
-      (mod) => {
-        channels = fromModule(mod);
-      },
-      () => {},
-    );
-  }
-  return null;
+  return sync ? fromModule(sync) : null;
 }
 
 /** @internal The request channel when it has subscribers, else undefined. */

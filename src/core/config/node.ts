@@ -36,19 +36,12 @@ export function hasSyncBuiltins(): boolean {
 }
 
 /**
- * A built-in module: synchronously where possible, else by a dynamic `import()` whose specifier is
- * in a variable (bundlers leave it alone). `undefined` where the runtime has no such module.
+ * A built-in module, by `process.getBuiltinModule` (Node >= 20.16, the package's floor; Bun;
+ * Deno). `undefined` where the runtime has no such module. There is no `import()` fallback: an
+ * `import()` of a name in a variable is what workerd and static analysers refuse.
  */
 export async function builtin<T>(name: string): Promise<T | undefined> {
-  const found = builtinSync<T>(name);
-  if (found !== undefined || !isNodeLike()) return found;
-  try {
-    const spec = name;
-    const mod = (await import(/* webpackIgnore: true */ /* @vite-ignore */ spec)) as { default?: T } & T;
-    return mod.default ?? mod;
-  } catch {
-    return undefined;
-  }
+  return builtinSync<T>(name);
 }
 
 /** The slice of `node:fs` used here. */
