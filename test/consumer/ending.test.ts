@@ -51,13 +51,17 @@ describe("issue 13: never hang, never silent, nothing stranded", () => {
   it("1. messages({ signal }): the loop ends when the signal aborts", async () => {
     const queue = await bench.queue("signal-ends");
     await queue.sendBatch(["a", "b", "c"]);
-    const messages = queue.messages({ signal: AbortSignal.timeout(300), waitTimeSeconds: 1 });
+    // The issue's AbortSignal.timeout(300), started once the messages are in: the signal aborts
+    // while the loop waits in next() (a machine under load may take longer than 300 ms to start).
+    const controller = new AbortController();
+    const messages = queue.messages({ signal: controller.signal, waitTimeSeconds: 1 });
     const seen: string[] = [];
     await settlesWithin(
       (async () => {
         for await (const m of messages) {
           seen.push(m.Body!);
           m.ack();
+          if (seen.length === 3) setTimeout(() => controller.abort(), 300);
         }
       })(),
       "for await over messages({ signal })",
