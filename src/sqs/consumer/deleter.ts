@@ -6,9 +6,9 @@
  * @module
  */
 
+import { batchOutcomes } from "../../batch/outcomes.js";
 import { isAbortError } from "../../core/errors.js";
 import { classify } from "../../core/retry.js";
-import { batchOutcomes } from "../../producer/outcomes.js";
 import { backoff, type Held, type Shared } from "./held.js";
 
 type Timer = ReturnType<typeof setTimeout>;

@@ -6,9 +6,9 @@
  * @module
  */
 
+import { batchOutcomes } from "../../batch/outcomes.js";
 import { isAbortError } from "../../core/errors.js";
 import { classify } from "../../core/retry.js";
-import { batchOutcomes } from "../../producer/outcomes.js";
 import { backoff, chunks, delay, type Held, type Shared } from "./held.js";
 import { visibilityCeiling } from "./options.js";
 
