@@ -76,7 +76,8 @@ async function main(): Promise<void> {
     "  npx asyncaws peek jobs",
     "  npx asyncaws move jobs-dlq",
     "",
-    "or pass the endpoint to each command:",
+    "or pass the endpoint to each command (with any AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY set:",
+    "the emulator checks no signature):",
     `  npx asyncaws queues --endpoint ${endpoint}`,
   ];
   console.log(lines.join("\n"));

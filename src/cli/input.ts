@@ -9,11 +9,9 @@ import { createReadStream, statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { Failure } from "./args.js";
 
-/** Lines of a file (or stdin for `-`), with their numbers and the share of the file read so far. */
+/** Lines of a file (or stdin for `-`), and the file's size (for a progress bar). */
 export interface LineSource {
   lines: AsyncIterable<string>;
-  /** Bytes read so far. */
-  readonly bytesRead: number;
   /** The file's size, when known. */
   size: number | undefined;
   close(): void;
@@ -32,16 +30,9 @@ export function openLines(path: string, stdin: NodeJS.ReadableStream): LineSourc
     }
     input = createReadStream(path);
   }
-  let bytesRead = 0;
-  input.on("data", (chunk: Buffer | string) => {
-    bytesRead += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
-  });
   const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   return {
     lines: rl,
-    get bytesRead() {
-      return bytesRead;
-    },
     size,
     close: () => rl.close(),
   };

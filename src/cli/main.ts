@@ -28,6 +28,7 @@ import { send } from "./commands/send.js";
 import { subscribe } from "./commands/subscribe.js";
 import { tail } from "./commands/tail.js";
 import { topics } from "./commands/topics.js";
+import { ui } from "./commands/ui.js";
 import { verifySns } from "./commands/verify-sns.js";
 import { watch } from "./commands/watch.js";
 import { type ClientSettings, Context, type Io } from "./context.js";
@@ -48,6 +49,7 @@ export const COMMANDS: readonly Command[] = [
   publish,
   subscribe,
   verifySns,
+  ui,
 ];
 
 /** The package's version (read from package.json next to dist/ or src/). */

@@ -87,7 +87,7 @@ export class Progress {
     this.#lastDraw = now;
     const seconds = (now - this.#started) / 1000;
     const rate = change.rate ?? (seconds > 0.2 ? this.#state.done / seconds : undefined);
-    const line = renderProgress({ ...this.#state, rate }, (this.#stream.columns ?? 80) - 1, this.#paint);
+    const line = renderProgress({ ...this.#state, rate }, (this.#stream.columns || 80) - 1, this.#paint);
     this.#stream.write(`\r\u001b[2K${line}`);
     this.#drawn = true;
   }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Message, Queue, SQS } from "../index.js";
+import type { Message, QueueHandle, SQS } from "../index.js";
 import type { Context } from "./context.js";
 
 /** A queue's state, as `queues` and `watch` show it. */
@@ -99,7 +99,10 @@ export async function pool<T, R>(
 }
 
 /** A queue handle from a name or URL, and its URL. */
-export async function openQueue(context: Context, nameOrUrl: string): Promise<{ queue: Queue; url: string }> {
+export async function openQueue(
+  context: Context,
+  nameOrUrl: string,
+): Promise<{ queue: QueueHandle; url: string }> {
   const queue = context.sqs.queue(nameOrUrl);
   const url = await queue.url({ signal: context.signal });
   return { queue, url };

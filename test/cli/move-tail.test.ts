@@ -5,9 +5,147 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { MessageRecord } from "../../src/cli/messages.js";
 import { uniqueName } from "../helpers/fauxqs.js";
-import { cli, counts, createQueue, ndjson, sns, useEmulator } from "./helpers.js";
+import { json, type RecordedRequest, startLoopback } from "../helpers/loopback.js";
+import { cli, counts, createQueue, ndjson, runCli, sns, useEmulator } from "./helpers.js";
 
 useEmulator();
+
+/**
+ * A loopback SQS that has the move task (fauxqs lacks it): one dead-letter queue, `tasks` as
+ * ListMessageMoveTasks answers them one call after another (the last one repeated).
+ */
+async function moveServer(tasks: Record<string, unknown>[][]) {
+  const arn = "arn:aws:sqs:us-east-1:123456789012:orders-dlq";
+  let listed = 0;
+  const server = await startLoopback((request: RecordedRequest) => {
+    const action = (request.headers["x-amz-target"] ?? "").replace("AmazonSQS.", "");
+    const body = JSON.parse(request.body || "{}") as Record<string, unknown>;
+    switch (action) {
+      case "GetQueueUrl":
+        return json({ QueueUrl: `http://127.0.0.1/123456789012/${body.QueueName}` });
+      case "GetQueueAttributes":
+        return json({ Attributes: { QueueArn: arn, ApproximateNumberOfMessages: "3" } });
+      case "ListMessageMoveTasks":
+        return json({ Results: tasks[Math.min(listed++, tasks.length - 1)] });
+      case "StartMessageMoveTask":
+        return json({ TaskHandle: "task-1" });
+      case "CancelMessageMoveTask":
+        return json({ ApproximateNumberOfMessagesMoved: 2 });
+      default:
+        return json({ __type: "com.amazonaws.sqs#InvalidAction", message: action }, 400);
+    }
+  });
+  const actions = () =>
+    server.requests.map((r) => (r.headers["x-amz-target"] ?? "").replace("AmazonSQS.", ""));
+  const body = (action: string) =>
+    JSON.parse(
+      server.requests.find((r) => r.headers["x-amz-target"] === `AmazonSQS.${action}`)?.body ?? "null",
+    );
+  return { server, arn, actions, body };
+}
+
+describe("move with SQS's move task (a loopback server that has it)", () => {
+  const task = (status: string, moved: number, extra: Record<string, unknown> = {}) => ({
+    TaskHandle: "task-1",
+    Status: status,
+    SourceArn: "arn:aws:sqs:us-east-1:123456789012:orders-dlq",
+    ApproximateNumberOfMessagesMoved: moved,
+    ApproximateNumberOfMessagesToMove: 3,
+    ...extra,
+  });
+
+  it("starts the task with the rate and follows it to the end", async () => {
+    const { server, arn, actions, body } = await moveServer([
+      [],
+      [task("RUNNING", 0)],
+      [task("RUNNING", 2)],
+      [task("COMPLETED", 3)],
+    ]);
+    try {
+      const result = await runCli([
+        "move",
+        "orders-dlq",
+        "--rate",
+        "50",
+        "--interval",
+        "0.05",
+        "-o",
+        "json",
+        "--endpoint",
+        server.endpoint,
+      ]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(JSON.parse(result.stdout), {
+        mode: "service",
+        TaskHandle: "task-1",
+        Status: "COMPLETED",
+        moved: 3,
+        toMove: 3,
+      });
+      assert.deepEqual(body("StartMessageMoveTask"), { SourceArn: arn, MaxNumberOfMessagesPerSecond: 50 });
+      assert.deepEqual(actions().slice(0, 4), [
+        "GetQueueUrl",
+        "GetQueueAttributes",
+        "ListMessageMoveTasks",
+        "StartMessageMoveTask",
+      ]);
+      assert.ok(
+        server.requests.every((r) => r.signatureValid),
+        "every request signed",
+      );
+      assert.equal(actions().filter((a) => a === "ReceiveMessage").length, 0, "nothing moved client-side");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("reports a failed task with exit code 1, refuses a rate the task cannot take", async () => {
+    const { server } = await moveServer([
+      [],
+      [task("FAILED", 1, { FailureReason: "AccessDenied on the destination" })],
+    ]);
+    try {
+      const result = await runCli([
+        "move",
+        "orders-dlq",
+        "--interval",
+        "0.05",
+        "-o",
+        "table",
+        "--endpoint",
+        server.endpoint,
+      ]);
+      assert.equal(result.code, 1);
+      assert.match(result.stdout, /^FAILED: 1 of 3 messages moved from orders-dlq to their source queues$/m);
+      assert.match(result.stderr, /AccessDenied on the destination/);
+      const rate = await runCli(["move", "orders-dlq", "--rate", "1000", "--endpoint", server.endpoint]);
+      assert.equal(rate.code, 2);
+      assert.match(rate.stderr, /--rate of a service move task is a whole number from 1 to 500/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("cancels the running task with --cancel", async () => {
+    const { server, body } = await moveServer([[task("RUNNING", 2)]]);
+    try {
+      const result = await runCli([
+        "move",
+        "orders-dlq",
+        "--cancel",
+        "-o",
+        "json",
+        "--endpoint",
+        server.endpoint,
+      ]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(JSON.parse(result.stdout), { cancelled: "task-1", moved: 2 });
+      assert.deepEqual(body("CancelMessageMoveTask"), { TaskHandle: "task-1" });
+    } finally {
+      await server.close();
+    }
+  });
+});
 
 describe("move", () => {
   it("redrives a dead-letter queue back to its source (client-side where the emulator lacks the task)", async () => {

@@ -16,7 +16,7 @@ describe("usage and help", () => {
   it("lists the commands, and each command has --help with an example", async () => {
     const main = await runCli(["--help"]);
     assert.equal(main.code, 0);
-    assert.equal(COMMANDS.length, 12);
+    assert.equal(COMMANDS.length, 13);
     for (const command of COMMANDS) assert.match(main.stdout, new RegExp(`^  ${command.name} +\\S`, "m"));
     const peek = await runCli(["peek", "--help"]);
     assert.equal(peek.code, 0);

@@ -111,14 +111,16 @@ export const publish: Command = {
       progress.update({
         done: published,
         failed: failures.length,
-        fraction: source.size ? source.bytesRead / source.size : undefined,
+        fraction: source.size ? Math.min(1, readBytes / source.size) : undefined,
       });
     };
     let lineNo = 0;
+    let readBytes = 0;
     try {
       for await (const line of source.lines) {
         lineNo++;
         if (context.signal.aborted) break;
+        readBytes += Buffer.byteLength(line) + 1;
         const entry = lineToEntry(line, defaults, `line ${lineNo}`);
         if (!entry) continue;
         const { MessageBody, DelaySeconds: _, ...rest } = entry;

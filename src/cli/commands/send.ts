@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { type BatchMessage, isValidationError, type Queue } from "../../index.js";
+import { type BatchMessage, isValidationError, type QueueHandle } from "../../index.js";
 import { type Command, Failure, int, str, strs, UsageError } from "../args.js";
 import type { Context } from "../context.js";
 import { openLines, readAll } from "../input.js";
@@ -51,7 +51,7 @@ function lineError(error: unknown, lines: readonly number[], sentBefore: number)
 /** Sends the lines of `path` (or stdin) in batches; returns the exit code. */
 async function sendLines(
   context: Context,
-  queue: Queue,
+  queue: QueueHandle,
   path: string,
   defaults: SendDefaults,
 ): Promise<number> {
@@ -69,13 +69,18 @@ async function sendLines(
   let stopped = false;
   let group: BatchMessage[] = [];
   let groupLines: number[] = [];
+  // Bytes of the lines sent (or failed): the bar's share of a file.
+  let groupBytes = 0;
+  let doneBytes = 0;
   const flush = async () => {
     if (group.length === 0) return;
     const entries = group;
     const lines = groupLines;
+    const bytes = groupBytes;
     group = [];
     groupLines = [];
-    let result: Awaited<ReturnType<Queue["sendBatch"]>>;
+    groupBytes = 0;
+    let result: Awaited<ReturnType<QueueHandle["sendBatch"]>>;
     try {
       result = await queue.sendBatch(entries);
     } catch (error) {
@@ -86,10 +91,11 @@ async function sendLines(
       failures.push({ line: lines[failed.index] ?? -1, code: failed.Code, message: failed.Message ?? "" });
     // A FIFO queue's order would break if later lines went on after a failure.
     if (result.Failed.length && queue.fifo) stopped = true;
+    doneBytes += bytes;
     progress.update({
       done: sent,
       failed: failures.length,
-      fraction: source.size ? source.bytesRead / source.size : undefined,
+      fraction: source.size ? doneBytes / source.size : undefined,
     });
   };
   // Standard queues: a few groups at once; FIFO queues: one after another, so order holds.
@@ -108,6 +114,7 @@ async function sendLines(
     for await (const line of source.lines) {
       lineNo++;
       if (context.signal.aborted || stopped || firstError) break;
+      groupBytes += Buffer.byteLength(line) + 1;
       const entry = lineToEntry(line, defaults, `line ${lineNo}`);
       if (!entry) continue;
       group.push(entry);

@@ -197,7 +197,7 @@ export const watch: Command = {
           const text = renderWatch(rows, {
             time: new Date(),
             interval,
-            width: out.columns ?? 100,
+            width: out.columns || 100,
             paint: context.output.paint,
             ...(error ? { error } : {}),
           });
