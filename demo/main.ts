@@ -200,7 +200,7 @@ async function main(): Promise<void> {
       region: process.env.AWS_REGION ?? "us-east-1",
       credentials: external ? undefined : { accessKeyId: "AKIDEMO", secretAccessKey: "demo-secret-not-real" },
     });
-    const topic = sns.topic(`demo-events-${suffix}`);
+    const topic = sns.topic(`demo-events-${suffix}`, { create: true });
     topics.push(topic);
     const everything = await sqs.createQueue({ QueueName: `demo-everything-${suffix}` });
     created.push(everything.QueueUrl);

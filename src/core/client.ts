@@ -167,6 +167,8 @@ export interface ServiceInfo {
 export const CALL = Symbol("asyncaws.call");
 /** @internal */
 export const PAGINATE = Symbol("asyncaws.paginate");
+/** @internal The symbol of a client's credentials provider, for companion calls (STS GetCallerIdentity). */
+export const CREDENTIALS = Symbol("asyncaws.credentials");
 
 function positiveNumber(field: string, value: unknown, integer: boolean, context?: ErrorContext): number {
   if (
@@ -310,6 +312,11 @@ export class ServiceClient {
       }
     }
     return this.#clockOffsetMs !== signedWithOffsetMs;
+  }
+
+  /** @internal The client's credentials provider (a getter: never in inspect or JSON). */
+  get [CREDENTIALS](): CredentialsProvider {
+    return this.#credentials;
   }
 
   /** @internal Runs one operation (observed when there are hooks or channel subscribers). */

@@ -4,15 +4,18 @@
  * @module
  */
 
+import { CallerAccount } from "../core/account.js";
 import {
   CALL,
   type CallOptions,
   type ClientOptions,
+  CREDENTIALS,
   defineOperations,
   type OperationSpec,
   ServiceClient,
   type ServiceInfo,
 } from "../core/client.js";
+import type { ErrorContext } from "../core/errors.js";
 import { queryProtocol } from "../core/protocol/aws-query.js";
 import type { StandardSchemaV1 } from "../core/standard-schema.js";
 import {
@@ -22,7 +25,7 @@ import {
 } from "../payloads/options.js";
 import type { SNSMethods } from "./methods.js";
 import { snsOperations, snsPaginators } from "./operations.js";
-import { TopicHandle, type TopicOptions } from "./topic.js";
+import { CALLER_ACCOUNT, TopicHandle, type TopicOptions } from "./topic.js";
 import { TypedTopicHandle, type TypedTopicOptions } from "./typed-topic.js";
 
 /** Options of the {@link SNS} client. Every option is optional. */
@@ -74,9 +77,12 @@ export class SNS extends ServiceClient {
 
   /** The payload store's interceptor (loaded on first use), when `largePayloads` is set. */
   #payloads: PayloadInterceptor | (() => Promise<PayloadInterceptor>) | undefined;
+  readonly #options: SNSOptions;
+  #account: CallerAccount | undefined;
 
   constructor(options: SNSOptions = {}) {
     super(SNS_INFO, queryProtocol("2010-03-31"), options);
+    this.#options = options;
     if (options?.largePayloads !== undefined) {
       const resolved = resolveLargePayloads(options.largePayloads, MAX_SNS_MESSAGE_BYTES, options);
       this.#payloads = () => import("../payloads/sns.js").then((m) => m.snsPayloads(resolved));
@@ -99,21 +105,32 @@ export class SNS extends ServiceClient {
     return payloads.call(op, input, options, (next) => super[CALL](op, next, options));
   }
 
+  /** @internal The caller's account id (STS GetCallerIdentity, cached per access key). */
+  [CALLER_ACCOUNT](context: ErrorContext, options?: CallOptions): Promise<string> {
+    const { largePayloads: _, ...clientOptions } = this.#options;
+    this.#account ??= new CallerAccount(this[CREDENTIALS], clientOptions);
+    return this.#account.get(context, options);
+  }
+
   /**
-   * A handle on one topic, by name or ARN. A name is resolved to its ARN once, and cached: with
-   * CreateTopic (idempotent: it returns the ARN of the existing topic, and creates the topic when
-   * there is none), or with no call at all when `accountId` is given. Handles without options are
-   * cached too: the same name gives the same handle.
+   * A handle on one topic, by name or ARN. Making a handle creates nothing and sends nothing. A
+   * name is resolved to its ARN once, at the first call, and cached: built from the region's
+   * partition, the region and the caller's account (STS GetCallerIdentity, one call per access key
+   * in the process), or from `accountId` with no call at all. A topic that does not exist then
+   * fails the first call with SNS's `NotFound`. With `{ create: true }` the name is resolved with
+   * CreateTopic instead, which creates the topic when there is none. Handles without options are
+   * cached: the same name gives the same handle.
    *
    * @example
    * ```ts
    * const events = sns.topic("events");
    * await events.publish({ type: "order.created", id: 42 });
    * await events.subscribeQueue(sqs.queue("orders"), { raw: true });
+   * const audit = sns.topic("audit", { create: true }); // created at the first call if missing
    * ```
    */
   topic<S extends StandardSchemaV1>(nameOrArn: string, options: TypedTopicOptions<S>): TypedTopicHandle<S>;
-  topic(nameOrArn: string, options?: TopicOptions): TopicHandle;
+  topic(nameOrArn: string, options?: TopicOptions | undefined): TopicHandle;
   topic(
     nameOrArn: string,
     options?: TopicOptions & Partial<TypedTopicOptions<StandardSchemaV1>>,

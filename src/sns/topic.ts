@@ -24,15 +24,24 @@ import type {
 } from "./types.js";
 import { checkArn, checkMessage, checkTopicName, isFifoTopic, validators } from "./validate.js";
 
+/** @internal The SNS client's method giving the caller's account (defined in client.ts). */
+export const CALLER_ACCOUNT = Symbol("asyncaws.callerAccount");
+
 /** Options of a {@link TopicHandle}. */
 export interface TopicOptions {
   /**
    * The account that owns the topic. With it, a topic name becomes its ARN
-   * (`arn:<partition>:sns:<region>:<accountId>:<name>`) with no call to SNS, which suits
-   * publishers allowed `sns:Publish` only.
-   * @default none: a name is resolved with CreateTopic
+   * (`arn:<partition>:sns:<region>:<accountId>:<name>`) with no call at all.
+   * @default the caller's account, from STS GetCallerIdentity (cached per access key)
    */
   accountId?: string | undefined;
+  /**
+   * Resolve the name with CreateTopic, which returns the ARN of the topic and creates it when
+   * there is none (a FIFO topic for a name ending in `.fifo`). Without it, a handle never creates
+   * anything, and a call on a topic that does not exist fails with SNS's `NotFound`.
+   * @default false
+   */
+  create?: boolean | undefined;
 }
 
 /**
@@ -364,6 +373,9 @@ export class TopicHandle {
     if (options.accountId !== undefined && !/^\d{12}$/.test(String(options.accountId))) {
       throw new ValidationError("accountId", "a 12-digit account id", options.accountId, context);
     }
+    if (options.create !== undefined && typeof options.create !== "boolean") {
+      throw new ValidationError("create", "a boolean", options.create, context);
+    }
   }
 
   /** True for a FIFO topic (its name ends in `.fifo`). */
@@ -372,27 +384,28 @@ export class TopicHandle {
   }
 
   /**
-   * The topic's ARN: given, built from `accountId`, or resolved once with CreateTopic (which
-   * returns the existing topic's ARN, and creates the topic if there is none).
+   * The topic's ARN: the ARN given; else, for a name, resolved once and cached: with CreateTopic
+   * when the handle was made with `{ create: true }` (which creates the topic if there is none),
+   * else built from the region's partition, the region and `accountId` or the caller's account
+   * (STS GetCallerIdentity, cached per access key). Building an ARN checks nothing: a topic that
+   * does not exist fails the call that uses it, with SNS's `NotFound`.
    */
   async arn(options?: CallOptions): Promise<string> {
     return this.#arn.get(async () => {
-      if (this.#options.accountId !== undefined) {
-        const region = this.#sns.region;
-        if (!region) {
-          throw new AsyncAwsError("no region: set the region option or AWS_REGION", {
-            operation: "topic",
-            resource: this.name,
-          });
-        }
-        return `arn:${partitionOf(region)}:sns:${region}:${this.#options.accountId}:${this.name}`;
+      const context = { operation: "topic", resource: this.name };
+      if (this.#options.create) {
+        const result = await this.#sns.createTopic(
+          this.fifo ? { Name: this.name, Attributes: { FifoTopic: "true" } } : { Name: this.name },
+          options,
+        );
+        if (!result.TopicArn)
+          throw new ValidationError("TopicArn", "returned by CreateTopic", result.TopicArn);
+        return result.TopicArn;
       }
-      const result = await this.#sns.createTopic(
-        this.fifo ? { Name: this.name, Attributes: { FifoTopic: "true" } } : { Name: this.name },
-        options,
-      );
-      if (!result.TopicArn) throw new ValidationError("TopicArn", "returned by CreateTopic", result.TopicArn);
-      return result.TopicArn;
+      const account = this.#options.accountId ?? (await this.#sns[CALLER_ACCOUNT](context, options));
+      const region = this.#sns.region;
+      if (!region) throw new AsyncAwsError("no region: set the region option or AWS_REGION", context);
+      return `arn:${partitionOf(region)}:sns:${region}:${account}:${this.name}`;
     });
   }
 

@@ -66,7 +66,7 @@ const statementsOf = async (queue: Queue) =>
 
 describe("fan-out from a topic to a raw, an enveloped and filtered queues", () => {
   it("delivers bodies, attributes and the envelope right, and the filters hold back what they should", async () => {
-    const topic = sns.topic(uniqueName("orders"));
+    const topic = sns.topic(uniqueName("orders"), { create: true });
     const raw = await newQueue("raw");
     const enveloped = await newQueue("env");
     const filtered = await newQueue("filtered");
@@ -174,7 +174,7 @@ describe("fan-out from a topic to a raw, an enveloped and filtered queues", () =
   });
 
   it("stops delivering once unsubscribed", async () => {
-    const topic = sns.topic(uniqueName("unsub"));
+    const topic = sns.topic(uniqueName("unsub"), { create: true });
     const queue = await newQueue("unsub");
     const subscription = await topic.subscribeQueue(queue, { raw: true });
     await topic.publish("before");
@@ -213,8 +213,8 @@ describe("the queue policy", () => {
       ],
     };
     await queue.setAttributes({ Policy: JSON.stringify(existing) });
-    const first = sns.topic(uniqueName("one"));
-    const second = sns.topic(uniqueName("two"));
+    const first = sns.topic(uniqueName("one"), { create: true });
+    const second = sns.topic(uniqueName("two"), { create: true });
 
     const a = await first.subscribeQueue(queue, { raw: true });
     assert.equal(a.policyChanged, true);
@@ -240,7 +240,7 @@ describe("the queue policy", () => {
     // Two topics at once on the same queue: both statements land.
     const [b, c] = await Promise.all([
       second.subscribeQueue(queue),
-      sns.topic(uniqueName("three")).subscribeQueue(queue),
+      sns.topic(uniqueName("three"), { create: true }).subscribeQueue(queue),
     ]);
     assert.ok(b.policyChanged && c.policyChanged);
     const statements = await statementsOf(queue);
@@ -254,7 +254,7 @@ describe("the queue policy", () => {
   it("recognizes an equivalent statement that is already there", async () => {
     const queue = await newQueue("equivalent");
     const queueArn = (await queue.attributes(["QueueArn"])).QueueArn!;
-    const topic = sns.topic(uniqueName("eq"));
+    const topic = sns.topic(uniqueName("eq"), { create: true });
     const topicArn = await topic.arn();
     const policy = JSON.stringify({
       Version: "2012-10-17",
@@ -274,7 +274,7 @@ describe("the queue policy", () => {
 
   it("checks the options before changing anything", async () => {
     const queue = await newQueue("opts");
-    const topic = sns.topic(uniqueName("opts"));
+    const topic = sns.topic(uniqueName("opts"), { create: true });
     await assert.rejects(topic.subscribeQueue(queue, { filterPolicy: "{not json" }), (error: unknown) => {
       assert.ok(isValidationError(error));
       assert.equal(error.field, "Attributes.FilterPolicy");
@@ -292,7 +292,7 @@ describe("the queue policy", () => {
 
 describe("publishBatch through the handle", () => {
   it("splits any number of messages by 10 and by bytes, and reports each entry", async () => {
-    const topic = sns.topic(uniqueName("batch"));
+    const topic = sns.topic(uniqueName("batch"), { create: true });
     const queue = await newQueue("batch");
     await topic.subscribeQueue(queue, { raw: true });
     const big = "x".repeat(100_000);
@@ -326,7 +326,7 @@ describe("publishBatch through the handle", () => {
   });
 
   it("keeps a FIFO topic's order into a FIFO queue", async () => {
-    const topic = sns.topic(`${uniqueName("fifo")}.fifo`);
+    const topic = sns.topic(`${uniqueName("fifo")}.fifo`, { create: true });
     const { QueueUrl } = await sqs.createQueue({
       QueueName: `${uniqueName("fifo")}.fifo`,
       Attributes: { FifoQueue: "true" },
@@ -362,7 +362,7 @@ describe("publishBatch through the handle", () => {
   });
 
   it("checks every entry before sending anything", async () => {
-    const topic = sns.topic(uniqueName("check"));
+    const topic = sns.topic(uniqueName("check"), { create: true });
     await assert.rejects(topic.publishBatch(["ok", ""]), (error: unknown) => {
       assert.ok(isValidationError(error));
       assert.equal(error.field, "messages[1].Message");

@@ -709,7 +709,7 @@ describe("topic producer against a scripted server", () => {
     }
   });
 
-  it("resolves a topic name once (CreateTopic), then publishes in batches", async () => {
+  it("resolves a topic name once (CreateTopic, with create: true), then publishes in batches", async () => {
     const server = await startLoopback((request) => {
       const params = new URLSearchParams(request.body);
       if (params.get("Action") === "CreateTopic") {
@@ -720,7 +720,7 @@ describe("topic producer against a scripted server", () => {
       return batchReply(entriesOf(request), (entry) => ({ ok: entry.Message }));
     });
     try {
-      const producer = clientOf(server).topic("named").producer();
+      const producer = clientOf(server).topic("named", { create: true }).producer();
       await Promise.all(Array.from({ length: 25 }, (_, i) => producer.send(`n${i}`)));
       const actions = server.requests.map(actionOf);
       assert.deepEqual(actions, ["CreateTopic", "PublishBatch", "PublishBatch", "PublishBatch"]);

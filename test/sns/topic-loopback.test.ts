@@ -1,8 +1,10 @@
-// The topic handle against a loopback server: name resolution (CreateTopic once, or an ARN built
-// from accountId with no call), publish and publishBatch failures entry by entry, FIFO order on
+// The topic handle against a loopback server: name resolution (an ARN built from the caller's
+// account, from STS GetCallerIdentity once per access key, or from accountId with no call; or
+// CreateTopic once with create: true), publish and publishBatch failures entry by entry, FIFO order on
 // failure; and the queue policy merge on its own.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
+import { clearCallerAccounts } from "../../src/core/account.js";
 import { isAsyncAwsError, isServiceError, isValidationError } from "../../src/core/errors.js";
 import { SNS } from "../../src/sns/client.js";
 import { mergeQueuePolicy, topicStatement } from "../../src/sns/topic.js";
@@ -44,8 +46,14 @@ before(async () => {
 after(() => server.close());
 beforeEach(() => {
   server.requests.length = 0;
+  clearCallerAccounts();
   handler = (_request, params) => {
     const action = params.get("Action")!;
+    if (action === "GetCallerIdentity")
+      return ok(
+        action,
+        `<Arn>arn:aws:iam::${ACCOUNT}:user/u</Arn><UserId>AIDA</UserId><Account>${ACCOUNT}</Account>`,
+      );
     if (action === "CreateTopic")
       return ok(action, `<TopicArn>arn:aws:sns:us-east-1:${ACCOUNT}:${params.get("Name")}</TopicArn>`);
     if (action === "Publish") return ok(action, "<MessageId>m1</MessageId>");
@@ -65,20 +73,77 @@ describe("resolving a topic name", () => {
     assert.equal(server.requests.length, 0);
   });
 
-  it("resolves a name once with CreateTopic, shared by concurrent calls", async () => {
+  it("resolves a name once, from the caller's account, creating nothing; shared by concurrent calls", async () => {
     const topic = client().topic("orders");
+    assert.equal(server.requests.length, 0, "making a handle sends nothing");
     await Promise.all([topic.publish("a"), topic.publish("b"), topic.publish({ c: 3 })]);
-    assert.deepEqual(actions(), ["CreateTopic", "Publish", "Publish", "Publish"]);
-    assert.equal(server.requests[0]!.body, "Action=CreateTopic&Version=2010-03-31&Name=orders");
+    assert.deepEqual(actions(), ["GetCallerIdentity", "Publish", "Publish", "Publish"]);
+    assert.equal(server.requests[0]!.body, "Action=GetCallerIdentity&Version=2011-06-15");
+    assert.match(server.requests[0]!.headers.authorization ?? "", /\/us-east-1\/sts\/aws4_request/);
+    assert.ok(server.requests[0]!.signatureValid);
     const messages = server.requests.slice(1).map((r) => new URLSearchParams(r.body));
     assert.deepEqual(messages.map((p) => p.get("Message")).sort(), ["a", "b", '{"c":3}']);
     assert.ok(messages.every((p) => p.get("TopicArn") === `arn:aws:sns:us-east-1:${ACCOUNT}:orders`));
     await topic.publish("d");
-    assert.equal(actions().filter((a) => a === "CreateTopic").length, 1);
+    assert.ok(!actions().includes("CreateTopic"));
+  });
+
+  it("asks STS once per access key, whatever the client or the handle", async () => {
+    await client().topic("one").publish("x");
+    await client().topic("two").publish("x");
+    await client("eu-west-1").topic("three").publish("x");
+    assert.equal(actions().filter((a) => a === "GetCallerIdentity").length, 1);
+    const other = new SNS({
+      endpoint: server.endpoint,
+      region: "us-east-1",
+      credentials: { ...TEST_CREDENTIALS, accessKeyId: "AKIDOTHER" },
+    });
+    await other
+      .topic("four")
+      .publish("x")
+      .catch(() => undefined);
+    assert.equal(actions().filter((a) => a === "GetCallerIdentity").length, 2);
+    assert.equal(
+      new URLSearchParams(server.requests.at(-3)!.body).get("TopicArn"),
+      `arn:aws:sns:eu-west-1:${ACCOUNT}:three`,
+    );
+  });
+
+  it("fails a missing topic with SNS's NotFound, and never creates it", async () => {
+    const base = handler;
+    handler = (request, params) =>
+      params.get("Action") === "Publish" ? error("NotFound", 404) : base(request, params);
+    const topic = client().topic("typo");
+    await assert.rejects(topic.publish("x"), (e: unknown) => isServiceError(e) && e.code === "NotFound");
+    assert.deepEqual(actions(), ["GetCallerIdentity", "Publish"]);
+  });
+
+  it("says what to do when STS cannot tell the account", async () => {
+    const base = handler;
+    handler = (request, params) =>
+      params.get("Action") === "GetCallerIdentity" ? error("AccessDenied", 403) : base(request, params);
+    const topic = client().topic("orders");
+    await assert.rejects(topic.publish("x"), (e: unknown) => {
+      assert.ok(isAsyncAwsError(e));
+      assert.match(e.message, /GetCallerIdentity/);
+      assert.match(e.message, /accountId/);
+      assert.ok(isServiceError(e.cause) && e.cause.code === "AccessDenied");
+      return true;
+    });
+    handler = base;
+    await topic.publish("x");
+    assert.deepEqual(actions(), ["GetCallerIdentity", "GetCallerIdentity", "Publish"]);
+  });
+
+  it("resolves a name with CreateTopic once with create: true", async () => {
+    const topic = client().topic("orders", { create: true });
+    await Promise.all([topic.publish("a"), topic.publish("b")]);
+    assert.deepEqual(actions(), ["CreateTopic", "Publish", "Publish"]);
+    assert.equal(server.requests[0]!.body, "Action=CreateTopic&Version=2010-03-31&Name=orders");
   });
 
   it("creates a FIFO name as a FIFO topic", async () => {
-    await client().topic("orders.fifo").publish("x", { MessageGroupId: "g" });
+    await client().topic("orders.fifo", { create: true }).publish("x", { MessageGroupId: "g" });
     assert.equal(
       server.requests[0]!.body,
       "Action=CreateTopic&Version=2010-03-31&Name=orders.fifo&Attributes.entry.1.key=FifoTopic&Attributes.entry.1.value=true",
@@ -95,7 +160,7 @@ describe("resolving a topic name", () => {
       }
       return base(request, params);
     };
-    const topic = client().topic("orders");
+    const topic = client().topic("orders", { create: true });
     await assert.rejects(
       topic.publish("x"),
       (e: unknown) => isServiceError(e) && e.code === "AuthorizationError",

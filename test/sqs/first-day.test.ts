@@ -4,6 +4,7 @@
 // the everyday work.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { isServiceError } from "../../src/core/errors.js";
 import { SNS } from "../../src/sns/client.js";
 import { TopicHandle } from "../../src/sns/topic.js";
 import { Queue, QueueHandle } from "../../src/sqs/queue.js";
@@ -158,6 +159,36 @@ describe("names that agree", () => {
     sns = new SNS(options);
   });
   after(() => emulator.stop());
+
+  it("sns.topic(name) creates nothing: a missing topic fails with NotFound; an existing one works", async () => {
+    const missing = uniqueName("typo");
+    const error = await sns
+      .topic(missing)
+      .publish("hello")
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    assert.ok(isServiceError(error) && error.code === "NotFound", `got ${String(error)}`);
+    const { Topics = [] } = await sns.listTopics();
+    assert.ok(!Topics.some((t) => t.TopicArn.endsWith(`:${missing}`)), "no topic was created");
+
+    const name = uniqueName("named");
+    const { TopicArn } = await sns.createTopic({ Name: name });
+    const topic = sns.topic(name);
+    assert.equal(await topic.arn(), TopicArn, "the ARN built from the caller's account");
+    assert.equal(typeof (await topic.publish("hello")).MessageId, "string");
+
+    const created = uniqueName("created");
+    const opted = sns.topic(created, { create: true });
+    await opted.publish("hello");
+    const after = await sns.listTopics();
+    assert.ok(
+      (after.Topics ?? []).some(
+        (t) => t.TopicArn === `${TopicArn.slice(0, TopicArn.lastIndexOf(":"))}:${created}`,
+      ),
+    );
+  });
 
   it("QueueHandle and TopicHandle; Queue is the same class, deprecated", () => {
     const queue = sqs.queue(URL);

@@ -120,7 +120,7 @@ const producerOptions = {
 };
 const producer = queue.producer(producerOptions);
 await producer.send("x", { DelaySeconds: maybeNumber });
-const topic = sns.topic("events", { accountId: env.ACCOUNT });
+const topic = sns.topic("events", { accountId: env.ACCOUNT, create: maybeBoolean });
 await topic.publish("x", { Subject: env.SUBJECT, MessageGroupId: undefined }, call);
 await topic.subscribeQueue(queue, { raw: maybeBoolean, filterPolicy: undefined, filterPolicyScope: undefined, attributes: undefined }, call);
 topic.producer(producerOptions);

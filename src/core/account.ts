@@ -1,0 +1,100 @@
+/**
+ * The caller's AWS account id, as STS GetCallerIdentity gives it, cached per access key: what a
+ * handle needs to turn a resource name into its ARN without creating or listing anything (a
+ * topic name into `arn:<partition>:sns:<region>:<account>:<name>`). GetCallerIdentity needs no
+ * permission, so a publisher allowed only `sns:Publish` can still name its topic.
+ *
+ * Core code: the one STS action is described here as data, on the Query protocol every client
+ * already has, so that no service imports another and no bundle gets the STS client for it.
+ *
+ * @module
+ */
+
+import { CALL, type CallOptions, type ClientOptions, ServiceClient, type ServiceInfo } from "./client.js";
+import type { CredentialsProvider } from "./credentials/types.js";
+import { AsyncAwsError, type ErrorContext, isAbortError, isCredentialsError } from "./errors.js";
+import { queryProtocol } from "./protocol/aws-query.js";
+import type { OperationShape } from "./schema.js";
+
+const STS_INFO: ServiceInfo = { signingName: "sts", endpointPrefix: "sts", envKey: "STS", resourceKeys: [] };
+
+const GetCallerIdentity: OperationShape = {
+  name: "GetCallerIdentity",
+  input: { type: "structure", members: {} },
+  output: {
+    type: "structure",
+    members: { UserId: { shape: "s" }, Account: { shape: "s" }, Arn: { shape: "s" } },
+  },
+  resultWrapper: "GetCallerIdentityResult",
+};
+
+/** Accounts by access key id, shared by every client of the process (a key belongs to one account). */
+const accounts = new Map<string, Promise<string>>();
+const MAX_CACHED = 64;
+
+/**
+ * Finds the caller's account for a client: one GetCallerIdentity per access key id in the process,
+ * shared by concurrent callers; a failure is not cached.
+ */
+export class CallerAccount {
+  readonly #credentials: CredentialsProvider;
+  readonly #options: ClientOptions;
+  #sts: ServiceClient | undefined;
+
+  /**
+   * @param credentials - the client's own credentials provider (no second credential chain)
+   * @param options - the client's options: region, retries, `fetch`, hooks; its `endpoint`, when
+   *   given, is used for STS too (emulators answer STS on the same endpoint), else STS's own
+   *   endpoint is resolved as usual (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, the profile, the
+   *   region's public endpoint)
+   */
+  constructor(credentials: CredentialsProvider, options: ClientOptions) {
+    this.#credentials = credentials;
+    this.#options = options;
+  }
+
+  /** The account id (12 digits). */
+  async get(context: ErrorContext, options?: CallOptions): Promise<string> {
+    const credentials = await this.#credentials();
+    const key = credentials.accessKeyId;
+    let account = accounts.get(key);
+    if (!account) {
+      account = this.#lookup(context, options);
+      accounts.set(key, account);
+      if (accounts.size > MAX_CACHED) accounts.delete(accounts.keys().next().value as string);
+      account.catch(() => {
+        if (accounts.get(key) === account) accounts.delete(key);
+      });
+    }
+    return account;
+  }
+
+  async #lookup(context: ErrorContext, options?: CallOptions): Promise<string> {
+    this.#sts ??= new ServiceClient(STS_INFO, queryProtocol("2011-06-15"), {
+      ...this.#options,
+      credentials: this.#credentials,
+    });
+    let output: { Account?: unknown };
+    try {
+      output = (await this.#sts[CALL](GetCallerIdentity, {}, options)) as { Account?: unknown };
+    } catch (error) {
+      if (isAbortError(error) || isCredentialsError(error)) throw error;
+      throw new AsyncAwsError(
+        `the caller's account, needed to build the ARN from a name, could not be found with STS GetCallerIdentity (${
+          error instanceof Error ? error.message : String(error)
+        }); give the ARN, or the accountId option`,
+        context,
+        { cause: error },
+      );
+    }
+    if (typeof output.Account !== "string" || !/^\d{12}$/.test(output.Account)) {
+      throw new AsyncAwsError("STS GetCallerIdentity returned no 12-digit Account", context);
+    }
+    return output.Account;
+  }
+}
+
+/** @internal Forgets every cached account (tests). */
+export function clearCallerAccounts(): void {
+  accounts.clear();
+}
