@@ -59,14 +59,17 @@ export interface BatchSendContext {
  *
  * @example
  * ```ts
+ * type Entry = { Message: string; MessageGroupId?: string };
+ * const context = { operation: "PublishBatch", resource: TopicArn };
  * const target: BatchTarget<Entry, string> = {
  *   maxEntries: 10,
  *   maxBytes: 262_144,
- *   sizeOf: (entry) => utf8Length(entry.Message),
+ *   sizeOf: (entry) => new TextEncoder().encode(entry.Message).length,
  *   groupOf: (entry) => entry.MessageGroupId,
  *   async sendBatch(entries) {
- *     const output = await sns.publishBatch({ TopicArn, PublishBatchRequestEntries: entries.map((e, i) => ({ ...e, Id: String(i) })) });
- *     return batchOutcomes(entries.length, output.Successful, output.Failed, (ok) => ok.MessageId ?? "", context);
+ *     const PublishBatchRequestEntries = entries.map((entry, i) => ({ ...entry, Id: String(i) }));
+ *     const output = await sns.publishBatch({ TopicArn, PublishBatchRequestEntries });
+ *     return batchOutcomes(entries.length, output.Successful, output.Failed, (ok) => ok.MessageId, context);
  *   },
  * };
  * ```
@@ -274,8 +277,9 @@ export function resolveProducerOptions(options: unknown): ResolvedProducerOption
  *
  * @example
  * ```ts
+ * declare const target: BatchTarget<{ Message: string }, string>; // see BatchTarget
  * const producer = new BatchProducer(target, { lingerMs: 10 });
- * const ids = await Promise.all(items.map((item) => producer.send(item)));
+ * const ids = await Promise.all(["a", "b"].map((Message) => producer.send({ Message })));
  * await producer.close();
  * ```
  */
@@ -409,9 +413,10 @@ export class BatchProducer<E, R> {
    *
    * @example
    * ```ts
+   * const producer = queue.producer();
    * for await (const line of lines) {
    *   await producer.ready();
-   *   producer.send(line).catch(report);
+   *   producer.send(line).catch((error: unknown) => console.error(error));
    * }
    * ```
    */

@@ -136,6 +136,7 @@ export class TopicProducer extends BoundProducer<Sized, PublishParams> {
    *
    * @example
    * ```ts
+   * const producer = topic.producer();
    * const id = await producer.send({ id: 42 }, {
    *   MessageAttributes: { kind: { DataType: "String", StringValue: "order" } },
    * });

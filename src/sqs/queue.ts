@@ -329,7 +329,7 @@ export class QueueHandle {
    * @example
    * ```ts
    * const consumer = queue.consume(async (message, { signal }) => {
-   *   await fetch(target, { method: "POST", body: message.Body, signal });
+   *   await fetch("https://example.com/jobs", { method: "POST", body: message.Body, signal });
    * }, { concurrency: 50 });
    * process.once("SIGTERM", () => consumer.stop());
    * await consumer.closed; // resolves after stop(), rejects with a fatal error

@@ -1,20 +1,29 @@
 // Type-checks small TypeScript programs as a user would write them, importing "asyncaws" (and
 // its subpaths) with the compiler options users are told to use: strict,
-// exactOptionalPropertyTypes, noUncheckedIndexedAccess. The package names map to the sources, so
-// no build is needed. All programs of one call share one compilation (one pass over the library).
+// exactOptionalPropertyTypes, noUncheckedIndexedAccess. The package's entry points (package.json
+// `exports`) map to their sources, so no build is needed. All programs of one call share one
+// compilation (one pass over the library).
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 
 const root = new URL("../../../", import.meta.url).pathname;
 
-/** The package's entry points, mapped to their sources. */
-const PATHS: Record<string, string[]> = {
-  asyncaws: ["src/index.ts"],
-  "asyncaws/sqs": ["src/sqs/index.ts"],
-  "asyncaws/sqs/client": ["src/sqs/client-entry.ts"],
-  "asyncaws/sns": ["src/sns/index.ts"],
-  "asyncaws/sts": ["src/sts/index.ts"],
-};
+/** The package's entry points (`asyncaws`, `asyncaws/sqs`...), mapped to their sources. */
+export const ENTRY_POINTS: Record<string, string> = (() => {
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+    name: string;
+    exports: Record<string, string | { types?: string }>;
+  };
+  const out: Record<string, string> = {};
+  for (const [subpath, target] of Object.entries(pkg.exports)) {
+    const types = typeof target === "string" ? target : target.types;
+    if (!types?.endsWith(".d.ts")) continue;
+    const name = subpath === "." ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
+    out[name] = types.replace(/^\.\/dist\//, "src/").replace(/\.d\.ts$/, ".ts");
+  }
+  return out;
+})();
 
 const OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
@@ -28,7 +37,7 @@ const OPTIONS: ts.CompilerOptions = {
   skipLibCheck: true,
   noEmit: true,
   baseUrl: root,
-  paths: PATHS,
+  paths: Object.fromEntries(Object.entries(ENTRY_POINTS).map(([name, file]) => [name, [file]])),
 };
 
 /** One error of a program: its line (1-based, in the program's text) and message. */
@@ -37,13 +46,7 @@ export interface CompileError {
   message: string;
 }
 
-/**
- * Type-checks each program (file name -> source text; the names end in `.ts`), and returns the
- * errors of each (an empty array when it compiles).
- */
-export function typeCheck(programs: Record<string, string>): Map<string, CompileError[]> {
-  const dir = join(root, ".type-tests");
-  const files = new Map(Object.entries(programs).map(([name, text]) => [join(dir, name), text]));
+function hostFor(files: Map<string, string>): ts.CompilerHost {
   const host = ts.createCompilerHost(OPTIONS, true);
   const { getSourceFile, fileExists, readFile } = host;
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
@@ -53,7 +56,45 @@ export function typeCheck(programs: Record<string, string>): Map<string, Compile
   };
   host.fileExists = (fileName) => files.has(fileName) || fileExists.call(host, fileName);
   host.readFile = (fileName) => files.get(fileName) ?? readFile.call(host, fileName);
-  const program = ts.createProgram({ rootNames: [...files.keys()], options: OPTIONS, host });
+  return host;
+}
+
+let previous: ts.Program | undefined;
+
+/** The names (values and types) each entry point exports, by entry point name. */
+export function exportedNames(): Map<string, Set<string>> {
+  const rootNames = Object.values(ENTRY_POINTS).map((file) => join(root, file));
+  const program = ts.createProgram({
+    rootNames,
+    options: OPTIONS,
+    host: hostFor(new Map()),
+    ...(previous ? { oldProgram: previous } : {}),
+  });
+  previous = program;
+  const checker = program.getTypeChecker();
+  const out = new Map<string, Set<string>>();
+  for (const [name, file] of Object.entries(ENTRY_POINTS)) {
+    const source = program.getSourceFile(join(root, file));
+    const symbol = source && checker.getSymbolAtLocation(source);
+    out.set(name, new Set(symbol ? checker.getExportsOfModule(symbol).map((s) => s.name) : []));
+  }
+  return out;
+}
+
+/**
+ * Type-checks each program (file name -> source text; the names end in `.ts`, or `.d.ts` for
+ * global declarations), and returns the errors of each (an empty array when it compiles).
+ */
+export function typeCheck(programs: Record<string, string>): Map<string, CompileError[]> {
+  const dir = join(root, ".type-tests");
+  const files = new Map(Object.entries(programs).map(([name, text]) => [join(dir, name), text]));
+  const program = ts.createProgram({
+    rootNames: [...files.keys()],
+    options: OPTIONS,
+    host: hostFor(files),
+    ...(previous ? { oldProgram: previous } : {}),
+  });
+  previous = program;
   const out = new Map<string, CompileError[]>();
   for (const [path] of files) {
     const source = program.getSourceFile(path);

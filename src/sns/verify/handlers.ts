@@ -210,7 +210,7 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
  * ```ts
  * import { createServer } from "node:http";
  * const handler = snsNodeHandler({
- *   topicArns: [TOPIC_ARN],
+ *   topicArns: [TopicArn],
  *   sns, // confirms subscriptions with ConfirmSubscription
  *   onNotification: async (message) => console.log(message.Message),
  * });
@@ -260,8 +260,8 @@ export function snsNodeHandler(
  *
  * @example
  * ```ts
- * const handler = snsFetchHandler({ topicArns: [TOPIC_ARN], sns, onNotification: (m) => save(m.Message) });
- * Deno.serve((request) => handler(request));
+ * const handler = snsFetchHandler({ topicArns: [TopicArn], sns, onNotification: (m) => save(m.Message) });
+ * export default { fetch: (request: Request) => handler(request) }; // a Worker; or Deno.serve(handler)
  * ```
  */
 export function snsFetchHandler(options: SnsHandlerOptions): (request: Request) => Promise<Response> {

@@ -424,7 +424,7 @@ async function verifyWith(
  * @example
  * ```ts
  * const verifier = new SnsVerifier({ topicArns: ["arn:aws:sns:eu-west-1:123456789012:events"] });
- * const message = await verifier.verify(requestBody); // throws SignatureVerificationError
+ * const message = await verifier.verify(body); // throws SignatureVerificationError
  * ```
  */
 export class SnsVerifier {
@@ -471,12 +471,15 @@ const sharedCache = new CertificateCache(32);
  *
  * @example
  * ```ts
- * try {
- *   const message = await verifySnsMessage(body, { topicArns: [MY_TOPIC_ARN] });
- *   if (message.Type === "Notification") handle(message.Message);
- * } catch (error) {
- *   // 503: SNS delivers again later; 403: a forgery or a mistake, never delivered again.
- *   return new Response(null, { status: isSignatureVerificationError(error) && error.retryable ? 503 : 403 });
+ * async function receive(request: Request): Promise<Response> {
+ *   try {
+ *     const message = await verifySnsMessage(await request.text(), { topicArns: [MY_TOPIC_ARN] });
+ *     if (message.Type === "Notification") await handle(message.Message);
+ *     return new Response(null, { status: 200 });
+ *   } catch (error) {
+ *     // 503: SNS delivers again later; 403: a forgery or a mistake, never delivered again.
+ *     return new Response(null, { status: isSignatureVerificationError(error) && error.retryable ? 503 : 403 });
+ *   }
  * }
  * ```
  */

@@ -85,7 +85,7 @@ export interface ConsumerOptions<M = unknown> {
    * @default the global `console`
    * @example
    * ```ts
-   * queue.consume(handler, { logger: pino() });
+   * queue.consume(handler, { logger: console }); // or pino(), or any { warn, error }
    * ```
    */
   logger?: ConsumerLogger | false | undefined;
