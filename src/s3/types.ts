@@ -62,9 +62,9 @@ export type BucketCannedACL = "private" | "public-read" | "public-read-write" | 
  */
 export interface BucketInfo {
   /** The number of Zone (Availability Zone or Local Zone) that's used for redundancy for the bucket. */
-  DataRedundancy?: DataRedundancy;
+  DataRedundancy?: DataRedundancy | undefined;
   /** The type of bucket. */
-  Type?: BucketType;
+  Type?: BucketType | undefined;
 }
 
 /** Values of `BucketLocationConstraint`. */
@@ -141,7 +141,7 @@ export type ChecksumType = "COMPOSITE" | "FULL_OBJECT";
  */
 export interface CommonPrefix {
   /** Container for the specified common prefix. */
-  Prefix?: string;
+  Prefix?: string | undefined;
 }
 
 /** The configuration information for the bucket. */
@@ -152,52 +152,52 @@ export interface CreateBucketConfiguration {
    * Europe, you will probably find it advantageous to create buckets in the Europe (Ireland)
    * Region.
    */
-  LocationConstraint?: BucketLocationConstraint;
+  LocationConstraint?: BucketLocationConstraint | undefined;
   /** Specifies the location where the bucket will be created. */
-  Location?: LocationInfo;
+  Location?: LocationInfo | undefined;
   /** Specifies the information about the bucket that will be created. */
-  Bucket?: BucketInfo;
+  Bucket?: BucketInfo | undefined;
   /**
    * An array of tags that you can apply to the bucket that you're creating. Tags are key-value
    * pairs of metadata used to categorize and organize your buckets, track costs, and control
    * access.
    */
-  Tags?: Tag[];
+  Tags?: Tag[] | undefined;
 }
 
 /** Output of the `CreateBucket` action. */
 export interface CreateBucketOutput {
   /** A forward slash followed by the name of the bucket. */
-  Location?: string;
+  Location?: string | undefined;
   /**
    * The Amazon Resource Name (ARN) of the S3 bucket. ARNs uniquely identify Amazon Web Services
    * resources across all of Amazon Web Services.
    */
-  BucketArn?: string;
+  BucketArn?: string | undefined;
 }
 
 /** Input of the `CreateBucket` action. */
 export interface CreateBucketRequest {
   /** The canned ACL to apply to the bucket. */
-  ACL?: BucketCannedACL;
+  ACL?: BucketCannedACL | undefined;
   /** The name of the bucket to create. */
   Bucket: string;
   /** The configuration information for the bucket. */
-  CreateBucketConfiguration?: CreateBucketConfiguration;
+  CreateBucketConfiguration?: CreateBucketConfiguration | undefined;
   /** Allows grantee the read, write, read ACP, and write ACP permissions on the bucket. */
-  GrantFullControl?: string;
+  GrantFullControl?: string | undefined;
   /** Allows grantee to list the objects in the bucket. */
-  GrantRead?: string;
+  GrantRead?: string | undefined;
   /** Allows grantee to read the bucket ACL. */
-  GrantReadACP?: string;
+  GrantReadACP?: string | undefined;
   /** Allows grantee to create new objects in the bucket. */
-  GrantWrite?: string;
+  GrantWrite?: string | undefined;
   /** Allows grantee to write the ACL for the applicable bucket. */
-  GrantWriteACP?: string;
+  GrantWriteACP?: string | undefined;
   /** Specifies whether you want S3 Object Lock to be enabled for the new bucket. */
-  ObjectLockEnabledForBucket?: boolean;
+  ObjectLockEnabledForBucket?: boolean | undefined;
   /** The `ObjectOwnership` member. */
-  ObjectOwnership?: ObjectOwnership;
+  ObjectOwnership?: ObjectOwnership | undefined;
   /**
    * Specifies the namespace where you want to create your general purpose bucket. When you create a
    * general purpose bucket, you can choose to create a bucket in the shared global namespace or you
@@ -205,7 +205,7 @@ export interface CreateBucketRequest {
    * namespace is a subdivision of the global namespace that only your account can create buckets
    * in.
    */
-  BucketNamespace?: BucketNamespace;
+  BucketNamespace?: BucketNamespace | undefined;
 }
 
 /** Values of `DataRedundancy`. */
@@ -219,7 +219,7 @@ export interface Delete {
    * Element to enable quiet mode for the request. When you add this element, you must set its value
    * to `true`.
    */
-  Quiet?: boolean;
+  Quiet?: boolean | undefined;
 }
 
 /** Output of the `DeleteObject` action. */
@@ -230,11 +230,11 @@ export interface DeleteObjectOutput {
    * (true) or not (false) the current version of the object is a delete marker. To learn more about
    * delete markers, see Working with delete markers.
    */
-  DeleteMarker?: boolean;
+  DeleteMarker?: boolean | undefined;
   /** Returns the version ID of the delete marker created as a result of the DELETE operation. */
-  VersionId?: string;
+  VersionId?: string | undefined;
   /** The `RequestCharged` member. */
-  RequestCharged?: RequestCharged;
+  RequestCharged?: RequestCharged | undefined;
 }
 
 /** Input of the `DeleteObject` action. */
@@ -248,55 +248,55 @@ export interface DeleteObjectRequest {
    * displayed on your authentication device. Required to permanently delete a versioned object if
    * versioning is configured with MFA delete enabled.
    */
-  MFA?: string;
+  MFA?: string | undefined;
   /** Version ID used to reference a specific version of the object. */
-  VersionId?: string;
+  VersionId?: string | undefined;
   /** The `RequestPayer` member. */
-  RequestPayer?: RequestPayer;
+  RequestPayer?: RequestPayer | undefined;
   /**
    * Indicates whether S3 Object Lock should bypass Governance-mode restrictions to process this
    * operation. To use this header, you must have the `s3:BypassGovernanceRetention` permission.
    */
-  BypassGovernanceRetention?: boolean;
+  BypassGovernanceRetention?: boolean | undefined;
   /**
    * The account ID of the expected bucket owner. If the account ID that you provide does not match
    * the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden`
    * (access denied).
    */
-  ExpectedBucketOwner?: string;
+  ExpectedBucketOwner?: string | undefined;
   /**
    * Deletes the object if the ETag (entity tag) value provided during the delete operation matches
    * the ETag of the object in S3. If the ETag values do not match, the operation returns a
    * `412 Precondition Failed` error.
    */
-  IfMatch?: string;
+  IfMatch?: string | undefined;
   /**
    * If present, the object is deleted only if its modification times matches the provided
    * `Timestamp`. If the `Timestamp` values do not match, the operation returns a
    * `412 Precondition Failed` error. If the `Timestamp` matches or if the object doesn’t exist, the
    * operation returns a `204 Success (No Content)` response.
    */
-  IfMatchLastModifiedTime?: Date;
+  IfMatchLastModifiedTime?: Date | undefined;
   /**
    * If present, the object is deleted only if its size matches the provided size in bytes. If the
    * `Size` value does not match, the operation returns a `412 Precondition Failed` error. If the
    * `Size` matches or if the object doesn’t exist, the operation returns a
    * `204 Success (No Content)` response.
    */
-  IfMatchSize?: number;
+  IfMatchSize?: number | undefined;
 }
 
 /** Output of the `DeleteObjects` action. */
 export interface DeleteObjectsOutput {
   /** Container element for a successful delete. It identifies the object that was successfully deleted. */
-  Deleted?: DeletedObject[];
+  Deleted?: DeletedObject[] | undefined;
   /** The `RequestCharged` member. */
-  RequestCharged?: RequestCharged;
+  RequestCharged?: RequestCharged | undefined;
   /**
    * Container for a failed delete action that describes the object that Amazon S3 attempted to
    * delete and the error it encountered.
    */
-  Errors?: Error[];
+  Errors?: Error[] | undefined;
 }
 
 /** Input of the `DeleteObjects` action. */
@@ -310,48 +310,48 @@ export interface DeleteObjectsRequest {
    * displayed on your authentication device. Required to permanently delete a versioned object if
    * versioning is configured with MFA delete enabled.
    */
-  MFA?: string;
+  MFA?: string | undefined;
   /** The `RequestPayer` member. */
-  RequestPayer?: RequestPayer;
+  RequestPayer?: RequestPayer | undefined;
   /**
    * Specifies whether you want to delete this object even if it has a Governance-type Object Lock
    * in place. To use this header, you must have the `s3:BypassGovernanceRetention` permission.
    */
-  BypassGovernanceRetention?: boolean;
+  BypassGovernanceRetention?: boolean | undefined;
   /**
    * The account ID of the expected bucket owner. If the account ID that you provide does not match
    * the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden`
    * (access denied).
    */
-  ExpectedBucketOwner?: string;
+  ExpectedBucketOwner?: string | undefined;
   /**
    * Indicates the algorithm used to create the checksum for the object when you use the SDK. This
    * header will not provide any additional functionality if you don't use the SDK. When you send
    * this header, there must be a corresponding `x-amz-checksum-algorithm` or `x-amz-trailer` header
    * sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`.
    */
-  ChecksumAlgorithm?: ChecksumAlgorithm;
+  ChecksumAlgorithm?: ChecksumAlgorithm | undefined;
 }
 
 /** Information about the deleted object. */
 export interface DeletedObject {
   /** The name of the deleted object. */
-  Key?: string;
+  Key?: string | undefined;
   /** The version ID of the deleted object. */
-  VersionId?: string;
+  VersionId?: string | undefined;
   /**
    * Indicates whether the specified object version that was permanently deleted was (true) or was
    * not (false) a delete marker before deletion. In a simple DELETE, this header indicates whether
    * (true) or not (false) the current version of the object is a delete marker. To learn more about
    * delete markers, see Working with delete markers.
    */
-  DeleteMarker?: boolean;
+  DeleteMarker?: boolean | undefined;
   /**
    * The version ID of the delete marker created as a result of the DELETE operation. If you delete
    * a specific object version, the value returned by this header is the version ID of the object
    * version deleted.
    */
-  DeleteMarkerVersionId?: string;
+  DeleteMarkerVersionId?: string | undefined;
 }
 
 /**
@@ -364,15 +364,15 @@ export type EncodingType = "url";
 /** Container for all error elements. */
 export interface Error {
   /** The error key. */
-  Key?: string;
+  Key?: string | undefined;
   /** The version ID of the error. */
-  VersionId?: string;
+  VersionId?: string | undefined;
   /**
    * The error code is a string that uniquely identifies an error condition. It is meant to be read
    * and understood by programs that detect and handle errors by type. The following is a list of
    * Amazon S3 error codes. For more information, see Error responses.
    */
-  Code?: string;
+  Code?: string | undefined;
   /**
    * The error message contains a generic description of the error condition in English. It is
    * intended for a human audience. Simple programs display the message directly to the end user if
@@ -380,91 +380,91 @@ export interface Error {
    * programs with more exhaustive error handling and proper internationalization are more likely to
    * ignore the error message.
    */
-  Message?: string;
+  Message?: string | undefined;
 }
 
 /** Output of the `GetObject` action. */
 export interface GetObjectOutput {
   /** Object data. */
-  Body?: Uint8Array;
+  Body?: Uint8Array | undefined;
   /**
    * Indicates whether the object retrieved was (true) or was not (false) a Delete Marker. If false,
    * this response header does not appear in the response.
    */
-  DeleteMarker?: boolean;
+  DeleteMarker?: boolean | undefined;
   /** Indicates that a range of bytes was specified in the request. */
-  AcceptRanges?: string;
+  AcceptRanges?: string | undefined;
   /**
    * If the object expiration is configured (see `PutBucketLifecycleConfiguration` ), the response
    * includes this header. It includes the `expiry-date` and `rule-id` key-value pairs providing
    * object expiration information. The value of the `rule-id` is URL-encoded.
    */
-  Expiration?: string;
+  Expiration?: string | undefined;
   /** Provides information about object restoration action and expiration time of the restored object copy. */
-  Restore?: string;
+  Restore?: string | undefined;
   /** Date and time when the object was last modified. */
-  LastModified?: Date;
+  LastModified?: Date | undefined;
   /** Size of the body in bytes. */
-  ContentLength?: number;
+  ContentLength?: number | undefined;
   /**
    * An entity tag (ETag) is an opaque identifier assigned by a web server to a specific version of
    * a resource found at a URL.
    */
-  ETag?: string;
+  ETag?: string | undefined;
   /**
    * The Base64 encoded, 32-bit `CRC32` checksum of the object. This checksum is only present if the
    * object was uploaded with the object. For more information, see Checking object integrity in the
    * Amazon S3 User Guide.
    */
-  ChecksumCRC32?: string;
+  ChecksumCRC32?: string | undefined;
   /**
    * The Base64 encoded, 32-bit `CRC32C` checksum of the object. This checksum is only present if
    * the checksum was uploaded with the object. For more information, see Checking object integrity
    * in the Amazon S3 User Guide.
    */
-  ChecksumCRC32C?: string;
+  ChecksumCRC32C?: string | undefined;
   /**
    * The Base64 encoded, 64-bit `CRC64NVME` checksum of the object. For more information, see
    * Checking object integrity in the Amazon S3 User Guide.
    */
-  ChecksumCRC64NVME?: string;
+  ChecksumCRC64NVME?: string | undefined;
   /**
    * The Base64 encoded, 160-bit `SHA1` digest of the object. This checksum is only present if the
    * checksum was uploaded with the object. For more information, see Checking object integrity in
    * the Amazon S3 User Guide.
    */
-  ChecksumSHA1?: string;
+  ChecksumSHA1?: string | undefined;
   /**
    * The Base64 encoded, 256-bit `SHA256` digest of the object. This checksum is only present if the
    * checksum was uploaded with the object. For more information, see Checking object integrity in
    * the Amazon S3 User Guide.
    */
-  ChecksumSHA256?: string;
+  ChecksumSHA256?: string | undefined;
   /**
    * The Base64 encoded, 512-bit `SHA512` digest of the object. For more information, see Checking
    * object integrity in the Amazon S3 User Guide.
    */
-  ChecksumSHA512?: string;
+  ChecksumSHA512?: string | undefined;
   /**
    * The Base64 encoded, 128-bit `MD5` digest of the object. For more information, see Checking
    * object integrity in the Amazon S3 User Guide.
    */
-  ChecksumMD5?: string;
+  ChecksumMD5?: string | undefined;
   /**
    * The Base64 encoded, 64-bit `XXHASH64` checksum of the object. For more information, see
    * Checking object integrity in the Amazon S3 User Guide.
    */
-  ChecksumXXHASH64?: string;
+  ChecksumXXHASH64?: string | undefined;
   /**
    * The Base64 encoded, 64-bit `XXHASH3` checksum of the object. For more information, see Checking
    * object integrity in the Amazon S3 User Guide.
    */
-  ChecksumXXHASH3?: string;
+  ChecksumXXHASH3?: string | undefined;
   /**
    * The Base64 encoded, 128-bit `XXHASH128` checksum of the object. For more information, see
    * Checking object integrity in the Amazon S3 User Guide.
    */
-  ChecksumXXHASH128?: string;
+  ChecksumXXHASH128?: string | undefined;
   /**
    * The checksum type, which determines how part-level checksums are combined to create an
    * object-level checksum for multipart objects. You can use this header response to verify that
@@ -472,90 +472,90 @@ export interface GetObjectOutput {
    * `CreateMultipartUpload` request. For more information, see Checking object integrity in the
    * Amazon S3 User Guide.
    */
-  ChecksumType?: ChecksumType;
+  ChecksumType?: ChecksumType | undefined;
   /**
    * This is set to the number of metadata entries not returned in the headers that are prefixed
    * with `x-amz-meta-`. This can happen if you create metadata using an API like SOAP that supports
    * more flexible metadata than the REST API. For example, using SOAP, you can create metadata
    * whose values are not legal HTTP headers.
    */
-  MissingMeta?: number;
+  MissingMeta?: number | undefined;
   /** Version ID of the object. */
-  VersionId?: string;
+  VersionId?: string | undefined;
   /** Specifies caching behavior along the request/reply chain. */
-  CacheControl?: string;
+  CacheControl?: string | undefined;
   /** Specifies presentational information for the object. */
-  ContentDisposition?: string;
+  ContentDisposition?: string | undefined;
   /**
    * Indicates what content encodings have been applied to the object and thus what decoding
    * mechanisms must be applied to obtain the media-type referenced by the Content-Type header
    * field.
    */
-  ContentEncoding?: string;
+  ContentEncoding?: string | undefined;
   /** The language the content is in. */
-  ContentLanguage?: string;
+  ContentLanguage?: string | undefined;
   /** The portion of the object returned in the response. */
-  ContentRange?: string;
+  ContentRange?: string | undefined;
   /** A standard MIME type describing the format of the object data. */
-  ContentType?: string;
+  ContentType?: string | undefined;
   /** The date and time at which the object is no longer cacheable. */
-  Expires?: string;
+  Expires?: string | undefined;
   /**
    * If the bucket is configured as a website, redirects requests for this object to another object
    * in the same bucket or to an external URL. Amazon S3 stores the value of this header in the
    * object metadata.
    */
-  WebsiteRedirectLocation?: string;
+  WebsiteRedirectLocation?: string | undefined;
   /** The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx. */
-  ServerSideEncryption?: ServerSideEncryption;
+  ServerSideEncryption?: ServerSideEncryption | undefined;
   /** A map of metadata to store with the object in S3. */
-  Metadata?: Record<string, string>;
+  Metadata?: Record<string, string> | undefined;
   /**
    * If server-side encryption with a customer-provided encryption key was requested, the response
    * will include this header to confirm the encryption algorithm that's used.
    */
-  SSECustomerAlgorithm?: string;
+  SSECustomerAlgorithm?: string | undefined;
   /**
    * If server-side encryption with a customer-provided encryption key was requested, the response
    * will include this header to provide the round-trip message integrity verification of the
    * customer-provided encryption key.
    */
-  SSECustomerKeyMD5?: string;
+  SSECustomerKeyMD5?: string | undefined;
   /** If present, indicates the ID of the KMS key that was used for object encryption. */
-  SSEKMSKeyId?: string;
+  SSEKMSKeyId?: string | undefined;
   /**
    * Indicates whether the object uses an S3 Bucket Key for server-side encryption with Key
    * Management Service (KMS) keys (SSE-KMS).
    */
-  BucketKeyEnabled?: boolean;
+  BucketKeyEnabled?: boolean | undefined;
   /**
    * Provides storage class information of the object. Amazon S3 returns this header for all objects
    * except for S3 Standard storage class objects.
    */
-  StorageClass?: StorageClass;
+  StorageClass?: StorageClass | undefined;
   /** The `RequestCharged` member. */
-  RequestCharged?: RequestCharged;
+  RequestCharged?: RequestCharged | undefined;
   /**
    * Amazon S3 can return this if your request involves a bucket that is either a source or
    * destination in a replication rule.
    */
-  ReplicationStatus?: ReplicationStatus;
+  ReplicationStatus?: ReplicationStatus | undefined;
   /**
    * The count of parts this object has. This value is only returned if you specify `partNumber` in
    * your request and the object was uploaded as a multipart upload.
    */
-  PartsCount?: number;
+  PartsCount?: number | undefined;
   /** The number of tags, if any, on the object, when you have the relevant permission to read object tags. */
-  TagCount?: number;
+  TagCount?: number | undefined;
   /** The Object Lock mode that's currently in place for this object. */
-  ObjectLockMode?: ObjectLockMode;
+  ObjectLockMode?: ObjectLockMode | undefined;
   /** The date and time when this object's Object Lock will expire. */
-  ObjectLockRetainUntilDate?: Date;
+  ObjectLockRetainUntilDate?: Date | undefined;
   /**
    * Indicates whether this object has an active legal hold. This field is only returned if you have
    * permission to view an object's legal hold status.
    */
-  ObjectLockLegalHoldStatus?: ObjectLockLegalHoldStatus;
+  ObjectLockLegalHoldStatus?: ObjectLockLegalHoldStatus | undefined;
 }
 
 /** Input of the `GetObject` action. */
@@ -566,74 +566,74 @@ export interface GetObjectRequest {
    * Return the object only if its entity tag (ETag) is the same as the one specified in this
    * header; otherwise, return a `412 Precondition Failed` error.
    */
-  IfMatch?: string;
+  IfMatch?: string | undefined;
   /**
    * Return the object only if it has been modified since the specified time; otherwise, return a
    * `304 Not Modified` error.
    */
-  IfModifiedSince?: Date;
+  IfModifiedSince?: Date | undefined;
   /**
    * Return the object only if its entity tag (ETag) is different from the one specified in this
    * header; otherwise, return a `304 Not Modified` error.
    */
-  IfNoneMatch?: string;
+  IfNoneMatch?: string | undefined;
   /**
    * Return the object only if it has not been modified since the specified time; otherwise, return
    * a `412 Precondition Failed` error.
    */
-  IfUnmodifiedSince?: Date;
+  IfUnmodifiedSince?: Date | undefined;
   /** Key of the object to get. */
   Key: string;
   /**
    * Downloads the specified byte range of an object. For more information about the HTTP Range
    * header, see https://www.rfc-editor.org/rfc/rfc9110.html#name-range.
    */
-  Range?: string;
+  Range?: string | undefined;
   /** Sets the `Cache-Control` header of the response. */
-  ResponseCacheControl?: string;
+  ResponseCacheControl?: string | undefined;
   /** Sets the `Content-Disposition` header of the response. */
-  ResponseContentDisposition?: string;
+  ResponseContentDisposition?: string | undefined;
   /** Sets the `Content-Encoding` header of the response. */
-  ResponseContentEncoding?: string;
+  ResponseContentEncoding?: string | undefined;
   /** Sets the `Content-Language` header of the response. */
-  ResponseContentLanguage?: string;
+  ResponseContentLanguage?: string | undefined;
   /** Sets the `Content-Type` header of the response. */
-  ResponseContentType?: string;
+  ResponseContentType?: string | undefined;
   /** Sets the `Expires` header of the response. */
-  ResponseExpires?: Date;
+  ResponseExpires?: Date | undefined;
   /** Version ID used to reference a specific version of the object. */
-  VersionId?: string;
+  VersionId?: string | undefined;
   /** Specifies the algorithm to use when decrypting the object (for example, `AES256`). */
-  SSECustomerAlgorithm?: string;
+  SSECustomerAlgorithm?: string | undefined;
   /**
    * Specifies the customer-provided encryption key that you originally provided for Amazon S3 to
    * encrypt the data before storing it. This value is used to decrypt the object when recovering it
    * and must match the one used when storing the data. The key must be appropriate for use with the
    * algorithm specified in the `x-amz-server-side-encryption-customer-algorithm` header.
    */
-  SSECustomerKey?: string;
+  SSECustomerKey?: string | undefined;
   /**
    * Specifies the 128-bit MD5 digest of the customer-provided encryption key according to RFC 1321.
    * Amazon S3 uses this header for a message integrity check to ensure that the encryption key was
    * transmitted without error.
    */
-  SSECustomerKeyMD5?: string;
+  SSECustomerKeyMD5?: string | undefined;
   /** The `RequestPayer` member. */
-  RequestPayer?: RequestPayer;
+  RequestPayer?: RequestPayer | undefined;
   /**
    * Part number of the object being read. This is a positive integer between 1 and 10,000.
    * Effectively performs a 'ranged' GET request for the part specified. Useful for downloading just
    * a part of an object.
    */
-  PartNumber?: number;
+  PartNumber?: number | undefined;
   /**
    * The account ID of the expected bucket owner. If the account ID that you provide does not match
    * the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden`
    * (access denied).
    */
-  ExpectedBucketOwner?: string;
+  ExpectedBucketOwner?: string | undefined;
   /** To retrieve the checksum, this mode must be enabled. */
-  ChecksumMode?: ChecksumMode;
+  ChecksumMode?: ChecksumMode | undefined;
 }
 
 /** Output of the `HeadBucket` action. */
@@ -642,15 +642,15 @@ export interface HeadBucketOutput {
    * The Amazon Resource Name (ARN) of the S3 bucket. ARNs uniquely identify Amazon Web Services
    * resources across all of Amazon Web Services.
    */
-  BucketArn?: string;
+  BucketArn?: string | undefined;
   /** The type of location where the bucket is created. */
-  BucketLocationType?: LocationType;
+  BucketLocationType?: LocationType | undefined;
   /** The name of the location where the bucket will be created. */
-  BucketLocationName?: string;
+  BucketLocationName?: string | undefined;
   /** The Region that the bucket is located. */
-  BucketRegion?: string;
+  BucketRegion?: string | undefined;
   /** Indicates whether the bucket name used in the request is an access point alias. */
-  AccessPointAlias?: boolean;
+  AccessPointAlias?: boolean | undefined;
 }
 
 /** Input of the `HeadBucket` action. */
@@ -662,7 +662,7 @@ export interface HeadBucketRequest {
    * the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden`
    * (access denied).
    */
-  ExpectedBucketOwner?: string;
+  ExpectedBucketOwner?: string | undefined;
 }
 
 /** Output of the `HeadObject` action. */
@@ -671,85 +671,85 @@ export interface HeadObjectOutput {
    * Specifies whether the object retrieved was (true) or was not (false) a Delete Marker. If false,
    * this response header does not appear in the response.
    */
-  DeleteMarker?: boolean;
+  DeleteMarker?: boolean | undefined;
   /** Indicates that a range of bytes was specified. */
-  AcceptRanges?: string;
+  AcceptRanges?: string | undefined;
   /**
    * If the object expiration is configured (see `PutBucketLifecycleConfiguration` ), the response
    * includes this header. It includes the `expiry-date` and `rule-id` key-value pairs providing
    * object expiration information. The value of the `rule-id` is URL-encoded.
    */
-  Expiration?: string;
+  Expiration?: string | undefined;
   /**
    * If the object is an archived object (an object whose storage class is GLACIER), the response
    * includes this header if either the archive restoration is in progress (see RestoreObject or an
    * archive copy is already restored.
    */
-  Restore?: string;
+  Restore?: string | undefined;
   /** The archive state of the head object. */
-  ArchiveStatus?: ArchiveStatus;
+  ArchiveStatus?: ArchiveStatus | undefined;
   /** Date and time when the object was last modified. */
-  LastModified?: Date;
+  LastModified?: Date | undefined;
   /** Size of the body in bytes. */
-  ContentLength?: number;
+  ContentLength?: number | undefined;
   /**
    * The Base64 encoded, 32-bit `CRC32 checksum` of the object. This checksum is only present if the
    * checksum was uploaded with the object. When you use an API operation on an object that was
    * uploaded using multipart uploads, this value may not be a direct checksum value of the full
    * object. Instead, it's a calculation based on the checksum values of each individual part.
    */
-  ChecksumCRC32?: string;
+  ChecksumCRC32?: string | undefined;
   /**
    * The Base64 encoded, 32-bit `CRC32C` checksum of the object. This checksum is only present if
    * the checksum was uploaded with the object. When you use an API operation on an object that was
    * uploaded using multipart uploads, this value may not be a direct checksum value of the full
    * object. Instead, it's a calculation based on the checksum values of each individual part.
    */
-  ChecksumCRC32C?: string;
+  ChecksumCRC32C?: string | undefined;
   /**
    * The Base64 encoded, 64-bit `CRC64NVME` checksum of the object. For more information, see
    * Checking object integrity in the Amazon S3 User Guide.
    */
-  ChecksumCRC64NVME?: string;
+  ChecksumCRC64NVME?: string | undefined;
   /**
    * The Base64 encoded, 160-bit `SHA1` digest of the object. This checksum is only present if the
    * checksum was uploaded with the object. When you use the API operation on an object that was
    * uploaded using multipart uploads, this value may not be a direct checksum value of the full
    * object. Instead, it's a calculation based on the checksum values of each individual part.
    */
-  ChecksumSHA1?: string;
+  ChecksumSHA1?: string | undefined;
   /**
    * The Base64 encoded, 256-bit `SHA256` digest of the object. This checksum is only present if the
    * checksum was uploaded with the object. When you use an API operation on an object that was
    * uploaded using multipart uploads, this value may not be a direct checksum value of the full
    * object. Instead, it's a calculation based on the checksum values of each individual part.
    */
-  ChecksumSHA256?: string;
+  ChecksumSHA256?: string | undefined;
   /**
    * The Base64 encoded, 512-bit `SHA512` digest of the object. For more information, see Checking
    * object integrity in the Amazon S3 User Guide.
    */
-  ChecksumSHA512?: string;
+  ChecksumSHA512?: string | undefined;
   /**
    * The Base64 encoded, 128-bit `MD5` digest of the object. For more information, see Checking
    * object integrity in the Amazon S3 User Guide.
    */
-  ChecksumMD5?: string;
+  ChecksumMD5?: string | undefined;
   /**
    * The Base64 encoded, 64-bit `XXHASH64` checksum of the object. For more information, see
    * Checking object integrity in the Amazon S3 User Guide.
    */
-  ChecksumXXHASH64?: string;
+  ChecksumXXHASH64?: string | undefined;
   /**
    * The Base64 encoded, 64-bit `XXHASH3` checksum of the object. For more information, see Checking
    * object integrity in the Amazon S3 User Guide.
    */
-  ChecksumXXHASH3?: string;
+  ChecksumXXHASH3?: string | undefined;
   /**
    * The Base64 encoded, 128-bit `XXHASH128` checksum of the object. For more information, see
    * Checking object integrity in the Amazon S3 User Guide.
    */
-  ChecksumXXHASH128?: string;
+  ChecksumXXHASH128?: string | undefined;
   /**
    * The checksum type, which determines how part-level checksums are combined to create an
    * object-level checksum for multipart objects. You can use this header response to verify that
@@ -757,104 +757,104 @@ export interface HeadObjectOutput {
    * `CreateMultipartUpload` request. For more information, see Checking object integrity in the
    * Amazon S3 User Guide.
    */
-  ChecksumType?: ChecksumType;
+  ChecksumType?: ChecksumType | undefined;
   /**
    * An entity tag (ETag) is an opaque identifier assigned by a web server to a specific version of
    * a resource found at a URL.
    */
-  ETag?: string;
+  ETag?: string | undefined;
   /**
    * This is set to the number of metadata entries not returned in `x-amz-meta` headers. This can
    * happen if you create metadata using an API like SOAP that supports more flexible metadata than
    * the REST API. For example, using SOAP, you can create metadata whose values are not legal HTTP
    * headers.
    */
-  MissingMeta?: number;
+  MissingMeta?: number | undefined;
   /** Version ID of the object. */
-  VersionId?: string;
+  VersionId?: string | undefined;
   /** Specifies caching behavior along the request/reply chain. */
-  CacheControl?: string;
+  CacheControl?: string | undefined;
   /** Specifies presentational information for the object. */
-  ContentDisposition?: string;
+  ContentDisposition?: string | undefined;
   /**
    * Indicates what content encodings have been applied to the object and thus what decoding
    * mechanisms must be applied to obtain the media-type referenced by the Content-Type header
    * field.
    */
-  ContentEncoding?: string;
+  ContentEncoding?: string | undefined;
   /** The language the content is in. */
-  ContentLanguage?: string;
+  ContentLanguage?: string | undefined;
   /** A standard MIME type describing the format of the object data. */
-  ContentType?: string;
+  ContentType?: string | undefined;
   /** The portion of the object returned in the response for a `GET` request. */
-  ContentRange?: string;
+  ContentRange?: string | undefined;
   /** The date and time at which the object is no longer cacheable. */
-  Expires?: string;
+  Expires?: string | undefined;
   /**
    * If the bucket is configured as a website, redirects requests for this object to another object
    * in the same bucket or to an external URL. Amazon S3 stores the value of this header in the
    * object metadata.
    */
-  WebsiteRedirectLocation?: string;
+  WebsiteRedirectLocation?: string | undefined;
   /** The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx. */
-  ServerSideEncryption?: ServerSideEncryption;
+  ServerSideEncryption?: ServerSideEncryption | undefined;
   /** A map of metadata to store with the object in S3. */
-  Metadata?: Record<string, string>;
+  Metadata?: Record<string, string> | undefined;
   /**
    * If server-side encryption with a customer-provided encryption key was requested, the response
    * will include this header to confirm the encryption algorithm that's used.
    */
-  SSECustomerAlgorithm?: string;
+  SSECustomerAlgorithm?: string | undefined;
   /**
    * If server-side encryption with a customer-provided encryption key was requested, the response
    * will include this header to provide the round-trip message integrity verification of the
    * customer-provided encryption key.
    */
-  SSECustomerKeyMD5?: string;
+  SSECustomerKeyMD5?: string | undefined;
   /** If present, indicates the ID of the KMS key that was used for object encryption. */
-  SSEKMSKeyId?: string;
+  SSEKMSKeyId?: string | undefined;
   /**
    * Indicates whether the object uses an S3 Bucket Key for server-side encryption with Key
    * Management Service (KMS) keys (SSE-KMS).
    */
-  BucketKeyEnabled?: boolean;
+  BucketKeyEnabled?: boolean | undefined;
   /**
    * Provides storage class information of the object. Amazon S3 returns this header for all objects
    * except for S3 Standard storage class objects.
    */
-  StorageClass?: StorageClass;
+  StorageClass?: StorageClass | undefined;
   /** The `RequestCharged` member. */
-  RequestCharged?: RequestCharged;
+  RequestCharged?: RequestCharged | undefined;
   /**
    * Amazon S3 can return this header if your request involves a bucket that is either a source or a
    * destination in a replication rule.
    */
-  ReplicationStatus?: ReplicationStatus;
+  ReplicationStatus?: ReplicationStatus | undefined;
   /**
    * The count of parts this object has. This value is only returned if you specify `partNumber` in
    * your request and the object was uploaded as a multipart upload.
    */
-  PartsCount?: number;
+  PartsCount?: number | undefined;
   /** The number of tags, if any, on the object, when you have the relevant permission to read object tags. */
-  TagCount?: number;
+  TagCount?: number | undefined;
   /**
    * The Object Lock mode, if any, that's in effect for this object. This header is only returned if
    * the requester has the `s3:GetObjectRetention` permission. For more information about S3 Object
    * Lock, see Object Lock.
    */
-  ObjectLockMode?: ObjectLockMode;
+  ObjectLockMode?: ObjectLockMode | undefined;
   /**
    * The date and time when the Object Lock retention period expires. This header is only returned
    * if the requester has the `s3:GetObjectRetention` permission.
    */
-  ObjectLockRetainUntilDate?: Date;
+  ObjectLockRetainUntilDate?: Date | undefined;
   /**
    * Specifies whether a legal hold is in effect for this object. This header is only returned if
    * the requester has the `s3:GetObjectLegalHold` permission. This header is not returned if the
    * specified version of this object has never had a legal hold applied. For more information about
    * S3 Object Lock, see Object Lock.
    */
-  ObjectLockLegalHoldStatus?: ObjectLockLegalHoldStatus;
+  ObjectLockLegalHoldStatus?: ObjectLockLegalHoldStatus | undefined;
 }
 
 /** Input of the `HeadObject` action. */
@@ -865,22 +865,22 @@ export interface HeadObjectRequest {
    * Return the object only if its entity tag (ETag) is the same as the one specified; otherwise,
    * return a 412 (precondition failed) error.
    */
-  IfMatch?: string;
+  IfMatch?: string | undefined;
   /**
    * Return the object only if it has been modified since the specified time; otherwise, return a
    * 304 (not modified) error.
    */
-  IfModifiedSince?: Date;
+  IfModifiedSince?: Date | undefined;
   /**
    * Return the object only if its entity tag (ETag) is different from the one specified; otherwise,
    * return a 304 (not modified) error.
    */
-  IfNoneMatch?: string;
+  IfNoneMatch?: string | undefined;
   /**
    * Return the object only if it has not been modified since the specified time; otherwise, return
    * a 412 (precondition failed) error.
    */
-  IfUnmodifiedSince?: Date;
+  IfUnmodifiedSince?: Date | undefined;
   /** The object key. */
   Key: string;
   /**
@@ -888,52 +888,52 @@ export interface HeadObjectRequest {
    * `ContentLength` is affected in the response. If the Range is not satisfiable, S3 returns a
    * `416 - Requested Range Not Satisfiable` error.
    */
-  Range?: string;
+  Range?: string | undefined;
   /** Sets the `Cache-Control` header of the response. */
-  ResponseCacheControl?: string;
+  ResponseCacheControl?: string | undefined;
   /** Sets the `Content-Disposition` header of the response. */
-  ResponseContentDisposition?: string;
+  ResponseContentDisposition?: string | undefined;
   /** Sets the `Content-Encoding` header of the response. */
-  ResponseContentEncoding?: string;
+  ResponseContentEncoding?: string | undefined;
   /** Sets the `Content-Language` header of the response. */
-  ResponseContentLanguage?: string;
+  ResponseContentLanguage?: string | undefined;
   /** Sets the `Content-Type` header of the response. */
-  ResponseContentType?: string;
+  ResponseContentType?: string | undefined;
   /** Sets the `Expires` header of the response. */
-  ResponseExpires?: Date;
+  ResponseExpires?: Date | undefined;
   /** Version ID used to reference a specific version of the object. */
-  VersionId?: string;
+  VersionId?: string | undefined;
   /** Specifies the algorithm to use when encrypting the object (for example, AES256). */
-  SSECustomerAlgorithm?: string;
+  SSECustomerAlgorithm?: string | undefined;
   /**
    * Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This
    * value is used to store the object and then it is discarded; Amazon S3 does not store the
    * encryption key. The key must be appropriate for use with the algorithm specified in the
    * `x-amz-server-side-encryption-customer-algorithm` header.
    */
-  SSECustomerKey?: string;
+  SSECustomerKey?: string | undefined;
   /**
    * Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses
    * this header for a message integrity check to ensure that the encryption key was transmitted
    * without error.
    */
-  SSECustomerKeyMD5?: string;
+  SSECustomerKeyMD5?: string | undefined;
   /** The `RequestPayer` member. */
-  RequestPayer?: RequestPayer;
+  RequestPayer?: RequestPayer | undefined;
   /**
    * Part number of the object being read. This is a positive integer between 1 and 10,000.
    * Effectively performs a 'ranged' HEAD request for the part specified. Useful querying about the
    * size of the part and the number of parts in this object.
    */
-  PartNumber?: number;
+  PartNumber?: number | undefined;
   /**
    * The account ID of the expected bucket owner. If the account ID that you provide does not match
    * the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden`
    * (access denied).
    */
-  ExpectedBucketOwner?: string;
+  ExpectedBucketOwner?: string | undefined;
   /** To retrieve the checksum, this parameter must be enabled. */
-  ChecksumMode?: ChecksumMode;
+  ChecksumMode?: ChecksumMode | undefined;
 }
 
 /** Output of the `ListObjectsV2` action. */
@@ -943,54 +943,54 @@ export interface ListObjectsV2Output {
    * return. If the number of results exceeds that specified by `MaxKeys`, all of the results might
    * not be returned.
    */
-  IsTruncated?: boolean;
+  IsTruncated?: boolean | undefined;
   /** Metadata about each object returned. */
-  Contents?: Object[];
+  Contents?: Object[] | undefined;
   /** The bucket name. */
-  Name?: string;
+  Name?: string | undefined;
   /** Keys that begin with the indicated prefix. */
-  Prefix?: string;
+  Prefix?: string | undefined;
   /**
    * Causes keys that contain the same string between the `prefix` and the first occurrence of the
    * delimiter to be rolled up into a single result element in the `CommonPrefixes` collection.
    * These rolled-up keys are not returned elsewhere in the response. Each rolled-up result counts
    * as only one return against the `MaxKeys` value.
    */
-  Delimiter?: string;
+  Delimiter?: string | undefined;
   /**
    * Sets the maximum number of keys returned in the response. By default, the action returns up to
    * 1,000 key names. The response might contain fewer keys but will never contain more.
    */
-  MaxKeys?: number;
+  MaxKeys?: number | undefined;
   /**
    * All of the keys (up to 1,000) that share the same prefix are grouped together. When counting
    * the total numbers of returns by this API operation, this group of keys is considered as one
    * item.
    */
-  CommonPrefixes?: CommonPrefix[];
+  CommonPrefixes?: CommonPrefix[] | undefined;
   /** Encoding type used by Amazon S3 to encode object key names in the XML response. */
-  EncodingType?: EncodingType;
+  EncodingType?: EncodingType | undefined;
   /**
    * `KeyCount` is the number of keys returned with this request. `KeyCount` will always be less
    * than or equal to the `MaxKeys` field. For example, if you ask for 50 keys, your result will
    * include 50 keys or fewer.
    */
-  KeyCount?: number;
+  KeyCount?: number | undefined;
   /**
    * If `ContinuationToken` was sent with the request, it is included in the response. You can use
    * the returned `ContinuationToken` for pagination of the list response.
    */
-  ContinuationToken?: string;
+  ContinuationToken?: string | undefined;
   /**
    * `NextContinuationToken` is sent when `isTruncated` is true, which means there are more keys in
    * the bucket that can be listed. The next list requests to Amazon S3 can be continued with this
    * `NextContinuationToken`. `NextContinuationToken` is obfuscated and is not a real key
    */
-  NextContinuationToken?: string;
+  NextContinuationToken?: string | undefined;
   /** If StartAfter was sent with the request, it is included in the response. */
-  StartAfter?: string;
+  StartAfter?: string | undefined;
   /** The `RequestCharged` member. */
-  RequestCharged?: RequestCharged;
+  RequestCharged?: RequestCharged | undefined;
 }
 
 /** Input of the `ListObjectsV2` action. */
@@ -1004,60 +1004,60 @@ export interface ListObjectsV2Request {
    */
   Bucket: string;
   /** A delimiter is a character that you use to group keys. */
-  Delimiter?: string;
+  Delimiter?: string | undefined;
   /**
    * Encoding type used by Amazon S3 to encode the object keys in the response. Responses are
    * encoded only in UTF-8. An object key can contain any Unicode character. However, the XML 1.0
    * parser can't parse certain characters, such as characters with an ASCII value from 0 to 10.
    */
-  EncodingType?: EncodingType;
+  EncodingType?: EncodingType | undefined;
   /**
    * Sets the maximum number of keys returned in the response. By default, the action returns up to
    * 1,000 key names. The response might contain fewer keys but will never contain more.
    */
-  MaxKeys?: number;
+  MaxKeys?: number | undefined;
   /** Limits the response to keys that begin with the specified prefix. */
-  Prefix?: string;
+  Prefix?: string | undefined;
   /**
    * `ContinuationToken` indicates to Amazon S3 that the list is being continued on this bucket with
    * a token. `ContinuationToken` is obfuscated and is not a real key. You can use this
    * `ContinuationToken` for pagination of the list results.
    */
-  ContinuationToken?: string;
+  ContinuationToken?: string | undefined;
   /**
    * The owner field is not present in `ListObjectsV2` by default. If you want to return the owner
    * field with each key in the result, then set the `FetchOwner` field to `true`.
    */
-  FetchOwner?: boolean;
+  FetchOwner?: boolean | undefined;
   /**
    * StartAfter is where you want Amazon S3 to start listing from. Amazon S3 starts listing after
    * this specified key. StartAfter can be any key in the bucket.
    */
-  StartAfter?: string;
+  StartAfter?: string | undefined;
   /**
    * Confirms that the requester knows that she or he will be charged for the list objects request
    * in V2 style. Bucket owners need not specify this parameter in their requests.
    */
-  RequestPayer?: RequestPayer;
+  RequestPayer?: RequestPayer | undefined;
   /**
    * The account ID of the expected bucket owner. If the account ID that you provide does not match
    * the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden`
    * (access denied).
    */
-  ExpectedBucketOwner?: string;
+  ExpectedBucketOwner?: string | undefined;
   /**
    * Specifies the optional fields that you want returned in the response. Fields that you do not
    * specify are not returned.
    */
-  OptionalObjectAttributes?: OptionalObjectAttributes[];
+  OptionalObjectAttributes?: OptionalObjectAttributes[] | undefined;
 }
 
 /** Specifies the location where the bucket will be created. */
 export interface LocationInfo {
   /** The type of location where the bucket will be created. */
-  Type?: LocationType;
+  Type?: LocationType | undefined;
   /** The name of the location where the bucket will be created. */
-  Name?: string;
+  Name?: string | undefined;
 }
 
 /** Values of `LocationType`. */
@@ -1066,33 +1066,33 @@ export type LocationType = "AvailabilityZone" | "LocalZone";
 /** An object consists of data and its descriptive metadata. */
 export interface Object {
   /** The name that you assign to an object. You use the object key to retrieve the object. */
-  Key?: string;
+  Key?: string | undefined;
   /** Creation date of the object. */
-  LastModified?: Date;
+  LastModified?: Date | undefined;
   /**
    * The entity tag is a hash of the object. The ETag reflects changes only to the contents of an
    * object, not its metadata. The ETag may or may not be an MD5 digest of the object data.
    */
-  ETag?: string;
+  ETag?: string | undefined;
   /** The algorithm that was used to create a checksum of the object. */
-  ChecksumAlgorithm?: ChecksumAlgorithm[];
+  ChecksumAlgorithm?: ChecksumAlgorithm[] | undefined;
   /**
    * The checksum type that is used to calculate the object’s checksum value. For more information,
    * see Checking object integrity in the Amazon S3 User Guide.
    */
-  ChecksumType?: ChecksumType;
+  ChecksumType?: ChecksumType | undefined;
   /** Size in bytes of the object */
-  Size?: number;
+  Size?: number | undefined;
   /** The class of storage used to store the object. */
-  StorageClass?: ObjectStorageClass;
+  StorageClass?: ObjectStorageClass | undefined;
   /** The owner of the object */
-  Owner?: Owner;
+  Owner?: Owner | undefined;
   /**
    * Specifies the restoration status of an object. Objects in certain storage classes must be
    * restored before they can be retrieved. For more information about these storage classes and how
    * to work with archived objects, see Working with archived objects in the Amazon S3 User Guide.
    */
-  RestoreStatus?: RestoreStatus;
+  RestoreStatus?: RestoreStatus | undefined;
 }
 
 /** Values of `ObjectCannedACL`. */
@@ -1110,16 +1110,16 @@ export interface ObjectIdentifier {
   /** Key name of the object. */
   Key: string;
   /** Version ID for the specific version of the object to delete. */
-  VersionId?: string;
+  VersionId?: string | undefined;
   /**
    * An entity tag (ETag) is an identifier assigned by a web server to a specific version of a
    * resource found at a URL. This header field makes the request method conditional on `ETags`.
    */
-  ETag?: string;
+  ETag?: string | undefined;
   /** If present, the objects are deleted only if its modification times matches the provided `Timestamp`. */
-  LastModifiedTime?: Date;
+  LastModifiedTime?: Date | undefined;
   /** If present, the objects are deleted only if its size matches the provided size in bytes. */
-  Size?: number;
+  Size?: number | undefined;
 }
 
 /** Values of `ObjectLockLegalHoldStatus`. */
@@ -1153,9 +1153,9 @@ export type OptionalObjectAttributes = "RestoreStatus";
 /** Container for the owner's display name and ID. */
 export interface Owner {
   /** The `DisplayName` member. */
-  DisplayName?: string;
+  DisplayName?: string | undefined;
   /** Container for the ID of the owner. */
-  ID?: string;
+  ID?: string | undefined;
 }
 
 /** Output of the `PutObject` action. */
@@ -1166,73 +1166,73 @@ export interface PutObjectOutput {
    * `rule-id` key-value pairs that provide information about object expiration. The value of the
    * `rule-id` is URL-encoded.
    */
-  Expiration?: string;
+  Expiration?: string | undefined;
   /** Entity tag for the uploaded object. */
-  ETag?: string;
+  ETag?: string | undefined;
   /**
    * The Base64 encoded, 32-bit `CRC32 checksum` of the object. This checksum is only present if the
    * checksum was uploaded with the object. When you use an API operation on an object that was
    * uploaded using multipart uploads, this value may not be a direct checksum value of the full
    * object. Instead, it's a calculation based on the checksum values of each individual part.
    */
-  ChecksumCRC32?: string;
+  ChecksumCRC32?: string | undefined;
   /**
    * The Base64 encoded, 32-bit `CRC32C` checksum of the object. This checksum is only present if
    * the checksum was uploaded with the object. When you use an API operation on an object that was
    * uploaded using multipart uploads, this value may not be a direct checksum value of the full
    * object. Instead, it's a calculation based on the checksum values of each individual part.
    */
-  ChecksumCRC32C?: string;
+  ChecksumCRC32C?: string | undefined;
   /**
    * The Base64 encoded, 64-bit `CRC64NVME` checksum of the object. This header is present if the
    * object was uploaded with the `CRC64NVME` checksum algorithm, or if it was uploaded without a
    * checksum (and Amazon S3 added the default checksum, `CRC64NVME`, to the uploaded object).
    */
-  ChecksumCRC64NVME?: string;
+  ChecksumCRC64NVME?: string | undefined;
   /**
    * The Base64 encoded, 160-bit `SHA1` digest of the object. This checksum is only present if the
    * checksum was uploaded with the object. When you use the API operation on an object that was
    * uploaded using multipart uploads, this value may not be a direct checksum value of the full
    * object. Instead, it's a calculation based on the checksum values of each individual part.
    */
-  ChecksumSHA1?: string;
+  ChecksumSHA1?: string | undefined;
   /**
    * The Base64 encoded, 256-bit `SHA256` digest of the object. This checksum is only present if the
    * checksum was uploaded with the object. When you use an API operation on an object that was
    * uploaded using multipart uploads, this value may not be a direct checksum value of the full
    * object. Instead, it's a calculation based on the checksum values of each individual part.
    */
-  ChecksumSHA256?: string;
+  ChecksumSHA256?: string | undefined;
   /**
    * The Base64 encoded, 512-bit `SHA512` digest of the object. This header is present if the object
    * was uploaded with the `SHA512` checksum algorithm. For more information, see Checking object
    * integrity in the Amazon S3 User Guide.
    */
-  ChecksumSHA512?: string;
+  ChecksumSHA512?: string | undefined;
   /**
    * The Base64 encoded, 128-bit `MD5` digest of the object. This header is present if the object
    * was uploaded with the `MD5` checksum algorithm. For more information, see Checking object
    * integrity in the Amazon S3 User Guide.
    */
-  ChecksumMD5?: string;
+  ChecksumMD5?: string | undefined;
   /**
    * The Base64 encoded, 64-bit `XXHASH64` checksum of the object. This header is present if the
    * object was uploaded with the `XXHASH64` checksum algorithm. For more information, see Checking
    * object integrity in the Amazon S3 User Guide.
    */
-  ChecksumXXHASH64?: string;
+  ChecksumXXHASH64?: string | undefined;
   /**
    * The Base64 encoded, 64-bit `XXHASH3` checksum of the object. This header is present if the
    * object was uploaded with the `XXHASH3` checksum algorithm. For more information, see Checking
    * object integrity in the Amazon S3 User Guide.
    */
-  ChecksumXXHASH3?: string;
+  ChecksumXXHASH3?: string | undefined;
   /**
    * The Base64 encoded, 128-bit `XXHASH128` checksum of the object. This header is present if the
    * object was uploaded with the `XXHASH128` checksum algorithm. For more information, see Checking
    * object integrity in the Amazon S3 User Guide.
    */
-  ChecksumXXHASH128?: string;
+  ChecksumXXHASH128?: string | undefined;
   /**
    * This header specifies the checksum type of the object, which determines how part-level
    * checksums are combined to create an object-level checksum for multipart objects. For
@@ -1240,24 +1240,24 @@ export interface PutObjectOutput {
    * data integrity check to verify that the checksum type that is received is the same checksum
    * that was specified.
    */
-  ChecksumType?: ChecksumType;
+  ChecksumType?: ChecksumType | undefined;
   /** The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx. */
-  ServerSideEncryption?: ServerSideEncryption;
+  ServerSideEncryption?: ServerSideEncryption | undefined;
   /** Version ID of the object. */
-  VersionId?: string;
+  VersionId?: string | undefined;
   /**
    * If server-side encryption with a customer-provided encryption key was requested, the response
    * will include this header to confirm the encryption algorithm that's used.
    */
-  SSECustomerAlgorithm?: string;
+  SSECustomerAlgorithm?: string | undefined;
   /**
    * If server-side encryption with a customer-provided encryption key was requested, the response
    * will include this header to provide the round-trip message integrity verification of the
    * customer-provided encryption key.
    */
-  SSECustomerKeyMD5?: string;
+  SSECustomerKeyMD5?: string | undefined;
   /** If present, indicates the ID of the KMS key that was used for object encryption. */
-  SSEKMSKeyId?: string;
+  SSEKMSKeyId?: string | undefined;
   /**
    * If present, indicates the Amazon Web Services KMS Encryption Context to use for object
    * encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which
@@ -1265,16 +1265,16 @@ export interface PutObjectOutput {
    * automatically gets passed on to Amazon Web Services KMS for future `GetObject` operations on
    * this object.
    */
-  SSEKMSEncryptionContext?: string;
+  SSEKMSEncryptionContext?: string | undefined;
   /**
    * Indicates whether the uploaded object uses an S3 Bucket Key for server-side encryption with Key
    * Management Service (KMS) keys (SSE-KMS).
    */
-  BucketKeyEnabled?: boolean;
+  BucketKeyEnabled?: boolean | undefined;
   /** The size of the object in bytes. This value is only be present if you append to an object. */
-  Size?: number;
+  Size?: number | undefined;
   /** The `RequestCharged` member. */
-  RequestCharged?: RequestCharged;
+  RequestCharged?: RequestCharged | undefined;
 }
 
 /** Input of the `PutObject` action. */
@@ -1283,147 +1283,147 @@ export interface PutObjectRequest {
    * The canned ACL to apply to the object. For more information, see Canned ACL in the Amazon S3
    * User Guide.
    */
-  ACL?: ObjectCannedACL;
+  ACL?: ObjectCannedACL | undefined;
   /** Object data. */
-  Body?: Uint8Array;
+  Body?: Uint8Array | undefined;
   /** The bucket name to which the PUT action was initiated. */
   Bucket: string;
   /**
    * Can be used to specify caching behavior along the request/reply chain. For more information,
    * see http://www.w3.org/Protocols/rfc2616/rfc2616-sec14.html#sec14.9.
    */
-  CacheControl?: string;
+  CacheControl?: string | undefined;
   /**
    * Specifies presentational information for the object. For more information, see
    * https://www.rfc-editor.org/rfc/rfc6266#section-4.
    */
-  ContentDisposition?: string;
+  ContentDisposition?: string | undefined;
   /**
    * Specifies what content encodings have been applied to the object and thus what decoding
    * mechanisms must be applied to obtain the media-type referenced by the Content-Type header
    * field. For more information, see
    * https://www.rfc-editor.org/rfc/rfc9110.html#field.content-encoding.
    */
-  ContentEncoding?: string;
+  ContentEncoding?: string | undefined;
   /** The language the content is in. */
-  ContentLanguage?: string;
+  ContentLanguage?: string | undefined;
   /**
    * Size of the body in bytes. This parameter is useful when the size of the body cannot be
    * determined automatically. For more information, see
    * https://www.rfc-editor.org/rfc/rfc9110.html#name-content-length.
    */
-  ContentLength?: number;
+  ContentLength?: number | undefined;
   /**
    * The Base64 encoded 128-bit `MD5` digest of the message (without the headers) according to RFC
    * 1864. This header can be used as a message integrity check to verify that the data is the same
    * data that was originally sent. Although it is optional, we recommend using the Content-MD5
    * mechanism as an end-to-end integrity check.
    */
-  ContentMD5?: string;
+  ContentMD5?: string | undefined;
   /**
    * A standard MIME type describing the format of the contents. For more information, see
    * https://www.rfc-editor.org/rfc/rfc9110.html#name-content-type.
    */
-  ContentType?: string;
+  ContentType?: string | undefined;
   /**
    * Indicates the algorithm used to create the checksum for the object when you use the SDK. This
    * header will not provide any additional functionality if you don't use the SDK. When you send
    * this header, there must be a corresponding `x-amz-checksum-algorithm` or `x-amz-trailer` header
    * sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`.
    */
-  ChecksumAlgorithm?: ChecksumAlgorithm;
+  ChecksumAlgorithm?: ChecksumAlgorithm | undefined;
   /**
    * This header can be used as a data integrity check to verify that the data received is the same
    * data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32`
    * checksum of the object. For more information, see Checking object integrity in the Amazon S3
    * User Guide.
    */
-  ChecksumCRC32?: string;
+  ChecksumCRC32?: string | undefined;
   /**
    * This header can be used as a data integrity check to verify that the data received is the same
    * data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32C`
    * checksum of the object. For more information, see Checking object integrity in the Amazon S3
    * User Guide.
    */
-  ChecksumCRC32C?: string;
+  ChecksumCRC32C?: string | undefined;
   /**
    * This header can be used as a data integrity check to verify that the data received is the same
    * data that was originally sent. This header specifies the Base64 encoded, 64-bit `CRC64NVME`
    * checksum of the object. The `CRC64NVME` checksum is always a full object checksum. For more
    * information, see Checking object integrity in the Amazon S3 User Guide.
    */
-  ChecksumCRC64NVME?: string;
+  ChecksumCRC64NVME?: string | undefined;
   /**
    * This header can be used as a data integrity check to verify that the data received is the same
    * data that was originally sent. This header specifies the Base64 encoded, 160-bit `SHA1` digest
    * of the object. For more information, see Checking object integrity in the Amazon S3 User Guide.
    */
-  ChecksumSHA1?: string;
+  ChecksumSHA1?: string | undefined;
   /**
    * This header can be used as a data integrity check to verify that the data received is the same
    * data that was originally sent. This header specifies the Base64 encoded, 256-bit `SHA256`
    * digest of the object. For more information, see Checking object integrity in the Amazon S3 User
    * Guide.
    */
-  ChecksumSHA256?: string;
+  ChecksumSHA256?: string | undefined;
   /**
    * This header can be used as a data integrity check to verify that the data received is the same
    * data that was originally sent. This header specifies the Base64 encoded, 512-bit `SHA512`
    * digest of the object. For more information, see Checking object integrity in the Amazon S3 User
    * Guide.
    */
-  ChecksumSHA512?: string;
+  ChecksumSHA512?: string | undefined;
   /**
    * This header can be used as a data integrity check to verify that the data received is the same
    * data that was originally sent. This header specifies the Base64 encoded, 128-bit `MD5` digest
    * of the object. For more information, see Checking object integrity in the Amazon S3 User Guide.
    */
-  ChecksumMD5?: string;
+  ChecksumMD5?: string | undefined;
   /**
    * This header can be used as a data integrity check to verify that the data received is the same
    * data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH64`
    * checksum of the object. For more information, see Checking object integrity in the Amazon S3
    * User Guide.
    */
-  ChecksumXXHASH64?: string;
+  ChecksumXXHASH64?: string | undefined;
   /**
    * This header can be used as a data integrity check to verify that the data received is the same
    * data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH3`
    * checksum of the object. For more information, see Checking object integrity in the Amazon S3
    * User Guide.
    */
-  ChecksumXXHASH3?: string;
+  ChecksumXXHASH3?: string | undefined;
   /**
    * This header can be used as a data integrity check to verify that the data received is the same
    * data that was originally sent. This header specifies the Base64 encoded, 128-bit `XXHASH128`
    * checksum of the object. For more information, see Checking object integrity in the Amazon S3
    * User Guide.
    */
-  ChecksumXXHASH128?: string;
+  ChecksumXXHASH128?: string | undefined;
   /**
    * The date and time at which the object is no longer cacheable. For more information, see
    * https://www.rfc-editor.org/rfc/rfc7234#section-5.3.
    */
-  Expires?: string;
+  Expires?: string | undefined;
   /**
    * Uploads the object only if the ETag (entity tag) value provided during the WRITE operation
    * matches the ETag of the object in S3. If the ETag values do not match, the operation returns a
    * `412 Precondition Failed` error.
    */
-  IfMatch?: string;
+  IfMatch?: string | undefined;
   /**
    * Uploads the object only if the object key name does not already exist in the bucket specified.
    * Otherwise, Amazon S3 returns a `412 Precondition Failed` error.
    */
-  IfNoneMatch?: string;
+  IfNoneMatch?: string | undefined;
   /** Gives the grantee READ, READ_ACP, and WRITE_ACP permissions on the object. */
-  GrantFullControl?: string;
+  GrantFullControl?: string | undefined;
   /** Allows grantee to read the object data and its metadata. */
-  GrantRead?: string;
+  GrantRead?: string | undefined;
   /** Allows grantee to read the object ACL. */
-  GrantReadACP?: string;
+  GrantReadACP?: string | undefined;
   /** Allows grantee to write the ACL for the applicable object. */
-  GrantWriteACP?: string;
+  GrantWriteACP?: string | undefined;
   /** Object key for which the PUT action was initiated. */
   Key: string;
   /**
@@ -1431,85 +1431,85 @@ export interface PutObjectRequest {
    * to the size of the existing object being appended to. If no object exists, setting this header
    * to 0 will create a new object.
    */
-  WriteOffsetBytes?: number;
+  WriteOffsetBytes?: number | undefined;
   /** A map of metadata to store with the object in S3. */
-  Metadata?: Record<string, string>;
+  Metadata?: Record<string, string> | undefined;
   /**
    * The server-side encryption algorithm that was used when you store this object in Amazon S3 or
    * Amazon FSx.
    */
-  ServerSideEncryption?: ServerSideEncryption;
+  ServerSideEncryption?: ServerSideEncryption | undefined;
   /**
    * By default, Amazon S3 uses the STANDARD Storage Class to store newly created objects. The
    * STANDARD storage class provides high durability and high availability. Depending on performance
    * needs, you can specify a different Storage Class. For more information, see Storage Classes in
    * the Amazon S3 User Guide.
    */
-  StorageClass?: StorageClass;
+  StorageClass?: StorageClass | undefined;
   /**
    * If the bucket is configured as a website, redirects requests for this object to another object
    * in the same bucket or to an external URL. Amazon S3 stores the value of this header in the
    * object metadata. For information about object metadata, see Object Key and Metadata in the
    * Amazon S3 User Guide.
    */
-  WebsiteRedirectLocation?: string;
+  WebsiteRedirectLocation?: string | undefined;
   /** Specifies the algorithm to use when encrypting the object (for example, `AES256`). */
-  SSECustomerAlgorithm?: string;
+  SSECustomerAlgorithm?: string | undefined;
   /**
    * Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This
    * value is used to store the object and then it is discarded; Amazon S3 does not store the
    * encryption key. The key must be appropriate for use with the algorithm specified in the
    * `x-amz-server-side-encryption-customer-algorithm` header.
    */
-  SSECustomerKey?: string;
+  SSECustomerKey?: string | undefined;
   /**
    * Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses
    * this header for a message integrity check to ensure that the encryption key was transmitted
    * without error.
    */
-  SSECustomerKeyMD5?: string;
+  SSECustomerKeyMD5?: string | undefined;
   /**
    * Specifies the KMS key ID (Key ID, Key ARN, or Key Alias) to use for object encryption. If the
    * KMS key doesn't exist in the same account that's issuing the command, you must use the full Key
    * ARN not the Key ID.
    */
-  SSEKMSKeyId?: string;
+  SSEKMSKeyId?: string | undefined;
   /**
    * Specifies the Amazon Web Services KMS Encryption Context as an additional encryption context to
    * use for object encryption. The value of this header is a Base64 encoded string of a UTF-8
    * encoded JSON, which contains the encryption context as key-value pairs.
    */
-  SSEKMSEncryptionContext?: string;
+  SSEKMSEncryptionContext?: string | undefined;
   /**
    * Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side
    * encryption using Key Management Service (KMS) keys (SSE-KMS).
    */
-  BucketKeyEnabled?: boolean;
+  BucketKeyEnabled?: boolean | undefined;
   /** The `RequestPayer` member. */
-  RequestPayer?: RequestPayer;
+  RequestPayer?: RequestPayer | undefined;
   /**
    * The tag-set for the object. The tag-set must be encoded as URL Query parameters. (For example,
    * "Key1=Value1")
    */
-  Tagging?: string;
+  Tagging?: string | undefined;
   /** The Object Lock mode that you want to apply to this object. */
-  ObjectLockMode?: ObjectLockMode;
+  ObjectLockMode?: ObjectLockMode | undefined;
   /**
    * The date and time when you want this object's Object Lock to expire. Must be formatted as a
    * timestamp parameter.
    */
-  ObjectLockRetainUntilDate?: Date;
+  ObjectLockRetainUntilDate?: Date | undefined;
   /**
    * Specifies whether a legal hold will be applied to this object. For more information about S3
    * Object Lock, see Object Lock in the Amazon S3 User Guide.
    */
-  ObjectLockLegalHoldStatus?: ObjectLockLegalHoldStatus;
+  ObjectLockLegalHoldStatus?: ObjectLockLegalHoldStatus | undefined;
   /**
    * The account ID of the expected bucket owner. If the account ID that you provide does not match
    * the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden`
    * (access denied).
    */
-  ExpectedBucketOwner?: string;
+  ExpectedBucketOwner?: string | undefined;
 }
 
 /** Values of `ReplicationStatus`. */
@@ -1539,12 +1539,12 @@ export interface RestoreStatus {
    * Specifies whether the object is currently being restored. If the object restoration is in
    * progress, the header returns the value `TRUE`.
    */
-  IsRestoreInProgress?: boolean;
+  IsRestoreInProgress?: boolean | undefined;
   /**
    * Indicates when the restored copy will expire. This value is populated only if the object has
    * already been restored.
    */
-  RestoreExpiryDate?: Date;
+  RestoreExpiryDate?: Date | undefined;
 }
 
 /** Values of `ServerSideEncryption`. */
