@@ -12,7 +12,14 @@
 
 import { CALL, type CallOptions, type ClientOptions, ServiceClient, type ServiceInfo } from "./client.js";
 import type { CredentialsProvider } from "./credentials/types.js";
-import { AsyncAwsError, type ErrorContext, isAbortError, isCredentialsError } from "./errors.js";
+import {
+  AsyncAwsError,
+  CredentialsError,
+  type ErrorContext,
+  isAbortError,
+  isAsyncAwsError,
+  isCredentialsError,
+} from "./errors.js";
 import { queryProtocol } from "./protocol/aws-query.js";
 import type { OperationShape } from "./schema.js";
 
@@ -55,7 +62,16 @@ export class CallerAccount {
 
   /** The account id (12 digits). */
   async get(context: ErrorContext, options?: CallOptions): Promise<string> {
-    const credentials = await this.#credentials();
+    let credentials: { accessKeyId?: unknown } | undefined;
+    try {
+      credentials = await this.#credentials();
+    } catch (error) {
+      if (isAsyncAwsError(error)) throw error;
+      const inner = error instanceof Error ? error.message : String(error);
+      throw new CredentialsError(`the credentials provider failed: ${inner}`, [], context, { cause: error });
+    }
+    // Bad credentials: no caching; the call itself reports them as every call does.
+    if (typeof credentials?.accessKeyId !== "string") return this.#lookup(context, options);
     const key = credentials.accessKeyId;
     let account = accounts.get(key);
     if (!account) {
