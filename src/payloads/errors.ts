@@ -21,7 +21,7 @@ export function setPayloadError(message: object, error: unknown): void {
  *
  * @example
  * ```ts
- * for (const message of Messages) {
+ * for (const message of await queue.receive()) {
  *   const error = payloadErrorOf(message);
  *   if (error) { console.error(error); continue; }
  * }
