@@ -51,8 +51,12 @@ export abstract class BoundProducer<S, P = unknown> {
    *
    * @example
    * ```ts
+   * const producer = queue.producer();
+   * async function* readOrders() {
+   *   yield { id: 1, customer: "c-1" };
+   * }
    * const { sent, failed } = await producer.sendAll(readOrders(), {
-   *   params: (order) => ({ MessageGroupId: (order as Order).customer }),
+   *   params: (order) => ({ MessageGroupId: (order as { customer: string }).customer }),
    *   onError: (error, index) => console.error(index, error),
    * });
    * ```

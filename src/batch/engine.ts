@@ -450,6 +450,7 @@ export class BatchProducer<E, R> {
    *
    * @example
    * ```ts
+   * const producer = queue.producer();
    * process.on("SIGTERM", () => producer.close({ timeoutMs: 5000 }));
    * ```
    */

@@ -42,7 +42,7 @@ declare global {
   /** The user's own functions. */
   function handle(...args: unknown[]): Promise<boolean>;
   function handler(message: import("asyncaws").Message): Promise<void>;
-  function save(value: unknown): Promise<void>;
+  function save(value: unknown, options?: { signal?: AbortSignal }): Promise<void>;
   function fetchMyCredentials(): Promise<import("asyncaws").Credentials>;
   function askUser(question: string): Promise<string>;
 }
