@@ -328,7 +328,7 @@ describe("one trace from send to process", () => {
 
   it("through SNS to SQS, raw and wrapped", async () => {
     const topicName = uniqueName("otel-fan");
-    const topic = sns.topic(topicName);
+    const topic = sns.topic(topicName, { create: true });
     const raw = uniqueName("otel-fan-raw");
     const wrapped = uniqueName("otel-fan-wrapped");
     const rawUrl = (await sqs.createQueue({ QueueName: raw })).QueueUrl!;
