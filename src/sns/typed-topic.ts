@@ -39,7 +39,9 @@ export type TypedTopicProducer<In> = TypedProducer<In, PublishParams, ProducerSt
  *
  * @example
  * ```ts
- * const events = sns.topic("events", { schema: v.object({ kind: v.string(), id: v.number() }) });
+ * // Any Standard Schema: valibot's v.object({ kind: v.string(), id: v.number() }), zod, arktype...
+ * declare const OrderEvent: StandardSchemaV1<{ kind: string; id: number }>;
+ * const events = sns.topic("events", { schema: OrderEvent });
  * await events.publish({ kind: "order", id: 42 });
  * ```
  */
