@@ -123,7 +123,7 @@ describe("SNS with largePayloads", () => {
   it("publishes through S3; raw and enveloped subscribers both read the message as published", async () => {
     const sns = new SNS(options({ thresholdBytes: 1000 }));
     const reader = new SQS(options({ deleteFromS3: false }));
-    const topic = sns.topic(uniqueName("large-topic"));
+    const topic = sns.topic(uniqueName("large-topic"), { create: true });
     const { QueueUrl: rawUrl } = await plain.createQueue({ QueueName: uniqueName("raw") });
     const { QueueUrl: envUrl } = await plain.createQueue({ QueueName: uniqueName("env") });
     await topic.subscribeQueue(reader.queue(rawUrl!), { raw: true });

@@ -186,7 +186,7 @@ describe("typed queue handle", () => {
 describe("typed topic handle", () => {
   it("publish checks the value before sending; a queue with the same schema reads it back through SNS", async () => {
     const Event = z.object({ kind: z.enum(["order", "refund"]), id: z.number() });
-    const events = sns.topic(uniqueName("typed-topic"), { schema: Event });
+    const events = sns.topic(uniqueName("typed-topic"), { schema: Event, create: true });
     const inbox = sqs.queue(await newQueue("typed-inbox"), { schema: Event });
     await events.subscribeQueue(inbox);
     await assert.rejects(
