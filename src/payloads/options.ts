@@ -100,6 +100,27 @@ export interface PayloadInterceptor {
   ): Promise<unknown>;
 }
 
+/** Runs one call through an interceptor that is loaded on first use. */
+export type LazyPayloadCall = (
+  op: OperationSpec,
+  input: object | undefined,
+  options: CallOptions | undefined,
+  next: (input: object | undefined) => Promise<unknown>,
+) => Promise<unknown>;
+
+/**
+ * The payload store's interceptor behind `import()`, loaded once on the first call (a failed load
+ * is tried again on the next call). Shared by the SQS and SNS clients.
+ * @internal
+ */
+export function lazyPayloadCall(load: () => Promise<PayloadInterceptor>): LazyPayloadCall {
+  let loaded: PayloadInterceptor | undefined;
+  return async (op, input, options, next) => {
+    loaded ??= await load();
+    return loaded.call(op, input, options, next);
+  };
+}
+
 function optionalBoolean(name: string, value: unknown): boolean | undefined {
   if (value !== undefined && typeof value !== "boolean") {
     throw new ValidationError(`largePayloads.${name}`, "a boolean", value);

@@ -20,7 +20,8 @@ import { queryProtocol } from "../core/protocol/aws-query.js";
 import type { StandardSchemaV1 } from "../core/standard-schema.js";
 import {
   type LargePayloadOptions,
-  type PayloadInterceptor,
+  type LazyPayloadCall,
+  lazyPayloadCall,
   resolveLargePayloads,
 } from "../payloads/options.js";
 import type { SNSMethods } from "./methods.js";
@@ -76,7 +77,7 @@ export class SNS extends ServiceClient {
   readonly #topics = new Map<string, TopicHandle>();
 
   /** The payload store's interceptor (loaded on first use), when `largePayloads` is set. */
-  #payloads: PayloadInterceptor | (() => Promise<PayloadInterceptor>) | undefined;
+  #payloads: LazyPayloadCall | undefined;
   readonly #options: SNSOptions;
   #account: CallerAccount | undefined;
 
@@ -85,24 +86,17 @@ export class SNS extends ServiceClient {
     this.#options = options;
     if (options?.largePayloads !== undefined) {
       const resolved = resolveLargePayloads(options.largePayloads, MAX_SNS_MESSAGE_BYTES, options);
-      this.#payloads = () => import("../payloads/sns.js").then((m) => m.snsPayloads(resolved));
+      this.#payloads = lazyPayloadCall(() =>
+        import("../payloads/sns.js").then((m) => m.snsPayloads(resolved)),
+      );
     }
   }
 
   /** @internal Runs one operation, through the payload store when there is one. */
   override [CALL](op: OperationSpec, input: object | undefined, options?: CallOptions): Promise<unknown> {
-    if (this.#payloads === undefined) return super[CALL](op, input, options);
-    return this.#callWithPayloads(op, input, options);
-  }
-
-  async #callWithPayloads(
-    op: OperationSpec,
-    input: object | undefined,
-    options?: CallOptions,
-  ): Promise<unknown> {
-    let payloads = this.#payloads!;
-    if (typeof payloads === "function") payloads = this.#payloads = await payloads();
-    return payloads.call(op, input, options, (next) => super[CALL](op, next, options));
+    const payloads = this.#payloads;
+    if (payloads === undefined) return super[CALL](op, input, options);
+    return payloads(op, input, options, (next) => super[CALL](op, next, options));
   }
 
   /** @internal The caller's account id (STS GetCallerIdentity, cached per access key). */

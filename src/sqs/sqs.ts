@@ -6,7 +6,7 @@
 
 import { CALL, type CallOptions, defineOperations, type OperationSpec } from "../core/client.js";
 import type { StandardSchemaV1 } from "../core/standard-schema.js";
-import { type PayloadInterceptor, resolveLargePayloads } from "../payloads/options.js";
+import { type LazyPayloadCall, lazyPayloadCall, resolveLargePayloads } from "../payloads/options.js";
 import { SQSClient, type SQSOptions } from "./client.js";
 import type { SQSMethods } from "./methods.js";
 import { sqsOperations, sqsPaginators } from "./operations.js";
@@ -29,30 +29,23 @@ import { MAX_MESSAGE_BYTES } from "./validate.js";
 export class SQS extends SQSClient {
   readonly #queues = new Map<string, QueueHandle>();
   /** The payload store's interceptor (loaded on first use), when `largePayloads` is set. */
-  #payloads: PayloadInterceptor | (() => Promise<PayloadInterceptor>) | undefined;
+  #payloads: LazyPayloadCall | undefined;
 
   constructor(options: SQSOptions = {}) {
     super(options);
     if (options?.largePayloads !== undefined) {
       const resolved = resolveLargePayloads(options.largePayloads, MAX_MESSAGE_BYTES, options);
-      this.#payloads = () => import("../payloads/sqs.js").then((m) => m.sqsPayloads(resolved));
+      this.#payloads = lazyPayloadCall(() =>
+        import("../payloads/sqs.js").then((m) => m.sqsPayloads(resolved)),
+      );
     }
   }
 
   /** @internal Runs one operation, through the payload store when there is one. */
   override [CALL](op: OperationSpec, input: object | undefined, options?: CallOptions): Promise<unknown> {
-    if (this.#payloads === undefined) return super[CALL](op, input, options);
-    return this.#callWithPayloads(op, input, options);
-  }
-
-  async #callWithPayloads(
-    op: OperationSpec,
-    input: object | undefined,
-    options?: CallOptions,
-  ): Promise<unknown> {
-    let payloads = this.#payloads!;
-    if (typeof payloads === "function") payloads = this.#payloads = await payloads();
-    return payloads.call(op, input, options, (next) => super[CALL](op, next, options));
+    const payloads = this.#payloads;
+    if (payloads === undefined) return super[CALL](op, input, options);
+    return payloads(op, input, options, (next) => super[CALL](op, next, options));
   }
 
   /**
