@@ -111,3 +111,71 @@ export function entryIds(given: readonly (string | undefined)[]): string[] {
     return candidate;
   });
 }
+
+const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
+
+/**
+ * The ids of a one-call batch (`sendBatch`, `publishBatch`), every entry checked before anything
+ * is sent: each message a string or an entry object, each given `Id` of the allowed characters
+ * and unique; entries without one get ids that clash with none ({@link entryIds}).
+ *
+ * @param messages - the caller's messages, in order
+ * @param context - the operation and queue or topic, for errors
+ * @returns the id of each entry, in order
+ */
+export function batchEntryIds(messages: readonly unknown[], context: ErrorContext): string[] {
+  const seen = new Set<string>();
+  const given = messages.map((message, index) => {
+    if (typeof message === "string") return undefined;
+    if (message === null || typeof message !== "object") {
+      throw new ValidationError(`messages[${index}]`, "a string or a batch entry", message, context);
+    }
+    const id = (message as { Id?: unknown }).Id;
+    if (id === undefined) return undefined;
+    if (typeof id !== "string" || !BATCH_ID.test(id)) {
+      throw new ValidationError(`messages[${index}].Id`, "1 to 80 of A-Z a-z 0-9 _ -", id, context);
+    }
+    if (seen.has(id)) throw new ValidationError(`messages[${index}].Id`, "unique", id, context);
+    seen.add(id);
+    return id;
+  });
+  return entryIds(given);
+}
+
+/** A failed entry of a one-call batch: AWS's code and message, with its index in the input. */
+export interface SettledFailure {
+  Id: string;
+  Code: string;
+  SenderFault: boolean;
+  Message: string;
+  index: number;
+  /** The error that failed the whole request this entry was in, when that was the cause. */
+  error?: unknown;
+}
+
+/**
+ * Puts each entry's outcome in exactly one of two lists, with the caller's `Id` and index.
+ *
+ * @param outcomes - each entry's outcome, in input order (from {@link sendEntries})
+ * @param ids - each entry's id, in input order
+ * @param result - the lists to fill
+ * @returns `result`
+ */
+export function settleEntries<R extends object, L extends { Successful: unknown[]; Failed: unknown[] }>(
+  outcomes: readonly SentOutcome<R>[],
+  ids: readonly string[],
+  result: L,
+): L {
+  outcomes.forEach((outcome, index) => {
+    const Id = ids[index]!;
+    if (outcome.ok) {
+      result.Successful.push({ ...outcome.value, Id, index });
+    } else {
+      const entry: SettledFailure = { Id, ...failureOf(outcome.error), index };
+      // AWS's own verdict on the entry needs no error; anything else carries it.
+      if (!isEntryVerdict(outcome.error)) entry.error = outcome.error;
+      result.Failed.push(entry);
+    }
+  });
+  return result;
+}

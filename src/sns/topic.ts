@@ -5,7 +5,7 @@
  * @module
  */
 
-import { checkBatchOptions, entryIds, failureOf, isEntryVerdict, sendEntries } from "../batch/once.js";
+import { batchEntryIds, checkBatchOptions, sendEntries, settleEntries } from "../batch/once.js";
 import type { CallOptions } from "../core/client.js";
 import { sha256Hex } from "../core/crypto.js";
 import { AsyncAwsError, ValidationError } from "../core/errors.js";
@@ -445,25 +445,7 @@ export class TopicHandle {
     if (!Array.isArray(messages)) throw new ValidationError("messages", "an array", messages, context);
     const batchOptions = checkBatchOptions(options, context);
     const fifo = this.fifo;
-    const given = messages.map((message, index) => {
-      if (typeof message === "string") return undefined;
-      if (!isRecord(message)) {
-        throw new ValidationError(`messages[${index}]`, "a string or a batch entry", message, context);
-      }
-      const id = message.Id;
-      if (id === undefined) return undefined;
-      if (typeof id !== "string" || !/^[A-Za-z0-9_-]{1,80}$/.test(id)) {
-        throw new ValidationError(`messages[${index}].Id`, "1 to 80 of A-Z a-z 0-9 _ -", id, context);
-      }
-      return id;
-    });
-    const seen = new Set<string>();
-    given.forEach((id, index) => {
-      if (id === undefined) return;
-      if (seen.has(id)) throw new ValidationError(`messages[${index}].Id`, "unique", id, context);
-      seen.add(id);
-    });
-    const ids = entryIds(given);
+    const ids = batchEntryIds(messages, context);
     const items: Sized[] = messages.map((message, index) => {
       let entry: Omit<PublishBatchRequestEntry, "Id">;
       if (typeof message === "string") {
@@ -497,18 +479,7 @@ export class TopicHandle {
       items.map((_, index) => `messages[${index}]`),
       batchOptions,
     );
-    outcomes.forEach((outcome, index) => {
-      const Id = ids[index]!;
-      if (outcome.ok) {
-        result.Successful.push({ ...outcome.value, Id, index });
-      } else {
-        const entry: FailedPublishEntry = { Id, ...failureOf(outcome.error), index };
-        // AWS's own verdict on the entry needs no error; anything else carries it.
-        if (!isEntryVerdict(outcome.error)) entry.error = outcome.error;
-        result.Failed.push(entry);
-      }
-    });
-    return result;
+    return settleEntries(outcomes, ids, result);
   }
 
   /**

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { checkBatchOptions, entryIds, failureOf, isEntryVerdict, sendEntries } from "../batch/once.js";
+import { batchEntryIds, checkBatchOptions, sendEntries, settleEntries } from "../batch/once.js";
 import type { CallOptions } from "../core/client.js";
 import { ValidationError } from "../core/errors.js";
 import { definedOnly, encodeBody, Resolved } from "../core/handle.js";
@@ -25,9 +25,6 @@ import type {
   SendMessageResult,
 } from "./types.js";
 import { checkMessage, checkQueueName, checkQueueUrl, isFifoQueue } from "./validate.js";
-
-/** What SendMessageBatch accepts as an entry's `Id`. */
-const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
 /** Options of a {@link QueueHandle}. */
 export interface QueueOptions {
@@ -166,25 +163,7 @@ export class QueueHandle {
     if (!Array.isArray(messages)) throw new ValidationError("messages", "an array", messages, context);
     const batchOptions = checkBatchOptions(options, context);
     const fifo = this.fifo;
-    const given = messages.map((message, index) => {
-      if (typeof message === "string") return undefined;
-      if (message === null || typeof message !== "object") {
-        throw new ValidationError(`messages[${index}]`, "a string or a batch entry", message, context);
-      }
-      const id = (message as { Id?: unknown }).Id;
-      if (id === undefined) return undefined;
-      if (typeof id !== "string" || !BATCH_ID.test(id)) {
-        throw new ValidationError(`messages[${index}].Id`, "1 to 80 of A-Z a-z 0-9 _ -", id, context);
-      }
-      return id;
-    });
-    const seen = new Set<string>();
-    given.forEach((id, index) => {
-      if (id === undefined) return;
-      if (seen.has(id)) throw new ValidationError(`messages[${index}].Id`, "unique", id, context);
-      seen.add(id);
-    });
-    const ids = entryIds(given);
+    const ids = batchEntryIds(messages, context);
     const items: Sized[] = messages.map((message, index) => {
       const { Id: _, ...entry } =
         typeof message === "string"
@@ -215,19 +194,7 @@ export class QueueHandle {
       items.map((_, index) => `messages[${index}]`),
       batchOptions,
     );
-    outcomes.forEach((outcome, index) => {
-      const Id = ids[index]!;
-      if (outcome.ok) {
-        result.Successful.push({ ...outcome.value, Id, index });
-      } else {
-        const failure = failureOf(outcome.error);
-        const entry: FailedEntry = { Id, ...failure, index };
-        // AWS's own verdict on the entry needs no error; anything else carries it.
-        if (!isEntryVerdict(outcome.error)) entry.error = outcome.error;
-        result.Failed.push(entry);
-      }
-    });
-    return result;
+    return settleEntries(outcomes, ids, result);
   }
 
   /**
