@@ -23,6 +23,7 @@ import {
   type SchemaOutput,
   type TypedMessage,
 } from "../core/typed.js";
+import { traceProcess } from "../observability/process.js";
 import type { MessageHandler } from "../sqs/consumer/consumer.js";
 import { type SnsQueueMessage, unwrapSns } from "../sqs/consumer/sns.js";
 import { typedHandler } from "../sqs/typed.js";
@@ -343,10 +344,16 @@ export function sqsHandler(
         if (broken[index] !== undefined) throw broken[index];
         emitter.emit("message", message);
         const count = Number(message.Attributes?.ApproximateReceiveCount);
-        return run(transform(message), {
-          signal,
-          attempt: Number.isInteger(count) && count > 0 ? count : 1,
-        });
+        const attempt = Number.isInteger(count) && count > 0 ? count : 1;
+        return traceProcess(
+          () => ({
+            queueUrl: queueUrlOfArn(records[index]!.eventSourceARN),
+            messages: [message],
+            batch: false,
+            attempt,
+          }),
+          () => run(transform(message), { signal, attempt }),
+        );
       },
       settle: (index, result, detail) => {
         const message = messages[index]!;
@@ -383,4 +390,16 @@ export function sqsHandler(
     return { batchItemFailures: outcome.batchItemFailures.map((item) => ({ ...item })) };
   });
   return lambdaHandler as SqsLambdaHandler;
+}
+
+/**
+ * The queue URL an SQS queue ARN stands for (`arn:aws:sqs:<region>:<account>:<name>`), for the
+ * `asyncaws:process` channel; the ARN itself when it is not of that form.
+ */
+function queueUrlOfArn(arn: unknown): string {
+  if (typeof arn !== "string") return "";
+  const [, partition, service, region, account, name] = arn.split(":");
+  if (service !== "sqs" || !region || !account || !name) return arn;
+  const suffix = partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+  return `https://sqs.${region}.${suffix}/${account}/${name}`;
 }

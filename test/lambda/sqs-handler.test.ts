@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { tracingChannel } from "node:diagnostics_channel";
 import { describe, it } from "node:test";
 import { isAsyncAwsError, isValidationError } from "../../src/core/errors.js";
 import { type SqsLambdaHandler, sqsHandler } from "../../src/lambda/index.js";
@@ -478,5 +479,49 @@ describe("sqsHandler: large batches", () => {
     const response = await handler(sqsEvent(records), fakeContext());
     assert.equal(response.batchItemFailures.length, 99);
     assert.equal(response.batchItemFailures[0]?.itemIdentifier, fifoRecord(150, "x").messageId);
+  });
+});
+
+describe("sqsHandler on the asyncaws:process channel", () => {
+  it("publishes each record's handler run with its message id, queue and outcome", async () => {
+    const seen: { event: string; messageId: unknown; queueUrl: unknown; attempt: unknown }[] = [];
+    const on = (event: string) => (message: unknown) => {
+      const context = message as { messageId?: unknown; queueUrl?: unknown; attempt?: unknown };
+      seen.push({
+        event,
+        messageId: context.messageId,
+        queueUrl: context.queueUrl,
+        attempt: context.attempt,
+      });
+    };
+    const handlers = {
+      start: on("start"),
+      end: () => {},
+      asyncStart: () => {},
+      asyncEnd: on("asyncEnd"),
+      error: on("error"),
+    };
+    const channel = tracingChannel("asyncaws:process");
+    channel.subscribe(handlers);
+    try {
+      const handler = sqsHandler(async (message) => {
+        if (message.Body === "message 2") throw new Error("no");
+      });
+      const response = await handler(sqsEvent([sqsRecord(1), sqsRecord(2)]), fakeContext());
+      assert.equal(response.batchItemFailures.length, 1);
+    } finally {
+      channel.unsubscribe(handlers);
+    }
+    const ends = seen.filter((s) => s.event === "asyncEnd");
+    assert.equal(ends.length, 2);
+    assert.equal(seen.filter((s) => s.event === "error").length, 1);
+    for (const end of ends) {
+      assert.match(String(end.queueUrl), /^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com\/\d+\/[^/]+$/);
+      assert.equal(end.attempt, 1);
+    }
+    assert.deepEqual(
+      ends.map((e) => e.messageId).sort(),
+      [sqsRecord(1).messageId, sqsRecord(2).messageId].sort(),
+    );
   });
 });
