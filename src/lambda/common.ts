@@ -7,7 +7,7 @@
 
 import { type ErrorContext, ValidationError } from "../core/errors.js";
 import { Emitter, type Listener } from "../sqs/consumer/events.js";
-import type { SkipReason } from "./run.js";
+import type { RecordOutcome, SkipReason } from "./run.js";
 
 /** What one invocation did: how many records, and how each kind of ending counted. */
 export interface InvocationOutcome {
@@ -174,3 +174,34 @@ export function booleanOption(
 
 /** The default `timeMarginMs`: enough to abort the running handlers and answer Lambda. */
 export const DEFAULT_TIME_MARGIN_MS = 1000;
+
+/**
+ * The `settle` step of one invocation, shared by the SQS and SNS handlers: counts each record's
+ * ending in `outcome` and emits its event; `failures.first` keeps the first failure's error (the
+ * cause when the invocation itself fails).
+ */
+export function settler<M, O extends InvocationOutcome>(
+  emitter: Emitter<LambdaHandlerEvents<M, O>>,
+  messages: readonly M[],
+  outcome: O,
+): {
+  settle: (index: number, result: RecordOutcome, detail: unknown) => void;
+  failures: { first?: unknown };
+} {
+  const failures: { first?: unknown } = {};
+  const settle = (index: number, result: RecordOutcome, detail: unknown): void => {
+    const message = messages[index]!;
+    if (result === "succeeded") {
+      outcome.succeeded++;
+      emitter.emit("processed", message);
+    } else if (result === "failed") {
+      outcome.failed++;
+      if (failures.first === undefined) failures.first = detail;
+      emitter.emit("failed", message, detail);
+    } else {
+      outcome.skipped++;
+      emitter.emit("skipped", message, detail as SkipReason);
+    }
+  };
+  return { settle, failures };
+}

@@ -41,6 +41,7 @@ import {
   marginOption,
   optionsRecord,
   positiveInteger,
+  settler,
 } from "./common.js";
 import type { LambdaContext, SnsEvent, SnsRecord } from "./events.js";
 import { runRecords } from "./run.js";
@@ -186,7 +187,7 @@ export function snsHandler(
       // Every record is read before any handler runs: a malformed event fails whole, untouched.
       const messages = records.map((record, index) => messageOf(record, index, context));
       const outcome: InvocationOutcome = { records: records.length, succeeded: 0, failed: 0, skipped: 0 };
-      let firstError: unknown;
+      const { settle, failures: failed } = settler(emitter, messages, outcome);
       await runRecords({
         count: records.length,
         ordering: "parallel",
@@ -202,20 +203,7 @@ export function snsHandler(
           if (verify === undefined) return handle();
           return verifySnsMessage(records[index]!.Sns, verify).then(handle);
         },
-        settle: (index, result, detail) => {
-          const message = messages[index]!;
-          if (result === "succeeded") {
-            outcome.succeeded++;
-            emitter.emit("processed", message);
-          } else if (result === "failed") {
-            outcome.failed++;
-            if (firstError === undefined) firstError = detail;
-            emitter.emit("failed", message, detail);
-          } else {
-            outcome.skipped++;
-            emitter.emit("skipped", message, detail as "time" | "fifo");
-          }
-        },
+        settle,
       });
       count(status, outcome);
       emitter.emit("invocation", outcome);
@@ -224,7 +212,7 @@ export function snsHandler(
         throw new AsyncAwsError(
           `${failures} of ${records.length} SNS records failed; the invocation fails so that Lambda retries it`,
           context,
-          { cause: firstError },
+          { cause: failed.first },
         );
       }
     },

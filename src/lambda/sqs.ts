@@ -37,6 +37,7 @@ import {
   marginOption,
   optionsRecord,
   positiveInteger,
+  settler,
 } from "./common.js";
 import type { LambdaContext, SqsBatchItemFailure, SqsBatchResponse, SqsEvent, SqsRecord } from "./events.js";
 import { type Ordering, runRecords } from "./run.js";
@@ -330,7 +331,7 @@ export function sqsHandler(
       skipped: 0,
       batchItemFailures: [],
     };
-    let firstError: unknown;
+    const { settle, failures } = settler(emitter, messages, outcome);
     const outcomes = await runRecords({
       count: records.length,
       ordering,
@@ -355,20 +356,7 @@ export function sqsHandler(
           () => run(transform(message), { signal, attempt }),
         );
       },
-      settle: (index, result, detail) => {
-        const message = messages[index]!;
-        if (result === "succeeded") {
-          outcome.succeeded++;
-          emitter.emit("processed", message);
-        } else if (result === "failed") {
-          outcome.failed++;
-          if (firstError === undefined) firstError = detail;
-          emitter.emit("failed", message, detail);
-        } else {
-          outcome.skipped++;
-          emitter.emit("skipped", message, detail as "time" | "fifo");
-        }
-      },
+      settle,
     });
     const reported = new Set<string>();
     outcomes.forEach((result, index) => {
@@ -384,7 +372,7 @@ export function sqsHandler(
       throw new AsyncAwsError(
         `every record of the batch failed (${records.length}; throwOnFullBatchFailure is set)`,
         context,
-        { cause: firstError },
+        { cause: failures.first },
       );
     }
     return { batchItemFailures: outcome.batchItemFailures.map((item) => ({ ...item })) };
