@@ -86,6 +86,10 @@ class ResponseParser {
   #bodyStart = -1;
   #length = -1;
   #chunked = false;
+  /** A chunked body's data so far (its framing already read and dropped from `#chunks`). */
+  #parts: NodeBuffer[] = [];
+  /** Bytes `#chunks` must hold before a chunked body can advance (a chunk's whole frame). */
+  #need = 0;
   readonly #Buffer: BufferStatic;
   /** True once any byte arrived. */
   started = false;
@@ -145,8 +149,8 @@ class ResponseParser {
         if (this.#size - this.#bodyStart < this.#length) return undefined;
         return this.#done(this.#all().subarray(this.#bodyStart, this.#bodyStart + this.#length));
       }
+      if (this.#chunked) return this.#readChunked();
       const all = this.#all();
-      if (this.#chunked) return this.#readChunked(all);
       if (this.#statusCode === 204 || this.#statusCode === 304) return this.#done(all.subarray(0, 0));
       // No framing: the body runs to the end of the connection.
       this.close = true;
@@ -180,24 +184,42 @@ class ResponseParser {
     }
   }
 
-  #readChunked(all: NodeBuffer): HttpResponse | undefined {
-    const parts: NodeBuffer[] = [];
+  /**
+   * Reads the chunks that are complete and drops their framing, so each byte is scanned and
+   * joined a bounded number of times however many pieces a large body arrives in.
+   */
+  #readChunked(): HttpResponse | undefined {
+    // A chunk's frame is read only once all of it arrived: no join per arriving piece.
+    if (this.#size < this.#need) return undefined;
+    const all = this.#all();
     let pos = this.#bodyStart;
+    let response: HttpResponse | undefined;
+    this.#need = 0;
     for (;;) {
       const lineEnd = all.indexOf("\r\n", pos);
-      if (lineEnd < 0) return undefined;
+      if (lineEnd < 0) break;
       const sizeText = all.toString("latin1", pos, lineEnd).split(";")[0]!.trim();
       if (!/^[0-9a-fA-F]+$/.test(sizeText)) throw new Error("malformed chunk size");
       const size = Number.parseInt(sizeText, 16);
       if (size === 0) {
         // Optional trailers, then an empty line: the first blank line from the size line's end.
-        if (all.indexOf("\r\n\r\n", lineEnd) < 0) return undefined;
-        return this.#done(this.#Buffer.concat(parts));
+        if (all.indexOf("\r\n\r\n", lineEnd) >= 0) response = this.#done(this.#Buffer.concat(this.#parts));
+        break;
       }
-      if (this.#size < lineEnd + 2 + size + 2) return undefined;
-      parts.push(all.subarray(lineEnd + 2, lineEnd + 2 + size));
-      pos = lineEnd + 2 + size + 2;
+      const frameEnd = lineEnd + 2 + size + 2;
+      if (this.#size < frameEnd) {
+        this.#need = frameEnd - pos;
+        break;
+      }
+      this.#parts.push(all.subarray(lineEnd + 2, lineEnd + 2 + size));
+      pos = frameEnd;
     }
+    if (response) return response;
+    // Keep only what is not read yet.
+    this.#chunks = [all.subarray(pos)];
+    this.#size -= pos;
+    this.#bodyStart = 0;
+    return undefined;
   }
 
   #done(body: NodeBuffer): HttpResponse {

@@ -39,6 +39,10 @@ export const THROTTLING_CODES: ReadonlySet<string> = new Set([
   "Throttled",
   "KMSThrottling",
   "AWS.SimpleQueueService.RequestThrottled",
+  // SQS's KMS throttling (an encrypted queue whose key is throttled): the model's name and its
+  // Query code, both sent as sender faults (HTTP 400).
+  "KmsThrottled",
+  "KMS.ThrottlingException",
 ]);
 
 /** Transient service error codes. */

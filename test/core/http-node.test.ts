@@ -136,6 +136,38 @@ describe("net transport", () => {
     assert.equal(server.connections, 1);
   });
 
+  test("reads a chunked body that arrives in many pieces, its frames cut anywhere", async () => {
+    // 300 chunks of 1 to 4,000 bytes (with a multi-byte character cut by the framing), sent in
+    // pieces of 1 to 700 bytes with pauses, so frames and size lines are split across reads.
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < 300; i++) chunks.push(Buffer.from("é".repeat(1 + ((i * 37) % 2000)), "utf8"));
+    chunks.push(Buffer.from("end"));
+    const expected = Buffer.concat(chunks);
+    const framed = Buffer.concat([
+      Buffer.from("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"),
+      ...chunks.flatMap((chunk) => [
+        Buffer.from(`${chunk.length.toString(16)}\r\n`),
+        chunk,
+        Buffer.from("\r\n"),
+      ]),
+      Buffer.from("0\r\n\r\n"),
+    ]);
+    const server = await rawServer((socket) => {
+      void (async () => {
+        for (let pos = 0, i = 0; pos < framed.length; i++) {
+          const size = 1 + ((i * 131) % 700);
+          socket.write(framed.subarray(pos, pos + size));
+          pos += size;
+          if (i % 25 === 0) await new Promise((resolve) => setImmediate(resolve));
+        }
+      })();
+    });
+    servers.push(server);
+    const response = await netTransport()(requestTo(server.port), undefined, 10_000, context);
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.body, expected.toString("utf8"));
+  });
+
   test("skips a 100 Continue and reads a body framed by the end of the connection", async () => {
     const server = await rawServer((socket) => {
       socket.write(

@@ -239,6 +239,7 @@ const THROTTLING = [
   "PriorRequestNotComplete",
   "EC2ThrottledException",
   "RequestThrottled",
+  "KmsThrottled",
 ];
 
 describe("fault proxy", () => {

@@ -31,6 +31,10 @@ describe("classify", () => {
       "SlowDown",
       "PriorRequestNotComplete",
       "EC2ThrottledException",
+      "Throttled",
+      "KMSThrottling",
+      "KmsThrottled",
+      "KMS.ThrottlingException",
     ];
     for (const code of codes) {
       assert.ok(THROTTLING_CODES.has(code), code);
