@@ -60,7 +60,8 @@ void [url, again, ids, okIds, failedIds, deletedIds, changedIds, consumer, publi
 
   // Issue 14: new SQS({ region: process.env.AWS_REGION }) failed with TS2379; the demo cast it.
   "options-undefined.ts": `
-import { SNS, SQS, STS } from "asyncaws";
+import { cachedProvider, fromContainer, fromInstanceMetadata, fromWebIdentity, SNS, SQS, STS } from "asyncaws";
+import { SnsVerifier, snsFetchHandler, snsNodeHandler, verifySnsMessage } from "asyncaws/sns";
 import { SQSClient } from "asyncaws/sqs/client";
 
 declare const maybeNumber: number | undefined;
@@ -124,6 +125,17 @@ const topic = sns.topic("events", { accountId: env.ACCOUNT, create: maybeBoolean
 await topic.publish("x", { Subject: env.SUBJECT, MessageGroupId: undefined }, call);
 await topic.subscribeQueue(queue, { raw: maybeBoolean, filterPolicy: undefined, filterPolicyScope: undefined, attributes: undefined }, call);
 topic.producer(producerOptions);
+
+// Issue 14 (a later find): the credential sources, the SNS verifier and its HTTP handlers too.
+fromContainer({ timeoutMs: maybeNumber, maxAttempts: maybeNumber });
+fromInstanceMetadata({ endpoint: env.IMDS, timeoutMs: maybeNumber, maxAttempts: maybeNumber });
+fromWebIdentity({ roleArn: env.AWS_ROLE_ARN, webIdentityTokenFile: env.TOKEN_FILE, roleSessionName: env.SESSION, durationSeconds: maybeNumber });
+cachedProvider(async () => ({ accessKeyId: "a", secretAccessKey: "b" }), { refreshBeforeMs: maybeNumber, now: undefined });
+const verifyOptions = { topicArns: undefined, fetch: undefined, timeoutMs: maybeNumber, maxCertificateBytes: maybeNumber };
+new SnsVerifier({ ...verifyOptions, cacheSize: maybeNumber });
+await verifySnsMessage("{}", verifyOptions).catch(() => undefined);
+snsFetchHandler({ ...verifyOptions, onNotification: () => undefined, sns: undefined, verifier: undefined, maxBodyBytes: maybeNumber });
+snsNodeHandler({ onNotification: () => undefined, sns: undefined, verifier: undefined, maxBodyBytes: maybeNumber });
 `,
 
   // Issue 14: one name per concept; the old names still compile (deprecated).

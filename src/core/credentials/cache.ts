@@ -20,19 +20,19 @@ export interface CacheOptions {
    * Refresh temporary credentials this long before they expire, in milliseconds.
    * @default 300000 (5 minutes)
    */
-  refreshBeforeMs?: number;
+  refreshBeforeMs?: number | undefined;
   /**
    * After a failed background refresh, wait this long before trying again, in milliseconds.
    * @default 10000
    */
-  retryAfterFailureMs?: number;
+  retryAfterFailureMs?: number | undefined;
   /**
    * Credentials expiring sooner than this are not used, in milliseconds: callers wait for new ones.
    * @default 15000
    */
-  minValidityMs?: number;
+  minValidityMs?: number | undefined;
   /** The clock (tests). @default Date.now */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /**

@@ -33,12 +33,12 @@ export interface ContainerOptions {
    * Timeout of each attempt, in milliseconds.
    * @default 2000
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * Attempts on connection failures, timeouts and HTTP 5xx.
    * @default 3
    */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
 }
 
 const ALLOWED_HTTP_HOSTS = new Set(["169.254.170.2", "169.254.170.23", "fd00:ec2::23", "localhost", "::1"]);

@@ -44,17 +44,17 @@ export interface InstanceMetadataOptions {
    * The metadata service's base URL.
    * @default `AWS_EC2_METADATA_SERVICE_ENDPOINT`, the profile's `ec2_metadata_service_endpoint`, else `http://169.254.169.254`
    */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /**
    * Timeout of each request, in milliseconds.
    * @default 1000
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * Attempts per request on connection failures, timeouts and HTTP 5xx.
    * @default 3
    */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /**
    * Fall back to IMDSv1 (no session token) when the service does not offer IMDSv2 tokens.
    * @default false (true when `AWS_EC2_METADATA_V1_DISABLED` is `false`)

@@ -24,7 +24,7 @@ export interface ProcessOptions {
    * Kill the program after this long, in milliseconds.
    * @default 60000
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 const MAX_OUTPUT = 1024 * 1024;

@@ -141,13 +141,13 @@ export async function assumeRoleWithWebIdentity(
 /** Options of {@link fromWebIdentity}. */
 export interface WebIdentityOptions extends StsSettings {
   /** @default `AWS_ROLE_ARN` */
-  roleArn?: string;
+  roleArn?: string | undefined;
   /** @default `AWS_WEB_IDENTITY_TOKEN_FILE` */
-  webIdentityTokenFile?: string;
+  webIdentityTokenFile?: string | undefined;
   /** @default `AWS_ROLE_SESSION_NAME`, else `asyncaws-<time>` */
-  roleSessionName?: string;
+  roleSessionName?: string | undefined;
   /** @default the role's maximum session duration as STS decides (1 hour) */
-  durationSeconds?: number;
+  durationSeconds?: number | undefined;
 }
 
 /** The environment's web identity settings, or the reason there are none. */

@@ -64,14 +64,14 @@ export interface SnsHandlerOptions extends SnsVerifyOptions {
    * automatically requires `topicArns`: a valid signature proves a message comes from SNS, not
    * from your topic, and anyone can subscribe your endpoint to theirs.
    */
-  sns?: SubscriptionConfirmer;
+  sns?: SubscriptionConfirmer | undefined;
   /** A verifier of your own (its options then apply, not these). @default one made from these options */
-  verifier?: SnsVerifier;
+  verifier?: SnsVerifier | undefined;
   /**
    * The largest request body accepted, in bytes; larger ones get 413.
    * @default 1048576
    */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /** Told of every rejected request and every failed callback (for logging). */
   onError?(error: unknown): void;
 }

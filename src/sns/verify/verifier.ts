@@ -78,22 +78,22 @@ export interface SnsVerifyOptions {
    * message comes from SNS, not that it comes from your topic.
    * @default any topic
    */
-  topicArns?: Iterable<string>;
+  topicArns?: Iterable<string> | undefined;
   /**
    * The `fetch` to fetch signing certificates with.
    * @default the global `fetch`
    */
-  fetch?: CertificateFetch;
+  fetch?: CertificateFetch | undefined;
   /**
    * How long a certificate fetch may take, in milliseconds, body included.
    * @default 5000
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * The largest certificate accepted, in bytes.
    * @default 65536
    */
-  maxCertificateBytes?: number;
+  maxCertificateBytes?: number | undefined;
 }
 
 /** Options of an {@link SnsVerifier}. */
@@ -102,7 +102,7 @@ export interface SnsVerifierOptions extends SnsVerifyOptions {
    * How many certificates to keep (least recently used go first).
    * @default 32
    */
-  cacheSize?: number;
+  cacheSize?: number | undefined;
 }
 
 const TYPES = new Set(["Notification", "SubscriptionConfirmation", "UnsubscribeConfirmation"]);
