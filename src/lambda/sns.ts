@@ -130,7 +130,9 @@ function messageOf(record: SnsRecord, index: number, context: ErrorContext): Sns
  */
 export function snsHandler<S extends StandardSchemaV1>(
   handler: MessageHandler<TypedMessage<SchemaOutput<S>, SnsLambdaMessage>>,
-  options: SnsLambdaOptions & { schema: S },
+  // `schema` left out of the intersection: intersecting a deep schema type (arktype's) with
+  // `StandardSchemaV1` while inferring it is TS2589 ("excessively deep").
+  options: Omit<SnsLambdaOptions, "schema"> & { schema: S },
 ): SnsLambdaHandler;
 export function snsHandler(
   handler: MessageHandler<SnsLambdaMessage>,

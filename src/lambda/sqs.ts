@@ -213,6 +213,13 @@ function recordsOf(event: unknown, context: ErrorContext): SqsRecord[] {
 }
 
 /**
+ * The options beside a schema, in the typed overloads: `schema` left out of the intersection,
+ * which would otherwise make TypeScript intersect a deep schema type (arktype's) with
+ * `StandardSchemaV1` while inferring it (TS2589, "excessively deep").
+ */
+type SchemaOptions<M> = Omit<SqsLambdaOptions<M>, "schema" | "unwrapSns">;
+
+/**
  * A Lambda handler for an SQS event source mapping (which must have `ReportBatchItemFailures`
  * in its `FunctionResponseTypes`). It calls `handler(message, { signal, attempt })` for each
  * record, with the message in the consumer's shape (so one handler serves `queue.consume(handler)`
@@ -234,11 +241,11 @@ function recordsOf(event: unknown, context: ErrorContext): SqsRecord[] {
  */
 export function sqsHandler<S extends StandardSchemaV1>(
   handler: MessageHandler<TypedMessage<SchemaOutput<S>, SnsQueueMessage>>,
-  options: SqsLambdaOptions<SnsQueueMessage> & { schema: S; unwrapSns: true },
+  options: SchemaOptions<SnsQueueMessage> & { schema: S; unwrapSns: true },
 ): SqsLambdaHandler;
 export function sqsHandler<S extends StandardSchemaV1>(
   handler: MessageHandler<TypedMessage<SchemaOutput<S>, Message>>,
-  options: SqsLambdaOptions<Message> & { schema: S; unwrapSns?: false | undefined },
+  options: SchemaOptions<Message> & { schema: S; unwrapSns?: false | undefined },
 ): SqsLambdaHandler;
 export function sqsHandler(
   handler: MessageHandler<SnsQueueMessage>,

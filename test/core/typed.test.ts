@@ -146,6 +146,38 @@ describe("Standard Schema codec", () => {
     );
     assert.equal(typeof handler, "function");
   });
+
+  it("an arktype schema types the Lambda handlers without a cast (was TS2589, excessively deep)", async () => {
+    const received: number[] = [];
+    const plain = sqsHandler(
+      async (message) => {
+        const id: number = message.value.id;
+        received.push(id);
+      },
+      { schema: arkOrder },
+    );
+    const unwrapped = sqsHandler(
+      async (message) => {
+        const sku: string = message.value.sku;
+        void sku;
+      },
+      { schema: arkOrder, unwrapSns: true },
+    );
+    const fromSns = snsHandler(
+      async (message) => {
+        const sku: string = message.value.sku;
+        void sku;
+      },
+      { schema: arkOrder },
+    );
+    assert.deepEqual(
+      await plain(sqsEvent([sqsRecord(1, { body: JSON.stringify({ id: 7, sku: "A" }) })]), fakeContext()),
+      { batchItemFailures: [] },
+    );
+    assert.deepEqual(received, [7]);
+    assert.equal(typeof unwrapped, "function");
+    assert.equal(typeof fromSns, "function");
+  });
 });
 
 describe("sqsHandler with a schema", () => {
