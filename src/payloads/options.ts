@@ -9,7 +9,7 @@
 import type { CallOptions, ClientOptions, OperationSpec } from "../core/client.js";
 import { ValidationError } from "../core/errors.js";
 import type { S3, S3Options } from "../s3/client.js";
-import { MAX_KEY_PREFIX, type PayloadPointer } from "./codec.js";
+import { type AttributeValue, MAX_KEY_PREFIX, type PayloadPointer } from "./codec.js";
 
 /**
  * Messages of any size, through S3, in the format of AWS's extended client libraries (Java and
@@ -58,8 +58,8 @@ export interface LargePayloadOptions {
   deleteFromS3?: boolean | undefined;
   /**
    * The S3 client, or options for one (endpoint, region, credentials, `forcePathStyle`...).
-   * @default an S3 client with this client's region, credentials, profile, retries, timeouts and
-   * `fetch`, and its `endpoint` when one was given (emulators serve S3 on the same port)
+   * @default an S3 client with this client's region, credentials, profile, retries, timeouts,
+   * `fetch` and `hooks`, and its `endpoint` when one was given (emulators serve S3 on the same port)
    */
   s3?: S3Options | S3 | undefined;
   /**
@@ -98,26 +98,57 @@ export interface PayloadInterceptor {
     options: CallOptions | undefined,
     next: (input: object | undefined) => Promise<unknown>,
   ): Promise<unknown>;
+  /** Stores one body in S3: the pointer body, and the attributes with the marker. */
+  offload(
+    body: string,
+    attributes: Record<string, AttributeValue> | undefined,
+    options: CallOptions | undefined,
+  ): Promise<{ body: string; attributes: Record<string, AttributeValue> }>;
 }
 
-/** Runs one call through an interceptor that is loaded on first use. */
-export type LazyPayloadCall = (
-  op: OperationSpec,
-  input: object | undefined,
-  options: CallOptions | undefined,
-  next: (input: object | undefined) => Promise<unknown>,
-) => Promise<unknown>;
-
 /**
- * The payload store's interceptor behind `import()`, loaded once on the first call (a failed load
- * is tried again on the next call). Shared by the SQS and SNS clients.
+ * A client's payload store: its options, and its interceptor behind `import()`, loaded once on
+ * first use (a failed load is tried again next time). Shared by the SQS and SNS clients.
  * @internal
  */
-export function lazyPayloadCall(load: () => Promise<PayloadInterceptor>): LazyPayloadCall {
+export interface ClientPayloads {
+  readonly options: ResolvedLargePayloads;
+  /** Runs one call through the interceptor. */
+  call(
+    op: OperationSpec,
+    input: object | undefined,
+    options: CallOptions | undefined,
+    next: (input: object | undefined) => Promise<unknown>,
+  ): Promise<unknown>;
+  /** Stores one body in S3 (see {@link PayloadInterceptor.offload}). */
+  offload: PayloadInterceptor["offload"];
+}
+
+/**
+ * Where a client keeps its {@link ClientPayloads} (undefined without `largePayloads`), for the
+ * producers and batch calls that size batches after offloading.
+ * @internal
+ */
+export const LARGE_PAYLOADS: unique symbol = Symbol("asyncaws.largePayloads");
+
+/** @internal Makes a client's {@link ClientPayloads}. */
+export function clientPayloads(
+  options: ResolvedLargePayloads,
+  load: () => Promise<PayloadInterceptor>,
+): ClientPayloads {
   let loaded: PayloadInterceptor | undefined;
-  return async (op, input, options, next) => {
+  const get = async () => {
     loaded ??= await load();
-    return loaded.call(op, input, options, next);
+    return loaded;
+  };
+  return {
+    options,
+    async call(op, input, call, next) {
+      return (await get()).call(op, input, call, next);
+    },
+    async offload(body, attributes, call) {
+      return (await get()).offload(body, attributes, call);
+    },
   };
 }
 

@@ -61,6 +61,7 @@ export function snsPayloads(options: ResolvedLargePayloads): PayloadInterceptor 
   }
 
   return {
+    offload: (body, attributes, call) => store.offload({ body, attributes }, call),
     async call(op, input, call, next) {
       if (input === undefined || input === null || typeof input !== "object") return next(input);
       if (op.name === "Publish") {

@@ -274,6 +274,7 @@ export function sqsPayloads(options: ResolvedLargePayloads): PayloadInterceptor 
   }
 
   return {
+    offload: (body, attributes, call) => store.offload({ body, attributes }, call),
     call(op, input, call, next) {
       if (input === undefined || input === null || typeof input !== "object") return next(input);
       switch (op.name) {

@@ -5,26 +5,12 @@
  * @module
  */
 
-import { utf8Length } from "../core/bytes.js";
 import type { CallOptions } from "../core/client.js";
-import {
-  ChecksumError,
-  type ErrorContext,
-  isServiceError,
-  PayloadNotFoundError,
-  ValidationError,
-} from "../core/errors.js";
+import { ChecksumError, type ErrorContext, isServiceError, PayloadNotFoundError } from "../core/errors.js";
 import { S3, type S3Options } from "../s3/client.js";
-import {
-  type AttributeValue,
-  attributesBytes,
-  MARKER_ATTRIBUTES,
-  MAX_USER_ATTRIBUTES,
-  newKey,
-  type PayloadPointer,
-  pointerBody,
-} from "./codec.js";
+import { type AttributeValue, newKey, type PayloadPointer, pointerBody } from "./codec.js";
 import type { ResolvedLargePayloads } from "./options.js";
+import { checkPayloadAttributes, shouldOffload } from "./plan.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8");
@@ -86,6 +72,7 @@ export class PayloadStore {
       "useDualstackEndpoint",
       "requestTimeoutMs",
       "fetch",
+      "hooks",
     ] as const) {
       if (client[name] !== undefined) (base as Record<string, unknown>)[name] = client[name];
     }
@@ -93,50 +80,19 @@ export class PayloadStore {
     return this.#s3;
   }
 
-  /**
-   * Checks a message's attributes against the extended clients' rules: no reserved name, at most
-   * 9 (the marker takes the 10th slot), not more bytes than the threshold by themselves.
-   */
+  /** Checks a message's attributes against the extended clients' rules (see {@link checkPayloadAttributes}). */
   checkAttributes(
     attributes: Record<string, AttributeValue> | undefined,
     field: string,
     context: ErrorContext,
   ): void {
     if (!attributes || offloaded.has(attributes)) return;
-    const names = Object.keys(attributes);
-    for (const name of MARKER_ATTRIBUTES) {
-      if (name in attributes) {
-        throw new ValidationError(
-          `${field}.${name}`,
-          "not a name reserved for large payloads (ExtendedPayloadSize, SQSLargePayloadSize)",
-          name,
-          context,
-        );
-      }
-    }
-    if (names.length > MAX_USER_ATTRIBUTES) {
-      throw new ValidationError(
-        field,
-        `at most ${MAX_USER_ATTRIBUTES} attributes (one of the 10 is reserved for large payloads)`,
-        `${names.length} attributes`,
-        context,
-      );
-    }
-    const bytes = attributesBytes(attributes);
-    if (bytes > this.options.thresholdBytes) {
-      throw new ValidationError(
-        field,
-        `attributes of at most ${this.options.thresholdBytes} bytes (the large-payload threshold)`,
-        `${bytes} bytes`,
-        context,
-      );
-    }
+    checkPayloadAttributes(this.options, attributes, field, context);
   }
 
   /** Whether a message goes through S3: always, or when body and attributes pass the threshold. */
   shouldOffload(message: Outgoing): boolean {
-    if (this.options.alwaysThroughS3) return true;
-    return utf8Length(message.body) + attributesBytes(message.attributes) > this.options.thresholdBytes;
+    return shouldOffload(this.options, message.body, message.attributes);
   }
 
   /** True when the attributes were made by {@link offload} (the marker is then allowed). */

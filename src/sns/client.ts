@@ -19,9 +19,10 @@ import type { ErrorContext } from "../core/errors.js";
 import { queryProtocol } from "../core/protocol/aws-query.js";
 import type { StandardSchemaV1 } from "../core/standard-schema.js";
 import {
+  type ClientPayloads,
+  clientPayloads,
+  LARGE_PAYLOADS,
   type LargePayloadOptions,
-  type LazyPayloadCall,
-  lazyPayloadCall,
   resolveLargePayloads,
 } from "../payloads/options.js";
 import type { SNSMethods } from "./methods.js";
@@ -77,7 +78,7 @@ export class SNS extends ServiceClient {
   readonly #topics = new Map<string, TopicHandle>();
 
   /** The payload store's interceptor (loaded on first use), when `largePayloads` is set. */
-  #payloads: LazyPayloadCall | undefined;
+  #payloads: ClientPayloads | undefined;
   readonly #options: SNSOptions;
   #account: CallerAccount | undefined;
 
@@ -86,17 +87,22 @@ export class SNS extends ServiceClient {
     this.#options = options;
     if (options?.largePayloads !== undefined) {
       const resolved = resolveLargePayloads(options.largePayloads, MAX_SNS_MESSAGE_BYTES, options);
-      this.#payloads = lazyPayloadCall(() =>
+      this.#payloads = clientPayloads(resolved, () =>
         import("../payloads/sns.js").then((m) => m.snsPayloads(resolved)),
       );
     }
+  }
+
+  /** @internal The payload store, when `largePayloads` is set (batches are sized after offloading). */
+  get [LARGE_PAYLOADS](): ClientPayloads | undefined {
+    return this.#payloads;
   }
 
   /** @internal Runs one operation, through the payload store when there is one. */
   override [CALL](op: OperationSpec, input: object | undefined, options?: CallOptions): Promise<unknown> {
     const payloads = this.#payloads;
     if (payloads === undefined) return super[CALL](op, input, options);
-    return payloads(op, input, options, (next) => super[CALL](op, next, options));
+    return payloads.call(op, input, options, (next) => super[CALL](op, next, options));
   }
 
   /** @internal The caller's account id (STS GetCallerIdentity, cached per access key). */

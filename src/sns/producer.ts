@@ -10,6 +10,8 @@ import { answerOutcomes } from "../batch/outcomes.js";
 import { type ErrorContext, ValidationError } from "../core/errors.js";
 import { encodeBody } from "../core/handle.js";
 import { isRecord } from "../core/validate.js";
+import { LARGE_PAYLOADS } from "../payloads/options.js";
+import { checkOffloaded, sendOffloaded } from "../payloads/plan.js";
 import type { SNS } from "./client.js";
 import type { PublishParams, TopicHandle } from "./topic.js";
 import type { PublishBatchRequestEntry, PublishBatchResultEntry } from "./types.js";
@@ -19,11 +21,32 @@ import { checkMessage, MAX_PUBLISH_BATCH_ENTRIES, MAX_PUBLISH_BYTES } from "./va
 export interface TopicProducerOptions extends BatchProducerOptions {}
 
 type Entry = Omit<PublishBatchRequestEntry, "Id">;
-/** A checked entry, its size, and the `Id` it is sent with (producers send positions, "0" to "9"). */
+/**
+ * A checked entry, its size, and the `Id` it is sent with (producers send positions, "0" to "9").
+ * With `largePayloads`, `size` is the size as sent, and `offload` says its message goes through S3.
+ */
 export interface Sized {
   readonly entry: Entry;
   readonly size: number;
   readonly id?: string;
+  readonly offload?: boolean;
+}
+
+/**
+ * Checks a message for Publish or PublishBatch and sizes it as it will be sent: through S3 (a
+ * pointer and the marker) when the client's `largePayloads` offloads it.
+ * @internal
+ */
+export function checkPublished(
+  sns: SNS,
+  entry: object,
+  prefix: string,
+  fifo: boolean | undefined,
+  context: ErrorContext,
+): { size: number; offload: boolean } {
+  return checkOffloaded(sns[LARGE_PAYLOADS], entry, "Message", prefix, context, (checked) =>
+    checkMessage(checked as Record<string, unknown>, prefix, fifo, context),
+  );
 }
 
 /** The members `send`'s params may hold: PublishBatch entry members other than `Id` and `Message`. */
@@ -49,31 +72,40 @@ export function publishBatchTarget<R>(
   resultOf: (ok: PublishBatchResultEntry & { Id: string }) => R,
   timeoutMs?: number,
 ): BatchTarget<Sized, R> {
+  /** Entries whose payload is in S3 already, for the batch's retries. */
+  const uploaded = new WeakMap<Sized, Sized>();
   return {
     maxEntries: MAX_PUBLISH_BATCH_ENTRIES,
     maxBytes: MAX_PUBLISH_BYTES,
     context,
     sizeOf: (item) => item.size,
     groupOf: (item) => (fifo ? item.entry.MessageGroupId : undefined),
-    async sendBatch(items, { labels, signal, deadlineMs }) {
+    async sendBatch(items, batch) {
+      const { signal, deadlineMs } = batch;
       const TopicArn = await topicArn();
-      const ids = items.map((item, index) => item.id ?? String(index));
-      const output = await sns.publishBatch(
-        {
-          TopicArn,
-          PublishBatchRequestEntries: items.map((item, index) => ({ ...item.entry, Id: ids[index]! })),
-        },
-        { signal, deadlineMs, timeoutMs },
-      );
-      // SNS's result entries have an optional Id: one without is as good as missing.
-      return answerOutcomes(
-        ids,
-        labels,
-        output.Successful as (PublishBatchResultEntry & { Id: string })[] | undefined,
-        output.Failed,
-        resultOf,
-        context,
-      );
+      const send = async (items: readonly Sized[], labels: readonly string[]) => {
+        const ids = items.map((item, index) => item.id ?? String(index));
+        const output = await sns.publishBatch(
+          {
+            TopicArn,
+            PublishBatchRequestEntries: items.map((item, index) => ({ ...item.entry, Id: ids[index]! })),
+          },
+          { signal, deadlineMs, timeoutMs },
+        );
+        // SNS's result entries have an optional Id: one without is as good as missing.
+        return answerOutcomes(
+          ids,
+          labels,
+          output.Successful as (PublishBatchResultEntry & { Id: string })[] | undefined,
+          output.Failed,
+          resultOf,
+          context,
+        );
+      };
+      const payloads = sns[LARGE_PAYLOADS];
+      return payloads && items.some((item) => item.offload)
+        ? sendOffloaded(payloads, "Message", uploaded, items, batch, send)
+        : send(items, batch.labels);
     },
   };
 }
@@ -102,6 +134,7 @@ export function publishBatchTarget<R>(
  * ```
  */
 export class TopicProducer extends BoundProducer<Sized, PublishParams> {
+  readonly #sns: SNS;
   readonly #fifo: boolean;
   readonly #context: ErrorContext;
 
@@ -121,6 +154,7 @@ export class TopicProducer extends BoundProducer<Sized, PublishParams> {
         options,
       ),
     );
+    this.#sns = sns;
     this.#fifo = fifo;
     this.#context = context;
   }
@@ -164,8 +198,7 @@ export class TopicProducer extends BoundProducer<Sized, PublishParams> {
           if (value !== undefined) (entry as Record<string, unknown>)[key] = value;
         }
       }
-      const size = checkMessage(entry as unknown as Record<string, unknown>, "", this.#fifo, context);
-      sized = { entry, size };
+      sized = { entry, ...checkPublished(this.#sns, entry, "", this.#fifo, context) };
     } catch (error) {
       return Promise.reject(error);
     }

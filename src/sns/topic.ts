@@ -13,7 +13,13 @@ import { encodeBody, Resolved } from "../core/handle.js";
 import { isRecord } from "../core/validate.js";
 import type { QueueHandle } from "../sqs/queue.js";
 import type { SNS } from "./client.js";
-import { publishBatchTarget, type Sized, TopicProducer, type TopicProducerOptions } from "./producer.js";
+import {
+  checkPublished,
+  publishBatchTarget,
+  type Sized,
+  TopicProducer,
+  type TopicProducerOptions,
+} from "./producer.js";
 import type {
   BatchResultErrorEntry,
   PublishBatchRequestEntry,
@@ -22,7 +28,7 @@ import type {
   PublishResponse,
   Subscription,
 } from "./types.js";
-import { checkArn, checkMessage, checkTopicName, isFifoTopic, validators } from "./validate.js";
+import { checkArn, checkTopicName, isFifoTopic, validators } from "./validate.js";
 
 /** @internal The SNS client's method giving the caller's account (defined in client.ts). */
 export const CALLER_ACCOUNT = Symbol("asyncaws.callerAccount");
@@ -423,7 +429,7 @@ export class TopicHandle {
     const context = { operation: "Publish", resource: this.name };
     const Message = encodeMessage(message, "message", context);
     const input = { ...params, Message };
-    checkMessage(input as Record<string, unknown>, "", this.fifo, context);
+    checkPublished(this.#sns, input, "", this.fifo, context);
     return this.#sns.publish({ ...input, TopicArn: await this.arn(options) }, options);
   }
 
@@ -454,13 +460,8 @@ export class TopicHandle {
         const { Id: _, ...rest } = message as Exclude<PublishBatchMessage, string>;
         entry = { ...rest, Message: encodeMessage(rest.Message, `messages[${index}].Message`, context) };
       }
-      const size = checkMessage(
-        { ...entry, Id: ids[index] } as unknown as Record<string, unknown>,
-        `messages[${index}].`,
-        fifo,
-        context,
-      );
-      return { entry, size, id: ids[index]! };
+      const checked = checkPublished(this.#sns, entry, `messages[${index}].`, fifo, context);
+      return { entry, ...checked, id: ids[index]! };
     });
     const result: PublishBatchResult = { Successful: [], Failed: [] };
     if (items.length === 0) return result;

@@ -1,5 +1,6 @@
 /**
- * The queue producer: the generic batching producer bound to SendMessageBatch (10 entries, 1 MiB).
+ * The queue producer: the generic batching producer bound to SendMessageBatch (10 entries, 1 MiB,
+ * sized after offloading with `largePayloads`).
  *
  * @module
  */
@@ -9,6 +10,8 @@ import { BatchProducer, type BatchProducerOptions, type BatchTarget } from "../b
 import { answerOutcomes } from "../batch/outcomes.js";
 import { type ErrorContext, ValidationError } from "../core/errors.js";
 import { encodeBody } from "../core/handle.js";
+import { LARGE_PAYLOADS } from "../payloads/options.js";
+import { checkOffloaded, sendOffloaded } from "../payloads/plan.js";
 import type { Queue, SendParams } from "./queue.js";
 import type { SQS } from "./sqs.js";
 import type { SendMessageBatchRequestEntry, SendMessageBatchResultEntry } from "./types.js";
@@ -18,11 +21,32 @@ import { checkMessage, MAX_BATCH_ENTRIES, MAX_MESSAGE_BYTES } from "./validate.j
 export interface QueueProducerOptions extends BatchProducerOptions {}
 
 type Entry = Omit<SendMessageBatchRequestEntry, "Id">;
-/** A checked entry, its size, and the `Id` it is sent with (producers send positions, "0" to "9"). */
+/**
+ * A checked entry, its size, and the `Id` it is sent with (producers send positions, "0" to "9").
+ * With `largePayloads`, `size` is the size as sent, and `offload` says its body goes through S3.
+ */
 export interface Sized {
   readonly entry: Entry;
   readonly size: number;
   readonly id?: string;
+  readonly offload?: boolean;
+}
+
+/**
+ * Checks a message for SendMessageBatch and sizes it as it will be sent: through S3 (a pointer
+ * and the marker) when the client's `largePayloads` offloads it.
+ * @internal
+ */
+export function checkBatchMessage(
+  sqs: SQS,
+  entry: Entry,
+  prefix: string,
+  fifo: boolean,
+  context: ErrorContext,
+): { size: number; offload: boolean } {
+  return checkOffloaded(sqs[LARGE_PAYLOADS], entry, "MessageBody", prefix, context, (checked) =>
+    checkMessage(checked as Record<string, unknown>, prefix, fifo, context),
+  );
 }
 
 /**
@@ -37,20 +61,29 @@ export function sendMessageBatchTarget<R>(
   resultOf: (ok: SendMessageBatchResultEntry) => R,
   timeoutMs?: number,
 ): BatchTarget<Sized, R> {
+  /** Entries whose payload is in S3 already, for the batch's retries. */
+  const uploaded = new WeakMap<Sized, Sized>();
   return {
     maxEntries: MAX_BATCH_ENTRIES,
     maxBytes: MAX_MESSAGE_BYTES,
     context,
     sizeOf: (item) => item.size,
     groupOf: (item) => (fifo ? item.entry.MessageGroupId : undefined),
-    async sendBatch(items, { labels, signal, deadlineMs }) {
+    async sendBatch(items, batch) {
+      const { signal, deadlineMs } = batch;
       const QueueUrl = await queueUrl();
-      const ids = items.map((item, index) => item.id ?? String(index));
-      const output = await sqs.sendMessageBatch(
-        { QueueUrl, Entries: items.map((item, index) => ({ ...item.entry, Id: ids[index]! })) },
-        { signal, deadlineMs, timeoutMs },
-      );
-      return answerOutcomes(ids, labels, output.Successful, output.Failed, resultOf, context);
+      const send = async (items: readonly Sized[], labels: readonly string[]) => {
+        const ids = items.map((item, index) => item.id ?? String(index));
+        const output = await sqs.sendMessageBatch(
+          { QueueUrl, Entries: items.map((item, index) => ({ ...item.entry, Id: ids[index]! })) },
+          { signal, deadlineMs, timeoutMs },
+        );
+        return answerOutcomes(ids, labels, output.Successful, output.Failed, resultOf, context);
+      };
+      const payloads = sqs[LARGE_PAYLOADS];
+      return payloads && items.some((item) => item.offload)
+        ? sendOffloaded(payloads, "MessageBody", uploaded, items, batch, send)
+        : send(items, batch.labels);
     },
   };
 }
@@ -77,6 +110,7 @@ export function sendMessageBatchTarget<R>(
  * ```
  */
 export class QueueProducer extends BoundProducer<Sized, SendParams> {
+  readonly #sqs: SQS;
   readonly #fifo: boolean;
   readonly #context: ErrorContext;
 
@@ -95,6 +129,7 @@ export class QueueProducer extends BoundProducer<Sized, SendParams> {
         options,
       ),
     );
+    this.#sqs = sqs;
     this.#fifo = queue.fifo;
     this.#context = context;
   }
@@ -114,8 +149,7 @@ export class QueueProducer extends BoundProducer<Sized, SendParams> {
       }
       const MessageBody = encodeBody(body, "body", this.#context);
       const entry: Entry = params ? { ...params, MessageBody } : { MessageBody };
-      const size = checkMessage(entry as unknown as Record<string, unknown>, "", this.#fifo, this.#context);
-      sized = { entry, size };
+      sized = { entry, ...checkBatchMessage(this.#sqs, entry, "", this.#fifo, this.#context) };
     } catch (error) {
       return Promise.reject(error);
     }

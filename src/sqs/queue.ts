@@ -12,7 +12,13 @@ import { type BatchHandler, Consumer, type MessageHandler } from "./consumer/con
 import { MessageIterator, type MessagesOptions } from "./consumer/iterator.js";
 import type { ConsumerOptions } from "./consumer/options.js";
 import type { SnsQueueMessage } from "./consumer/sns.js";
-import { QueueProducer, type QueueProducerOptions, type Sized, sendMessageBatchTarget } from "./producer.js";
+import {
+  checkBatchMessage,
+  QueueProducer,
+  type QueueProducerOptions,
+  type Sized,
+  sendMessageBatchTarget,
+} from "./producer.js";
 import type { SQS } from "./sqs.js";
 import type {
   BatchResultErrorEntry,
@@ -24,7 +30,7 @@ import type {
   SendMessageRequest,
   SendMessageResult,
 } from "./types.js";
-import { checkMessage, checkQueueName, checkQueueUrl, isFifoQueue } from "./validate.js";
+import { checkQueueName, checkQueueUrl, isFifoQueue } from "./validate.js";
 
 /** Options of a {@link QueueHandle}. */
 export interface QueueOptions {
@@ -169,13 +175,8 @@ export class QueueHandle {
         typeof message === "string"
           ? { Id: undefined, MessageBody: message }
           : (message as SendMessageBatchRequestEntry);
-      const size = checkMessage(
-        { ...entry, Id: ids[index] } as unknown as Record<string, unknown>,
-        `messages[${index}].`,
-        fifo,
-        context,
-      );
-      return { entry, size, id: ids[index]! };
+      const checked = checkBatchMessage(this.#sqs, entry, `messages[${index}].`, fifo, context);
+      return { entry, ...checked, id: ids[index]! };
     });
     const result: SendBatchResult = { Successful: [], Failed: [] };
     if (items.length === 0) return result;

@@ -6,7 +6,12 @@
 
 import { CALL, type CallOptions, defineOperations, type OperationSpec } from "../core/client.js";
 import type { StandardSchemaV1 } from "../core/standard-schema.js";
-import { type LazyPayloadCall, lazyPayloadCall, resolveLargePayloads } from "../payloads/options.js";
+import {
+  type ClientPayloads,
+  clientPayloads,
+  LARGE_PAYLOADS,
+  resolveLargePayloads,
+} from "../payloads/options.js";
 import { SQSClient, type SQSOptions } from "./client.js";
 import type { SQSMethods } from "./methods.js";
 import { sqsOperations, sqsPaginators } from "./operations.js";
@@ -29,23 +34,28 @@ import { MAX_MESSAGE_BYTES } from "./validate.js";
 export class SQS extends SQSClient {
   readonly #queues = new Map<string, QueueHandle>();
   /** The payload store's interceptor (loaded on first use), when `largePayloads` is set. */
-  #payloads: LazyPayloadCall | undefined;
+  #payloads: ClientPayloads | undefined;
 
   constructor(options: SQSOptions = {}) {
     super(options);
     if (options?.largePayloads !== undefined) {
       const resolved = resolveLargePayloads(options.largePayloads, MAX_MESSAGE_BYTES, options);
-      this.#payloads = lazyPayloadCall(() =>
+      this.#payloads = clientPayloads(resolved, () =>
         import("../payloads/sqs.js").then((m) => m.sqsPayloads(resolved)),
       );
     }
+  }
+
+  /** @internal The payload store, when `largePayloads` is set (batches are sized after offloading). */
+  get [LARGE_PAYLOADS](): ClientPayloads | undefined {
+    return this.#payloads;
   }
 
   /** @internal Runs one operation, through the payload store when there is one. */
   override [CALL](op: OperationSpec, input: object | undefined, options?: CallOptions): Promise<unknown> {
     const payloads = this.#payloads;
     if (payloads === undefined) return super[CALL](op, input, options);
-    return payloads(op, input, options, (next) => super[CALL](op, next, options));
+    return payloads.call(op, input, options, (next) => super[CALL](op, next, options));
   }
 
   /**
