@@ -25,6 +25,7 @@ import {
   ValidationError,
 } from "../core/errors.js";
 import { classify } from "../core/retry.js";
+import { Waiters } from "../core/waiters.js";
 import { isNotSentError, notSentError } from "./outcomes.js";
 
 /** What happened to one entry of a batch request. */
@@ -198,7 +199,6 @@ interface Item<E, R> {
   readonly group: string | undefined;
   readonly resolve: (value: R) => void;
   readonly reject: (error: unknown) => void;
-  readonly settled: Promise<void>;
   /** Attempts made so far. */
   attempts: number;
   /** When it may be sent (after a retry's backoff), ms since the epoch. */
@@ -297,8 +297,10 @@ export class BatchProducer<E, R> {
   readonly #unsettled = new Map<number, Item<E, R>>();
   /** Groups with a batch in flight. */
   readonly #busyGroups = new Set<string>();
-  readonly #idleWaiters: (() => void)[] = [];
-  readonly #readyWaiters: (() => void)[] = [];
+  readonly #idleWaiters = new Waiters();
+  readonly #readyWaiters = new Waiters();
+  /** Flushes waiting, each for the entries up to a sequence number to settle. */
+  readonly #flushWaiters: { upTo: number; resolve: () => void }[] = [];
   #seq = 0;
   #flushSeq = -1;
   #closed = false;
@@ -355,9 +357,21 @@ export class BatchProducer<E, R> {
    * @default label "the message"
    */
   send(entry: E, label = "the message"): Promise<R> {
+    return new Promise<R>((resolve, reject) => this.submit(entry, label, resolve, reject));
+  }
+
+  /**
+   * As {@link BatchProducer.send}, with callbacks instead of a promise: one of them is called
+   * once, when the entry settles (at once, for an entry refused before it joins the line). For
+   * callers that hold many entries and want no promise each (the consumer's deletes).
+   *
+   * @internal
+   */
+  submit(entry: E, label: string, resolve: (value: R) => void, reject: (error: unknown) => void): void {
     const context = this.#target.context;
     if (this.#closed) {
-      return Promise.reject(new AsyncAwsError("the producer is closed: no more sends", context));
+      reject(new AsyncAwsError("the producer is closed: no more sends", context));
+      return;
     }
     let size: number;
     let group: string | undefined;
@@ -365,19 +379,13 @@ export class BatchProducer<E, R> {
       size = this.#target.sizeOf(entry);
       group = this.#target.groupOf?.(entry);
     } catch (error) {
-      return Promise.reject(error);
+      reject(error);
+      return;
     }
     if (size > this.#target.maxBytes) {
-      return Promise.reject(
-        new ValidationError(label, `at most ${this.#target.maxBytes} bytes`, `${size} bytes`, context),
-      );
+      reject(new ValidationError(label, `at most ${this.#target.maxBytes} bytes`, `${size} bytes`, context));
+      return;
     }
-    let resolve!: (value: R) => void;
-    let reject!: (error: unknown) => void;
-    const promise = new Promise<R>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
     const now = Date.now();
     const deadlineMs = this.#options.deadlineMs;
     const item: Item<E, R> = {
@@ -389,10 +397,6 @@ export class BatchProducer<E, R> {
       group,
       resolve,
       reject,
-      settled: promise.then(
-        () => undefined,
-        () => undefined,
-      ),
       attempts: 0,
       notBefore: 0,
       readyAt: now,
@@ -404,7 +408,6 @@ export class BatchProducer<E, R> {
       this.#pending.push(item);
       this.#schedulePump();
     }
-    return promise;
   }
 
   /**
@@ -422,7 +425,7 @@ export class BatchProducer<E, R> {
    */
   ready(): Promise<void> {
     if (this.#hasRoom()) return Promise.resolve();
-    return new Promise((resolve) => this.#readyWaiters.push(resolve));
+    return this.#readyWaiters.wait();
   }
 
   /**
@@ -430,17 +433,24 @@ export class BatchProducer<E, R> {
    * of them settled (accepted or rejected, retries included). Entries sent after the call are not
    * waited for.
    */
-  async flush(): Promise<void> {
-    this.#flushSeq = this.#seq - 1;
-    const settled = [...this.#unsettled.values()].map((item) => item.settled);
+  flush(): Promise<void> {
+    const upTo = this.#seq - 1;
+    this.#flushSeq = upTo;
     this.#schedulePump();
-    await Promise.all(settled);
+    if (this.#oldestUnsettled() > upTo) return Promise.resolve();
+    return new Promise((resolve) => this.#flushWaiters.push({ upTo, resolve }));
+  }
+
+  /** The sequence number of the oldest entry not yet settled (entries join the map in order). */
+  #oldestUnsettled(): number {
+    for (const seq of this.#unsettled.keys()) return seq;
+    return Number.POSITIVE_INFINITY;
   }
 
   /** Resolves when nothing is waiting, in flight or retrying (at once when idle). Does not hurry lingering batches. */
   onIdle(): Promise<void> {
     if (this.#unsettled.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+    return this.#idleWaiters.wait();
   }
 
   /**
@@ -500,7 +510,7 @@ export class BatchProducer<E, R> {
     this.#controller.abort(error);
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    for (const resolve of this.#readyWaiters.splice(0)) resolve();
+    this.#readyWaiters.resolveAll();
     this.#checkIdle();
   }
 
@@ -531,9 +541,7 @@ export class BatchProducer<E, R> {
       this.#waiting = this.#waiting.slice(this.#waitingHead);
       this.#waitingHead = 0;
     }
-    if (this.#hasRoom() && this.#readyWaiters.length > 0) {
-      for (const resolve of this.#readyWaiters.splice(0)) resolve();
-    }
+    if (this.#readyWaiters.size > 0 && this.#hasRoom()) this.#readyWaiters.resolveAll();
   }
 
   /** Rejects the entries waiting past their deadline (the line is in deadline order). */
@@ -863,18 +871,32 @@ export class BatchProducer<E, R> {
 
   #settle(item: Item<E, R>, ok: boolean, value: unknown): void {
     this.#unsettled.delete(item.seq);
-    if (ok) {
-      this.#sent++;
-      item.resolve(value as R);
-    } else {
-      this.#failed++;
-      item.reject(value);
+    try {
+      if (ok) {
+        this.#sent++;
+        item.resolve(value as R);
+      } else {
+        this.#failed++;
+        item.reject(value);
+      }
+    } catch {
+      // A callback of submit() that throws must not stop the engine.
     }
+    if (this.#flushWaiters.length > 0) this.#wakeFlushes();
+  }
+
+  /** Resolves the flushes whose entries all settled. */
+  #wakeFlushes(): void {
+    const oldest = this.#oldestUnsettled();
+    let write = 0;
+    for (const waiter of this.#flushWaiters) {
+      if (waiter.upTo < oldest) waiter.resolve();
+      else this.#flushWaiters[write++] = waiter;
+    }
+    this.#flushWaiters.length = write;
   }
 
   #checkIdle(): void {
-    if (this.#unsettled.size === 0 && this.#idleWaiters.length > 0) {
-      for (const resolve of this.#idleWaiters.splice(0)) resolve();
-    }
+    if (this.#unsettled.size === 0) this.#idleWaiters.resolveAll();
   }
 }

@@ -390,15 +390,25 @@ export class Consumer<M = Message> {
       context: this.#context,
       report: (error, source, message) => this.#report(error, source, message),
     };
-    this.#visibility = new Visibility(shared, this.#options.extendVisibility, (change, ok) => {
-      if (change.timeout !== 0) return;
-      if (ok) this.#released++;
-      else this.#stranded++;
-    });
+    // Deletes and visibility changes follow the batch engine's one concurrency rule (at most
+    // `maxInFlightBatches` requests at once), allowed one request per 10 messages the consumer
+    // may hold, and at least 10.
+    const maxInFlightBatches = Math.max(10, Math.ceil(this.#options.concurrency / 10));
+    this.#visibility = new Visibility(
+      shared,
+      this.#options.extendVisibility,
+      { maxInFlightBatches, ordered: queue.fifo },
+      (change, ok) => {
+        if (change.timeout !== 0) return;
+        if (ok) this.#released++;
+        else this.#stranded++;
+      },
+    );
     this.#sequencer = queue.fifo ? new GroupSequencer<Unit<M>>() : undefined;
     this.#deleter = new Deleter(
       shared,
       queue.fifo ? 0 : 5,
+      maxInFlightBatches,
       () => {
         this.#deleted++;
       },
@@ -890,8 +900,7 @@ export class Consumer<M = Message> {
   /** Sends visibility changes; on a FIFO queue in reverse order (last of a group first). */
   #changeVisibility(changes: Change[]): void {
     if (changes.length === 0) return;
-    if (this.#sequencer) this.#visibility.change(changes.reverse(), true);
-    else this.#visibility.change(changes);
+    this.#visibility.change(this.#sequencer ? changes.reverse() : changes);
   }
 
   /** Seconds until a failed message is visible again, or undefined to leave its visibility alone. */

@@ -6,10 +6,11 @@
  * @module
  */
 
-import { batchOutcomes } from "../../batch/outcomes.js";
-import { isAbortError } from "../../core/errors.js";
-import { classify } from "../../core/retry.js";
-import { backoff, chunks, delay, type Held, type Shared } from "./held.js";
+import { BatchProducer, type BatchTarget } from "../../batch/engine.js";
+import { answerOutcomes, MISSING_ENTRY_CODE, verdictOf } from "../../batch/outcomes.js";
+import { isAbortError, isServiceError } from "../../core/errors.js";
+import { Waiters } from "../../core/waiters.js";
+import type { Held, Shared } from "./held.js";
 import { visibilityCeiling } from "./options.js";
 
 /** One visibility change: a message and its new timeout in seconds. */
@@ -18,37 +19,107 @@ export interface Change {
   readonly timeout: number;
 }
 
+/** A change on its way: sent once the change before it for the same message is done. */
+interface Job {
+  readonly change: Change;
+  /** A heartbeat's extension (no `onChanged`, errors reported without the message). */
+  readonly heartbeat: boolean;
+  /** Settles when this change is done; the message's next change waits for it. */
+  readonly done: Promise<void>;
+  readonly finish: () => void;
+  /** When its last request went out, ms since the epoch. */
+  sentAt: number;
+}
+
 type Timer = ReturnType<typeof setTimeout>;
 
-/** Attempts of one explicit change request when the whole request fails (each retried by the client too). */
+/** Attempts of one explicit change (each a request the client retries too). */
 const CHANGE_ATTEMPTS = 3;
 
 /** Entry codes that mean the receipt handle no longer holds the message. */
 const STALE_CODES = new Set(["ReceiptHandleIsInvalid", "MessageNotInflight", "InvalidParameterValue"]);
 
+/** The ChangeMessageVisibilityBatch target of the batch engine, for one consumer. */
+function changeTarget(shared: Shared): BatchTarget<Job, true> {
+  const context = { ...shared.context, operation: "ChangeMessageVisibilityBatch" };
+  return {
+    maxEntries: 10,
+    maxBytes: Number.POSITIVE_INFINITY,
+    sizeOf: () => 0,
+    context,
+    async sendBatch(jobs, { labels, signal }) {
+      const ids = jobs.map((_, index) => String(index));
+      const sentAt = Date.now();
+      for (const job of jobs) job.sentAt = sentAt;
+      const output = await shared.sqs.changeMessageVisibilityBatch(
+        {
+          QueueUrl: shared.url(),
+          Entries: jobs.map((job, index) => ({
+            Id: ids[index]!,
+            ReceiptHandle: job.change.held.handle,
+            VisibilityTimeout: job.change.timeout,
+          })),
+        },
+        { signal },
+      );
+      return answerOutcomes(ids, labels, output.Successful, output.Failed, () => true as const, context);
+    },
+  };
+}
+
 /** The heartbeat and the batched visibility changes of one consumer. */
 export class Visibility {
   readonly #shared: Shared;
   readonly #tracked = new Set<Held>();
-  readonly #pending = new Set<Promise<void>>();
+  /** Extensions: one attempt each (the next beat tries again). */
+  readonly #beats: BatchProducer<Job, true>;
+  /** Releases and retry delays: a few attempts each; one request at a time when `ordered`. */
+  readonly #changes: BatchProducer<Job, true>;
+  /** Changes not yet done (waiting for an earlier one, in the engine, or in flight). */
+  #open = 0;
+  readonly #drained = new Waiters();
+  /** Whole-request errors already reported (one report per failed request, not per entry). */
+  readonly #reported = new WeakSet<object>();
   #timeoutSeconds = 30;
   #enabled: boolean;
   #timer: Timer | undefined;
-  #buffer: { change: Change; ordered: boolean }[] = [];
-  #flushTimer: Timer | undefined;
-  #flushDone: Promise<void> | undefined;
-  #flushResolve: (() => void) | undefined;
 
   readonly #onChanged: (change: Change, ok: boolean) => void;
 
   /**
+   * @param maxInFlightBatches - most requests in flight at once, for each of the heartbeat and
+   *   the explicit changes
+   * @param ordered - explicit changes go in the order given, one request after another (a FIFO
+   *   queue: a group's releases, last message first)
    * @param onChanged - called once for each explicit change (not the heartbeat's) when it is done:
    *   `ok` false when it failed for good (the message keeps its former visibility)
    */
-  constructor(shared: Shared, enabled: boolean, onChanged: (change: Change, ok: boolean) => void = () => {}) {
+  constructor(
+    shared: Shared,
+    enabled: boolean,
+    options: { maxInFlightBatches: number; ordered: boolean },
+    onChanged: (change: Change, ok: boolean) => void = () => {},
+  ) {
     this.#shared = shared;
     this.#enabled = enabled;
     this.#onChanged = onChanged;
+    const target = changeTarget(shared);
+    const common = {
+      lingerMs: 0,
+      maxQueued: Number.MAX_SAFE_INTEGER,
+      retryBaseDelayMs: 200,
+      retryMaxDelayMs: 2000,
+    };
+    this.#beats = new BatchProducer(target, {
+      ...common,
+      maxInFlightBatches: options.maxInFlightBatches,
+      maxAttempts: 1,
+    });
+    this.#changes = new BatchProducer(target, {
+      ...common,
+      maxInFlightBatches: options.ordered ? 1 : options.maxInFlightBatches,
+      maxAttempts: CHANGE_ATTEMPTS,
+    });
   }
 
   /** Sets the visibility timeout the heartbeat extends by, in seconds (0 turns it off). */
@@ -89,7 +160,6 @@ export class Visibility {
     this.#timer = undefined;
     const now = Date.now();
     const stepMs = this.#timeoutSeconds * 1000;
-    const due: Change[] = [];
     for (const held of this.#tracked) {
       if (held.noExtend || held.changing) continue;
       if (held.visibleUntil - now >= stepMs / 2) continue;
@@ -99,129 +169,95 @@ export class Visibility {
         held.noExtend = true;
         continue;
       }
-      due.push({ held, timeout });
+      this.#enqueue({ held, timeout }, true);
     }
-    for (const batch of chunks(due, 10)) this.#track(this.#send(batch, true, 1));
     if (this.#tracked.size > 0) this.#timer = setTimeout(() => this.#tick(), this.#period);
   }
 
   /**
-   * Changes the visibility of messages (a release, a retry delay). `ordered` changes are sent in
-   * the order given, one request after another (a FIFO group's releases, last message first).
-   * Resolves when done; errors are reported, never thrown.
+   * Changes the visibility of messages (a release, a retry delay), in the order given (with
+   * `ordered`, one request after another). Resolves when done; errors are reported, never thrown.
    */
-  change(changes: readonly Change[], ordered = false): Promise<void> {
+  change(changes: readonly Change[]): Promise<void> {
     if (changes.length === 0) return Promise.resolve();
-    for (const change of changes) this.#buffer.push({ change, ordered });
-    if (!this.#flushDone) {
-      this.#flushDone = new Promise((resolve) => {
-        this.#flushResolve = resolve;
+    let left = changes.length;
+    let resolve!: () => void;
+    const done = new Promise<void>((r) => {
+      resolve = r;
+    });
+    for (const change of changes) {
+      this.#enqueue(change, false).then(() => {
+        if (--left === 0) resolve();
       });
-      this.#flushTimer = setTimeout(() => this.#flush(), 0);
     }
-    return this.#flushDone;
+    return done;
   }
 
   /** Resolves once every change asked for so far is done. */
-  async drain(): Promise<void> {
-    while (this.#flushDone || this.#pending.size > 0) {
-      if (this.#flushTimer !== undefined) {
-        clearTimeout(this.#flushTimer);
-        this.#flush();
-      }
-      await Promise.all([this.#flushDone, ...this.#pending]);
-    }
+  drain(): Promise<void> {
+    if (this.#open === 0) return Promise.resolve();
+    void this.#beats.flush();
+    void this.#changes.flush();
+    return this.#drained.wait();
   }
 
-  #flush(): void {
-    this.#flushTimer = undefined;
-    const buffer = this.#buffer;
-    const resolve = this.#flushResolve!;
-    this.#buffer = [];
-    this.#flushDone = undefined;
-    this.#flushResolve = undefined;
-    const ordered = buffer.some((item) => item.ordered);
-    const batches = chunks(
-      buffer.map((item) => item.change),
-      10,
-    );
-    const run = ordered
-      ? (async () => {
-          for (const batch of batches) await this.#send(batch, false, CHANGE_ATTEMPTS);
-        })()
-      : Promise.all(batches.map((batch) => this.#send(batch, false, CHANGE_ATTEMPTS))).then(() => undefined);
-    this.#track(run);
-    run.then(resolve, resolve);
-  }
-
-  #track(promise: Promise<void>): void {
-    this.#pending.add(promise);
-    promise.then(
-      () => this.#pending.delete(promise),
-      () => this.#pending.delete(promise),
-    );
-  }
-
-  async #send(batch: readonly Change[], heartbeat: boolean, attempts: number): Promise<void> {
-    // A change already in flight for one of these messages goes first, so the last word is ours.
-    const before = batch.map((change) => change.held.changing).filter((p) => p !== undefined);
-    let finished!: () => void;
-    const mine = new Promise<void>((resolve) => {
-      finished = resolve;
+  /** Sends a change once the change in flight for the same message (if any) is done, so the last word is the latest. */
+  #enqueue(change: Change, heartbeat: boolean): Promise<void> {
+    const held = change.held;
+    const before = held.changing;
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => {
+      finish = resolve;
     });
-    for (const change of batch) change.held.changing = mine;
-    const settled = new Set<Change>();
-    const done = (change: Change, ok: boolean) => {
-      if (heartbeat || settled.has(change)) return;
-      settled.add(change);
-      this.#onChanged(change, ok);
-    };
-    try {
-      if (before.length > 0) await Promise.all(before);
-      const { sqs, context } = this.#shared;
-      for (let attempt = 1; ; attempt++) {
-        const sentAt = Date.now();
-        try {
-          const output = await sqs.changeMessageVisibilityBatch({
-            QueueUrl: this.#shared.url(),
-            Entries: batch.map((change, index) => ({
-              Id: String(index),
-              ReceiptHandle: change.held.handle,
-              VisibilityTimeout: change.timeout,
-            })),
-          });
-          const outcomes = batchOutcomes(batch.length, output.Successful, output.Failed, () => true, {
-            ...context,
-            operation: "ChangeMessageVisibilityBatch",
-          });
-          outcomes.forEach((outcome, index) => {
-            const { held, timeout } = batch[index]!;
-            if (outcome.ok) {
-              held.visibleUntil = sentAt + timeout * 1000;
-              done(batch[index]!, true);
-              return;
-            }
-            done(batch[index]!, false);
-            const code = (outcome.error as { code?: string }).code ?? "";
-            if (STALE_CODES.has(code) || !outcome.retryable) held.noExtend = true;
-            this.#shared.report(outcome.error, "visibility", held.raw);
-          });
-          return;
-        } catch (error) {
-          if (isAbortError(error)) return;
-          if (attempt >= attempts || classify(error) === "fatal") {
-            this.#shared.report(error, "visibility", heartbeat ? undefined : batch[0]?.held.raw);
-            return;
-          }
-          await delay(backoff(attempt, 200, 2000));
-        }
-      }
-    } finally {
-      for (const change of batch) {
-        if (change.held.changing === mine) change.held.changing = undefined;
-        done(change, false);
-      }
-      finished();
-    }
+    const job: Job = { change, heartbeat, done, finish, sentAt: 0 };
+    held.changing = done;
+    this.#open++;
+    if (before === undefined) this.#submit(job);
+    else before.then(() => this.#submit(job));
+    return done;
   }
+
+  #submit(job: Job): void {
+    const engine = job.heartbeat ? this.#beats : this.#changes;
+    engine.submit(
+      job,
+      `message ${job.change.held.raw.MessageId ?? "?"}`,
+      () => this.#settle(job, undefined),
+      (error: unknown) => this.#settle(job, { error }),
+    );
+  }
+
+  #settle(job: Job, failure: { error: unknown } | undefined): void {
+    const { held, timeout } = job.change;
+    if (held.changing === job.done) held.changing = undefined;
+    if (failure === undefined) {
+      held.visibleUntil = job.sentAt + timeout * 1000;
+    } else {
+      const { error } = failure;
+      if (isEntryFailure(error)) {
+        // This entry's own failure in an answer (or its absence from one).
+        const code = isServiceError(error) ? error.code : "";
+        if (STALE_CODES.has(code) || (isServiceError(error) && !error.retryable)) held.noExtend = true;
+        this.#shared.report(error, "visibility", held.raw);
+      } else if (!isAbortError(error) && !this.#alreadyReported(error)) {
+        // The whole request failed: reported once for its entries.
+        this.#shared.report(error, "visibility", job.heartbeat ? undefined : held.raw);
+      }
+    }
+    if (!job.heartbeat) this.#onChanged(job.change, failure === undefined);
+    job.finish();
+    if (--this.#open === 0) this.#drained.resolveAll();
+  }
+
+  #alreadyReported(error: unknown): boolean {
+    if (typeof error !== "object" || error === null) return false;
+    if (this.#reported.has(error)) return true;
+    this.#reported.add(error);
+    return false;
+  }
+}
+
+/** Whether an error is one entry's outcome in a batch answer (failed, or missing from it), not the whole request's. */
+function isEntryFailure(error: unknown): boolean {
+  return verdictOf(error) !== undefined || (isServiceError(error) && error.code === MISSING_ENTRY_CODE);
 }
