@@ -9,15 +9,7 @@
 /**
  * A line of promises waiting for one event.
  *
- * @example
- * ```ts
- * const idle = new Waiters();
- * let busy = 1;
- * const done = busy === 0 ? Promise.resolve() : idle.wait();
- * busy = 0;
- * idle.resolveAll();
- * await done;
- * ```
+ * @internal
  */
 export class Waiters<T = void> {
   #line: { resolve: (value: T) => void; reject: (error: unknown) => void }[] = [];
