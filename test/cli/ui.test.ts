@@ -8,7 +8,9 @@ import type { MessageRecord } from "../../src/cli/messages.js";
 import { APP_JS, escapeHtml, renderIndex } from "../../src/cli/ui/page.js";
 import { cookieToken, refusal, sameToken } from "../../src/cli/ui/security.js";
 import { startUi, type UiServer } from "../../src/cli/ui/server.js";
-import { uniqueName } from "../helpers/fauxqs.js";
+import { SNS, SQS } from "../../src/index.js";
+import { TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
+import { json, startLoopback } from "../helpers/loopback.js";
 import { counts, createQueue, sns, sqs, useEmulator } from "./helpers.js";
 
 useEmulator();
@@ -255,11 +257,84 @@ describe("ui endpoints", () => {
     assert.match(missing.json().error as string, /GetQueueUrl/);
   });
 
-  it("answers a redrive with the service's error where the emulator lacks the task", async () => {
-    const { name } = await createQueue("ui-dlq");
-    const answer = await post(`/api/queues/${name}/redrive`, {});
-    assert.equal(answer.status, 502);
-    assert.equal(answer.json().code, "InvalidAction");
+  it("redrives with SQS's move task where the service has it, and follows the task", async () => {
+    const arn = "arn:aws:sqs:us-east-1:123456789012:orders-dlq";
+    const task = {
+      TaskHandle: "task-1",
+      Status: "RUNNING",
+      SourceArn: arn,
+      ApproximateNumberOfMessagesMoved: 1,
+    };
+    const stub = await startLoopback((request) => {
+      const action = (request.headers["x-amz-target"] ?? "").replace("AmazonSQS.", "");
+      const input = JSON.parse(request.body || "{}") as Record<string, unknown>;
+      if (action === "GetQueueUrl")
+        return json({ QueueUrl: `http://127.0.0.1/123456789012/${input.QueueName}` });
+      if (action === "GetQueueAttributes")
+        return json({ Attributes: { QueueArn: arn, ApproximateNumberOfMessages: "3" } });
+      if (action === "StartMessageMoveTask") return json({ TaskHandle: "task-1" });
+      if (action === "ListMessageMoveTasks") return json({ Results: [task] });
+      return json({ __type: "com.amazonaws.sqs#InvalidAction", message: action }, 400);
+    });
+    const options = { endpoint: stub.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS };
+    const ui = await startUi({ sqs: new SQS(options), sns: new SNS(options), readOnly: false });
+    try {
+      const started = await post("/api/queues/orders-dlq/redrive", {}, ui);
+      assert.equal(started.status, 200, started.body);
+      assert.deepEqual(started.json(), { mode: "service", TaskHandle: "task-1" });
+      const start = stub.requests.find((r) => r.headers["x-amz-target"] === "AmazonSQS.StartMessageMoveTask");
+      assert.deepEqual(JSON.parse(start?.body ?? "null"), { SourceArn: arn });
+      const followed = await call(ui, "GET", "/api/queues/orders-dlq/redrive", {
+        headers: { cookie: `asyncaws_ui=${ui.token}` },
+      });
+      assert.deepEqual(followed.json(), { task });
+      const actions = stub.requests.map((r) => r.headers["x-amz-target"]);
+      assert.ok(!actions.includes("AmazonSQS.ReceiveMessage"), "nothing moved by the server itself");
+    } finally {
+      await ui.close();
+      await stub.close();
+    }
+  });
+
+  it("redrives by moving the messages itself where the service lacks the task (fauxqs), as asyncaws move does", async () => {
+    const dlq = await createQueue("ui-dlq");
+    const main = await createQueue("ui-main", {
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 1 }),
+    });
+    await dlq.queue.sendBatch(["a", "b", "c"]);
+    const none = (await get(`/api/queues/${dlq.name}/redrive`)).json();
+    assert.deepEqual(none, { task: null }, "no task yet, and no error for the missing action");
+    const started = await post(`/api/queues/${dlq.name}/redrive`, {});
+    assert.equal(started.status, 200, started.body);
+    assert.equal(started.json().mode, "client");
+    assert.equal(started.json().reason, "InvalidAction");
+    let task: Record<string, unknown> = {};
+    for (let i = 0; i < 200; i++) {
+      task = (await get(`/api/queues/${dlq.name}/redrive`)).json().task as Record<string, unknown>;
+      if (task.Status !== "RUNNING") break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(task.Status, "COMPLETED", JSON.stringify(task));
+    assert.equal(task.ApproximateNumberOfMessagesMoved, 3);
+    assert.equal(task.ApproximateNumberOfMessagesToMove, 3);
+    assert.equal(task.mode, "client");
+    assert.deepEqual(await counts(dlq.queue), { visible: 0, inFlight: 0 });
+    assert.deepEqual(await counts(main.queue), { visible: 3, inFlight: 0 });
+    // A queue no other queue uses as its dead-letter queue: the task fails, nothing is lost.
+    const lonely = await createQueue("ui-lonely");
+    await lonely.queue.send("stay");
+    assert.equal((await post(`/api/queues/${lonely.name}/redrive`, {})).status, 200);
+    for (let i = 0; i < 200; i++) {
+      task = (await get(`/api/queues/${lonely.name}/redrive`)).json().task as Record<string, unknown>;
+      if (task.Status !== "RUNNING") break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(task.Status, "FAILED");
+    assert.match(
+      String(task.FailureReason),
+      /no queue uses .* as its dead-letter queue: name the destination/,
+    );
+    assert.deepEqual(await counts(lonely.queue), { visible: 1, inFlight: 0 });
   });
 
   it("lists topics, subscribes a queue (policy merged), publishes", async () => {

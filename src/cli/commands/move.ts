@@ -1,40 +1,9 @@
-import {
-  type BatchMessage,
-  isServiceError,
-  type ListMessageMoveTasksResultEntry,
-  type Message,
-} from "../../index.js";
+import { isServiceError, type ListMessageMoveTasksResultEntry } from "../../index.js";
 import { type Command, Failure, flag, int, num, str, UsageError } from "../args.js";
 import type { Context } from "../context.js";
+import { arnParts, type ClientMoveResult, moveClientSide, serviceTaskUnavailable, sleep } from "../moving.js";
 import { Progress } from "../progress.js";
-import { Held, listQueueUrls, openQueue, pool, queueName, redriveOf } from "../queues.js";
-
-/** `arn:aws:sqs:region:account:name` -> its parts. */
-function arnParts(arn: string): { region: string; account: string; name: string } {
-  const [, , , region = "", account = "", name = ""] = arn.split(":");
-  return { region, account, name };
-}
-
-/** The error codes after which a client-side move is tried instead of the service's task. */
-function serviceTaskUnavailable(error: unknown): boolean {
-  if (!isServiceError(error)) return false;
-  if (/QueueDoesNotExist|NonExistentQueue|Throttl|RequestThrottled/i.test(error.code)) return false;
-  return error.statusCode >= 400 && error.statusCode < 500;
-}
-
-/** Sleeps `ms`, or less when the signal aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done);
-  });
-}
+import { openQueue, queueName } from "../queues.js";
 
 /** Follows a service move task until it ends (or Ctrl-C), with a progress bar. */
 async function followTask(
@@ -94,152 +63,46 @@ async function followTask(
   return task?.Status === "COMPLETED" ? 0 : 1;
 }
 
-/** The queues (by URL) whose redrive policy names `dlqArn`. */
-async function sourcesOf(context: Context, dlqArn: string): Promise<string[]> {
-  const urls = await listQueueUrls(context.sqs, undefined, context.signal);
-  const matches = await pool(urls, 8, async (url) => {
-    const { Attributes = {} } = await context.sqs.getQueueAttributes(
-      { QueueUrl: url, AttributeNames: ["RedrivePolicy"] },
-      { signal: context.signal },
-    );
-    return redriveOf(Attributes.RedrivePolicy)?.target === dlqArn ? url : undefined;
-  });
-  return matches.filter((url): url is string => url !== undefined);
-}
-
-interface ClientMoveOptions {
-  rate: number | undefined;
-  max: number;
-  visibility: number;
-  groupId: string | undefined;
-}
-
 /**
- * Moves messages by receiving, sending, then deleting, in that order: a message leaves the source
- * only once the destination accepted it. A message whose send failed is released at once.
+ * Moves messages here (receive, send, then delete; see moving.ts), with a progress bar, and
+ * prints what moved where.
  */
 async function clientMove(
   context: Context,
   source: { url: string; arn: string; name: string; visible: number },
   destination: { url: string; name: string } | undefined,
-  options: ClientMoveOptions,
+  options: { rate: number | undefined; max: number; visibility: number; groupId: string | undefined },
 ): Promise<number> {
   const output = context.output;
-  const sqs = context.sqs;
-  // Where each message goes: the destination, else its DeadLetterQueueSourceArn, else the one
-  // queue that uses the source as its dead-letter queue.
-  let fallback = destination?.url;
-  let fallbackError: string | undefined;
-  if (!destination) {
-    const sources = await sourcesOf(context, source.arn);
-    if (sources.length === 1) fallback = sources[0];
-    else
-      fallbackError =
-        sources.length === 0
-          ? `no queue uses ${source.name} as its dead-letter queue: name the destination`
-          : `${sources.map(queueName).join(", ")} all use ${source.name} as their dead-letter queue: name the destination`;
-  }
-  const urlOfArn = new Map<string, string>();
-  const destinationOf = async (message: Message): Promise<string> => {
-    const from = message.Attributes?.DeadLetterQueueSourceArn;
-    if (!destination && from) {
-      let url = urlOfArn.get(from);
-      if (!url) {
-        const { account, name } = arnParts(from);
-        url = await sqs.queue(name, { ownerAccountId: account }).url({ signal: context.signal });
-        urlOfArn.set(from, url);
-      }
-      return url;
-    }
-    if (fallback) return fallback;
-    throw new Failure(fallbackError ?? "no destination");
-  };
   const progress = new Progress(
     context.io.stderr,
     context.interactive,
     { label: "moving", done: 0, total: Math.min(source.visible, options.max) || undefined },
     output.paintErr,
   );
-  let moved = 0;
-  let failed = 0;
-  let notDeleted = 0;
-  const counts = new Map<string, number>();
-  const started = performance.now();
-  const held = new Held(sqs, source.url, options.visibility);
+  let outcome: ClientMoveResult;
   try {
-    while (moved + failed < options.max && !context.signal.aborted) {
-      // Not aborted by Ctrl-C (an aborted long poll may still take messages); each message is
-      // held until it is deleted, so whatever ends the move releases the rest.
-      const messages: Message[] = await sqs.queue(source.url).receive({
-        MaxNumberOfMessages: Math.min(10, options.max - moved - failed),
-        WaitTimeSeconds: 1,
-        VisibilityTimeout: options.visibility,
-      });
-      for (const message of messages) held.add(message);
-      if (messages.length === 0) break;
-      const byTarget = new Map<string, Message[]>();
-      for (const message of messages) {
-        const target = await destinationOf(message);
-        byTarget.set(target, [...(byTarget.get(target) ?? []), message]);
-      }
-      for (const [target, group] of byTarget) {
-        const fifo = target.endsWith(".fifo");
-        const entries: BatchMessage[] = group.map((m) => {
-          const entry: Exclude<BatchMessage, string> = { MessageBody: m.Body ?? "" };
-          if (m.MessageAttributes && Object.keys(m.MessageAttributes).length)
-            entry.MessageAttributes = m.MessageAttributes;
-          if (fifo) {
-            const groupId = m.Attributes?.MessageGroupId ?? options.groupId;
-            if (groupId === undefined)
-              throw new UsageError(
-                `${queueName(target)} is a FIFO queue: give --group-id for messages that have none`,
-                move,
-              );
-            entry.MessageGroupId = groupId;
-            entry.MessageDeduplicationId =
-              m.Attributes?.MessageDeduplicationId ?? m.MessageId ?? String(Math.random());
-          }
-          return entry;
-        });
-        // Not aborted by Ctrl-C: a batch under way completes (send, then delete) or is released.
-        const result = await sqs.queue(target).sendBatch(entries);
-        const sent = result.Successful.map((s) => group[s.index]!);
-        const unsent = result.Failed.map((f) => group[f.index]!);
-        failed += unsent.length;
-        if (unsent.length) {
-          output.warn(
-            `${unsent.length} not sent to ${queueName(target)} (${result.Failed[0]?.Code}: ${result.Failed[0]?.Message}); left on ${source.name}`,
-          );
-        }
-        if (sent.length) {
-          const deleted = await sqs.deleteMessageBatch({
-            QueueUrl: source.url,
-            Entries: sent.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? "" })),
-          });
-          notDeleted += deleted.Failed?.length ?? 0;
-          for (const m of sent) held.forget(m.MessageId);
-          moved += sent.length;
-          counts.set(queueName(target), (counts.get(queueName(target)) ?? 0) + sent.length);
-        }
-      }
-      progress.update({ done: moved, failed });
-      if (options.rate) {
-        const ahead = (moved + failed) / options.rate - (performance.now() - started) / 1000;
-        if (ahead > 0) await sleep(ahead * 1000, context.signal);
-      }
-    }
+    outcome = await moveClientSide(context.sqs, source, destination, {
+      ...options,
+      signal: context.signal,
+      onProgress: ({ moved, failed }) => progress.update({ done: moved, failed }),
+      onWarning: (text) => output.warn(text),
+    });
+  } catch (error) {
+    // A FIFO destination without a group: the usage line of this command goes with it.
+    if (error instanceof UsageError && !error.command) throw new UsageError(error.message, move);
+    throw error;
   } finally {
     progress.clear();
-    await held.release();
   }
-  const destinations = Object.fromEntries(counts);
+  const { moved, failed, notDeleted, destinations } = outcome;
   const result = {
     mode: "client",
     moved,
     failed,
     ...(notDeleted ? { notDeleted } : {}),
     destinations,
-    ...(context.signal.aborted ? { interrupted: true } : {}),
+    ...(outcome.interrupted ? { interrupted: true } : {}),
   };
   if (output.format === "table") {
     const to = Object.entries(destinations)

@@ -7,11 +7,12 @@
  * @module
  */
 
-import type { SNS, SQS } from "../../index.js";
+import { isServiceError, type SNS, type SQS } from "../../index.js";
 import { peekWarning } from "../commands/peek.js";
 import { linkSources } from "../commands/queues.js";
 import { tailRecord } from "../commands/tail.js";
 import { attributesFromRecord, type MessageRecord, messageToRecord } from "../messages.js";
+import { moveClientSide, serviceTaskUnavailable } from "../moving.js";
 import { Held, listQueueUrls, pool, queueInfo } from "../queues.js";
 
 /** An answer other than 200, with a message for the page. */
@@ -118,26 +119,136 @@ export async function purgeQueue(api: ApiContext, name: string, input: Record<st
   return { purged: name };
 }
 
-/** POST /api/queues/:name/redrive {destination?}: StartMessageMoveTask. */
+/**
+ * A redrive done by this server (receive, send, delete) where SQS's move task does not apply, as
+ * `asyncaws move` does: shown to the page in the shape of a ListMessageMoveTasks entry.
+ */
+interface ClientTask {
+  TaskHandle: string;
+  Status: "RUNNING" | "COMPLETED" | "FAILED" | "CANCELLED";
+  SourceArn: string;
+  DestinationArn?: string;
+  ApproximateNumberOfMessagesMoved: number;
+  ApproximateNumberOfMessagesToMove: number;
+  FailureReason?: string;
+  StartedTimestamp: number;
+  /** "client": moved by this server, not by SQS. */
+  mode: "client";
+  /** Why SQS's task was not used (its error code). */
+  reason: string;
+}
+
+/** The client-side tasks of each server (by source queue ARN), and what stops them. */
+const clientTasks = new WeakMap<
+  ApiContext,
+  { tasks: Map<string, ClientTask>; stop: AbortController; running: Set<Promise<void>> }
+>();
+
+function tasksOf(api: ApiContext) {
+  let entry = clientTasks.get(api);
+  if (!entry) {
+    entry = { tasks: new Map(), stop: new AbortController(), running: new Set() };
+    clientTasks.set(api, entry);
+  }
+  return entry;
+}
+
+/** Stops the client-side moves under way (the server is closing); resolves once each released what it held. */
+export async function stopMoves(api: ApiContext): Promise<void> {
+  const entry = clientTasks.get(api);
+  if (!entry) return;
+  entry.stop.abort();
+  await Promise.all(entry.running);
+  clientTasks.delete(api);
+}
+
+/**
+ * POST /api/queues/:name/redrive {destination?}: SQS's move task (StartMessageMoveTask); where
+ * the service refuses the action (an emulator without it, a source that is not a dead-letter
+ * queue), the messages are moved by this server, as `asyncaws move` does, and the page follows
+ * that move in the same shape.
+ */
 export async function redriveQueue(api: ApiContext, name: string, input: Record<string, unknown>) {
   readOnly(api);
   const queue = api.sqs.queue(name);
-  const { QueueArn } = await queue.attributes(["QueueArn"]);
-  const destination = text(input.destination, "destination", true);
-  let DestinationArn: string | undefined;
-  if (destination) DestinationArn = (await api.sqs.queue(destination).attributes(["QueueArn"])).QueueArn;
-  const started = await api.sqs.startMessageMoveTask({
-    SourceArn: QueueArn ?? "",
-    ...(DestinationArn ? { DestinationArn } : {}),
-  });
-  return { TaskHandle: started.TaskHandle };
+  const url = await queue.url();
+  const { QueueArn = "", ApproximateNumberOfMessages } = await queue.attributes([
+    "QueueArn",
+    "ApproximateNumberOfMessages",
+  ]);
+  const destinationName = text(input.destination, "destination", true);
+  let destination: { url: string; name: string; arn: string } | undefined;
+  if (destinationName) {
+    const handle = api.sqs.queue(destinationName);
+    const { QueueArn: arn = "" } = await handle.attributes(["QueueArn"]);
+    destination = { url: await handle.url(), name: handle.name, arn };
+  }
+  const { tasks, stop, running } = tasksOf(api);
+  if (tasks.get(QueueArn)?.Status === "RUNNING")
+    throw new ApiError(409, `a move is already running on ${name}`);
+  try {
+    const started = await api.sqs.startMessageMoveTask({
+      SourceArn: QueueArn,
+      ...(destination ? { DestinationArn: destination.arn } : {}),
+    });
+    tasks.delete(QueueArn);
+    return { mode: "service", TaskHandle: started.TaskHandle };
+  } catch (error) {
+    if (!serviceTaskUnavailable(error)) throw error;
+    const task: ClientTask = {
+      TaskHandle: `client-${Date.now().toString(36)}`,
+      Status: "RUNNING",
+      SourceArn: QueueArn,
+      ...(destination ? { DestinationArn: destination.arn } : {}),
+      ApproximateNumberOfMessagesMoved: 0,
+      ApproximateNumberOfMessagesToMove: Number(ApproximateNumberOfMessages ?? 0),
+      StartedTimestamp: Date.now(),
+      mode: "client",
+      reason: isServiceError(error) ? error.code : "unavailable",
+    };
+    tasks.set(QueueArn, task);
+    const warnings: string[] = [];
+    const moving = moveClientSide(api.sqs, { url, arn: QueueArn, name: queue.name }, destination, {
+      max: Math.max(task.ApproximateNumberOfMessagesToMove, 1),
+      visibility: 60,
+      signal: stop.signal,
+      onProgress: ({ moved }) => {
+        task.ApproximateNumberOfMessagesMoved = moved;
+      },
+      onWarning: (warning) => warnings.push(warning),
+    }).then(
+      (result) => {
+        task.ApproximateNumberOfMessagesMoved = result.moved;
+        task.Status = result.interrupted
+          ? "CANCELLED"
+          : result.failed || result.notDeleted
+            ? "FAILED"
+            : "COMPLETED";
+        if (warnings.length) task.FailureReason = warnings.join("; ");
+      },
+      (failure: unknown) => {
+        task.Status = "FAILED";
+        task.FailureReason = failure instanceof Error ? failure.message : String(failure);
+      },
+    );
+    running.add(moving);
+    void moving.finally(() => running.delete(moving));
+    return { mode: "client", TaskHandle: task.TaskHandle, reason: task.reason };
+  }
 }
 
-/** GET /api/queues/:name/redrive : the latest move task. */
+/** GET /api/queues/:name/redrive : the latest move task (this server's own, else SQS's). */
 export async function redriveStatus(api: ApiContext, name: string) {
-  const { QueueArn } = await api.sqs.queue(name).attributes(["QueueArn"]);
-  const { Results = [] } = await api.sqs.listMessageMoveTasks({ SourceArn: QueueArn ?? "", MaxResults: 1 });
-  return { task: Results[0] ?? null };
+  const { QueueArn = "" } = await api.sqs.queue(name).attributes(["QueueArn"]);
+  const own = tasksOf(api).tasks.get(QueueArn);
+  if (own) return { task: own };
+  try {
+    const { Results = [] } = await api.sqs.listMessageMoveTasks({ SourceArn: QueueArn, MaxResults: 1 });
+    return { task: Results[0] ?? null };
+  } catch (error) {
+    if (serviceTaskUnavailable(error)) return { task: null };
+    throw error;
+  }
 }
 
 /** GET /api/topics */

@@ -64,7 +64,7 @@ export function renderIndex(data: {
 <tbody>
 ${queueRows || '<tr><td colspan="6" class="muted">No queues</td></tr>'}
 </tbody></table>
-<figure id="chart" hidden><svg viewBox="0 0 600 120" role="img" aria-label="visible and in-flight messages over the last minutes"></svg><figcaption class="muted"></figcaption></figure>
+<figure id="chart" hidden><svg viewBox="0 0 600 224" role="img" aria-label="the queue's counts and rates over the last minutes"></svg><figcaption class="muted"></figcaption></figure>
 </section>
 <section id="detail" hidden aria-live="polite"></section>
 <section id="topics" aria-labelledby="topics-title">
@@ -105,15 +105,20 @@ form .row { display: flex; gap: .5rem; flex-wrap: wrap; align-items: center; }
 .meta { color: var(--muted); font-size: .85rem; }
 .warn { color: var(--warn); } .error { color: var(--bad); } .ok { color: var(--ok); }
 progress { width: 100%; max-width: 500px; }
-figure { margin: .75rem 0; } svg { width: 100%; max-width: 600px; height: 120px; border: 1px solid var(--line); border-radius: 6px; }
-svg .visible { stroke: var(--accent); fill: none; stroke-width: 2; } svg .inflight { stroke: var(--warn); fill: none; stroke-width: 2; }
+figure { margin: .75rem 0; } svg { display: block; width: 100%; max-width: 600px; height: auto; aspect-ratio: 600 / 224; border: 1px solid var(--line); border-radius: 6px; }
+svg polyline { fill: none; stroke-width: 2; stroke-linejoin: round; } svg .axis { stroke: var(--line); } svg text { fill: var(--muted); font-size: 11px; }
+svg .visible { stroke: var(--accent); } svg .inflight { stroke: var(--warn); } svg .delayed { stroke: var(--muted); stroke-dasharray: 4 3; }
+svg .rate-in { stroke: var(--ok); } svg .rate-out { stroke: var(--bad); }
+.key::before { content: ""; display: inline-block; width: .9em; height: .25em; margin-right: .3em; vertical-align: middle; background: currentColor; }
+.key.visible { color: var(--accent); } .key.inflight { color: var(--warn); } .key.delayed { color: var(--muted); } .key.rate-in { color: var(--ok); } .key.rate-out { color: var(--bad); }
+.now { color: var(--fg); }
 `;
 
 export const APP_JS = `"use strict";
 (() => {
   const token = document.querySelector('meta[name="asyncaws-token"]').content;
   const readOnly = document.querySelector('meta[name="asyncaws-read-only"]').content === "1";
-  const history = new Map(); // queue -> [{ t, visible, inFlight }]
+  const history = new Map(); // queue -> [{ t, visible, inFlight, delayed }], the last 60 polls
   let current = null;
 
   function h(tag, props, ...children) {
@@ -138,25 +143,62 @@ export const APP_JS = `"use strict";
   const pretty = (body) => { const t = body.trim(); if (t.startsWith("{") || t.startsWith("[")) { try { return JSON.stringify(JSON.parse(t), null, 2); } catch {} } return body; };
   const status = (el, text, cls) => { el.textContent = text; el.className = cls || "muted"; };
 
+  // The chart: counts (visible, in flight, delayed) and the rates at which messages come in and
+  // go out, from the counts the page polls (GetQueueAttributes gives counts, not counters: a rate
+  // is the net change of the queue's total between two polls, so 5 sent and 5 deleted in the same
+  // interval show as nothing).
+  const SVG = "http://www.w3.org/2000/svg";
+  const W = 600, TOP = 8, COUNTS_H = 110, RATES_TOP = 142, RATES_H = 60;
+  function svg(tag, attrs, text) {
+    const el = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+    if (text !== undefined) el.textContent = text;
+    return el;
+  }
+  function rates(points) {
+    const out = [];
+    for (let i = 1; i < points.length; i++) {
+      const a = points[i - 1], b = points[i];
+      const seconds = Math.max(0.001, (b.t - a.t) / 1000);
+      const change = (b.visible + b.inFlight + b.delayed - a.visible - a.inFlight - a.delayed) / seconds;
+      out.push({ t: b.t, in: Math.max(0, change), out: Math.max(0, -change) });
+    }
+    return out;
+  }
+  const fmt = (n) => (n >= 100 || Number.isInteger(n) ? String(Math.round(n)) : n.toFixed(1));
+  function panel(group, points, keys, top, height, label, t0, t1) {
+    const max = Math.max(1, ...points.flatMap((p) => keys.map(([k]) => p[k])));
+    const x = (t) => 40 + ((t - t0) / Math.max(1, t1 - t0)) * (W - 48);
+    const y = (v) => top + height - (v / max) * (height - 14); // the label's row stays clear
+    group.append(svg("line", { class: "axis", x1: 40, x2: W - 8, y1: top + height, y2: top + height }),
+      svg("text", { x: 36, y: top + 18, "text-anchor": "end" }, fmt(max)),
+      svg("text", { x: 36, y: top + height, "text-anchor": "end" }, "0"),
+      svg("text", { x: 44, y: top + 9 }, label));
+    for (const [key, cls] of keys) {
+      if (points.length === 1) continue;
+      group.append(svg("polyline", { class: cls, points: points.map((p) => x(p.t).toFixed(1) + "," + y(p[key]).toFixed(1)).join(" ") }));
+    }
+    return max;
+  }
   function chart(name) {
     const fig = document.getElementById("chart");
     const points = history.get(name) || [];
     fig.hidden = points.length < 2;
-    const svg = fig.querySelector("svg");
-    svg.replaceChildren();
+    const root = fig.querySelector("svg");
+    root.replaceChildren();
     if (points.length < 2) return;
-    const max = Math.max(1, ...points.map((p) => Math.max(p.visible, p.inFlight)));
-    const x = (i) => (i / (points.length - 1)) * 590 + 5;
-    const y = (v) => 115 - (v / max) * 105;
-    for (const [key, cls] of [["visible", "visible"], ["inFlight", "inflight"]]) {
-      const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
-      line.setAttribute("class", cls);
-      line.setAttribute("points", points.map((p, i) => x(i) + "," + y(p[key])).join(" "));
-      svg.append(line);
-    }
-    const last = points[points.length - 1], first = points[0];
-    const seconds = (last.t - first.t) / 1000 || 1;
-    fig.querySelector("figcaption").textContent = name + ": visible (blue) and in flight (orange) over " + Math.round(seconds) + " s; max " + max + "; visible " + ((last.visible - first.visible) / seconds).toFixed(1) + "/s";
+    const t0 = points[0].t, t1 = points[points.length - 1].t;
+    const flows = rates(points);
+    panel(root, points, [["visible", "visible"], ["inFlight", "inflight"], ["delayed", "delayed"]], TOP, COUNTS_H, "messages", t0, t1);
+    panel(root, flows, [["in", "rate-in"], ["out", "rate-out"]], RATES_TOP, RATES_H, "per second", t0, t1);
+    const span = Math.round((t1 - t0) / 1000);
+    root.append(svg("text", { x: 40, y: 218 }, "−" + (span >= 120 ? Math.round(span / 60) + " min" : span + " s")), svg("text", { x: W - 8, y: 218, "text-anchor": "end" }, "now"));
+    const last = points[points.length - 1], flow = flows[flows.length - 1];
+    const summary = name + ": " + last.visible + " visible, " + last.inFlight + " in flight, " + last.delayed + " delayed; " + fmt(flow.in) + "/s in, " + fmt(flow.out) + "/s out";
+    root.setAttribute("aria-label", summary + " (the last " + span + " s)");
+    const caption = fig.querySelector("figcaption");
+    caption.replaceChildren(h("span", { class: "key visible", text: "visible" }), " ", h("span", { class: "key inflight", text: "in flight" }), " ", h("span", { class: "key delayed", text: "delayed" }), " · ",
+      h("span", { class: "key rate-in", text: "in/s" }), " ", h("span", { class: "key rate-out", text: "out/s" }), " (net change of the count between polls) · ", h("span", { class: "now", text: summary }));
   }
 
   async function refresh() {
@@ -166,7 +208,12 @@ export const APP_JS = `"use strict";
       const tbody = document.querySelector("#queues tbody");
       tbody.replaceChildren(...queues.map((q) => {
         const points = history.get(q.name) || [];
-        points.push({ t: now, visible: q.visible, inFlight: q.inFlight });
+        const point = { t: now, visible: q.visible, inFlight: q.inFlight, delayed: q.delayed };
+        const last = points[points.length - 1];
+        // Refreshes right after an action come close together: a point at most each second, so
+        // that a rate is never the change over a few milliseconds.
+        if (last && now - last.t < 1000) Object.assign(last, point, { t: last.t });
+        else points.push(point);
         while (points.length > 60) points.shift();
         history.set(q.name, points);
         const link = h("a", { href: "#queue/" + enc(q.name), text: q.name });
@@ -221,7 +268,7 @@ export const APP_JS = `"use strict";
     detail.hidden = false;
     const peekOut = h("div", {});
     const note = h("p", { class: "muted" });
-    const n = h("input", { type: "number", min: 1, max: 100, value: 10, "aria-label": "how many", style: undefined });
+    const n = h("input", { type: "number", min: 1, max: 100, value: 10, "aria-label": "how many" });
     const unwrap = h("input", { type: "checkbox", id: "unwrap" });
     const peek = async () => {
       status(note, "peeking…");
@@ -231,7 +278,7 @@ export const APP_JS = `"use strict";
         status(note, result.warning || "no messages", result.warning ? "warn" : "muted");
       } catch (e) { status(note, e.message, "error"); }
     };
-    const children = [h("h2", { text: "Queue " + name }),
+    const children = [h("h2", { text: "Queue " + name, tabindex: -1 }),
       h("form", { onsubmit: (ev) => { ev.preventDefault(); peek(); } },
         h("div", { class: "row" }, h("button", { type: "submit", text: "Peek" }), n, h("label", {}, unwrap, " unwrap SNS envelopes")),
         h("p", { class: "muted", text: "A peek receives the messages and releases them at once: each peek raises their receive count, which counts toward the redrive policy." })),
@@ -257,7 +304,7 @@ export const APP_JS = `"use strict";
       } }, h("div", { class: "row" }, confirm, h("button", { type: "submit", class: "danger", text: "Purge every message" }))), purgeOut);
 
       const redriveOut = h("p", { class: "muted" });
-      const bar = h("progress", { max: 1, value: 0, hidden: true });
+      const bar = h("progress", { max: 1, value: 0, hidden: true, "aria-label": "messages moved" });
       const destination = h("input", { name: "destination", placeholder: "destination (empty: the source queues)", "aria-label": "destination queue" });
       const follow = async () => {
         for (;;) {
@@ -266,10 +313,11 @@ export const APP_JS = `"use strict";
           bar.hidden = false;
           bar.max = task.ApproximateNumberOfMessagesToMove || 1;
           bar.value = task.ApproximateNumberOfMessagesMoved || 0;
-          status(redriveOut, task.Status + ": " + (task.ApproximateNumberOfMessagesMoved || 0) + " of " + (task.ApproximateNumberOfMessagesToMove ?? "?") + " moved" + (task.FailureReason ? " (" + task.FailureReason + ")" : ""), task.Status === "FAILED" ? "error" : "muted");
+          const how = task.mode === "client" ? " by this server (SQS's move task: " + task.reason + ")" : "";
+          status(redriveOut, task.Status + ": " + (task.ApproximateNumberOfMessagesMoved || 0) + " of " + (task.ApproximateNumberOfMessagesToMove ?? "?") + " moved" + how + (task.FailureReason ? "; " + task.FailureReason : ""), task.Status === "FAILED" ? "error" : task.Status === "COMPLETED" ? "ok" : "muted");
           refresh();
           if (task.Status !== "RUNNING" && task.Status !== "CANCELLING") return;
-          await new Promise((r) => setTimeout(r, 1000));
+          await new Promise((r) => setTimeout(r, task.mode === "client" ? 300 : 1000));
         }
       };
       children.push(h("h3", { text: "Redrive (dead-letter queue)" }), h("form", { onsubmit: async (ev) => {
@@ -278,6 +326,7 @@ export const APP_JS = `"use strict";
       } }, h("div", { class: "row" }, destination, h("button", { type: "submit", text: "Start the move task" }))), bar, redriveOut);
     }
     detail.replaceChildren(...children);
+    detail.querySelector("h2").focus();
     refresh();
   }
 
@@ -288,7 +337,7 @@ export const APP_JS = `"use strict";
     detail.hidden = false;
     const topics = await api("/api/topics").catch(() => []);
     const topic = topics.find((t) => t.name === name);
-    const children = [h("h2", { text: "Topic " + name }), h("p", { class: "meta", text: topic ? topic.arn : "" }),
+    const children = [h("h2", { text: "Topic " + name, tabindex: -1 }), h("p", { class: "meta", text: topic ? topic.arn : "" }),
       h("ul", {}, ...(topic ? topic.subscriptions : []).map((s) => h("li", { text: (s.Protocol || "?") + ": " + (s.Endpoint || "") })))];
     if (!readOnly) {
       const out = h("p", { class: "muted" });
@@ -311,6 +360,7 @@ export const APP_JS = `"use strict";
       } }, h("div", { class: "row" }, queue, h("label", {}, raw, " raw delivery")), filter, h("div", {}, h("button", { type: "submit", text: "Subscribe" }))), subOut);
     }
     detail.replaceChildren(...children);
+    detail.querySelector("h2").focus();
   }
 
   function route() {
@@ -320,6 +370,15 @@ export const APP_JS = `"use strict";
     else { current = null; document.getElementById("detail").hidden = true; document.getElementById("chart").hidden = true; }
   }
   window.addEventListener("hashchange", route);
+  // Escape leaves a queue or topic (back to the lists, focus on its link).
+  document.addEventListener("keydown", (ev) => {
+    if (ev.key !== "Escape" || !current || ev.target.closest("input, textarea, select")) return;
+    const selector = current.kind === "queue" ? "#queues" : "#topics";
+    const href = "#" + current.kind + "/" + enc(current.name);
+    location.hash = "";
+    const link = [...document.querySelectorAll(selector + " a")].find((a) => a.getAttribute("href") === href);
+    if (link) link.focus();
+  });
   route();
   refresh();
   setInterval(refresh, 3000);

@@ -22,6 +22,7 @@ import {
   redriveQueue,
   redriveStatus,
   sendToQueue,
+  stopMoves,
   subscribeQueue,
 } from "./api.js";
 import { APP_CSS, APP_JS, renderIndex } from "./page.js";
@@ -215,14 +216,15 @@ export async function startUi(api: ApiContext, options: UiOptions = {}): Promise
     port,
     token,
     close: () =>
-      Promise.all(
-        servers.map(
+      Promise.all([
+        stopMoves(api),
+        ...servers.map(
           (server) =>
             new Promise<void>((resolve) => {
               server.closeAllConnections();
               server.close(() => resolve());
             }),
         ),
-      ).then(() => undefined),
+      ]).then(() => undefined),
   };
 }
