@@ -30,3 +30,33 @@ export function setPayloadError(message: object, error: unknown): void {
 export function payloadErrorOf(message: object): unknown {
   return PAYLOAD_ERRORS.get(message);
 }
+
+/**
+ * Splits received messages into a batch handler's calls of at most `size`, in order, each
+ * message whose payload could not be fetched in a call of its own (it then fails without the
+ * handler, as in per-message mode): a batch handler only ever gets whole payloads.
+ * @internal
+ */
+export function batchesWithoutPayloadErrors<T>(
+  items: readonly T[],
+  size: number,
+  messageOf: (item: T) => object,
+): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  for (const item of items) {
+    if (PAYLOAD_ERRORS.has(messageOf(item))) {
+      if (current.length > 0) out.push(current);
+      out.push([item]);
+      current = [];
+      continue;
+    }
+    current.push(item);
+    if (current.length === size) {
+      out.push(current);
+      current = [];
+    }
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}

@@ -57,6 +57,19 @@ export interface LargePayloadOptions {
    */
   deleteFromS3?: boolean | undefined;
   /**
+   * What becomes of a received message whose S3 object is missing (a `PayloadNotFoundError`: the
+   * object was deleted, or expired under a lifecycle rule), on SQS. `"fail"`: the message is
+   * given as SQS carried it (the pointer as its body), `payloadErrorOf(message)` gives the error,
+   * and the consumer counts it as failed without calling its handler, so the queue's redrive
+   * policy moves it to the dead-letter queue after `maxReceiveCount` receives. `"delete"`: the
+   * message is deleted from the queue when it is received and not given to the caller (nor to a
+   * handler); `onError` is told, with the `PayloadNotFoundError`. A message whose deletion fails is
+   * given as with `"fail"`. `sqsHandler` follows the same option (with `"delete"`, such a record
+   * counts as handled, so Lambda deletes it).
+   * @default "fail"
+   */
+  missingObject?: "fail" | "delete" | undefined;
+  /**
    * The S3 client, or options for one (endpoint, region, credentials, `forcePathStyle`...).
    * @default an S3 client with this client's region, credentials, profile, retries, timeouts,
    * `fetch` and `hooks`, and its `endpoint` when one was given (emulators serve S3 on the same port)
@@ -69,7 +82,8 @@ export interface LargePayloadOptions {
   maxConcurrency?: number | undefined;
   /**
    * Told about failures that do not fail a call: an S3 object that could not be deleted after
-   * its message was.
+   * its message was; with `missingObject: "delete"`, a message deleted because its object was
+   * missing (the error is then the `PayloadNotFoundError`).
    * @default none: such failures are ignored
    */
   onError?: ((error: unknown, pointer: PayloadPointer) => void) | undefined;
@@ -83,6 +97,7 @@ export interface ResolvedLargePayloads {
   readonly keyPrefix: string;
   readonly markerName: string;
   readonly deleteFromS3: boolean;
+  readonly missingObject: "fail" | "delete";
   readonly s3: S3Options | S3 | undefined;
   readonly maxConcurrency: number;
   readonly onError: ((error: unknown, pointer: PayloadPointer) => void) | undefined;
@@ -194,6 +209,10 @@ export function resolveLargePayloads(
   if (options.s3 !== undefined && (options.s3 === null || typeof options.s3 !== "object")) {
     throw new ValidationError("largePayloads.s3", "an S3 client or S3 client options", options.s3);
   }
+  const missingObject = options.missingObject ?? "fail";
+  if (missingObject !== "fail" && missingObject !== "delete") {
+    throw new ValidationError("largePayloads.missingObject", '"fail" or "delete"', missingObject);
+  }
   if (options.onError !== undefined && typeof options.onError !== "function") {
     throw new ValidationError("largePayloads.onError", "a function", options.onError);
   }
@@ -206,6 +225,7 @@ export function resolveLargePayloads(
       ? "SQSLargePayloadSize"
       : "ExtendedPayloadSize",
     deleteFromS3: optionalBoolean("deleteFromS3", options.deleteFromS3) ?? true,
+    missingObject,
     s3: options.s3,
     maxConcurrency: concurrency,
     onError: options.onError,

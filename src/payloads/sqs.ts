@@ -9,7 +9,7 @@
  */
 
 import type { CallOptions, OperationSpec } from "../core/client.js";
-import type { ErrorContext } from "../core/errors.js";
+import { type ErrorContext, isPayloadNotFoundError, type PayloadNotFoundError } from "../core/errors.js";
 import type {
   ChangeMessageVisibilityBatchRequest,
   DeleteMessageBatchRequest,
@@ -29,7 +29,7 @@ import {
   parseHandle,
   parsePointer,
 } from "./codec.js";
-import { setPayloadError } from "./errors.js";
+import { payloadErrorOf, setPayloadError } from "./errors.js";
 import type { PayloadInterceptor, ResolvedLargePayloads } from "./options.js";
 import { mapLimit, PayloadStore } from "./store.js";
 
@@ -73,9 +73,53 @@ function keepAsked(message: Message, names: readonly string[]): void {
   if (kept === 0) delete message.MessageAttributes;
 }
 
+/** What the interceptor asks of its SQS client: deleting messages whose object is missing. */
+export interface PayloadsClient {
+  deleteMessageBatch(
+    input: DeleteMessageBatchRequest,
+    options?: CallOptions,
+  ): Promise<DeleteMessageBatchResult>;
+}
+
 /** The interceptor of an SQS client with `largePayloads`. */
-export function sqsPayloads(options: ResolvedLargePayloads): PayloadInterceptor {
+export function sqsPayloads(options: ResolvedLargePayloads, client: PayloadsClient): PayloadInterceptor {
   const store = new PayloadStore(options);
+
+  /**
+   * With `missingObject: "delete"`: deletes the messages whose object is missing and leaves them
+   * out (those whose deletion failed stay, with their error, to fail as with `"fail"`).
+   */
+  async function dropMissing(
+    queueUrl: string,
+    messages: Message[],
+    call: CallOptions | undefined,
+  ): Promise<Message[]> {
+    const missing = messages.filter(
+      (m) => typeof m.ReceiptHandle === "string" && isPayloadNotFoundError(payloadErrorOf(m)),
+    );
+    if (missing.length === 0) return messages;
+    let deleted: Set<string>;
+    try {
+      const output = await client.deleteMessageBatch(
+        {
+          QueueUrl: queueUrl,
+          Entries: missing.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+        },
+        call,
+      );
+      deleted = new Set((output.Successful ?? []).map((ok) => ok.Id));
+    } catch {
+      return messages;
+    }
+    const dropped = new Set<Message>();
+    missing.forEach((m, i) => {
+      if (!deleted.has(String(i))) return;
+      dropped.add(m);
+      const error = payloadErrorOf(m) as PayloadNotFoundError;
+      store.report(error, { bucket: error.bucket, key: error.key });
+    });
+    return messages.filter((m) => !dropped.has(m));
+  }
 
   async function send(
     op: OperationSpec,
@@ -220,7 +264,11 @@ export function sqsPayloads(options: ResolvedLargePayloads): PayloadInterceptor 
     const resolved = await mapLimit(messages, options.maxConcurrency, (m) =>
       resolve(m, context, fetchOptions),
     );
-    return { ...output, Messages: resolved };
+    const kept =
+      options.missingObject === "delete" && typeof input.QueueUrl === "string"
+        ? await dropMissing(input.QueueUrl, resolved, fetchOptions)
+        : resolved;
+    return { ...output, Messages: kept };
   }
 
   async function deleteOne(

@@ -168,17 +168,18 @@ export class PayloadStore {
             });
             for (const failed of output.Errors ?? []) {
               const pointer = part.find((p) => p.key === failed.Key) ?? { bucket, key: failed.Key ?? "" };
-              this.#report(new Error(`${failed.Code ?? "Error"}: ${failed.Message ?? ""}`), pointer);
+              this.report(new Error(`${failed.Code ?? "Error"}: ${failed.Message ?? ""}`), pointer);
             }
           }
         } catch (error) {
-          for (const pointer of list) this.#report(error, pointer);
+          for (const pointer of list) this.report(error, pointer);
         }
       }),
     );
   }
 
-  #report(error: unknown, pointer: PayloadPointer): void {
+  /** Tells `onError` about a failure that fails no call (a listener that throws changes nothing). */
+  report(error: unknown, pointer: PayloadPointer): void {
     try {
       this.options.onError?.(error, pointer);
     } catch {

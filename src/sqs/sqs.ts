@@ -41,7 +41,7 @@ export class SQS extends SQSClient {
     if (options?.largePayloads !== undefined) {
       const resolved = resolveLargePayloads(options.largePayloads, MAX_MESSAGE_BYTES, options);
       this.#payloads = clientPayloads(resolved, () =>
-        import("../payloads/sqs.js").then((m) => m.sqsPayloads(resolved)),
+        import("../payloads/sqs.js").then((m) => m.sqsPayloads(resolved, this)),
       );
     }
   }

@@ -18,14 +18,14 @@ import {
 } from "../../core/errors.js";
 import { classify } from "../../core/retry.js";
 import { traceProcess } from "../../observability/process.js";
-import { payloadErrorOf } from "../../payloads/errors.js";
+import { batchesWithoutPayloadErrors, payloadErrorOf } from "../../payloads/errors.js";
 import type { Queue } from "../queue.js";
 import type { SQS } from "../sqs.js";
 import type { Message } from "../types.js";
 import { Deleter } from "./deleter.js";
 import { Emitter, type Listener } from "./events.js";
 import { GroupSequencer } from "./fifo.js";
-import { chunks, type ErrorSource, type Held, holdMessage, type Shared } from "./held.js";
+import { type ErrorSource, type Held, holdMessage, type Shared } from "./held.js";
 import {
   type ConsumerLogger,
   type ConsumerOptions,
@@ -723,7 +723,9 @@ export class Consumer<M = Message> {
       return;
     }
     const units: Unit<M>[] = (
-      this.#mode.batch ? chunks(items, this.#options.batchSize) : items.map((i) => [i])
+      this.#mode.batch
+        ? batchesWithoutPayloadErrors(items, this.#options.batchSize, (i) => i.held.raw)
+        : items.map((i) => [i])
     ).map((unitItems) => ({
       items: unitItems,
       groups: this.#sequencer
@@ -771,7 +773,8 @@ export class Consumer<M = Message> {
     }
     let result: Promise<unknown>;
     // A message whose S3 payload could not be fetched (largePayloads) fails without its handler.
-    const payloadError = this.#mode.batch ? undefined : payloadErrorOf(unit.items[0]!.held.raw);
+    // (A batch handler's messages whose payload failed come in units of their own.)
+    const payloadError = unit.items.length === 1 ? payloadErrorOf(unit.items[0]!.held.raw) : undefined;
     try {
       if (payloadError !== undefined) throw payloadError;
       // Published on the asyncaws:process channel when it has subscribers (else just called).
