@@ -165,8 +165,12 @@ export interface StopOptions {
 
 /** @internal What the iterator needs to know of a consumer, before its end. */
 export interface ConsumerHooks {
-  /** A fatal error: the consumer is stopping because of it. */
-  onFatal?(error: unknown): void;
+  /**
+   * A fatal error: the consumer is stopping because of it. Returns true when the owner hands the
+   * error to its caller itself (the iterator's `next()` rejects with it): the consumer then does
+   * not also write it to the logger.
+   */
+  onFatal?(error: unknown): boolean | undefined;
 }
 
 /** @internal A failure that asks for a given retry delay (the iterator's `retry(delaySeconds)`). */
@@ -1087,13 +1091,13 @@ export class Consumer<M = Message> {
     this.#noteError(error);
     if (this.#stopping) return;
     this.#failure = { error };
-    if (this.#emitter.listenerCount("error") > 0) {
-      this.#emitter.emit("error", error, { source, fatal: true });
-    } else {
+    const listened = this.#emitter.listenerCount("error") > 0;
+    if (listened) this.#emitter.emit("error", error, { source, fatal: true });
+    this.#stopping = this.#stop(false, this.#options.drainTimeoutMs, this.#failure);
+    const delivered = this.#hooks.onFatal?.(error) === true;
+    if (!listened && !delivered) {
       this.#log("error", `fatal:${source}`, error, "stopping the consumer: retrying cannot help");
     }
-    this.#stopping = this.#stop(false, this.#options.drainTimeoutMs, this.#failure);
-    this.#hooks.onFatal?.(error);
   }
 
   /** Writes to the logger, at most once per kind of error and interval, with a count of those left out. */

@@ -44,7 +44,8 @@ export type MessagesOptions<M = Message> = Omit<ConsumerOptions<M>, "batch" | "b
  * - **A fatal error** (the queue does not exist, access denied, invalid or expired credentials, no
  *   credentials, bad input): the next `next()` (or the pending one) rejects with it, a typed error
  *   (`ServiceError`, `CredentialsError`, `ValidationError`), after releasing what was not
- *   acknowledged. Transient errors (network, 5xx, throttling) are retried with backoff and never
+ *   acknowledged; the `logger` does not also write it (a loop left before that `next()` finds
+ *   it in `status.lastError`). Transient errors (network, 5xx, throttling) are retried with backoff and never
  *   end the loop; they go to the `logger` option (see `status.lastError`).
  *
  * @example
@@ -149,15 +150,17 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
     throw error;
   }
 
-  #onFatal(error: unknown): void {
-    if (this.#done) return;
+  /** A fatal error: the next `next()` (or the pending one) rejects with it, so it is not logged too. */
+  #onFatal(error: unknown): boolean {
+    if (this.#done) return false;
     this.#failure = { error };
-    if (this.#waiting.length === 0) return; // the next next() throws it
+    if (this.#waiting.length === 0) return true; // the next next() throws it
     // A next() is waiting: the loop holds nothing it will still acknowledge.
     const waiting = this.#waiting.splice(0);
     this.#throwFailure().catch((thrown: unknown) => {
       for (const waiter of waiting) waiter.reject(thrown);
     });
+    return true;
   }
 
   /** The consumer ended (its signal, a stop, a failure): waiting next() calls settle. */
