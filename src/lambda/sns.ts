@@ -2,7 +2,8 @@
  * `snsHandler`: a Lambda handler for functions subscribed to an SNS topic. Each record's
  * notification is read into the shape `unwrapSns` gives on a queue (the message, its attributes
  * in SQS's shape with binary values as `Uint8Array`, the envelope), optionally verified, and
- * handed to the handler.
+ * handed to the handler. Each record's run is published on the `asyncaws:process` tracing channel
+ * (the topic as its destination), so that `asyncaws/opentelemetry` makes a CONSUMER span of it.
  *
  * SNS invokes Lambda asynchronously: there is no partial response. When a record fails, the
  * handler throws once every record is done, so that Lambda retries the invocation (twice, then
@@ -22,6 +23,7 @@ import {
   type SchemaOutput,
   type TypedMessage,
 } from "../core/typed.js";
+import { traceProcess } from "../observability/process.js";
 import {
   parseSnsEnvelope,
   type SnsDelivery,
@@ -201,9 +203,24 @@ export function snsHandler(
         work: (index, signal) => {
           const message = messages[index]!;
           emitter.emit("message", message);
-          const handle = () => run(message, { signal, attempt: 1 });
-          if (verify === undefined) return handle();
-          return verifySnsMessage(records[index]!.Sns, verify).then(handle);
+          // One run on the asyncaws:process channel per record (the verification included: a
+          // notification that fails it is a failed run), the topic as its destination.
+          return traceProcess(
+            () => ({
+              topicArn: message.Envelope.TopicArn,
+              // The notification's id and attributes (where a traceparent rides).
+              messages: [
+                { MessageId: message.Envelope.MessageId, MessageAttributes: message.MessageAttributes },
+              ],
+              batch: false,
+              attempt: 1,
+            }),
+            () => {
+              const handle = () => run(message, { signal, attempt: 1 });
+              if (verify === undefined) return handle();
+              return verifySnsMessage(records[index]!.Sns, verify).then(handle);
+            },
+          );
         },
         settle,
       });

@@ -1,7 +1,9 @@
 /**
  * What a consumer (or a Lambda helper) tells observers about each handler run: one
  * {@link ProcessContext} per run, published on the `asyncaws:process` tracing channel, with
- * OpenTelemetry's messaging attributes. Nothing is made while the channel has no subscriber.
+ * OpenTelemetry's messaging attributes. The destination is a queue (the consumer, `sqsHandler`)
+ * or a topic (`snsHandler`: a Lambda function subscribed to it). Nothing is made while the
+ * channel has no subscriber.
  *
  * @module
  */
@@ -19,9 +21,14 @@ export interface ProcessedMessage {
 
 /** One handler run, as observers see it on the `asyncaws:process` channel. */
 export interface ProcessContext {
-  /** The queue's URL. */
-  readonly queueUrl: string;
-  /** The messages handed to the handler, as SQS delivered them (one, or a batch). */
+  /** The queue's URL (a consumer's or `sqsHandler`'s run); undefined for a topic's. */
+  readonly queueUrl: string | undefined;
+  /** The topic's ARN (an `snsHandler` run: the function is subscribed to it); else undefined. */
+  readonly topicArn: string | undefined;
+  /**
+   * The messages handed to the handler, as SQS delivered them (one, or a batch); for a topic,
+   * the notification's id and attributes in SQS's shape.
+   */
   readonly messages: readonly ProcessedMessage[];
   /** The message id (of the first message of a batch). */
   readonly messageId: string | undefined;
@@ -29,13 +36,14 @@ export interface ProcessContext {
   readonly attempt: number;
   /** Whether the handler got a batch. */
   readonly batch: boolean;
-  /** `process <queue>`. */
+  /** `process <queue>` (or `process <topic>`). */
   readonly spanName: string;
   /** Always `consumer`. */
   readonly spanKind: "consumer";
   /**
-   * OpenTelemetry's attributes: `messaging.system` (`aws_sqs`), `messaging.operation.name` and
-   * `messaging.operation.type` (`process`), `messaging.destination.name`, `aws.sqs.queue.url`,
+   * OpenTelemetry's attributes: `messaging.system` (`aws_sqs`, or `aws.sns` for a topic),
+   * `messaging.operation.name` and `messaging.operation.type` (`process`),
+   * `messaging.destination.name`, `aws.sqs.queue.url` (or `aws.sns.topic.arn`),
    * `messaging.message.id` (one message) or `messaging.batch.message_count` (a batch),
    * and `error.type` after a failure.
    */
@@ -57,9 +65,11 @@ export interface ProcessContext {
   error?: unknown;
 }
 
-/** Where and what a handler run processes. */
+/** Where and what a handler run processes: a queue's messages, or a topic's (`topicArn`). */
 export interface ProcessInfo {
-  queueUrl: string;
+  queueUrl?: string | undefined;
+  /** For a run of a topic's notification (`snsHandler`), instead of `queueUrl`. */
+  topicArn?: string | undefined;
   messages: readonly ProcessedMessage[];
   batch: boolean;
   /** The delivery attempt, when the caller knows it (else read from ApproximateReceiveCount). */
@@ -90,20 +100,31 @@ export function traceProcess<T>(info: () => ProcessInfo, handler: () => T | Prom
       return Promise.reject(error);
     }
   }
-  const { queueUrl, messages, batch, attempt } = info();
-  const name = queueName(queueUrl);
+  const { queueUrl, topicArn, messages, batch, attempt } = info();
+  const name =
+    topicArn !== undefined ? topicArn.slice(topicArn.lastIndexOf(":") + 1) : queueName(queueUrl ?? "");
   const first = messages[0];
-  const attributes: Record<string, ObservedValue> = {
-    "messaging.system": "aws_sqs",
-    "messaging.operation.name": "process",
-    "messaging.operation.type": "process",
-    "messaging.destination.name": name,
-    "aws.sqs.queue.url": queueUrl,
-  };
+  const attributes: Record<string, ObservedValue> =
+    topicArn !== undefined
+      ? {
+          "messaging.system": "aws.sns",
+          "messaging.operation.name": "process",
+          "messaging.operation.type": "process",
+          "messaging.destination.name": name,
+          "aws.sns.topic.arn": topicArn,
+        }
+      : {
+          "messaging.system": "aws_sqs",
+          "messaging.operation.name": "process",
+          "messaging.operation.type": "process",
+          "messaging.destination.name": name,
+          "aws.sqs.queue.url": queueUrl ?? "",
+        };
   if (batch) attributes["messaging.batch.message_count"] = messages.length;
   else if (first?.MessageId) attributes["messaging.message.id"] = first.MessageId;
   const context: ProcessContext = {
-    queueUrl,
+    queueUrl: topicArn !== undefined ? undefined : (queueUrl ?? ""),
+    topicArn,
     messages,
     messageId: first?.MessageId,
     attempt: attempt ?? attemptOf(first),

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { tracingChannel } from "node:diagnostics_channel";
 import { before, describe, it } from "node:test";
 import { isAsyncAwsError, isSignatureVerificationError, isValidationError } from "../../src/core/errors.js";
 import { type SnsLambdaMessage, snsHandler } from "../../src/lambda/index.js";
@@ -140,5 +141,98 @@ describe("snsHandler", () => {
       await assert.rejects(strict(snsEvent([record]), fakeContext()));
       assert.ok(isSignatureVerificationError(failed[0]));
     });
+  });
+});
+
+describe("snsHandler on the asyncaws:process channel", () => {
+  it("publishes each record's handler run with the notification's id, the topic and the outcome", async () => {
+    const seen: { event: string; context: Record<string, unknown> }[] = [];
+    const on = (event: string) => (message: unknown) =>
+      seen.push({ event, context: message as Record<string, unknown> });
+    const handlers = {
+      start: on("start"),
+      end: () => {},
+      asyncStart: () => {},
+      asyncEnd: on("asyncEnd"),
+      error: on("error"),
+    };
+    const channel = tracingChannel("asyncaws:process");
+    channel.subscribe(handlers);
+    try {
+      const handler = snsHandler(async (message) => {
+        if (message.Message === "bad") throw new TypeError("no");
+      });
+      const good = snsRecord("good");
+      const bad = snsRecord("bad", { MessageId: "0b2d6d8c-0000-5cb9-9903-4c221d41eb5e" });
+      await assert.rejects(handler(snsEvent([good, bad]), fakeContext()), /1 of 2 SNS records failed/);
+    } finally {
+      channel.unsubscribe(handlers);
+    }
+    const ends = seen.filter((s) => s.event === "asyncEnd").map((s) => s.context);
+    assert.equal(ends.length, 2);
+    assert.equal(seen.filter((s) => s.event === "error").length, 1);
+    const byId = new Map(ends.map((end) => [end.messageId, end]));
+    const good = byId.get("95df01b4-ee98-5cb9-9903-4c221d41eb5e")!;
+    const bad = byId.get("0b2d6d8c-0000-5cb9-9903-4c221d41eb5e")!;
+    for (const end of [good, bad]) {
+      assert.equal(end.topicArn, TOPIC_ARN);
+      assert.equal(end.queueUrl, undefined);
+      assert.equal(end.attempt, 1);
+      assert.equal(end.batch, false);
+      assert.equal(end.spanName, "process sns-lambda");
+      assert.equal(end.spanKind, "consumer");
+      assert.equal(typeof end.durationMs, "number");
+    }
+    assert.deepEqual(good.attributes, {
+      "messaging.system": "aws.sns",
+      "messaging.operation.name": "process",
+      "messaging.operation.type": "process",
+      "messaging.destination.name": "sns-lambda",
+      "aws.sns.topic.arn": TOPIC_ARN,
+      "messaging.message.id": "95df01b4-ee98-5cb9-9903-4c221d41eb5e",
+    });
+    assert.equal(good.outcome, "success");
+    assert.equal(bad.outcome, "failure");
+    assert.equal((bad.attributes as Record<string, unknown>)["error.type"], "TypeError");
+    assert.deepEqual(
+      (good.messages as { MessageAttributes: Record<string, unknown> }[])[0]!.MessageAttributes.Test,
+      { DataType: "String", StringValue: "TestString" },
+      "the notification's attributes, where a traceparent rides",
+    );
+  });
+
+  it("a notification that fails verification is a failed run", async () => {
+    const ends: Record<string, unknown>[] = [];
+    const handlers = {
+      start: () => {},
+      end: () => {},
+      asyncStart: () => {},
+      asyncEnd: (message: unknown) => {
+        ends.push(message as Record<string, unknown>);
+      },
+      error: () => {},
+    };
+    const channel = tracingChannel("asyncaws:process");
+    channel.subscribe(handlers);
+    let calls = 0;
+    try {
+      const handler = snsHandler(
+        async () => {
+          calls++;
+        },
+        // Refused before any certificate is fetched: the topic is not an accepted one.
+        { verify: { topicArns: [`${TOPIC_ARN}-other`] } },
+      );
+      await assert.rejects(handler(snsEvent([snsRecord("x")]), fakeContext()));
+    } finally {
+      channel.unsubscribe(handlers);
+    }
+    assert.equal(calls, 0);
+    assert.equal(ends.length, 1);
+    assert.equal(ends[0]!.outcome, "failure");
+    assert.equal(
+      (ends[0]!.attributes as Record<string, unknown>)["error.type"],
+      "SignatureVerificationError",
+    );
   });
 });
