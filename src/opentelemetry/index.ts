@@ -8,8 +8,8 @@
  * Spans: PRODUCER `send <queue>` / `publish <topic>` for SendMessage[Batch] and Publish[Batch],
  * CLIENT `receive <queue>` for ReceiveMessage (linked to each message's producer) and
  * `<Service>.<Action>` for the rest, CONSUMER `process <queue>` for each handler run of a
- * consumer or `sqsHandler` (`process <topic>` for `snsHandler`): a child of the producer's span for one message, linked to each message's producer
- * for a batch. Metrics: `messaging.client.operation.duration`, `messaging.client.sent.messages`,
+ * consumer or `sqsHandler` (`process <topic>` for `snsHandler`): a child of the producer's span
+ * for one message, linked to each message's producer for a batch. Metrics: `messaging.client.operation.duration`, `messaging.client.sent.messages`,
  * `messaging.client.consumed.messages`, `messaging.process.duration`.
  *
  * @example
