@@ -15,6 +15,7 @@ import {
   type RetryMode,
   resolveConfig,
 } from "./config.js";
+// biome-ignore lint/suspicious/noImportCycles: the one allowed cycle, credential chain <-> STS (see core/credentials/sts.ts)
 import { credentialsFromOption, receivedKeys } from "./credentials/option.js";
 import type { Credentials, CredentialsProvider } from "./credentials/types.js";
 import {

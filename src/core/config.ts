@@ -18,19 +18,7 @@
 import type { IniSection, SharedFiles } from "./config/profile.js";
 import { profileName, setting, subSection } from "./config/profile.js";
 import { ValidationError } from "./errors.js";
-
-/** Reads an environment variable where the runtime has an environment; never throws. */
-export function env(name: string): string | undefined {
-  try {
-    const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[
-      name
-    ];
-    return value === "" ? undefined : value;
-  } catch {
-    // Deno without --allow-env, sandboxes: no environment.
-    return undefined;
-  }
-}
+import { env } from "./runtime.js";
 
 /** A parsed endpoint: where requests go. */
 export interface Endpoint {

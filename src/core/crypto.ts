@@ -25,6 +25,7 @@ import {
   toBase64Pure,
   toHex,
 } from "./crypto-pure.js";
+import { builtinSync, hasSyncBuiltins } from "./runtime.js";
 
 export { toHex, utf8Encode } from "./crypto-pure.js";
 
@@ -49,13 +50,10 @@ interface BufferStatic {
   from(data: string, encoding: "base64"): Uint8Array;
 }
 
-type ProcessLike = { getBuiltinModule?: (id: string) => unknown };
-
 /** Bytes (UTF-16 units for text) hashed in pure code before `node:crypto` is loaded. */
 const PURE_BYTES = 16 * 1024;
 
-const proc = (globalThis as { process?: ProcessLike }).process;
-const syncBuiltins = typeof proc?.getBuiltinModule === "function";
+const syncBuiltins = hasSyncBuiltins();
 let nodeCrypto: NodeCrypto | undefined;
 /** Bytes hashed so far in pure code; `Infinity` once `node:crypto` is loaded or known absent. */
 let hashedPure = syncBuiltins ? 0 : Number.POSITIVE_INFINITY;
@@ -77,7 +75,7 @@ function backend(size: number): NodeCrypto | undefined {
   if (hashedPure <= PURE_BYTES) return undefined;
   hashedPure = Number.POSITIVE_INFINITY;
   try {
-    const mod = proc?.getBuiltinModule?.("node:crypto");
+    const mod = builtinSync("node:crypto");
     if (isNodeCrypto(mod)) nodeCrypto = mod;
   } catch {
     // No node:crypto: the pure code it is.

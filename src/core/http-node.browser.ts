@@ -7,7 +7,7 @@
  * @module
  */
 
-import { fetchTransport, type Transport } from "./http.js";
+import { fetchTransport, type Transport } from "./http-common.js";
 
 /** The browser build's transport: the global `fetch` (there is no `node:net` client here). */
 export function netTransport(): Transport {

@@ -15,7 +15,8 @@
 
 import { utf8Length } from "./bytes.js";
 import { AbortError, type ErrorContext, NetworkError, TimeoutError } from "./errors.js";
-import { type HttpRequest, type HttpResponse, messageOf, systemCode, type Transport } from "./http.js";
+import { type HttpRequest, type HttpResponse, messageOf, systemCode, type Transport } from "./http-common.js";
+import { builtinSync } from "./runtime.js";
 
 interface NodeSocket {
   write(data: string | Uint8Array): boolean;
@@ -47,15 +48,12 @@ const IDLE_MS = 4000;
 /** The largest response head accepted. */
 const MAX_HEAD_BYTES = 64 * 1024;
 
-type Builtin = <T>(name: string) => T | undefined;
-
 /**
  * `node:net` or `node:tls`. `node:tls` is loaded only for the first `https:` request: plain-HTTP
  * programs (local emulators, tests) skip its cost at start-up, about a millisecond.
  */
 async function loadModule(name: "node:net" | "node:tls"): Promise<NetModule> {
-  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: Builtin } }).process?.getBuiltinModule;
-  const found = getBuiltin?.<NetModule>(name);
+  const found = builtinSync<NetModule>(name);
   if (found) return found;
   // The package needs Node >= 20.16 (process.getBuiltinModule): no import() of a variable name,
   // which workerd and static analysers refuse.

@@ -186,9 +186,6 @@ function partitionOf(region: string): string {
   return "aws";
 }
 
-/** A message: a string as it is, anything else encoded as JSON. */
-export const encodeMessage = encodeBody;
-
 // ---------------------------------------------------------------------------------------------
 // The queue policy
 
@@ -427,7 +424,7 @@ export class TopicHandle {
    */
   async publish(message: unknown, params?: PublishParams, options?: CallOptions): Promise<PublishResponse> {
     const context = { operation: "Publish", resource: this.name };
-    const Message = encodeMessage(message, "message", context);
+    const Message = encodeBody(message, "message", context);
     const input = { ...params, Message };
     checkPublished(this.#sns, input, "", this.fifo, context);
     return this.#sns.publish({ ...input, TopicArn: await this.arn(options) }, options);
@@ -458,7 +455,7 @@ export class TopicHandle {
         entry = { Message: message };
       } else {
         const { Id: _, ...rest } = message as Exclude<PublishBatchMessage, string>;
-        entry = { ...rest, Message: encodeMessage(rest.Message, `messages[${index}].Message`, context) };
+        entry = { ...rest, Message: encodeBody(rest.Message, `messages[${index}].Message`, context) };
       }
       const checked = checkPublished(this.#sns, entry, `messages[${index}].`, fifo, context);
       return { entry, ...checked, id: ids[index]! };

@@ -12,6 +12,7 @@ import {
   type OperationSpec,
   ServiceClient,
   type ServiceInfo,
+  // biome-ignore lint/suspicious/noImportCycles: the one allowed cycle, credential chain <-> STS (see core/credentials/sts.ts)
 } from "../core/client.js";
 import { type ErrorContext, ValidationError } from "../core/errors.js";
 import { queryProtocol } from "../core/protocol/aws-query.js";

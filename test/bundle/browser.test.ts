@@ -43,7 +43,6 @@ const NODE_ONLY = [
   "core/credentials/chain.js",
   "core/config/profile.js",
   "core/config/ini.js",
-  "core/config/node.js",
   "core/credentials/shared.js",
   "core/credentials/imds.js",
   "core/credentials/sso.js",

@@ -9,11 +9,10 @@
  * @module
  */
 
-import { env } from "../config.js";
-import { type IniFile, type IniSection, parseIni } from "./ini.js";
 import {
   builtin,
   builtinSync,
+  env,
   expandHome,
   hasSyncBuiltins,
   homeDir,
@@ -21,7 +20,8 @@ import {
   isNotFound,
   type NodeFs,
   type NodeOs,
-} from "./node.js";
+} from "../runtime.js";
+import { type IniFile, type IniSection, parseIni } from "./ini.js";
 
 export type { IniSection, IniValue } from "./ini.js";
 export { profileName, setting, subSection } from "./section.js";

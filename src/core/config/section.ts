@@ -5,7 +5,7 @@
  * @module
  */
 
-import { env } from "../config.js";
+import { env } from "../runtime.js";
 import type { IniSection } from "./ini.js";
 
 /** The profile to use: the option, then `AWS_PROFILE`, then `AWS_DEFAULT_PROFILE`, then `default`. */

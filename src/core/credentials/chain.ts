@@ -22,7 +22,9 @@ import { containerCredentials } from "./container.js";
 import { readEnvironment } from "./env.js";
 import { InstanceMetadata } from "./imds.js";
 import { NotConfigured, reasonOf } from "./secret.js";
+// biome-ignore lint/suspicious/noImportCycles: the one allowed cycle, credential chain <-> STS (see core/credentials/sts.ts)
 import { type ProfileOptions, profileCredentials } from "./shared.js";
+// biome-ignore lint/suspicious/noImportCycles: the one allowed cycle, credential chain <-> STS (see core/credentials/sts.ts)
 import { assumeRoleWithWebIdentity, webIdentityFromEnv } from "./sts.js";
 import type { Credentials, CredentialsProvider } from "./types.js";
 

@@ -11,8 +11,7 @@
  * @module
  */
 
-import { builtin, type NodeFs } from "../config/node.js";
-import { env } from "../config.js";
+import { builtin, env, type NodeFs } from "../runtime.js";
 import { cachedProvider } from "./cache.js";
 import { credentialsTransport, send } from "./http.js";
 import {

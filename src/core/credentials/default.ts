@@ -36,7 +36,8 @@ export function defaultProvider(options: DefaultCredentialsOptions): Credentials
       provider =
         options.profile === undefined && environmentHasKeys()
           ? cachedProvider(fromEnv())
-          : import("./chain.js").then((chainModule) => chainModule.defaultCredentials(options));
+          : // biome-ignore lint/suspicious/noImportCycles: the one allowed cycle, credential chain <-> STS (see core/credentials/sts.ts)
+            import("./chain.js").then((chainModule) => chainModule.defaultCredentials(options));
     }
     if (provider instanceof Promise) provider = await provider;
     return provider(request);

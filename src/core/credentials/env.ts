@@ -5,7 +5,7 @@
  * @module
  */
 
-import { env } from "../config.js";
+import { env } from "../runtime.js";
 import { NotConfigured, parseExpiration, SecretCredentials } from "./secret.js";
 import type { Credentials, CredentialsProvider } from "./types.js";
 

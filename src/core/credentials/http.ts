@@ -6,11 +6,11 @@
  * @module
  */
 
-import { isNodeLike } from "../config/node.js";
 import { parseEndpoint } from "../config.js";
 import { isAbortError } from "../errors.js";
 import { defaultTransport, fetchTransport, type HttpResponse, type Transport } from "../http.js";
 import { sleep } from "../retry.js";
+import { isNodeLike } from "../runtime.js";
 
 let shared: Transport | undefined;
 

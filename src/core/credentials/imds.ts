@@ -20,9 +20,10 @@
  */
 
 import { type IniSection, setting } from "../config/profile.js";
-import { env, parseBoolean } from "../config.js";
+import { parseBoolean } from "../config.js";
 import { AsyncAwsError, isCredentialsError, isNetworkError, isTimeoutError } from "../errors.js";
 import type { HttpResponse, Transport } from "../http.js";
+import { env } from "../runtime.js";
 import { cachedProvider } from "./cache.js";
 import { credentialsTransport, send } from "./http.js";
 import {

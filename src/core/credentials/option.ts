@@ -8,6 +8,7 @@
 
 import { CredentialsError } from "../errors.js";
 import type { DefaultCredentialsOptions } from "./chain.js";
+// biome-ignore lint/suspicious/noImportCycles: the one allowed cycle, credential chain <-> STS (see core/credentials/sts.ts)
 import { defaultProvider } from "./default.js";
 import { SecretCredentials } from "./secret.js";
 import type { Credentials, CredentialsProvider } from "./types.js";

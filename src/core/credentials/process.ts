@@ -9,7 +9,7 @@
  * @module
  */
 
-import { builtin, type NodeChildProcess } from "../config/node.js";
+import { builtin, type NodeChildProcess } from "../runtime.js";
 import {
   credentialsFrom,
   NotConfigured,

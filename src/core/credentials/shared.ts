@@ -22,7 +22,7 @@ import {
   type SharedFiles,
   setting,
 } from "../config/profile.js";
-import { env } from "../config.js";
+import { env } from "../runtime.js";
 import { cachedProvider } from "./cache.js";
 import { type ContainerOptions, containerCredentials } from "./container.js";
 import { readEnvironment } from "./env.js";
@@ -30,6 +30,7 @@ import { InstanceMetadata, type InstanceMetadataOptions } from "./imds.js";
 import { type ProcessOptions, runCredentialProcess } from "./process.js";
 import { NotConfigured, reasonOf, SecretCredentials, sourceFailed } from "./secret.js";
 import { isSsoProfile, ssoCredentials, ssoSettings } from "./sso.js";
+// biome-ignore lint/suspicious/noImportCycles: the one allowed cycle, credential chain <-> STS (see core/credentials/sts.ts)
 import { assumeRole, assumeRoleWithWebIdentity, type StsSettings } from "./sts.js";
 import type { CredentialsProvider } from "./types.js";
 

@@ -17,9 +17,9 @@
  * @module
  */
 
-import { builtin, type NodeCryptoLike, type NodeFs } from "../config/node.js";
 import { type IniSection, type SharedFiles, setting } from "../config/profile.js";
 import { resolveConfig } from "../config.js";
+import { builtin, type NodeCryptoLike, type NodeFs } from "../runtime.js";
 import { credentialsTransport, send } from "./http.js";
 import {
   credentialsFrom,

@@ -9,9 +9,8 @@
  * @module
  */
 
-import { builtin, type NodeFs } from "../config/node.js";
-import { env } from "../config.js";
 import { isAsyncAwsError } from "../errors.js";
+import { builtin, env, type NodeFs } from "../runtime.js";
 import { cachedProvider } from "./cache.js";
 import { credentialsFrom, NotConfigured, reasonOf, type SecretCredentials, sourceFailed } from "./secret.js";
 import type { CredentialsProvider } from "./types.js";
@@ -35,6 +34,12 @@ function regionOf(settings: StsSettings): string {
 type StsClient = InstanceType<typeof import("../../sts/client.js").STS>;
 
 async function stsClient(settings: StsSettings, credentials: CredentialsProvider): Promise<StsClient> {
+  // The one upward import of core, and the one import cycle of the package: the credential chain
+  // needs STS (web identity, assume role), and the STS client needs credentials (core/client.ts
+  // -> credentials/option.ts -> default.ts -> chain.ts, lazily). STS is loaded when a source
+  // first asks for it, as the AWS SDK does with the same knot; every import on the cycle carries
+  // a biome-ignore pointing here, and nothing else may close a cycle (README, Development).
+  // biome-ignore lint/suspicious/noImportCycles: the one allowed cycle: the credential chain loads STS lazily, and STS needs credentials.
   const { STS } = await import("../../sts/client.js");
   return new STS({
     region: regionOf(settings),

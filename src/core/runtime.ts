@@ -1,10 +1,25 @@
 /**
- * Lazy access to the Node built-ins that only some runtimes have (files, the home directory,
- * child processes, SHA-1 for the SSO token cache). Nothing here imports a built-in statically, so
- * the core still bundles for browsers and Workers, where these helpers answer `undefined`.
+ * What the runtime offers, read in one place: the environment ({@link env}) and the Node built-ins
+ * that only some runtimes have (files, the home directory, child processes, `node:crypto`,
+ * `node:net`). Nothing here imports a built-in statically, so the core still bundles for browsers
+ * and Workers, where these helpers answer `undefined`. Every module that needs a built-in asks
+ * here (the configuration files, the credential sources, `crypto`, `http-node`).
  *
  * @module
  */
+
+/** Reads an environment variable where the runtime has an environment; never throws. */
+export function env(name: string): string | undefined {
+  try {
+    const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[
+      name
+    ];
+    return value === "" ? undefined : value;
+  } catch {
+    // Deno without --allow-env, sandboxes: no environment.
+    return undefined;
+  }
+}
 
 type ProcessLike = {
   getBuiltinModule?: (id: string) => unknown;
