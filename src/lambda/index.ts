@@ -15,6 +15,7 @@
  * @module lambda
  */
 
+export type { HandlerPayloadOptions } from "../payloads/options.js";
 export type {
   InvocationOutcome,
   LambdaErrorInfo,

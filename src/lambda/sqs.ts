@@ -24,6 +24,13 @@ import {
   type TypedMessage,
 } from "../core/typed.js";
 import { traceProcess } from "../observability/process.js";
+import { MARKER_ATTRIBUTES, type PayloadPointer } from "../payloads/codec.js";
+import type { LambdaPayloads } from "../payloads/lambda.js";
+import {
+  type HandlerPayloadOptions,
+  type ResolvedLargePayloads,
+  resolveHandlerPayloads,
+} from "../payloads/options.js";
 import type { MessageHandler } from "../sqs/consumer/consumer.js";
 import { type SnsQueueMessage, unwrapSns } from "../sqs/consumer/sns.js";
 import { typedHandler } from "../sqs/typed.js";
@@ -99,6 +106,21 @@ export interface SqsLambdaOptions<M = Message> {
    * @default false
    */
   throwOnFullBatchFailure?: boolean | undefined;
+  /**
+   * Messages of any size through S3, as an SQS client's `largePayloads` reads them (the format of
+   * AWS's extended client libraries): a record whose body is a pointer (it has the
+   * `ExtendedPayloadSize` or `SQSLargePayloadSize` attribute) is fetched from S3 before its
+   * handler runs, within the record's turn and under the time guard, and the handler gets the
+   * payload, the marker removed; without raw delivery, an SNS envelope's `Message` is replaced by
+   * the payload. A record whose payload cannot be fetched fails without its handler (with
+   * `missingObject: "delete"`, a missing object counts as handled instead, so Lambda deletes the
+   * message). `true` uses an S3 client made from the environment (region, credentials); an object
+   * gives its options (`s3`, `missingObject`, `onError`, `deleteFromS3`), and an SQS client's
+   * `largePayloads` object may be given as it is. S3 objects are kept unless `deleteFromS3` is
+   * true (see {@link HandlerPayloadOptions.deleteFromS3} for why).
+   * @default false
+   */
+  largePayloads?: boolean | HandlerPayloadOptions | undefined;
 }
 
 /** What one SQS invocation did, with the response it gave Lambda. */
@@ -122,6 +144,7 @@ const KNOWN = [
   "schema",
   "onInvalid",
   "throwOnFullBatchFailure",
+  "largePayloads",
 ] as const;
 
 /** Converts Lambda's camelCase attribute into SQS's shape (Binary values decoded from base64). */
@@ -188,6 +211,17 @@ export function messageFromRecord(record: SqsRecord): Message {
     message.MD5OfMessageAttributes = record.md5OfMessageAttributes;
   }
   return message;
+}
+
+/**
+ * Whether a message may carry a payload in S3: the marker attribute on the message, or (SNS
+ * without raw delivery) in the envelope's body.
+ */
+function hasPayloadMarker(message: Message): boolean {
+  const attributes = message.MessageAttributes;
+  if (attributes && MARKER_ATTRIBUTES.some((name) => name in attributes)) return true;
+  const body = message.Body;
+  return typeof body === "string" && body.includes("PayloadSize") && body.includes('"Notification"');
 }
 
 /** Checks the event: an object with a `Records` array of records that each have a `messageId`. */
@@ -275,6 +309,19 @@ export function sqsHandler(
   if (schema === undefined && o.onInvalid !== undefined) {
     throw new ValidationError("onInvalid", "given with a schema", o.onInvalid, setup);
   }
+  const largePayloads = resolveHandlerPayloads(o.largePayloads);
+  let payloadsLoaded: Promise<LambdaPayloads> | undefined;
+  /** The payload side, loaded on the first record that needs it (again after a failed load). */
+  const payloadsOf = (resolved: ResolvedLargePayloads): Promise<LambdaPayloads> => {
+    payloadsLoaded ??= import("../payloads/lambda.js").then(
+      (m) => m.lambdaPayloads(resolved),
+      (error: unknown) => {
+        payloadsLoaded = undefined;
+        throw error;
+      },
+    );
+    return payloadsLoaded;
+  };
 
   // The handler each record goes to: unwrapped from SNS, decoded, as the options say.
   type In = Message | SnsQueueMessage;
@@ -330,6 +377,8 @@ export function sqsHandler(
         broken.push(error instanceof ValidationError ? error : new AsyncAwsError(String(error), context));
       }
     }
+    /** Where each record's payload was in S3 (with largePayloads), for deleteFromS3. */
+    const pointers: (PayloadPointer | undefined)[] = [];
     const ordering: Ordering = fifo ? fifoMode : "parallel";
     const outcome: SqsInvocationOutcome = {
       records: records.length,
@@ -347,9 +396,17 @@ export function sqsHandler(
       lambda,
       marginMs,
       errorContext: context,
-      work: (index, signal) => {
-        const message = messages[index]!;
+      work: async (index, signal) => {
+        let message = messages[index]!;
         if (broken[index] !== undefined) throw broken[index];
+        if (largePayloads !== undefined && hasPayloadMarker(message)) {
+          const resolved = await (await payloadsOf(largePayloads)).resolve(message, context, signal);
+          // A missing object with missingObject: "delete": handled, so Lambda deletes the message.
+          if (resolved.skipped) return;
+          message = resolved.message;
+          messages[index] = message;
+          if (resolved.pointer) pointers[index] = resolved.pointer;
+        }
         emitter.emit("message", message);
         const count = Number(message.Attributes?.ApproximateReceiveCount);
         const attempt = Number.isInteger(count) && count > 0 ? count : 1;
@@ -365,6 +422,10 @@ export function sqsHandler(
       },
       settle,
     });
+    if (largePayloads?.deleteFromS3) {
+      const done = pointers.filter((pointer, index) => pointer && outcomes[index] === "succeeded");
+      if (done.length > 0) await (await payloadsOf(largePayloads)).deleteObjects(done as PayloadPointer[]);
+    }
     const reported = new Set<string>();
     outcomes.forEach((result, index) => {
       const id = records[index]!.messageId;

@@ -89,6 +89,50 @@ export interface LargePayloadOptions {
   onError?: ((error: unknown, pointer: PayloadPointer) => void) | undefined;
 }
 
+/**
+ * The `largePayloads` option of `sqsHandler` (`asyncaws/lambda`): records whose body is a pointer
+ * are resolved through S3 before their handler runs. The bucket is the one each pointer names;
+ * an SQS client's `largePayloads` object may be given as it is (the options for sending are
+ * ignored).
+ */
+export interface HandlerPayloadOptions
+  extends Pick<LargePayloadOptions, "s3" | "missingObject" | "onError" | "maxConcurrency"> {
+  /** Ignored: each pointer names its bucket. Allowed so that a client's options can be shared. */
+  bucket?: string | undefined;
+  /**
+   * Delete the S3 objects of the records whose handler succeeded, just before the function
+   * answers (best effort, failures to `onError`). Off by default, unlike the SQS client's:
+   * Lambda deletes the messages only after the function answered, so an object deleted first
+   * would be missing if the message came back (Lambda failing to delete it); an S3 lifecycle
+   * rule on the bucket expires the objects instead. Objects of SNS envelopes are never deleted.
+   * @default false
+   */
+  deleteFromS3?: boolean | undefined;
+  thresholdBytes?: number | undefined;
+  alwaysThroughS3?: boolean | undefined;
+  keyPrefix?: string | undefined;
+  legacyAttributeName?: boolean | undefined;
+}
+
+/**
+ * Checks `sqsHandler`'s `largePayloads` (`true`, or {@link HandlerPayloadOptions}); undefined
+ * when it is off.
+ * @internal
+ */
+export function resolveHandlerPayloads(value: unknown): ResolvedLargePayloads | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) value = {};
+  if (value === null || typeof value !== "object") {
+    throw new ValidationError("largePayloads", "true, or an object of options", value);
+  }
+  const given = value as HandlerPayloadOptions;
+  return resolveLargePayloads(
+    { ...given, bucket: given.bucket ?? "-", deleteFromS3: given.deleteFromS3 ?? false },
+    1_048_576,
+    {},
+  );
+}
+
 /** The options with their defaults applied. */
 export interface ResolvedLargePayloads {
   readonly bucket: string;

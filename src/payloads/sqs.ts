@@ -73,6 +73,76 @@ function keepAsked(message: Message, names: readonly string[]): void {
   if (kept === 0) delete message.MessageAttributes;
 }
 
+/**
+ * Resolves one received message: a pointer (by its marker) becomes the payload, the marker is
+ * removed and the receipt handle carries the pointer; an SNS envelope that wraps a pointer gets
+ * the payload as its `Message`. A payload that cannot be fetched leaves the message as SQS carried
+ * it, the error kept for {@link payloadErrorOf}. Shared by the client and `sqsHandler`.
+ * @internal
+ */
+export async function resolveMessage(
+  store: PayloadStore,
+  message: Message,
+  context: ErrorContext,
+  call: CallOptions | undefined,
+): Promise<Message> {
+  const attributes = message.MessageAttributes as Record<string, AttributeValue> | undefined;
+  const marker = markerOf(attributes);
+  const body = message.Body;
+  if (marker && typeof body === "string") {
+    const pointer = parsePointer(body);
+    if (!pointer) return message;
+    try {
+      const text = await store.fetch(pointer, marker.size, context, call);
+      const out: Message = { ...message, Body: text };
+      const rest = withoutMarkers(attributes);
+      if (rest) out.MessageAttributes = rest as NonNullable<Message["MessageAttributes"]>;
+      else delete out.MessageAttributes;
+      if (typeof message.ReceiptHandle === "string")
+        out.ReceiptHandle = embedHandle(message.ReceiptHandle, pointer);
+      return out;
+    } catch (error) {
+      setPayloadError(message, error);
+      return message;
+    }
+  }
+  // Without raw delivery, SNS wraps the pointer in its envelope, the marker among the
+  // envelope's attributes: the envelope's Message becomes the payload (its object is shared
+  // by every queue subscribed to the topic, so it is never deleted from here).
+  if (typeof body === "string" && body.includes('"Notification"') && body.includes("PayloadSize")) {
+    let envelope: Record<string, unknown>;
+    try {
+      envelope = JSON.parse(body) as Record<string, unknown>;
+    } catch {
+      return message;
+    }
+    const envelopeAttributes = envelope.MessageAttributes as Record<
+      string,
+      { Type?: string; Value?: string }
+    >;
+    const snsMarker = markerOf(envelopeAttributes);
+    if (envelope.Type !== "Notification" || !snsMarker || typeof envelope.Message !== "string")
+      return message;
+    const pointer = parsePointer(envelope.Message);
+    if (!pointer) return message;
+    try {
+      const text = await store.fetch(pointer, snsMarker.size, context, call);
+      const kept: Record<string, unknown> = {};
+      for (const name of Object.keys(envelopeAttributes)) {
+        if (!MARKER_ATTRIBUTES.includes(name)) kept[name] = envelopeAttributes[name];
+      }
+      const rewritten: Record<string, unknown> = { ...envelope, Message: text };
+      if (Object.keys(kept).length > 0) rewritten.MessageAttributes = kept;
+      else delete rewritten.MessageAttributes;
+      return { ...message, Body: JSON.stringify(rewritten) };
+    } catch (error) {
+      setPayloadError(message, error);
+      return message;
+    }
+  }
+  return message;
+}
+
 /** What the interceptor asks of its SQS client: deleting messages whose object is missing. */
 export interface PayloadsClient {
   deleteMessageBatch(
@@ -179,68 +249,6 @@ export function sqsPayloads(options: ResolvedLargePayloads, client: PayloadsClie
     return next({ ...input, Entries: sent });
   }
 
-  async function resolve(
-    message: Message,
-    context: ErrorContext,
-    call: CallOptions | undefined,
-  ): Promise<Message> {
-    const attributes = message.MessageAttributes as Record<string, AttributeValue> | undefined;
-    const marker = markerOf(attributes);
-    const body = message.Body;
-    if (marker && typeof body === "string") {
-      const pointer = parsePointer(body);
-      if (!pointer) return message;
-      try {
-        const text = await store.fetch(pointer, marker.size, context, call);
-        const out: Message = { ...message, Body: text };
-        const rest = withoutMarkers(attributes);
-        if (rest) out.MessageAttributes = rest as NonNullable<Message["MessageAttributes"]>;
-        else delete out.MessageAttributes;
-        if (typeof message.ReceiptHandle === "string")
-          out.ReceiptHandle = embedHandle(message.ReceiptHandle, pointer);
-        return out;
-      } catch (error) {
-        setPayloadError(message, error);
-        return message;
-      }
-    }
-    // Without raw delivery, SNS wraps the pointer in its envelope, the marker among the
-    // envelope's attributes: the envelope's Message becomes the payload (its object is shared
-    // by every queue subscribed to the topic, so it is never deleted from here).
-    if (typeof body === "string" && body.includes('"Notification"') && body.includes("PayloadSize")) {
-      let envelope: Record<string, unknown>;
-      try {
-        envelope = JSON.parse(body) as Record<string, unknown>;
-      } catch {
-        return message;
-      }
-      const envelopeAttributes = envelope.MessageAttributes as Record<
-        string,
-        { Type?: string; Value?: string }
-      >;
-      const snsMarker = markerOf(envelopeAttributes);
-      if (envelope.Type !== "Notification" || !snsMarker || typeof envelope.Message !== "string")
-        return message;
-      const pointer = parsePointer(envelope.Message);
-      if (!pointer) return message;
-      try {
-        const text = await store.fetch(pointer, snsMarker.size, context, call);
-        const kept: Record<string, unknown> = {};
-        for (const name of Object.keys(envelopeAttributes)) {
-          if (!MARKER_ATTRIBUTES.includes(name)) kept[name] = envelopeAttributes[name];
-        }
-        const rewritten: Record<string, unknown> = { ...envelope, Message: text };
-        if (Object.keys(kept).length > 0) rewritten.MessageAttributes = kept;
-        else delete rewritten.MessageAttributes;
-        return { ...message, Body: JSON.stringify(rewritten) };
-      } catch (error) {
-        setPayloadError(message, error);
-        return message;
-      }
-    }
-    return message;
-  }
-
   async function receive(
     op: OperationSpec,
     input: ReceiveMessageRequest,
@@ -262,7 +270,7 @@ export function sqsPayloads(options: ResolvedLargePayloads, client: PayloadsClie
     // The call's signal only: a long poll's timeout is not the fetch's.
     const fetchOptions = call?.signal ? { signal: call.signal } : undefined;
     const resolved = await mapLimit(messages, options.maxConcurrency, (m) =>
-      resolve(m, context, fetchOptions),
+      resolveMessage(store, m, context, fetchOptions),
     );
     const kept =
       options.missingObject === "delete" && typeof input.QueueUrl === "string"
