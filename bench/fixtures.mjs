@@ -31,7 +31,12 @@ export function topicArn(tag) {
   return `arn:aws:sns:${REGION}:000000000000:bench-${tag}`;
 }
 
-/** The ten messages every ReceiveMessage returns (MaxNumberOfMessages 10). */
+/**
+ * The ten messages every ReceiveMessage returns (MaxNumberOfMessages 10): bodies of about 200
+ * bytes, three message attributes each. The stub gives each delivery a MessageId and a
+ * ReceiptHandle of its own (the prefixes below and a serial number), as SQS does: a consumer that
+ * keeps state per message sees distinct messages.
+ */
 export const RECEIVED = Array.from({ length: 10 }, (_, i) => ({
   MessageId: `0b5c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c${String(i).padStart(2, "0")}`,
   ReceiptHandle: `AQEB${"x".repeat(120)}${i}`,
@@ -39,6 +44,10 @@ export const RECEIVED = Array.from({ length: 10 }, (_, i) => ({
     task: "resize",
     id: 1000 + i,
     source: `s3://bench-images/originals/${1000 + i}.png`,
+    sizes: [64, 256, 1024],
+    requestedBy: `user-${1000 + i}@example.com`,
+    requestedAt: "2024-01-01T00:00:00Z",
+    priority: "normal",
   }),
   Attributes: {
     SenderId: "AIDAEXAMPLE",
@@ -48,5 +57,17 @@ export const RECEIVED = Array.from({ length: 10 }, (_, i) => ({
   },
   MessageAttributes: {
     kind: { DataType: "String", StringValue: "image" },
+    id: { DataType: "Number", StringValue: String(1000 + i) },
+    trace: { DataType: "String", StringValue: "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1" },
   },
 }));
+
+/** The MessageId of the delivery numbered `serial` (what the stub sends; 36 characters). */
+export function deliveredId(serial) {
+  return `0b5c1d2e-3f40-4a5b-8c6d-${serial.toString(16).padStart(12, "0")}`;
+}
+
+/** The ReceiptHandle of the delivery numbered `serial`. */
+export function deliveredHandle(serial) {
+  return `AQEB${"x".repeat(120)}${serial}`;
+}

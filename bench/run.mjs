@@ -12,6 +12,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
+import { batchSection, batchTable } from "./batch.mjs";
 import { MESSAGE_BODY } from "./fixtures.mjs";
 import {
   BENCH,
@@ -43,7 +44,9 @@ if (flag("help")) {
   process.stdout.write(
     [
       "node bench/run.mjs [--quick] [--only SECTIONS] [--clients NAMES] [--rounds N] [--seconds S] [--warmup S] [--out FILE]",
-      "  sections: send,receive,publish,cold,memory,bundle,sign,verify,flow (all by default)",
+      "  sections: batch,send,receive,publish,cold,memory,bundle,sign,verify,flow (all by default)",
+      "  --groups consume,receive,delete,send,publish,lambda   (batch section: which groups)",
+      "  --scenarios NAMES   (batch section: these scenarios and each group's floors; see bench/batch-clients.mjs)",
       "  clients:  asyncaws,aws-sdk,aws-lite,aws4fetch,http-replay,undici-replay (all by default)",
       "",
     ].join("\n"),
@@ -52,7 +55,7 @@ if (flag("help")) {
 }
 const QUICK = flag("quick");
 const SECTIONS = new Set(
-  option("only", "send,receive,publish,cold,memory,bundle,sign,verify,flow").split(","),
+  option("only", "batch,send,receive,publish,cold,memory,bundle,sign,verify,flow").split(","),
 );
 const OUT = option("out", `${BENCH}results/${QUICK ? "quick" : "latest"}.json`);
 const CONFIG = QUICK
@@ -252,24 +255,76 @@ function throughputTable(op, rows) {
 // ---------------------------------------------------------------------------------------------
 // Cold start
 
+/** The floor's request (headers and body, JSON): a SendMessage signed beforehand with aws4. */
+async function coldFloorRequest(port) {
+  const { default: aws4 } = await import("aws4");
+  const { BENCH_CREDENTIALS, queueUrl, REGION } = await import("./fixtures.mjs");
+  const body = JSON.stringify({ QueueUrl: queueUrl(port, "cold-floor"), MessageBody: MESSAGE_BODY });
+  const signed = aws4.sign(
+    {
+      host: `127.0.0.1:${port}`,
+      path: "/",
+      method: "POST",
+      service: "sqs",
+      region: REGION,
+      headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.SendMessage" },
+      body,
+    },
+    { ...BENCH_CREDENTIALS },
+  );
+  return JSON.stringify({ headers: signed.headers, body });
+}
+
 async function coldStart(port) {
   const kinds = [
     { name: "empty", label: "node -e 0", args: ["-e", "0"] },
     { name: "empty-esm", label: "node empty.mjs", args: [`${BENCH}cold/empty.mjs`] },
+    // The CPU reference: an empty ES module that reports its CPU (and RSS), as the others do.
+    { name: "empty-report", label: "empty ES module, reporting", args: [`${BENCH}cold/rss-empty.mjs`] },
     {
       name: "asyncaws",
       label: "asyncaws (SQS class)",
       args: [`${BENCH}cold/asyncaws.mjs`, String(port), MESSAGE_BODY],
     },
     {
+      name: "asyncaws-sqs-index",
+      label: "asyncaws/sqs (SQS class)",
+      args: [`${BENCH}cold/asyncaws-sqs-index.mjs`, String(port), MESSAGE_BODY],
+    },
+    {
       name: "asyncaws-sqs",
       label: "asyncaws/sqs/client (functions)",
       args: [`${BENCH}cold/asyncaws-sqs.mjs`, String(port), MESSAGE_BODY],
     },
+    // Import and construct only, nothing sent.
+    {
+      name: "asyncaws-construct",
+      label: "asyncaws (SQS class), construct only",
+      args: [`${BENCH}cold/asyncaws.mjs`, String(port), MESSAGE_BODY, "construct"],
+      constructOnly: true,
+    },
+    {
+      name: "asyncaws-sqs-index-construct",
+      label: "asyncaws/sqs (SQS class), construct only",
+      args: [`${BENCH}cold/asyncaws-sqs-index.mjs`, String(port), MESSAGE_BODY, "construct"],
+      constructOnly: true,
+    },
+    {
+      name: "asyncaws-sqs-construct",
+      label: "asyncaws/sqs/client (functions), construct only",
+      args: [`${BENCH}cold/asyncaws-sqs.mjs`, String(port), MESSAGE_BODY, "construct"],
+      constructOnly: true,
+    },
+    // The floor: an ES module sending one request signed beforehand with node:http.
+    {
+      name: "floor",
+      label: "node:http, pre-signed request (floor)",
+      args: [`${BENCH}cold/floor.mjs`, String(port), await coldFloorRequest(port)],
+    },
     { name: "aws-sdk", label: "@aws-sdk v3", args: [`${BENCH}cold/aws-sdk.mjs`, String(port), MESSAGE_BODY] },
   ];
   const samples = Object.fromEntries(
-    kinds.map((k) => [k.name, { wall: [], inProcess: [], imported: [], rss: [], setupRss: [] }]),
+    kinds.map((k) => [k.name, { wall: [], cpu: [], inProcess: [], imported: [], rss: [], setupRss: [] }]),
   );
   const failures = [];
   // The resident set of an ES module that does nothing: the reference for RSS after setup.
@@ -278,8 +333,11 @@ async function coldStart(port) {
     const result = await timeProcess([`${BENCH}cold/rss-empty.mjs`], { core: CLIENT_CORE });
     emptyRss.push(JSON.parse(result.stdout).rss);
   }
+  // Wall times by run, for ratios of pairs measured in the same run.
+  const byRun = [];
   // One untimed pass warms the file system cache.
   for (let run = -1; run < CONFIG.coldRuns; run++) {
+    if (run >= 0) byRun[run] = { cpu: {} };
     if (run >= 0) progress(`cold start: run ${run + 1} of ${CONFIG.coldRuns}`);
     const order = run % 2 ? kinds : [...kinds].reverse();
     for (const kind of order) {
@@ -296,6 +354,23 @@ async function coldStart(port) {
           failures.push(`${kind.name}: no completed send`);
           continue;
         }
+        if (run >= 0 && Number.isFinite(line.cpuUs)) {
+          samples[kind.name].cpu.push(line.cpuUs / 1000);
+          byRun[run].cpu[kind.name] = line.cpuUs / 1000;
+        }
+        if (kind.name === "empty-report") {
+          if (run >= 0) samples[kind.name].wall.push(result.ms);
+          continue;
+        }
+        if (kind.constructOnly) {
+          if (run >= 0) {
+            samples[kind.name].imported.push(line.importedAtMs);
+            samples[kind.name].setupRss.push(line.rssAfterSetup);
+            samples[kind.name].wall.push(result.ms);
+            byRun[run][kind.name] = result.ms;
+          }
+          continue;
+        }
         if (run >= 0) {
           samples[kind.name].inProcess.push(line.sentAtMs);
           samples[kind.name].imported.push(line.importedAtMs);
@@ -303,7 +378,10 @@ async function coldStart(port) {
           samples[kind.name].setupRss.push(line.rssAfterSetup);
         }
       }
-      if (run >= 0) samples[kind.name].wall.push(result.ms);
+      if (run >= 0) {
+        samples[kind.name].wall.push(result.ms);
+        byRun[run][kind.name] = result.ms;
+      }
     }
   }
   const out = { runs: CONFIG.coldRuns, failures, emptyRssBytes: median(emptyRss), clients: {} };
@@ -312,6 +390,7 @@ async function coldStart(port) {
       label: kind.label,
       medianMs: median(samples[kind.name].wall),
       spreadMs: spread(samples[kind.name].wall),
+      cpuMs: median(samples[kind.name].cpu),
       inProcessMs: median(samples[kind.name].inProcess),
       importedAtMs: median(samples[kind.name].imported),
       rssBytes: median(samples[kind.name].rss),
@@ -319,9 +398,13 @@ async function coldStart(port) {
     };
   }
   const empty = out.clients.empty.medianMs;
-  for (const name of ["asyncaws", "asyncaws-sqs", "aws-sdk", "empty-esm"]) {
+  for (const kind of kinds) {
+    const name = kind.name;
+    if (name === "empty") continue;
     out.clients[name].extraMs = out.clients[name].medianMs - empty;
-    if (name !== "empty-esm") {
+    if (Number.isFinite(out.clients[name].cpuMs))
+      out.clients[name].extraCpuMs = out.clients[name].cpuMs - out.clients["empty-report"].cpuMs;
+    if (name !== "empty-esm" && name !== "floor" && name !== "empty-report") {
       out.clients[name].extraRssBytes = out.clients[name].rssBytes - out.emptyRssBytes;
       out.clients[name].extraSetupRssBytes = out.clients[name].setupRssBytes - out.emptyRssBytes;
     }
@@ -329,6 +412,23 @@ async function coldStart(port) {
   // The headline: the better of asyncaws's two forms (the class, the functions).
   out.best = out.clients["asyncaws-sqs"].extraMs < out.clients.asyncaws.extraMs ? "asyncaws-sqs" : "asyncaws";
   out.ratio = out.clients[out.best].extraMs / out.clients["aws-sdk"].extraMs;
+  // Issue 20's pairs, each ratio the median of the per-run ratios of the process's CPU (user +
+  // system, every thread, read at its end) over an empty ES module's that reports the same way.
+  // CPU rather than wall time: on a shared machine, time spent waiting for a core is not the
+  // program's cost.
+  const paired = (a, b) =>
+    median(
+      byRun.map((r) => {
+        const base = r.cpu["empty-report"];
+        return (r.cpu[a] - base) / (r.cpu[b] - base);
+      }),
+    );
+  out.pairs = {
+    constructRootOverClient: paired("asyncaws-construct", "asyncaws-sqs-construct"),
+    constructSqsOverClient: paired("asyncaws-sqs-index-construct", "asyncaws-sqs-construct"),
+    sendRootOverFloor: paired("asyncaws", "floor"),
+    sendClientOverFloor: paired("asyncaws-sqs", "floor"),
+  };
   return out;
 }
 
@@ -339,6 +439,8 @@ function coldTable(cold) {
       "median ms",
       "min-max ms",
       "over node -e 0",
+      "CPU ms",
+      "CPU over empty",
       "imported at",
       "sent at",
       "RSS set up MB",
@@ -347,7 +449,7 @@ function coldTable(cold) {
       "over empty",
     ],
   ];
-  for (const name of ["empty", "empty-esm", "asyncaws", "asyncaws-sqs", "aws-sdk"]) {
+  for (const name of Object.keys(cold.clients)) {
     const c = cold.clients[name];
     const mb = (bytes) => (Number.isFinite(bytes) ? fmt(bytes / 2 ** 20) : "");
     rows.push([
@@ -355,6 +457,8 @@ function coldTable(cold) {
       fmt(c.medianMs),
       `${fmt(c.spreadMs[0])}-${fmt(c.spreadMs[1])}`,
       name === "empty" ? "" : fmt(c.extraMs),
+      Number.isFinite(c.cpuMs) ? fmt(c.cpuMs) : "",
+      Number.isFinite(c.extraCpuMs) ? fmt(c.extraCpuMs) : "",
       Number.isFinite(c.importedAtMs) ? fmt(c.importedAtMs) : "",
       Number.isFinite(c.inProcessMs) ? fmt(c.inProcessMs) : "",
       name === "empty-esm" ? mb(cold.emptyRssBytes) : mb(c.setupRssBytes),
@@ -366,6 +470,8 @@ function coldTable(cold) {
   const lines = [
     table(rows),
     "(imported at, sent at: milliseconds since the process started, read inside it; RSS set up: imported and constructed, before any request; RSS sent: after the first send, which adds node:net, a connection and usually the process's first garbage collection, which grows the young generation by about 1 MB)",
+    "(construct only: import and construct, then exit; RSS set up is read there too)",
+    `CPU over an empty ES module, median of per-run ratios: import and construct SQS from asyncaws ÷ SQSClient from asyncaws/sqs/client ${cold.pairs.constructRootOverClient.toFixed(2)}x, from asyncaws/sqs ${cold.pairs.constructSqsOverClient.toFixed(2)}x; first send from asyncaws ÷ the node:http floor ${cold.pairs.sendRootOverFloor.toFixed(2)}x, from asyncaws/sqs/client ${cold.pairs.sendClientOverFloor.toFixed(2)}x`,
     `asyncaws extra time ÷ @aws-sdk v3 extra time: class ${ratio(cold.clients.asyncaws.extraMs, cold.clients["aws-sdk"].extraMs)}, functions ${ratio(cold.clients["asyncaws-sqs"].extraMs, cold.clients["aws-sdk"].extraMs)}`,
   ];
   if (cold.failures.length) lines.push(`FAILURES: ${cold.failures.join("; ")}`);
@@ -1009,6 +1115,18 @@ async function main() {
 
   const { stub, port } = await startStub();
   try {
+    if (SECTIONS.has("batch")) {
+      results.batch = await batchSection({
+        port,
+        stub,
+        config: { ...CONFIG, warmupMessages: QUICK ? 0 : CONFIG.warmupCalls },
+        progress,
+        only: option("groups")?.split(","),
+        scenarios: option("scenarios")?.split(","),
+      });
+      log("\nMessages through batches: client CPU per message (user+sys µs) and messages/s, on the stub");
+      log(batchTable(results.batch));
+    }
     for (const op of ["send", "receive", "publish"]) {
       if (!SECTIONS.has(op)) continue;
       results.throughput[op] = await throughput(op, port, stub);

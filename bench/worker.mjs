@@ -8,14 +8,20 @@
 // CPU is the process's own user+system time (process.cpuUsage(): every thread of it) over the
 // timed window; calls/s is completed, checked calls over the window's wall time.
 
+import { SCENARIOS } from "./batch-clients.mjs";
 import { CLIENTS } from "./clients.mjs";
 
 let call;
+/** A stream scenario (batch-clients.mjs): `run(ms)` resolves with the messages it handled. */
+let stream;
+/** Messages per call (batch scenarios; 1 for the per-call clients). */
+let perCall = 1;
 let concurrency = 1;
 let total = 0;
 
 /** Runs `call` from `concurrency` loops until `ms` have passed; in-flight calls finish. */
 async function runFor(ms) {
+  if (stream) return runStream(ms);
   let calls = 0;
   let error;
   const cpu0 = process.cpuUsage();
@@ -36,9 +42,35 @@ async function runFor(ms) {
   await Promise.all(loops);
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  total += calls;
+  total += calls * perCall;
   return {
     calls,
+    messages: calls * perCall,
+    wallMs,
+    cpuUs: cpu.user + cpu.system,
+    userUs: cpu.user,
+    systemUs: cpu.system,
+    error: error === undefined ? undefined : String(error?.stack ?? error).slice(0, 800),
+  };
+}
+
+/** Runs the stream scenario for about `ms` (CPU and wall include its start and its stop). */
+async function runStream(ms) {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let messages = 0;
+  let error;
+  try {
+    messages = await stream.run(ms);
+  } catch (e) {
+    error = e;
+  }
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  total += messages;
+  return {
+    calls: messages,
+    messages,
     wallMs,
     cpuUs: cpu.user + cpu.system,
     userUs: cpu.user,
@@ -56,7 +88,7 @@ async function runCount(n) {
       started++;
       try {
         await call();
-        total++;
+        total += perCall;
       } catch (e) {
         error ??= e;
       }
@@ -72,17 +104,26 @@ process.on("message", async (message) => {
   try {
     if (message.type === "setup") {
       const t0 = performance.now();
-      const entry = CLIENTS[message.client];
-      call = await entry.setup({ port: message.port, tag: message.tag, op: message.op });
-      if (!call) {
+      const entry = message.scenario ? SCENARIOS[message.scenario] : CLIENTS[message.client];
+      const made = await entry.setup({ port: message.port, tag: message.tag, op: message.op });
+      if (typeof made === "function") call = made;
+      else if (made?.run) stream = made;
+      else if (made?.call) {
+        call = made.call;
+        perCall = made.messages ?? 1;
+      }
+      if (!call && !stream) {
         process.send({ type: "ready", unsupported: true });
         return;
       }
       concurrency = message.concurrency;
       const setupMs = performance.now() - t0;
       // One call first: a client that cannot complete one is reported, not timed.
-      await call();
-      total++;
+      if (stream) total += await stream.run(50);
+      else {
+        await call();
+        total += perCall;
+      }
       const rssAfterFirst = process.memoryUsage().rss;
       // Warm-up: at least warmupMs and at least warmupCalls calls (the JIT tiers up by counts, and
       // a slow client needs more time for the same count), at most 30 s.

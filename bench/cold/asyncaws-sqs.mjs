@@ -1,6 +1,6 @@
 // Cold start: a whole process that imports asyncaws's standalone functions (`asyncaws/sqs/client`),
 // constructs a bare client, completes one checked SendMessage to the stub (port in argv[2]) and
-// exits by itself.
+// exits by itself; with argv[4] "construct", it stops after constructing.
 import { SQSClient, sendMessage } from "asyncaws/sqs/client";
 
 const importedAtMs = performance.now();
@@ -16,11 +16,23 @@ const sqs = new SQSClient({
 });
 // Set up: imported and constructed, nothing sent yet.
 const rssAfterSetup = process.memoryUsage().rss;
+if (process.argv[4] === "construct") {
+  // Import and construct only (argv[4]): the process ends here.
+  process.stdout.write(
+    `${JSON.stringify({ ok: true, cpuUs: cpuOf(process.cpuUsage()), importedAtMs, rssAfterSetup })}\n`,
+  );
+  process.exit(0);
+}
 const out = await sendMessage(sqs, {
   QueueUrl: `http://127.0.0.1:${port}/000000000000/bench-cold-asyncaws-sqs`,
   MessageBody: body,
 });
 if (out.MessageId !== "5fea7756-0ea4-451a-a703-a558b933e274") throw new Error("wrong answer");
 process.stdout.write(
-  `${JSON.stringify({ ok: true, importedAtMs, sentAtMs: performance.now(), rssAfterSetup, rss: process.memoryUsage().rss })}\n`,
+  `${JSON.stringify({ ok: true, cpuUs: cpuOf(process.cpuUsage()), importedAtMs, sentAtMs: performance.now(), rssAfterSetup, rss: process.memoryUsage().rss })}\n`,
 );
+
+function cpuOf(usage) {
+  // The whole process's CPU so far (every thread), user + system, in microseconds.
+  return usage.user + usage.system;
+}
