@@ -266,6 +266,17 @@ async function asyncawsReceive({ port, tag }) {
   };
 }
 
+/** The same with the client's MD5 checks off (`checksums: false`): what the checks cost. */
+async function asyncawsReceiveNoChecksums({ port, tag }) {
+  const { mod, options } = await library(port);
+  const sqs = new mod.SQS({ ...options, checksums: false });
+  const QueueUrl = queueUrl(port, tag);
+  return {
+    messages: 10,
+    call: async () => checkMessages((await sqs.receiveMessage({ QueueUrl, ...RECEIVE_INPUT })).Messages),
+  };
+}
+
 function asyncawsBatchMethod(method, entries) {
   return async ({ port, tag }) => {
     const { sqs } = await library(port);
@@ -666,6 +677,13 @@ export const GROUPS = [
         label: "asyncaws receiveMessage",
         kind: "library",
         setup: asyncawsReceive,
+        concurrency: 10,
+        counts: "ReceiveMessage",
+      },
+      "asyncaws-receive-nomd5": {
+        label: "asyncaws receiveMessage, checksums: false",
+        kind: "library",
+        setup: asyncawsReceiveNoChecksums,
         concurrency: 10,
         counts: "ReceiveMessage",
       },

@@ -69,6 +69,13 @@ export async function batchSection({ port, stub, config, progress, only, scenari
     }
     const counts = await stub.ask({ type: "counts" }, "counts");
     for (const s of list) {
+      // What the stub served this scenario: requests and entries per operation.
+      s.requests = Object.fromEntries(
+        Object.entries(counts.served[s.tag] ?? {}).map(([op, n]) => [
+          op,
+          { requests: n, entries: counts.entries[s.tag]?.[op] ?? 0 },
+        ]),
+      );
       if (!s.error) {
         const { total } = await s.worker.ask({ type: "total" }, "total");
         if (s.counts) {
@@ -99,6 +106,7 @@ export async function batchSection({ port, stub, config, progress, only, scenari
           messagesPerSec: median(s.runs.map((r) => (r.messages * 1000) / r.wallMs)),
           ratioToFloor: median(s.ratios),
           verified: s.verified ?? false,
+          requests: s.requests,
           error: s.error,
           runs: s.runs,
         };
@@ -113,9 +121,15 @@ export function batchTable(result) {
   for (const g of result.groups) {
     const floorLabel = g.rows.find((r) => r.name === g.floor)?.label ?? g.floor;
     lines.push(`\n${g.title}`);
-    const rows = [["scenario", "CPU µs/message", "min-max", "messages/s", `÷ ${g.floor}`]];
+    const rows = [["scenario", "CPU µs/message", "min-max", "messages/s", `÷ ${g.floor}`, "entries/request"]];
     for (const r of g.rows) {
-      if (r.error) rows.push([r.label, "FAILED", "", "", r.error.split("\n")[0].slice(0, 90)]);
+      // Entries per request of each batch operation the scenario sent (a consumer that sends
+      // half-empty batches pays for more requests per message).
+      const fill = Object.entries(r.requests ?? {})
+        .filter(([, v]) => v.entries !== v.requests)
+        .map(([op, v]) => `${op.replace(/Message|Batch/g, "")} ${(v.entries / v.requests).toFixed(1)}`)
+        .join(", ");
+      if (r.error) rows.push([r.label, "FAILED", "", "", r.error.split("\n")[0].slice(0, 90), ""]);
       else
         rows.push([
           r.label,
@@ -123,6 +137,7 @@ export function batchTable(result) {
           `${fmt(r.cpuPerMessageSpreadUs[0], 1)}-${fmt(r.cpuPerMessageSpreadUs[1], 1)}`,
           fmt(r.messagesPerSec, 0),
           Number.isFinite(r.ratioToFloor) ? `${r.ratioToFloor.toFixed(2)}x` : "-",
+          fill,
         ]);
     }
     lines.push(table(rows));

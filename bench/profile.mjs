@@ -1,5 +1,6 @@
 // CPU profile of one client under load: `node bench/profile.mjs [--client asyncaws] [--op send]
-// [--concurrency 32] [--seconds 5]`. Runs the client (pinned like in run.mjs) against the stub with
+// [--concurrency 32] [--seconds 5]`, or `node bench/profile.mjs --scenario asyncaws-consumer-100` (a
+// scenario of the batch section, bench/batch-clients.mjs; figures per message). Runs the client (pinned like in run.mjs) against the stub with
 // the V8 CPU profiler (what `node --cpu-prof` runs, here started over the timed window only, after
 // a warm-up), then prints the functions with the most self time, mapped back to src/*.ts
 // through dist's source maps, and the total per file. The .cpuprofile stays in bench/results/
@@ -20,15 +21,17 @@ const op = option("op", "send");
 const concurrency = Number(option("concurrency", "32"));
 const seconds = Number(option("seconds", "5"));
 const top = Number(option("top", "30"));
+// A scenario of the batch section (bench/batch-clients.mjs), e.g. asyncaws-consumer-100.
+const scenario = option("scenario", undefined);
 
 const stub = ipcChild([`${BENCH}stub.mjs`], { core: STUB_CORE });
 const { port } = await stub.next("listening");
 const worker = ipcChild([`${BENCH}worker.mjs`], { core: CLIENT_CORE });
-const tag = `profile-${client}-${op}-c${concurrency}`;
+const tag = scenario ? `profile-${scenario}` : `profile-${client}-${op}-c${concurrency}`;
 const out = `${BENCH}results/${tag}.cpuprofile`;
 mkdirSync(`${BENCH}results`, { recursive: true });
 const ready = await worker.ask(
-  { type: "setup", client, op, concurrency, port, tag, warmupMs: 3000 },
+  { type: "setup", client, op, scenario, concurrency, port, tag, warmupMs: 3000 },
   "ready",
 );
 if (ready.error || ready.unsupported) throw new Error(ready.error ?? "unsupported");
@@ -88,11 +91,13 @@ for (const node of profile.nodes) {
   const fileKey = location.replace(/:\d+$/, "") || node.callFrame.functionName;
   byFile.set(fileKey, (byFile.get(fileKey) ?? 0) + us);
 }
-const callsDuring = result.calls;
+const callsDuring = result.messages ?? result.calls;
 const pct = (us) => `${((us / totalUs) * 100).toFixed(1)} %`;
 const perCall = (us) => (us / callsDuring).toFixed(2);
 console.log(
-  `${client} ${op} at concurrency ${concurrency}: ${result.calls} calls in ${seconds} s of the timed run, ${(result.cpuUs / result.calls).toFixed(1)} µs CPU/call`,
+  scenario
+    ? `${scenario}: ${callsDuring} messages in ${seconds} s of the timed run, ${(result.cpuUs / callsDuring).toFixed(1)} µs CPU/message (the µs/call columns below are per message)`
+    : `${client} ${op} at concurrency ${concurrency}: ${result.calls} calls in ${seconds} s of the timed run, ${(result.cpuUs / result.calls).toFixed(1)} µs CPU/call`,
 );
 console.log(`${(totalUs / 1000).toFixed(0)} ms of samples over the run (idle included)\n`);
 const rows = [["self µs/call", "share", "function", "where"]];

@@ -303,6 +303,24 @@ describe("md5OfMessageAttributes known answers", () => {
       assert.equal(md5OfMessageAttributes(sample), referenceMd5OfAttributes(sample));
   });
 
+  it("agrees with the reference on both sides of the one-string path's limits (lengths, UTF-8, lone surrogates)", () => {
+    // String values are hashed as one string when every length prefix byte is below 0x80; a
+    // length of 128-255 bytes (or 0x80 in any byte) takes the byte-buffer path.
+    for (const n of [0, 1, 127, 128, 200, 255, 256, 300, 383, 384, 32_768, 33_000]) {
+      const attributes = {
+        n: { DataType: "String", StringValue: "v".repeat(n) },
+        [`k${"é".repeat(n % 97)}`]: { DataType: "Number", StringValue: String(n) },
+      };
+      assert.equal(md5OfMessageAttributes(attributes), referenceMd5OfAttributes(attributes), `length ${n}`);
+    }
+    const odd = {
+      lone: { DataType: "String", StringValue: "a\uD800b\uDC00c" },
+      nul: { DataType: "String", StringValue: "\u0000\u0001\u007f\u0080" },
+      ["€".repeat(43)]: { DataType: "String", StringValue: "\u{1F600}".repeat(40) },
+    };
+    assert.equal(md5OfMessageAttributes(odd), referenceMd5OfAttributes(odd));
+  });
+
   it("sorts names by code unit, not by locale", () => {
     const attributes = {
       b: { DataType: "String", StringValue: "1" },
