@@ -14,8 +14,12 @@
  *
  * - `src/<svc>/types.ts`   one interface per structure reachable from the operations, enums as
  *                          unions of literals, and the `<Svc>ErrorCode` union, all documented
- * - `src/<svc>/schema.ts`  the runtime descriptors of `src/core/schema.ts`, the `operations` table
- *                          and the `paginators` table (no docs: it ends up in bundles)
+ * - `src/<svc>/schema.ts`  the runtime descriptors of `src/core/schema.ts`, one `<Action>Op` per
+ *                          action and the `paginators` table (no docs: it ends up in bundles)
+ * - `src/<svc>/operations.ts` the operation table: one export per action (its shapes, with the
+ *                          hand-written validator of `src/<svc>/validators.ts` and output check of
+ *                          `src/<svc>/checks.ts` of the same name, when there is one), and
+ *                          `operations` / `paginators`, every action by name
  * - `src/<svc>/methods.ts` the `<SVC>Methods` interface (one method per action, `paginate<Op>` per
  *                          paginator) and the `<SVC>OperationMap` type
  *
@@ -164,8 +168,17 @@ const SERVICES = [
     title: "Amazon SQS",
     smithy: "sqs/smithy/sqs-2012-11-05.json",
     functions: true,
+    // Every action has a validator: the generator stops when a new one has none.
+    validatorsRequired: true,
   },
-  { dir: "sns", version: "2010-03-31", prefix: "SNS", errorType: "SnsErrorCode", title: "Amazon SNS" },
+  {
+    dir: "sns",
+    version: "2010-03-31",
+    prefix: "SNS",
+    errorType: "SnsErrorCode",
+    title: "Amazon SNS",
+    validatorsRequired: true,
+  },
   { dir: "sts", version: "2011-06-15", prefix: "STS", errorType: "StsErrorCode", title: "AWS STS" },
   {
     dir: "s3",
@@ -476,6 +489,7 @@ function generate(service) {
   const functions = service.functions ? generateFunctions(service, model, operations, paginators) : undefined;
   return {
     types,
+    operationTable: generateOperations(service, model, operations),
     schema: service.smithy ? schema + queryErrorCodesTable(model) : schema,
     methods,
     functions,
@@ -690,7 +704,6 @@ function generateSchema(service, model, operations, paginators) {
     return { expr: constName, special };
   }
 
-  const opLines = [];
   const opConsts = [];
   for (const o of operations) {
     const input = o.inputShape ? ref(o.inputShape).expr : "EMPTY";
@@ -702,7 +715,6 @@ function generateSchema(service, model, operations, paginators) {
         o.resultWrapper ? `, resultWrapper: ${JSON.stringify(o.resultWrapper)}` : ""
       }${restOperationFields(service, o.op)} };`,
     );
-    opLines.push(`  ${o.name}: ${o.name}Op,`);
   }
 
   const typeImports = new Set(["OperationShape", "StructureShape"]);
@@ -716,8 +728,7 @@ function generateSchema(service, model, operations, paginators) {
     [...consts.values()].some((c) => /\bEMPTY\b/.test(c.text)) || opConsts.some((c) => /\bEMPTY\b/.test(c));
   if (usesEmpty) out += `const EMPTY: StructureShape = { type: "structure", members: {} };\n`;
   for (const c of consts.values()) out += `${c.text}\n`;
-  out += `\n${opConsts.join("\n")}\n`;
-  out += `\nexport const operations = {\n${opLines.join("\n")}\n} satisfies Record<string, OperationShape>;\n\n`;
+  out += `\n${opConsts.join("\n")}\n\n`;
   out += "export const paginators = {\n";
   for (const op of Object.keys(paginators).sort()) {
     const p = paginators[op];
@@ -782,11 +793,91 @@ function generateMethods(service, model, operations, paginators) {
   return out;
 }
 
+/* --------------------------------------- operations.ts -------------------------------------- */
+
+/**
+ * The actions a hand-written record module (`validators.ts`, `checks.ts`) has an entry for: its
+ * exports named as actions (`export function SendMessage(...)`). A module of functions rather than
+ * an object, so that a bundler keeps only the entries of the operations a program uses.
+ */
+function recordEntries(service, file, operations, required) {
+  const names = new Set(operations.map((o) => o.name));
+  const where = `src/${service.dir}/${file}`;
+  const full = path.join(repoRoot, where);
+  const entries = new Set();
+  if (existsSync(full)) {
+    const text = readFileSync(full, "utf8");
+    for (const m of text.matchAll(/^export (?:async )?(?:function|const) ([A-Z][A-Za-z0-9]*)\b/gm)) {
+      if (!names.has(m[1]))
+        throw new Error(`gen-models: ${where} exports ${m[1]}, which is no action of the model`);
+      entries.add(m[1]);
+    }
+  }
+  if (required) {
+    const missing = operations.filter((o) => !entries.has(o.name)).map((o) => o.name);
+    if (missing.length) {
+      throw new Error(`gen-models: ${where} has no entry for ${missing.join(", ")}: add one per action`);
+    }
+  }
+  return entries;
+}
+
+/** True when an operation's input has `WaitTimeSeconds`: a long poll, whose timeout has a floor. */
+function isLongPoll(model, o) {
+  return Boolean(o.inputShape && model.shapes[o.inputShape].members?.WaitTimeSeconds);
+}
+
+/**
+ * The operation table: per action, its shapes (`schema.ts`), its validator and its output check
+ * (the hand-written records `validators.ts` and `checks.ts`), whether it is sent unsigned (the
+ * model's `authtype: none`) and whether it is a long poll. Adding an action to a service is then
+ * one entry in its validators record (and a regeneration).
+ */
+function generateOperations(service, model, operations) {
+  const validators = recordEntries(service, "validators.ts", operations, service.validatorsRequired);
+  const checks = recordEntries(service, "checks.ts", operations, false);
+  const core = new Set(["type OperationSpec", "operation", "type PaginatorSpec"]);
+  let body = "";
+  for (const o of operations) {
+    const extra = [];
+    if (o.op.authtype === "none") extra.push("unsigned: true");
+    if (isLongPoll(model, o)) {
+      extra.push("minTimeoutMs: longPollTimeout");
+      core.add("longPollTimeout");
+    }
+    const args = [`s.${o.name}Op`];
+    const validate = validators.has(o.name) ? `validators.${o.name}` : "undefined";
+    const check = checks.has(o.name) ? `checks.${o.name}` : "undefined";
+    if (extra.length) args.push(validate, check, `{ ${extra.join(", ")} }`);
+    else if (checks.has(o.name)) args.push(validate, check);
+    else if (validators.has(o.name)) args.push(validate);
+    body += tsdoc([`The \`${o.name}\` action.`]);
+    body += `export const ${o.name}: OperationSpec = /* @__PURE__ */ operation(${args.join(", ")});\n`;
+  }
+  let out = `${HEADER}\n\n`;
+  out += tsdoc([
+    `The ${service.title} operation table: each action described once, as data. Its shapes come from AWS's model (\`schema.ts\`); its validator and its output check from the hand-written records \`validators.ts\` and \`checks.ts\` (an entry named as the action). The client's methods${service.functions ? " and the standalone functions" : ""} come from it; each operation is its own export, so that a bundler keeps only those a program uses.`,
+    "@module",
+  ]);
+  out += "\n";
+  const sortKey = (name) => name.replace(/^type /, "");
+  out += `import { ${[...core].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1)).join(", ")} } from "../core/operation.js";\n`;
+  if (checks.size) out += `import * as checks from "./checks.js";\n`;
+  out += `import * as s from "./schema.js";\n`;
+  if (validators.size) out += `import * as validators from "./validators.js";\n`;
+  out += `\n${body}\n`;
+  out += tsdoc([`Every ${service.title} action, by name.`]);
+  out += `export const operations: Readonly<Record<string, OperationSpec>> = {\n${operations.map((o) => `  ${o.name},`).join("\n")}\n};\n\n`;
+  out += tsdoc(["How the paginated actions page."]);
+  out += "export const paginators: Readonly<Record<string, PaginatorSpec>> = s.paginators;\n";
+  return out;
+}
+
 /* --------------------------------------- functions.ts --------------------------------------- */
 
 /**
  * One standalone function per action (`sendMessage(client, input)`), for programs that care about
- * bundle size: each imports only its own operation from `operations.ts` (hand-written: shapes,
+ * bundle size: each imports only its own operation from `operations.ts` (generated: shapes,
  * validation, checks), so a bundler drops every other one.
  */
 function generateFunctions(service, model, operations, paginators) {
@@ -835,9 +926,10 @@ function generateFunctions(service, model, operations, paginators) {
 // Generate everything first, so that a failure writes nothing.
 const outputs = [];
 for (const service of SERVICES) {
-  const { types, schema, methods, functions, counts } = generate(service);
+  const { types, schema, methods, functions, operationTable, counts } = generate(service);
   const dir = path.join(repoRoot, "src", service.dir);
   outputs.push([path.join(dir, "types.ts"), types], [path.join(dir, "schema.ts"), schema]);
+  outputs.push([path.join(dir, "operations.ts"), operationTable]);
   outputs.push([path.join(dir, "methods.ts"), methods]);
   if (functions) outputs.push([path.join(dir, "functions.ts"), functions]);
   console.log(`${service.dir}: ${counts.operations} operations, ${counts.shapes} shapes`);

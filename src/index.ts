@@ -141,4 +141,5 @@ export type {
   MessageAttributeValue,
   RemovePermissionResult,
 } from "./sqs/types.js";
-export { STS, type STSOptions } from "./sts/client.js";
+export type { STSOptions } from "./sts/client.js";
+export { STS } from "./sts/sts.js";

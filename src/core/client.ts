@@ -32,9 +32,17 @@ import {
   ValidationError,
 } from "./errors.js";
 import { defaultTransport, type HttpRequest, type Transport } from "./http.js";
+import {
+  CALL,
+  defineOperations,
+  longPollTimeout,
+  type OperationSpec,
+  operation,
+  PAGINATE,
+  type PaginatorSpec,
+} from "./operation.js";
 import type { Protocol } from "./protocol/types.js";
 import { CLOCK_SKEW_CODES, RetryStrategy, sleep } from "./retry.js";
-import type { OperationShape } from "./schema.js";
 import { canonicalPath, canonicalQuery, signOwnRequest, signsPathAsSent } from "./signer.js";
 
 /** Options of one call: every method takes them as its optional second argument. */
@@ -132,26 +140,6 @@ export interface ClientOptions {
   hooks?: ClientHooks | undefined;
 }
 
-/** An operation: its shapes and the service's per-operation behaviour. Described once, as data. */
-export interface OperationSpec extends OperationShape {
-  /** Rejects bad input before anything is sent (throws a ValidationError). */
-  readonly validate?: ((input: never, context: ErrorContext) => void) | undefined;
-  /** Checks the output against the input (MD5 digests); throws a ChecksumError. */
-  readonly check?: ((input: never, output: never, context: ErrorContext) => void) | undefined;
-  /** The least timeout this call needs (a long poll's wait), in milliseconds. */
-  readonly minTimeoutMs?: ((input: never) => number) | undefined;
-  /** Sent without a signature (STS AssumeRoleWithWebIdentity): no credentials needed. */
-  readonly unsigned?: boolean | undefined;
-}
-
-/** How a paginated action pages. */
-export interface PaginatorSpec {
-  readonly inputToken: string;
-  readonly outputToken: string;
-  readonly resultKey?: string;
-  readonly limitKey?: string;
-}
-
 /** What the base needs to know of a service. */
 export interface ServiceInfo {
   /** SigV4 service name (`sqs`). */
@@ -164,10 +152,17 @@ export interface ServiceInfo {
   readonly resourceKeys: readonly string[];
 }
 
-/** @internal The symbol under which clients keep their call function. */
-export const CALL = Symbol("asyncaws.call");
-/** @internal */
-export const PAGINATE = Symbol("asyncaws.paginate");
+// The operation tables' helpers, where the services and the rest of the library import them from.
+export {
+  CALL,
+  defineOperations,
+  longPollTimeout,
+  type OperationSpec,
+  operation,
+  PAGINATE,
+  type PaginatorSpec,
+};
+
 /** @internal The symbol of a client's credentials provider, for companion calls (STS GetCallerIdentity). */
 export const CREDENTIALS = Symbol("asyncaws.credentials");
 
@@ -534,33 +529,5 @@ export class ServiceClient {
       if (typeof value === "string") return value;
     }
     return undefined;
-  }
-}
-
-/**
- * Derives one method per operation (and `paginate<Action>` per paginator) on a client class
- * from its operation table: the methods are data, not hand-written code.
- */
-export function defineOperations(
-  target: { prototype: object },
-  operations: Readonly<Record<string, OperationSpec>>,
-  paginators: Readonly<Record<string, PaginatorSpec>>,
-): void {
-  const proto = target.prototype as Record<string, unknown>;
-  for (const name in operations) {
-    const op = operations[name]!;
-    proto[name[0]!.toLowerCase() + name.slice(1)] = function (
-      this: ServiceClient,
-      input?: object,
-      options?: CallOptions,
-    ) {
-      return this[CALL](op, input, options);
-    };
-    const paginator = paginators[name];
-    if (paginator) {
-      proto[`paginate${name}`] = function (this: ServiceClient, input?: object, options?: CallOptions) {
-        return this[PAGINATE](op, paginator, input, options);
-      };
-    }
   }
 }

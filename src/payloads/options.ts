@@ -8,7 +8,8 @@
 
 import type { CallOptions, ClientOptions, OperationSpec } from "../core/client.js";
 import { ValidationError } from "../core/errors.js";
-import type { S3, S3Options } from "../s3/client.js";
+import type { S3Options } from "../s3/client.js";
+import type { S3 } from "../s3/s3.js";
 import { type AttributeValue, MAX_KEY_PREFIX, type PayloadPointer } from "./codec.js";
 
 /**

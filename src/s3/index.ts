@@ -5,6 +5,7 @@
  * @module
  */
 
-export { S3, type S3Options } from "./client.js";
+export type { S3Options } from "./client.js";
 export type { S3Methods } from "./methods.js";
+export { S3 } from "./s3.js";
 export type * from "./types.js";

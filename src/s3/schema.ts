@@ -510,17 +510,6 @@ export const PutObjectOp: OperationShape = {
   http: { method: "PUT", uri: "/{Bucket}/{Key+}" },
 };
 
-export const operations = {
-  CreateBucket: CreateBucketOp,
-  DeleteObject: DeleteObjectOp,
-  DeleteObjects: DeleteObjectsOp,
-  GetObject: GetObjectOp,
-  HeadBucket: HeadBucketOp,
-  HeadObject: HeadObjectOp,
-  ListObjectsV2: ListObjectsV2Op,
-  PutObject: PutObjectOp,
-} satisfies Record<string, OperationShape>;
-
 export const paginators = {
   ListObjectsV2: {
     inputToken: "ContinuationToken",

@@ -6,7 +6,7 @@
  */
 
 export type { LargePayloadOptions } from "../payloads/options.js";
-export { SNS, type SNSOptions } from "./client.js";
+export type { SNSOptions } from "./client.js";
 export {
   parseSnsEnvelope,
   type SnsDelivery,
@@ -16,6 +16,7 @@ export {
 } from "./envelope.js";
 export type { SNSMethods } from "./methods.js";
 export { TopicProducer, type TopicProducerOptions } from "./producer.js";
+export { SNS } from "./sns.js";
 export {
   type FailedPublishEntry,
   type PublishBatchMessage,

@@ -12,7 +12,7 @@ import { encodeBody } from "../core/handle.js";
 import { isRecord } from "../core/validate.js";
 import { LARGE_PAYLOADS } from "../payloads/options.js";
 import { checkOffloaded, sendOffloaded } from "../payloads/plan.js";
-import type { SNS } from "./client.js";
+import type { SNS } from "./sns.js";
 import type { PublishParams, TopicHandle } from "./topic.js";
 import type { PublishBatchRequestEntry, PublishBatchResultEntry } from "./types.js";
 import { checkMessage, MAX_PUBLISH_BATCH_ENTRIES, MAX_PUBLISH_BYTES } from "./validate.js";

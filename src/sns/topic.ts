@@ -12,7 +12,6 @@ import { AsyncAwsError, ValidationError } from "../core/errors.js";
 import { encodeBody, Resolved } from "../core/handle.js";
 import { isRecord } from "../core/validate.js";
 import type { QueueHandle } from "../sqs/queue.js";
-import type { SNS } from "./client.js";
 import {
   checkPublished,
   publishBatchTarget,
@@ -20,6 +19,7 @@ import {
   TopicProducer,
   type TopicProducerOptions,
 } from "./producer.js";
+import type { SNS } from "./sns.js";
 import type {
   BatchResultErrorEntry,
   PublishBatchRequestEntry,
@@ -28,9 +28,10 @@ import type {
   PublishResponse,
   Subscription,
 } from "./types.js";
-import { checkArn, checkTopicName, isFifoTopic, validators } from "./validate.js";
+import { checkArn, checkTopicName, isFifoTopic } from "./validate.js";
+import * as validators from "./validators.js";
 
-/** @internal The SNS client's method giving the caller's account (defined in client.ts). */
+/** @internal The SNS client's method giving the caller's account (defined in sns.ts). */
 export const CALLER_ACCOUNT = Symbol("asyncaws.callerAccount");
 
 /** Options of a {@link TopicHandle}. */
@@ -557,7 +558,7 @@ export class TopicHandle {
     }
     const subscribeAttributes = Object.keys(attributes).length ? { Attributes: attributes } : {};
     // The subscription's attributes are checked before any call: bad input changes nothing.
-    validators.Subscribe!(
+    validators.Subscribe(
       {
         TopicArn: "arn:aws:sns:us-east-1:000000000000:t",
         Protocol: "sqs",

@@ -487,32 +487,6 @@ export const StartMessageMoveTaskOp: OperationShape = {
 export const TagQueueOp: OperationShape = { name: "TagQueue", input: TagQueueRequest, output: EMPTY };
 export const UntagQueueOp: OperationShape = { name: "UntagQueue", input: UntagQueueRequest, output: EMPTY };
 
-export const operations = {
-  AddPermission: AddPermissionOp,
-  CancelMessageMoveTask: CancelMessageMoveTaskOp,
-  ChangeMessageVisibility: ChangeMessageVisibilityOp,
-  ChangeMessageVisibilityBatch: ChangeMessageVisibilityBatchOp,
-  CreateQueue: CreateQueueOp,
-  DeleteMessage: DeleteMessageOp,
-  DeleteMessageBatch: DeleteMessageBatchOp,
-  DeleteQueue: DeleteQueueOp,
-  GetQueueAttributes: GetQueueAttributesOp,
-  GetQueueUrl: GetQueueUrlOp,
-  ListDeadLetterSourceQueues: ListDeadLetterSourceQueuesOp,
-  ListMessageMoveTasks: ListMessageMoveTasksOp,
-  ListQueueTags: ListQueueTagsOp,
-  ListQueues: ListQueuesOp,
-  PurgeQueue: PurgeQueueOp,
-  ReceiveMessage: ReceiveMessageOp,
-  RemovePermission: RemovePermissionOp,
-  SendMessage: SendMessageOp,
-  SendMessageBatch: SendMessageBatchOp,
-  SetQueueAttributes: SetQueueAttributesOp,
-  StartMessageMoveTask: StartMessageMoveTaskOp,
-  TagQueue: TagQueueOp,
-  UntagQueue: UntagQueueOp,
-} satisfies Record<string, OperationShape>;
-
 export const paginators = {
   ListDeadLetterSourceQueues: {
     inputToken: "NextToken",

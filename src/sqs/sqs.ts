@@ -14,7 +14,7 @@ import {
 } from "../payloads/options.js";
 import { SQSClient, type SQSOptions } from "./client.js";
 import type { SQSMethods } from "./methods.js";
-import { sqsOperations, sqsPaginators } from "./operations.js";
+import { operations, paginators } from "./operations.js";
 import { QueueHandle, type QueueOptions } from "./queue.js";
 import { TypedQueueHandle, type TypedQueueOptions } from "./typed-queue.js";
 import { MAX_MESSAGE_BYTES } from "./validate.js";
@@ -96,4 +96,4 @@ export class SQS extends SQSClient {
 
 // The typed methods, declared by the generated interface and defined from the table.
 export interface SQS extends SQSMethods {}
-defineOperations(SQS, sqsOperations, sqsPaginators);
+defineOperations(SQS, operations, paginators);

@@ -4,6 +4,7 @@
  * @module
  */
 
-export { STS, type STSOptions } from "./client.js";
+export type { STSOptions } from "./client.js";
 export type { STSMethods } from "./methods.js";
+export { STS } from "./sts.js";
 export type * from "./types.js";

@@ -241,18 +241,4 @@ export const GetWebIdentityTokenOp: OperationShape = {
   resultWrapper: "GetWebIdentityTokenResult",
 };
 
-export const operations = {
-  AssumeRole: AssumeRoleOp,
-  AssumeRoleWithSAML: AssumeRoleWithSAMLOp,
-  AssumeRoleWithWebIdentity: AssumeRoleWithWebIdentityOp,
-  AssumeRoot: AssumeRootOp,
-  DecodeAuthorizationMessage: DecodeAuthorizationMessageOp,
-  GetAccessKeyInfo: GetAccessKeyInfoOp,
-  GetCallerIdentity: GetCallerIdentityOp,
-  GetDelegatedAccessToken: GetDelegatedAccessTokenOp,
-  GetFederationToken: GetFederationTokenOp,
-  GetSessionToken: GetSessionTokenOp,
-  GetWebIdentityToken: GetWebIdentityTokenOp,
-} satisfies Record<string, OperationShape>;
-
 export const paginators = {};

@@ -14,7 +14,7 @@ import {
   isTimeoutError,
   isValidationError,
 } from "../../src/core/errors.js";
-import { SNS } from "../../src/sns/client.js";
+import { SNS } from "../../src/sns/sns.js";
 import { SQS } from "../../src/sqs/index.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
 import {

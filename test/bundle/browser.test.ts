@@ -50,6 +50,7 @@ const NODE_ONLY = [
   "core/credentials/container.js",
   "core/credentials/process.js",
   "sts/client.js",
+  "sts/sts.js",
 ];
 
 const root = new URL("../../../", import.meta.url).pathname;

@@ -4,7 +4,7 @@ import { loadSharedFilesSync } from "../../src/core/config/profile.js";
 import { defaultEndpoint, partitionOf, resolveConfig } from "../../src/core/config.js";
 import { isAsyncAwsError, isValidationError } from "../../src/core/errors.js";
 import { SQS } from "../../src/sqs/sqs.js";
-import { STS } from "../../src/sts/client.js";
+import { STS } from "../../src/sts/sts.js";
 import { tempFiles, withEnv } from "../credentials/helpers.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
 import { json, type Loopback, startLoopback } from "../helpers/loopback.js";

@@ -13,7 +13,7 @@ import { SecretCredentials } from "../../src/core/credentials/secret.js";
 import { fromProfile } from "../../src/core/credentials/shared.js";
 import { fromWebIdentity } from "../../src/core/credentials/sts.js";
 import { SQS } from "../../src/sqs/sqs.js";
-import { STS } from "../../src/sts/client.js";
+import { STS } from "../../src/sts/sts.js";
 import { json, startLoopback } from "../helpers/loopback.js";
 import {
   fakeCredentials,

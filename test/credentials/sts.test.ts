@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fromWebIdentity } from "../../src/core/credentials/sts.js";
 import { isCredentialsError, isServiceError, isValidationError } from "../../src/core/errors.js";
-import { STS } from "../../src/sts/client.js";
+import { STS } from "../../src/sts/sts.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
 import { fakeCredentials, form, signedWith, startSts, tempFiles, withEnv } from "./helpers.js";
 

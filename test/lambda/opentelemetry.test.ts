@@ -10,7 +10,7 @@ import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { type SnsRecord, type SqsRecord, snsHandler, sqsHandler } from "../../src/lambda/index.js";
 import { enableOpenTelemetry } from "../../src/opentelemetry/index.js";
-import { SNS } from "../../src/sns/client.js";
+import { SNS } from "../../src/sns/sns.js";
 import { SQS } from "../../src/sqs/sqs.js";
 import type { Message } from "../../src/sqs/types.js";
 import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";

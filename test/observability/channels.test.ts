@@ -8,7 +8,7 @@ import { isServiceError } from "../../src/core/errors.js";
 import { PROCESS_CHANNEL, REQUEST_CHANNEL } from "../../src/observability/channels.js";
 import type { ProcessContext } from "../../src/observability/process.js";
 import type { RequestContext } from "../../src/observability/request.js";
-import { SNS } from "../../src/sns/client.js";
+import { SNS } from "../../src/sns/sns.js";
 import { SQS } from "../../src/sqs/sqs.js";
 import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
 import { json, type Loopback, startLoopback } from "../helpers/loopback.js";

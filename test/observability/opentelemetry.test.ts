@@ -7,7 +7,7 @@ import { after, afterEach, before, describe, it } from "node:test";
 import { context, createTraceState, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { extractTrace, parseXRay } from "../../src/observability/propagation.js";
 import { enableOpenTelemetry } from "../../src/opentelemetry/index.js";
-import { SNS } from "../../src/sns/client.js";
+import { SNS } from "../../src/sns/sns.js";
 import { SQS } from "../../src/sqs/sqs.js";
 import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
 import { type MiniSqs, startMiniSqs } from "../helpers/mini-sqs.js";

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { isServiceError, isValidationError } from "../../src/core/errors.js";
 import { S3 } from "../../src/s3/index.js";
-import { SNS } from "../../src/sns/client.js";
+import { SNS } from "../../src/sns/sns.js";
 import { SQS } from "../../src/sqs/sqs.js";
 import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
 import { type S3Proxy, startS3Proxy } from "../helpers/s3-proxy.js";

@@ -4,7 +4,7 @@ import { parseEndpoint } from "../../src/core/config.js";
 import { isServiceError } from "../../src/core/errors.js";
 import { encodeRestXml } from "../../src/core/protocol/rest-xml.js";
 import { S3 } from "../../src/s3/index.js";
-import { operations } from "../../src/s3/schema.js";
+import * as operations from "../../src/s3/operations.js";
 import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
 import { startLoopback, xml } from "../helpers/loopback.js";
 import { type S3Proxy, startS3Proxy } from "../helpers/s3-proxy.js";

@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { isServiceError, isValidationError } from "../../src/core/errors.js";
 import { SQS } from "../../src/index.js";
-import { SNS } from "../../src/sns/client.js";
 import { parseSnsEnvelope } from "../../src/sns/envelope.js";
+import { SNS } from "../../src/sns/sns.js";
 import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
 
 let emulator: Emulator;

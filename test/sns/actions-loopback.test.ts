@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { isServiceError } from "../../src/core/errors.js";
-import { SNS } from "../../src/sns/client.js";
+import { SNS } from "../../src/sns/sns.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
 import { type Loopback, type Reply, startLoopback, xml } from "../helpers/loopback.js";
 

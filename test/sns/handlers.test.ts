@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { isSignatureVerificationError, isValidationError } from "../../src/core/errors.js";
-import { SNS } from "../../src/sns/client.js";
+import { SNS } from "../../src/sns/sns.js";
 import { confirmSnsSubscription, snsFetchHandler, snsNodeHandler } from "../../src/sns/verify/handlers.js";
 import type { CertificateFetch, SnsMessage } from "../../src/sns/verify/verifier.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";

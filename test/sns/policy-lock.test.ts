@@ -5,7 +5,7 @@
 // that make the calls interleave.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
-import { SNS } from "../../src/sns/client.js";
+import { SNS } from "../../src/sns/sns.js";
 import { SQS } from "../../src/sqs/index.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
 import { json, type Loopback, type RecordedRequest, startLoopback, xml } from "../helpers/loopback.js";

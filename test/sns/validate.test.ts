@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { isValidationError, type ValidationError } from "../../src/core/errors.js";
-import { SNS } from "../../src/sns/client.js";
+import { SNS } from "../../src/sns/sns.js";
 import type { PublishInput } from "../../src/sns/types.js";
 import { MAX_PUBLISH_BYTES } from "../../src/sns/validate.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { isServiceError } from "../../src/core/errors.js";
-import { SNS } from "../../src/sns/client.js";
+import { SNS } from "../../src/sns/sns.js";
 import { TopicHandle } from "../../src/sns/topic.js";
 import { Queue, QueueHandle } from "../../src/sqs/queue.js";
 import { SQS } from "../../src/sqs/sqs.js";

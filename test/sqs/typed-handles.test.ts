@@ -7,7 +7,7 @@ import { type } from "arktype";
 import * as v from "valibot";
 import { z } from "zod";
 import { isValidationError } from "../../src/core/errors.js";
-import { SNS } from "../../src/sns/client.js";
+import { SNS } from "../../src/sns/sns.js";
 import { SQS } from "../../src/sqs/sqs.js";
 import type { Message } from "../../src/sqs/types.js";
 import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";

@@ -31,7 +31,7 @@ function regionOf(settings: StsSettings): string {
   return region ?? env("AWS_REGION") ?? env("AWS_DEFAULT_REGION") ?? "us-east-1";
 }
 
-type StsClient = InstanceType<typeof import("../../sts/client.js").STS>;
+type StsClient = InstanceType<typeof import("../../sts/sts.js").STS>;
 
 async function stsClient(settings: StsSettings, credentials: CredentialsProvider): Promise<StsClient> {
   // The one upward import of core, and the one import cycle of the package: the credential chain
@@ -40,7 +40,7 @@ async function stsClient(settings: StsSettings, credentials: CredentialsProvider
   // first asks for it, as the AWS SDK does with the same knot; every import on the cycle carries
   // a biome-ignore pointing here, and nothing else may close a cycle (README, Development).
   // biome-ignore lint/suspicious/noImportCycles: the one allowed cycle: the credential chain loads STS lazily, and STS needs credentials.
-  const { STS } = await import("../../sts/client.js");
+  const { STS } = await import("../../sts/sts.js");
   return new STS({
     region: regionOf(settings),
     credentials,

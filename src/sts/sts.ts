@@ -1,0 +1,30 @@
+/**
+ * The AWS STS client: one method per STS action, derived from the operation table. The credential
+ * providers use it for AssumeRole and AssumeRoleWithWebIdentity.
+ *
+ * @module
+ */
+
+import { defineOperations } from "../core/operation.js";
+// biome-ignore lint/suspicious/noImportCycles: the one allowed cycle, credential chain <-> STS (see core/credentials/sts.ts)
+import { STSClient } from "./client.js";
+import type { STSMethods } from "./methods.js";
+import { operations, paginators } from "./operations.js";
+
+/**
+ * An AWS STS client: one method per STS action, named as the action in lowerCamelCase, taking and
+ * returning AWS's own shapes. The web identity and SAML actions are sent unsigned.
+ *
+ * @example
+ * ```ts
+ * const sts = new STS({ region: "eu-west-1" });
+ * const { Account, Arn } = await sts.getCallerIdentity({});
+ * const { Credentials } = await sts.assumeRole({ RoleArn: "arn:aws:iam::123456789012:role/ops", RoleSessionName: "me" });
+ * ```
+ */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods come from the operation table (defineOperations below)
+export class STS extends STSClient {}
+
+// The typed methods, declared by the generated interface and defined from the table.
+export interface STS extends STSMethods {}
+defineOperations(STS, operations, paginators);
