@@ -1,4 +1,4 @@
-import { type Message, unwrapSnsMessage } from "../../index.js";
+import { type Message, payloadErrorOf, SQS, unwrapSnsMessage } from "../../index.js";
 import { type Command, flag, int, str, strs, UsageError } from "../args.js";
 import { attributesToRecord, type MessageRecord, messageToRecord } from "../messages.js";
 import { Held, openQueue } from "../queues.js";
@@ -55,6 +55,18 @@ export function buildFilter(
   return tests.length ? (record) => tests.every((test) => test(record)) : undefined;
 }
 
+/** Whether a message carries a large-payload marker (its body is a pointer to S3). */
+export function isOffloaded(message: Message): boolean {
+  const attributes = message.MessageAttributes;
+  if (attributes && ("ExtendedPayloadSize" in attributes || "SQSLargePayloadSize" in attributes)) return true;
+  const body = message.Body;
+  return (
+    typeof body === "string" &&
+    body.includes('"Notification"') &&
+    /"(ExtendedPayloadSize|SQSLargePayloadSize)"/.test(body)
+  );
+}
+
 /** A received message as a record, the SNS envelope unwrapped when asked. */
 export function tailRecord(message: Message, unwrapSns: boolean): MessageRecord {
   const record = messageToRecord(message);
@@ -82,11 +94,19 @@ export const tail: Command = {
     "printed are deleted (those the filter skips never are). --grep keeps messages whose body",
     "matches a regular expression; --where keeps JSON bodies whose field (a dotted path) has a",
     "value. --unwrap-sns shows what was published to SNS instead of the envelope.",
+    "--large-payloads shows the bodies that AWS's extended clients (and asyncaws's largePayloads)",
+    "put in S3, in place of their pointers: a message is one when it has the ExtendedPayloadSize",
+    "or SQSLargePayloadSize attribute; the bucket is the one its pointer names, reached with the",
+    "same region, credentials and --endpoint. With --delete, their S3 objects are deleted after",
+    "their messages, unless --keep-objects. Without the option, a note says when such messages",
+    "are seen.",
   ].join("\n"),
   options: {
     follow: { type: "boolean", short: "f", help: "keep following until Ctrl-C" },
     delete: { type: "boolean", help: "consume: delete each message printed" },
     "unwrap-sns": { type: "boolean", help: "show the message published to SNS, not its envelope" },
+    "large-payloads": { type: "boolean", help: "show bodies stored in S3 instead of their pointers" },
+    "keep-objects": { type: "boolean", help: "with --large-payloads --delete: keep the S3 objects" },
     grep: { type: "string", value: "regexp", help: "only bodies matching this regular expression" },
     where: {
       type: "string",
@@ -110,6 +130,7 @@ export const tail: Command = {
   examples: [
     "asyncaws tail orders -f",
     `asyncaws tail events-queue -f --unwrap-sns --where kind=order -o ndjson`,
+    "asyncaws tail uploads --large-payloads --delete",
   ],
   async run(context, { values, positionals }) {
     const follow = flag(values, "follow");
@@ -119,8 +140,22 @@ export const tail: Command = {
     const wait = int(values, "wait", follow ? 5 : 1, { min: 0, max: 20 }, tail);
     const visibility = int(values, "visibility", 30, { min: 2, max: 43_200 }, tail);
     const filter = buildFilter(str(values, "grep"), strs(values, "where"), tail);
-    const { queue, url } = await openQueue(context, positionals[0]!);
-    const held = new Held(context.sqs, url, visibility);
+    const large = flag(values, "large-payloads");
+    if (flag(values, "keep-objects") && !large) {
+      throw new UsageError("--keep-objects goes with --large-payloads", tail);
+    }
+    const { url } = await openQueue(context, positionals[0]!);
+    // With --large-payloads, a client that resolves pointers: the bucket option is only for
+    // sending; reading uses the bucket each pointer names.
+    const sqs = large
+      ? new SQS({
+          ...context.settings,
+          largePayloads: { bucket: "-", deleteFromS3: !flag(values, "keep-objects") },
+        })
+      : context.sqs;
+    const queue = sqs.queue(url);
+    const held = new Held(sqs, url, visibility);
+    let hinted = large;
     const stream = messageStream(context);
     let skipped = 0;
     let deleted = 0;
@@ -158,6 +193,24 @@ export const tail: Command = {
             held.add(message); // the latest receipt handle
             continue;
           }
+          if (!hinted && isOffloaded(message)) {
+            hinted = true;
+            context.output.note(
+              context.output.paintErr(
+                "dim",
+                "some bodies are pointers to S3 (large payloads): --large-payloads shows the payloads",
+              ),
+            );
+          }
+          const payloadError = large ? payloadErrorOf(message) : undefined;
+          if (payloadError !== undefined) {
+            context.output.note(
+              context.output.paintErr(
+                "dim",
+                `message ${message.MessageId}: its payload could not be fetched (${(payloadError as Error).message ?? payloadError}); shown as the queue carries it`,
+              ),
+            );
+          }
           const record = tailRecord(message, unwrap);
           const shown = stream.count < max && (!filter || filter(record));
           if (shown) stream.write(record);
@@ -167,7 +220,7 @@ export const tail: Command = {
           else held.add(message);
         }
         if (toDelete.length) {
-          const failed = new Set(await deleteMessages(context.sqs, url, toDelete));
+          const failed = new Set(await deleteMessages(sqs, url, toDelete));
           deleted += toDelete.length - failed.size;
           for (const m of messages) if (failed.has(m.MessageId ?? "")) held.add(m);
         }
