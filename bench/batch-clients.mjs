@@ -53,10 +53,18 @@ const RECEIVE_INPUT = {
   MessageSystemAttributeNames: ["All"],
 };
 const handleOf = (i) => `AQEB${"x".repeat(120)}${i}`;
-const deleteEntries = () => RECEIVED.map((_, i) => ({ Id: `m${i}`, ReceiptHandle: handleOf(i) }));
-const visibilityEntries = () =>
-  RECEIVED.map((_, i) => ({ Id: `m${i}`, ReceiptHandle: handleOf(i), VisibilityTimeout: 30 }));
-const sendEntries = () => RECEIVED.map((_, i) => ({ Id: `m${i}`, MessageBody: MESSAGE_BODY }));
+// Built once: a call passes the same entries each time, as the floors replay the same body (the
+// clients do not change their input).
+const DELETE_ENTRIES = RECEIVED.map((_, i) => ({ Id: `m${i}`, ReceiptHandle: handleOf(i) }));
+const VISIBILITY_ENTRIES = RECEIVED.map((_, i) => ({
+  Id: `m${i}`,
+  ReceiptHandle: handleOf(i),
+  VisibilityTimeout: 30,
+}));
+const SEND_ENTRIES = RECEIVED.map((_, i) => ({ Id: `m${i}`, MessageBody: MESSAGE_BODY }));
+const deleteEntries = () => DELETE_ENTRIES;
+const visibilityEntries = () => VISIBILITY_ENTRIES;
+const sendEntries = () => SEND_ENTRIES;
 const TEN = Array.from({ length: 10 }, () => MESSAGE_BODY);
 
 // ---------------------------------------------------------------------------------------------

@@ -38,6 +38,30 @@ for (const [op, title] of [
     if (bars.length) groups.push({ title: `${title}, ${c} in flight`, bars });
   }
 }
+// Messages through batches: CPU per message of asyncaws's scenario against the peers' and the
+// floor's (the replay over asyncaws's own node:net transport), ratios of the same rounds.
+const BATCH_BARS = [
+  ["consume", "asyncaws-consumer-100", "Consumer, 100 in flight, no-op handler: CPU per message"],
+  ["consume", "asyncaws-consumer-10", "Consumer, 10 in flight, no-op handler: CPU per message"],
+  ["receive", "asyncaws-receive", "ReceiveMessage of 10, MD5s checked: CPU per message"],
+  ["send", "asyncaws-producer", "Producer at full speed (SendMessageBatch): CPU per message"],
+  ["publish", "asyncaws-topic-producer", "Topic producer at full speed (PublishBatch): CPU per message"],
+  ["lambda", "asyncaws-sqshandler", "Lambda SQS event of 10 records: CPU per record"],
+];
+for (const [groupName, name, title] of BATCH_BARS) {
+  const group = results.batch?.groups?.find((g) => g.name === groupName);
+  const a = group?.rows.find((r) => r.name === name);
+  if (!a?.verified || !Number.isFinite(a.cpuPerMessageUs)) continue;
+  const bars = group.rows
+    .filter((r) => r.kind !== "library" && r.verified && Number.isFinite(r.cpuPerMessageUs))
+    .filter((r) => r.kind === "peer" || r.name === group.floor)
+    .filter((r) => groupName !== "consume" || r.kind === "floor" || r.name.endsWith(name.split("-").pop()))
+    .map((r) => ({
+      label: r.label.replace(/^floor: /, "floor, "),
+      value: r.cpuPerMessageUs / a.cpuPerMessageUs,
+    }));
+  if (bars.length) groups.push({ title, bars });
+}
 const cold = results.coldStart;
 if (cold?.clients?.[cold.best] && Number.isFinite(cold.ratio)) {
   groups.push({
@@ -104,7 +128,7 @@ const x = (v) =>
   LEFT + ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * (W - LEFT - RIGHT);
 let height = TOP;
 for (const g of groups) height += ROW + g.bars.length * ROW + GROUP_GAP;
-const FOOT = 95;
+const FOOT = results.meta.batchRun ? 115 : 95;
 const H = height + FOOT;
 
 const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -155,6 +179,11 @@ const foot = [
   versions.slice(12).join(", "),
   `${m.commit ? `commit ${m.commit}; ` : ""}Medians of ${m.config.rounds} interleaved runs; load average at start ${m.machine.loadAverageAtStart?.join(" ")}. Source: bench/results/${input.split("/").pop()}`,
 ];
+// Batch figures merged in from a run of their own (bench/merge-results.mjs).
+if (m.batchRun)
+  foot.push(
+    `Batch and consumer CPU-per-message figures: run of ${m.batchRun.date.slice(0, 10)}, commit ${m.batchRun.commit}, load average ${m.batchRun.loadAverage.join(" ")} (${m.batchRun.source})`,
+  );
 foot.forEach((line, i) => {
   parts.push(`<text x="16" y="${height + 34 + i * 15}" font-size="11" fill="#555">${esc(line)}</text>`);
 });

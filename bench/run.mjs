@@ -1016,6 +1016,43 @@ function targets(results) {
       met: v >= 2,
     });
   }
+  // Issue 20: messages through batches (ratios to the node:net replay floor, same rounds) and the
+  // cold start by entry point (CPU ratios of the same runs).
+  const batchRow = (group, name) =>
+    results.batch?.groups?.find((g) => g.name === group)?.rows.find((r) => r.name === name && r.verified);
+  for (const [group, name, figure, limit] of [
+    ["consume", "asyncaws-consumer-100", "consumer CPU/message, 100 in flight, ÷ receive+delete floor", 1.5],
+    ["send", "asyncaws-producer", "producer CPU/message ÷ SendMessageBatch floor", 1.3],
+    ["publish", "asyncaws-topic-producer", "topic producer CPU/message ÷ PublishBatch floor", 1.3],
+    ["receive", "asyncaws-receive", "ReceiveMessage of 10 (MD5 on) CPU ÷ floor", 1.3],
+  ]) {
+    if (!results.batch?.groups?.some((g) => g.name === group)) continue;
+    const row = batchRow(group, name);
+    const v = row?.ratioToFloor;
+    list.push({
+      issue: 20,
+      figure,
+      target: `≤ ${limit}`,
+      measured: Number.isFinite(v) ? v : null,
+      met: v <= limit,
+    });
+  }
+  if (cold?.pairs) {
+    list.push({
+      issue: 20,
+      figure: "cold CPU: import+construct SQS from asyncaws ÷ SQSClient from asyncaws/sqs/client",
+      target: "≤ 1.2",
+      measured: cold.pairs.constructRootOverClient,
+      met: cold.pairs.constructRootOverClient <= 1.2,
+    });
+    list.push({
+      issue: 20,
+      figure: "cold CPU: first send from asyncaws ÷ pre-signed node:http floor",
+      target: "≤ 1.3",
+      measured: cold.pairs.sendRootOverFloor,
+      met: cold.pairs.sendRootOverFloor <= 1.3,
+    });
+  }
   const b = results.bundle;
   if (b) {
     list.push({

@@ -32,7 +32,7 @@ function lengthUnits(n: number): string {
  * more, as 128-255 bytes). Each text's own UTF-8 bytes are what hashing the string encodes them
  * to, and a length prefix whose 4 bytes are each below 0x80 is 4 single-byte characters. Hashing
  * one string costs no buffer, no copy and one call, where this runs for every received message:
- * about a fifth of the time of the byte-buffer path.
+ * about half the CPU of the byte-buffer path (1.3 against 2.5 µs for three attributes).
  */
 function digestText(
   names: readonly string[],
