@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { clearCallerAccounts } from "../../src/core/account.js";
 import { isAsyncAwsError, isServiceError, isValidationError } from "../../src/core/errors.js";
+import { mergeQueuePolicy, topicStatement } from "../../src/sns/policy.js";
 import { SNS } from "../../src/sns/sns.js";
-import { mergeQueuePolicy, topicStatement } from "../../src/sns/topic.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
 import { type Loopback, type RecordedRequest, type Reply, startLoopback, xml } from "../helpers/loopback.js";
 

@@ -8,18 +8,11 @@
 
 import { parseEndpoint } from "../config.js";
 import { isAbortError } from "../errors.js";
-import { defaultTransport, fetchTransport, type HttpResponse, type Transport } from "../http.js";
+import { defaultTransport, type HttpResponse, type Transport } from "../http.js";
 import { sleep } from "../retry.js";
 import { isNodeLike } from "../runtime.js";
 
 let shared: Transport | undefined;
-
-/** `fetch` without a body on GET (which `fetch` refuses). */
-function fetchWithoutGetBody(input: string, init: RequestInit): Promise<Response> {
-  if (init.method !== "GET" || !init.body) return globalThis.fetch(input, init);
-  const { body: _body, ...rest } = init;
-  return globalThis.fetch(input, rest);
-}
 
 /**
  * The transport of the credential endpoints (the core's Node transport; `fetch` on Bun and Deno),
@@ -27,13 +20,8 @@ function fetchWithoutGetBody(input: string, init: RequestInit): Promise<Response
  */
 export function credentialsTransport(): Transport | undefined {
   if (!isNodeLike()) return undefined;
-  if (!shared) {
-    const g = globalThis as { process?: { versions?: { bun?: string } }; Deno?: unknown };
-    shared =
-      g.process?.versions?.bun === undefined && g.Deno === undefined
-        ? defaultTransport()
-        : fetchTransport(fetchWithoutGetBody);
-  }
+  // The fetch transport (Bun, Deno) already sends no body with a GET, which fetch refuses.
+  shared ??= defaultTransport();
   return shared;
 }
 

@@ -17,6 +17,7 @@ import {
   ValidationError,
 } from "../../core/errors.js";
 import { classify } from "../../core/retry.js";
+import { Waiters } from "../../core/waiters.js";
 import { traceProcess } from "../../observability/process.js";
 import { batchesWithoutPayloadErrors, payloadErrorOf } from "../../payloads/errors.js";
 import type { Queue } from "../queue.js";
@@ -313,12 +314,14 @@ export class Consumer<M = Message> {
   readonly #pollController = new AbortController();
   readonly #held = new Set<Held>();
   readonly #running = new Set<Unit<M>>();
-  readonly #polls = new Set<Promise<void>>();
-  /** One per long poll (a shared signal would collect a listener per poll). */
-  readonly #pollControllers = new Set<AbortController>();
-  readonly #drainWaiters: (() => void)[] = [];
-  /** The ask of each long poll in flight, by its controller (counted as stranded if cut). */
-  readonly #pollAsks = new Map<AbortController, number>();
+  /**
+   * The long polls in flight, by their own controller (one per poll: a shared signal would collect
+   * a listener per poll), with the messages each asked for (slots it reserves, counted as
+   * stranded if it is cut) and its end.
+   */
+  readonly #polls = new Map<AbortController, { readonly ask: number; readonly done: Promise<void> }>();
+  /** stop() calls waiting for the running handlers to end. */
+  readonly #drainWaiters = new Waiters();
   readonly #hooks: ConsumerHooks;
   readonly #closed: Promise<void>;
   #resolveClosed!: () => void;
@@ -332,7 +335,6 @@ export class Consumer<M = Message> {
   #visibilityTimeout = 30;
   /** VisibilityTimeout sent on ReceiveMessage, when the queue's own is not used. */
   #receiveVisibility: number | undefined;
-  #reserved = 0;
   #idle = false;
   #pausedUntil = 0;
   #errorStreak = 0;
@@ -633,21 +635,21 @@ export class Consumer<M = Message> {
     const perPoll = this.#mode.batch ? this.#options.batchSize : 10;
     // An idle queue gets one poll at a time; messages bring the others back.
     const maxPolls = this.#idle ? 1 : Number.POSITIVE_INFINITY;
+    let reserved = 0;
+    for (const poll of this.#polls.values()) reserved += poll.ask;
     while (this.#polls.size < maxPolls) {
-      const free = this.#options.concurrency - this.#held.size - this.#reserved;
+      const free = this.#options.concurrency - this.#held.size - reserved;
       if (free <= 0) break;
-      this.#poll(Math.min(perPoll, free));
+      const ask = Math.min(perPoll, free);
+      this.#poll(ask);
+      reserved += ask;
     }
   }
 
   #poll(ask: number): void {
-    this.#reserved += ask;
     const started = Date.now();
     const controller = new AbortController();
-    this.#pollControllers.add(controller);
-    this.#pollAsks.set(controller, ask);
-    let poll!: Promise<void>;
-    poll = (async () => {
+    const done = (async () => {
       let messages: Message[] | undefined;
       let failure: unknown;
       try {
@@ -666,10 +668,7 @@ export class Consumer<M = Message> {
       } catch (error) {
         failure = error;
       }
-      this.#pollControllers.delete(controller);
-      this.#pollAsks.delete(controller);
-      this.#reserved -= ask;
-      this.#polls.delete(poll);
+      this.#polls.delete(controller);
       if (messages) {
         this.#lastReceiveAt = new Date();
         this.#errorStreak = 0;
@@ -700,7 +699,7 @@ export class Consumer<M = Message> {
       }
       this.#schedulePump();
     })();
-    this.#polls.add(poll);
+    this.#polls.set(controller, { ask, done });
   }
 
   /** When SQS handed the messages out, on the early side (at most a second before the answer). */
@@ -968,9 +967,7 @@ export class Consumer<M = Message> {
   // Stopping
 
   #checkDrained(): void {
-    if (this.#running.size === 0 && this.#drainWaiters.length > 0) {
-      for (const resolve of this.#drainWaiters.splice(0)) resolve();
-    }
+    if (this.#running.size === 0) this.#drainWaiters.resolveAll();
   }
 
   /** Aborts every running handler and releases its messages. */
@@ -990,7 +987,7 @@ export class Consumer<M = Message> {
   /** Cuts the long polls in flight (what SQS handed them is counted as stranded when they end). */
   #cutPolls(): void {
     const reason = new AsyncAwsError("the consumer stopped at once (abort)", this.#context);
-    for (const controller of this.#pollControllers) controller.abort(reason);
+    for (const controller of this.#polls.keys()) controller.abort(reason);
   }
 
   /** Aborts the running handlers after `timeoutMs`, when a stop is waiting for them. */
@@ -1022,22 +1019,19 @@ export class Consumer<M = Message> {
       this.#abortRunning(reason);
     } else if (this.#running.size > 0) {
       let timer: ReturnType<typeof setTimeout> | undefined;
-      await new Promise<void>((resolve) => {
-        this.#drainWaiters.push(resolve);
-        this.#abortNow = () => {
-          this.#abortRunning(reason);
-          resolve();
-        };
-        if (timeoutMs === 0) this.#abortNow();
-        else if (timeoutMs !== undefined) timer = setTimeout(() => this.#abortNow?.(), timeoutMs);
-      });
+      const drained = this.#drainWaiters.wait();
+      // Aborting the running handlers ends them all, which resolves `drained`.
+      this.#abortNow = () => this.#abortRunning(reason);
+      if (timeoutMs === 0) this.#abortNow();
+      else if (timeoutMs !== undefined) timer = setTimeout(() => this.#abortNow?.(), timeoutMs);
+      await drained;
       if (timer !== undefined) clearTimeout(timer);
       if (this.#hastenTimer !== undefined) clearTimeout(this.#hastenTimer);
     }
     this.#abortNow = undefined;
     await this.#starting;
     // What the polls in flight bring is released (never handed to a handler) as they end.
-    while (this.#polls.size > 0) await Promise.all([...this.#polls]);
+    while (this.#polls.size > 0) await Promise.all([...this.#polls.values()].map((poll) => poll.done));
     await Promise.all([this.#deleter.flush(), this.#visibility.drain()]);
     this.#visibility.stop();
     if (this.#onSignal) this.#options.signal?.removeEventListener("abort", this.#onSignal);

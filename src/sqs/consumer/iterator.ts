@@ -9,6 +9,7 @@
  */
 
 import { ValidationError } from "../../core/errors.js";
+import { Waiters } from "../../core/waiters.js";
 import type { Queue } from "../queue.js";
 import type { SQS } from "../sqs.js";
 import type { Message } from "../types.js";
@@ -63,10 +64,8 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
   readonly #options: MessagesOptions<M> | undefined;
   #consumer: Consumer<M> | undefined;
   #buffer: Acknowledgeable<M>[] = [];
-  #waiting: {
-    resolve: (result: IteratorResult<Acknowledgeable<M>>) => void;
-    reject: (error: unknown) => void;
-  }[] = [];
+  /** next() calls waiting for a message. */
+  readonly #waiting = new Waiters<IteratorResult<Acknowledgeable<M>>>();
   /** The loop was left, or the consumer ended: every next() is done. */
   #done = false;
   /** The fatal error that stopped the consumer, until a next() has thrown it. */
@@ -113,7 +112,7 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
     this.#consumer ??= this.#start();
     const message = this.#buffer.shift();
     if (message) return Promise.resolve({ done: false, value: message });
-    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
+    return this.#waiting.wait();
   }
 
   /**
@@ -126,7 +125,7 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
       this.#done = true;
       this.#failure = undefined;
       this.#buffer = [];
-      for (const waiter of this.#waiting.splice(0)) waiter.resolve({ done: true, value: undefined });
+      this.#waiting.resolveAll({ done: true, value: undefined });
       // Let the acks and retries made just before leaving reach the consumer (they settle promises).
       await new Promise((resolve) => setTimeout(resolve, 0));
       await this.#consumer?.stop({ timeoutMs: 0 });
@@ -154,11 +153,11 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
   #onFatal(error: unknown): boolean {
     if (this.#done) return false;
     this.#failure = { error };
-    if (this.#waiting.length === 0) return true; // the next next() throws it
+    if (this.#waiting.size === 0) return true; // the next next() throws it
     // A next() is waiting: the loop holds nothing it will still acknowledge.
-    const waiting = this.#waiting.splice(0);
+    const waiting = this.#waiting.takeAll();
     this.#throwFailure().catch((thrown: unknown) => {
-      for (const waiter of waiting) waiter.reject(thrown);
+      waiting.rejectAll(thrown);
     });
     return true;
   }
@@ -167,17 +166,17 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
   #onClosed(error?: { error: unknown }): void {
     if (error && !this.#done && !this.#failure) this.#failure = error;
     if (this.#failure) {
-      if (this.#waiting.length > 0) {
-        const waiting = this.#waiting.splice(0);
+      if (this.#waiting.size > 0) {
+        const waiting = this.#waiting.takeAll();
         this.#throwFailure().catch((thrown: unknown) => {
-          for (const waiter of waiting) waiter.reject(thrown);
+          waiting.rejectAll(thrown);
         });
       }
       return;
     }
     this.#done = true;
     this.#buffer = [];
-    for (const waiter of this.#waiting.splice(0)) waiter.resolve({ done: true, value: undefined });
+    this.#waiting.resolveAll({ done: true, value: undefined });
   }
 
   #start(): Consumer<M> {
@@ -226,9 +225,7 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
             },
             { once: true },
           );
-          const waiter = this.#waiting.shift();
-          if (waiter) waiter.resolve({ done: false, value: message });
-          else this.#buffer.push(message);
+          if (!this.#waiting.resolveFirst({ done: false, value: message })) this.#buffer.push(message);
         }),
       this.#options as ConsumerOptions<M> | undefined,
       { onFatal: (error) => this.#onFatal(error) },
