@@ -538,6 +538,106 @@ describe("signOwnRequest (the fast path)", () => {
     });
   }
 
+  it("gives the general path's signature on every SigV4 suite case it can sign (no signBody, no omitted token)", () => {
+    let compared = 0;
+    for (const name of caseNames) {
+      const c = loadCase(name);
+      if (c.options.signBody || c.options.omitSessionToken) continue;
+      const general = signRequestSteps(c.request, c.options);
+      // The library's own requests carry their headers in canonical form: lowercase, unique,
+      // normalized. Those are the headers the general path signed, less the ones it adds.
+      const lines = general.canonicalRequest.split("\n");
+      const own: Record<string, string> = {};
+      for (const line of lines.slice(3, lines.length - 3)) {
+        const colon = line.indexOf(":");
+        const header = line.slice(0, colon);
+        if (header !== "x-amz-date" && header !== "x-amz-security-token") own[header] = line.slice(colon + 1);
+      }
+      signOwnRequest(
+        c.request.method,
+        canonicalPath(c.request.path, c.options.normalizePath ?? true, true),
+        own,
+        c.request.body ?? "",
+        c.options.credentials,
+        c.options.region,
+        c.options.service,
+        c.options.date!,
+        canonicalQuery(c.request.query ?? ""),
+      );
+      assert.equal(own.authorization, general.headers.authorization, name);
+      assert.equal(own["x-amz-date"], general.headers["x-amz-date"], name);
+      compared++;
+    }
+    assert.ok(compared >= 30, `compared ${compared} cases`);
+  });
+
+  it("gives the general path's signature over 600 generated requests (the empty-query fast path and others)", () => {
+    // A small seeded generator (mulberry32): the same requests every run.
+    let seed = 0x5eed;
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const text = (chars: string, most: number) =>
+      Array.from({ length: Math.floor(random() * (most + 1)) }, () => pick([...chars])).join("");
+    const CHARS = "abcXYZ019-_.~ %/+=&é€😀";
+    let emptyQueries = 0;
+    for (let n = 0; n < 600; n++) {
+      const service = pick(["sqs", "sns", "sts", "s3", "execute-api"]);
+      const method = pick(["POST", "GET", "PUT", "DELETE", "HEAD"]);
+      const path = `/${Array.from({ length: Math.floor(random() * 4) }, () => encodeURIComponent(text(CHARS, 6))).join("/")}`;
+      const query =
+        random() < 0.5
+          ? ""
+          : Array.from(
+              { length: 1 + Math.floor(random() * 4) },
+              () => `${encodeURIComponent(text(CHARS, 5))}=${encodeURIComponent(text(CHARS, 5))}`,
+            ).join("&");
+      if (query === "") emptyQueries++;
+      const headers: Record<string, string> = {
+        host: pick(["sqs.eu-west-1.amazonaws.com", "127.0.0.1:4566"]),
+      };
+      for (let h = Math.floor(random() * 5); h > 0; h--) {
+        headers[`x-${text("abcdefgh-", 8) || "h"}`] = text("abc XYZ 0123;:=,/", 12)
+          .replace(/ +/g, " ")
+          .trim();
+      }
+      if (random() < 0.5)
+        headers["content-type"] = pick(["application/x-amz-json-1.0", "text/xml; charset=utf-8"]);
+      const body =
+        random() < 0.3
+          ? ""
+          : random() < 0.5
+            ? text(CHARS, 40)
+            : Uint8Array.from({ length: Math.floor(random() * 64) }, () => Math.floor(random() * 256));
+      const withToken = random() < 0.5 ? { ...credentials, sessionToken: `token/${n}+=` } : credentials;
+      const region = pick(["us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1"]);
+      const when = new Date(Date.UTC(2000, 0, 1) + Math.floor(random() * 30 * 365 * 86_400_000));
+      const general = signRequest(
+        { method, host: headers.host!, path, query, headers: { ...headers }, body },
+        { credentials: withToken, region, service, date: when },
+      );
+      const own = { ...headers };
+      const asSent = service === "s3";
+      signOwnRequest(
+        method,
+        canonicalPath(path, !asSent, !asSent),
+        own,
+        body,
+        withToken,
+        region,
+        service,
+        when,
+        canonicalQuery(query),
+      );
+      assert.equal(own.authorization, general.authorization, `request ${n}: ${method} ${path}?${query}`);
+    }
+    assert.ok(emptyQueries > 200, "many requests take the empty-query path");
+  });
+
   it("signs S3 paths as sent by default (no normalizing, no second encoding), other services' not", () => {
     const request = { method: "GET", host: "h", path: "/a%20b//c/./d", headers: {} };
     const s3 = signRequestSteps(request, { credentials, region: "us-east-1", service: "s3", date });
