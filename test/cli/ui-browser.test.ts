@@ -67,7 +67,8 @@ describe("asyncaws ui in headless Chromium", { skip: missing ?? false }, () => {
     await queues["emails.fifo"]!.send("hello", { MessageGroupId: "ana" });
     await sns.createTopic({ Name: "order-events" });
 
-    server = await startUi({ sqs, sns, readOnly: false });
+    // Counts polled often, so that the chart fills in within the test's few seconds.
+    server = await startUi({ sqs, sns, readOnly: false }, { intervalMs: 300 });
     const playwright = await import("playwright-core");
     browser = await playwright.chromium.launch({
       executablePath: CHROMIUM,
@@ -162,8 +163,8 @@ describe("asyncaws ui in headless Chromium", { skip: missing ?? false }, () => {
     assert.deepEqual(await counts(queues["orders-dlq"]!), { visible: 0, inFlight: 0 });
     assert.deepEqual(await counts(queues.orders!), { visible: 3, inFlight: 0 });
     // The chart has followed the dead-letter queue: its count line and the rate lines.
-    await page.locator("#chart:not([hidden]) svg polyline.visible").waitFor();
-    assert.equal(await page.locator("#chart svg polyline").count(), 5);
+    await page.locator("#chart:not([hidden]) svg polyline.rate-out").waitFor();
+    assert.equal(await page.locator("#chart svg polyline").count(), 5, "3 counts, 2 rates");
     assert.match(
       (await page.locator("#chart figcaption .now").textContent()) ?? "",
       /^orders-dlq: 0 visible/,
@@ -216,7 +217,24 @@ describe("asyncaws ui in headless Chromium", { skip: missing ?? false }, () => {
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), "emails.fifo");
   });
 
-  it("follows the system's light or dark setting", async () => {
+  it("in read-only mode, offers peeking and nothing that changes a queue (a second server in the same browser)", async () => {
+    const readOnly = await startUi({ sqs, sns, readOnly: true });
+    const other = await context.newPage();
+    try {
+      await other.goto(readOnly.url);
+      await other.getByRole("link", { name: "inbox", exact: true }).click();
+      await other.getByRole("heading", { name: "Queue inbox" }).waitFor();
+      assert.equal(await other.getByRole("button", { name: "Peek" }).count(), 1);
+      for (const name of ["Send", "Purge every message", "Start the move task"])
+        assert.equal(await other.getByRole("button", { name, exact: true }).count(), 0, name);
+      assert.match((await other.locator("header").textContent()) ?? "", /read-only/);
+    } finally {
+      await other.close();
+      await readOnly.close();
+    }
+  });
+
+  it("follows the system's light or dark setting (the first server still answers: each keeps its own cookie)", async () => {
     const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const light = await background();
     await page.emulateMedia({ colorScheme: "dark" });

@@ -67,7 +67,7 @@ let server: UiServer;
 let readOnlyServer: UiServer;
 const origin = () => `http://127.0.0.1:${server.port}`;
 const get = (path: string) =>
-  call(server, "GET", path, { headers: { cookie: `asyncaws_ui=${server.token}` } });
+  call(server, "GET", path, { headers: { cookie: `asyncaws_ui_${server.port}=${server.token}` } });
 const post = (path: string, body: unknown, target = server) =>
   call(target, "POST", path, {
     body,
@@ -107,8 +107,11 @@ describe("ui safety", () => {
     assert.equal((await call(server, "GET", "/api/queues")).status, 401);
     assert.equal((await call(server, "GET", "/?token=wrong")).status, 401);
     assert.equal(
-      (await call(server, "GET", "/api/queues", { headers: { cookie: `asyncaws_ui=${server.token}x` } }))
-        .status,
+      (
+        await call(server, "GET", "/api/queues", {
+          headers: { cookie: `asyncaws_ui_${server.port}=${server.token}x` },
+        })
+      ).status,
       401,
     );
   });
@@ -118,7 +121,10 @@ describe("ui safety", () => {
     assert.equal(first.status, 303);
     assert.equal(first.headers.location, "/");
     const cookie = String(first.headers["set-cookie"]);
-    assert.match(cookie, new RegExp(`^asyncaws_ui=${server.token}; HttpOnly; SameSite=Strict; Path=/$`));
+    assert.match(
+      cookie,
+      new RegExp(`^asyncaws_ui_${server.port}=${server.token}; HttpOnly; SameSite=Strict; Path=/$`),
+    );
     const page = await get("/");
     assert.equal(page.status, 200, page.body);
     assert.match(String(page.headers["content-type"]), /^text\/html/);
@@ -134,12 +140,12 @@ describe("ui safety", () => {
       `127.0.0.2:${server.port}`,
     ]) {
       const answer = await call(server, "GET", `/api/queues?token=${server.token}`, {
-        headers: { host, cookie: `asyncaws_ui=${server.token}` },
+        headers: { host, cookie: `asyncaws_ui_${server.port}=${server.token}` },
       });
       assert.equal(answer.status, 421, host);
     }
     const ok = await call(server, "GET", "/api/queues", {
-      headers: { host: `localhost:${server.port}`, cookie: `asyncaws_ui=${server.token}` },
+      headers: { host: `localhost:${server.port}`, cookie: `asyncaws_ui_${server.port}=${server.token}` },
     });
     assert.equal(ok.status, 200);
   });
@@ -148,7 +154,7 @@ describe("ui safety", () => {
     const { name, queue } = await createQueue("ui-csrf");
     const body = { body: "should not be sent" };
     const path = `/api/queues/${name}/send`;
-    const cookie = `asyncaws_ui=${server.token}`;
+    const cookie = `asyncaws_ui_${server.port}=${server.token}`;
     const noOrigin = await call(server, "POST", path, {
       body,
       headers: { cookie, "x-asyncaws-token": server.token },
@@ -189,7 +195,7 @@ describe("ui safety", () => {
       assert.match(answer.json().error as string, /read-only/);
     }
     const page = await call(readOnlyServer, "GET", "/", {
-      headers: { cookie: `asyncaws_ui=${readOnlyServer.token}` },
+      headers: { cookie: `asyncaws_ui_${readOnlyServer.port}=${readOnlyServer.token}` },
     });
     assert.match(page.body, /<meta name="asyncaws-read-only" content="1">/);
     assert.deepEqual(await counts(queue), { visible: 1, inFlight: 0 });
@@ -200,8 +206,14 @@ describe("ui safety", () => {
     assert.equal(sameToken("abd", "abc"), false);
     assert.equal(sameToken("ab", "abc"), false);
     assert.equal(sameToken(undefined, "abc"), false);
-    assert.equal(cookieToken("a=1; asyncaws_ui=t0k=n; b=2"), "t0k=n");
-    const rules = { token: "t", hosts: new Set(["127.0.0.1:1"]), origins: new Set(["http://127.0.0.1:1"]) };
+    assert.equal(cookieToken("a=1; asyncaws_ui_80=t0k=n; b=2", "asyncaws_ui_80"), "t0k=n");
+    assert.equal(cookieToken("asyncaws_ui_81=t", "asyncaws_ui_80"), undefined);
+    const rules = {
+      token: "t",
+      cookie: "asyncaws_ui_1",
+      hosts: new Set(["127.0.0.1:1"]),
+      origins: new Set(["http://127.0.0.1:1"]),
+    };
     const base = {
       method: "GET",
       host: "127.0.0.1:1",
@@ -285,7 +297,7 @@ describe("ui endpoints", () => {
       const start = stub.requests.find((r) => r.headers["x-amz-target"] === "AmazonSQS.StartMessageMoveTask");
       assert.deepEqual(JSON.parse(start?.body ?? "null"), { SourceArn: arn });
       const followed = await call(ui, "GET", "/api/queues/orders-dlq/redrive", {
-        headers: { cookie: `asyncaws_ui=${ui.token}` },
+        headers: { cookie: `asyncaws_ui_${ui.port}=${ui.token}` },
       });
       assert.deepEqual(followed.json(), { task });
       const actions = stub.requests.map((r) => r.headers["x-amz-target"]);
@@ -335,6 +347,24 @@ describe("ui endpoints", () => {
       /no queue uses .* as its dead-letter queue: name the destination/,
     );
     assert.deepEqual(await counts(lonely.queue), { visible: 1, inFlight: 0 });
+  });
+
+  it("a server closed during a move it does itself stops it, and every message is on one queue or the other", async () => {
+    const dlq = await createQueue("ui-stop-dlq");
+    const main = await createQueue("ui-stop-main", {
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 1 }),
+    });
+    for (let i = 0; i < 4; i++)
+      await dlq.queue.sendBatch(Array.from({ length: 10 }, (_, j) => `m${i * 10 + j}`));
+    const ui = await startUi(clients(false));
+    const started = await post(`/api/queues/${dlq.name}/redrive`, {}, ui);
+    assert.equal(started.json().mode, "client");
+    await ui.close();
+    const left = await counts(dlq.queue);
+    const moved = await counts(main.queue);
+    assert.equal(left.inFlight, 0, "what the move held was released");
+    assert.equal(moved.inFlight, 0);
+    assert.equal(left.visible + moved.visible, 40, "none lost, none doubled");
   });
 
   it("lists topics, subscribes a queue (policy merged), publishes", async () => {

@@ -1,10 +1,10 @@
-import { type Command, flag, int, str } from "../args.js";
+import { type Command, flag, int, num, str } from "../args.js";
 import { startUi } from "../ui/server.js";
 
 export const ui: Command = {
   name: "ui",
   summary: "a local queue browser in the web browser",
-  usage: "ui [--port N] [--read-only] [--open] [--host H] [options]",
+  usage: "ui [--port N] [--read-only] [--open] [--host H] [--interval S] [options]",
   description: [
     "Starts a small web server on 127.0.0.1 (and ::1) and prints its address, with a random token",
     "that every request needs (then kept in an HttpOnly, SameSite=Strict cookie). The page lists",
@@ -22,15 +22,27 @@ export const ui: Command = {
     "read-only": { type: "boolean", help: "no sending, deleting, purging or redriving" },
     open: { type: "boolean", help: "open the address in the default browser" },
     host: { type: "string", value: "address", help: "listen on this address instead of the loopback" },
+    interval: {
+      type: "string",
+      short: "i",
+      value: "seconds",
+      help: "seconds between the page's refreshes of the counts (default 3)",
+    },
   },
   positionals: [0, 0],
   examples: ["asyncaws ui", "asyncaws ui --read-only --profile prod --region eu-west-1"],
   async run(context, { values }) {
     const port = int(values, "port", 0, { min: 0, max: 65_535 }, ui);
     const host = str(values, "host");
+    const interval = num(values, "interval", 3, { min: 0.25, max: 3600 }, ui);
     const server = await startUi(
       { sqs: context.sqs, sns: context.sns, readOnly: flag(values, "read-only") },
-      { port, ...(host !== undefined ? { host } : {}), readOnly: flag(values, "read-only") },
+      {
+        port,
+        ...(host !== undefined ? { host } : {}),
+        readOnly: flag(values, "read-only"),
+        intervalMs: Math.round(interval * 1000),
+      },
     );
     const output = context.output;
     if (output.format === "table") {

@@ -27,6 +27,8 @@ export function renderIndex(data: {
   topics: TopicRow[];
   token: string;
   readOnly: boolean;
+  /** How often the page polls the counts, in milliseconds. @default 3000 */
+  intervalMs?: number;
 }): string {
   const e = escapeHtml;
   const queueRows = data.queues
@@ -51,6 +53,7 @@ export function renderIndex(data: {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="asyncaws-token" content="${e(data.token)}">
 <meta name="asyncaws-read-only" content="${data.readOnly ? "1" : "0"}">
+<meta name="asyncaws-interval" content="${data.intervalMs ?? 3000}">
 <title>asyncaws ui</title>
 <link rel="stylesheet" href="/app.css">
 <script src="/app.js" defer></script>
@@ -118,7 +121,9 @@ export const APP_JS = `"use strict";
 (() => {
   const token = document.querySelector('meta[name="asyncaws-token"]').content;
   const readOnly = document.querySelector('meta[name="asyncaws-read-only"]').content === "1";
-  const history = new Map(); // queue -> [{ t, visible, inFlight, delayed }], the last 60 polls
+  const interval = Math.max(250, Number(document.querySelector('meta[name="asyncaws-interval"]').content) || 3000);
+  const KEEP = Math.ceil(180000 / Math.max(1000, interval)); // points: the last three minutes
+  const history = new Map(); // queue -> [{ t, visible, inFlight, delayed }], at most one a second
   let current = null;
 
   function h(tag, props, ...children) {
@@ -214,7 +219,7 @@ export const APP_JS = `"use strict";
         // that a rate is never the change over a few milliseconds.
         if (last && now - last.t < 1000) Object.assign(last, point, { t: last.t });
         else points.push(point);
-        while (points.length > 60) points.shift();
+        while (points.length > KEEP) points.shift();
         history.set(q.name, points);
         const link = h("a", { href: "#queue/" + enc(q.name), text: q.name });
         const links = (q.deadLetterQueue ? "→ " + q.deadLetterQueue : "") + (q.sources && q.sources.length ? " ← " + q.sources.join(", ") : "");
@@ -381,6 +386,6 @@ export const APP_JS = `"use strict";
   });
   route();
   refresh();
-  setInterval(refresh, 3000);
+  setInterval(refresh, interval);
 })();
 `;

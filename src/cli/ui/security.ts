@@ -10,8 +10,16 @@
 
 import { randomBytes, timingSafeEqual } from "node:crypto";
 
-/** The cookie that keeps the token after the first visit. */
+/** The name of the cookie that keeps the token after the first visit (the prefix of it). */
 export const COOKIE = "asyncaws_ui";
+
+/**
+ * The cookie's name for a server on `port`. Cookies are kept per host, not per port: two servers
+ * on 127.0.0.1 (two profiles, say) would otherwise overwrite each other's token.
+ */
+export function cookieName(port: number): string {
+  return `${COOKIE}_${port}`;
+}
 /** The header the page sends the token in with each POST. */
 export const TOKEN_HEADER = "x-asyncaws-token";
 
@@ -28,19 +36,19 @@ export function sameToken(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The cookie's value in a Cookie header. */
-export function cookieToken(header: string | undefined): string | undefined {
+/** The value of the cookie `name` in a Cookie header. */
+export function cookieToken(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(";")) {
-    const [name, ...value] = part.trim().split("=");
-    if (name === COOKIE) return value.join("=");
+    const [key, ...value] = part.trim().split("=");
+    if (key === name) return value.join("=");
   }
   return undefined;
 }
 
-/** The Set-Cookie value that keeps the token. */
-export function tokenCookie(token: string): string {
-  return `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+/** The Set-Cookie value that keeps the token in the cookie `name`. */
+export function tokenCookie(token: string, name: string): string {
+  return `${name}=${token}; HttpOnly; SameSite=Strict; Path=/`;
 }
 
 /** The Host values the server answers to: the loopback names with its port, and `--host` if given. */
@@ -78,7 +86,7 @@ export function refusal(
     headerToken: string | undefined;
     queryToken: string | undefined;
   },
-  rules: { token: string; hosts: ReadonlySet<string>; origins: ReadonlySet<string> },
+  rules: { token: string; cookie: string; hosts: ReadonlySet<string>; origins: ReadonlySet<string> },
 ): { status: number; reason: string } | undefined {
   if (!request.host || !rules.hosts.has(request.host.toLowerCase()))
     return { status: 421, reason: "this server answers only to its loopback address (Host refused)" };
@@ -91,7 +99,10 @@ export function refusal(
       return { status: 403, reason: "a POST must carry the token in its header" };
     return undefined;
   }
-  if (sameToken(request.queryToken, rules.token) || sameToken(cookieToken(request.cookie), rules.token))
+  if (
+    sameToken(request.queryToken, rules.token) ||
+    sameToken(cookieToken(request.cookie, rules.cookie), rules.token)
+  )
     return undefined;
   return { status: 401, reason: "open the address with its token, as asyncaws ui printed it" };
 }

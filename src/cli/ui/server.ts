@@ -29,6 +29,7 @@ import { APP_CSS, APP_JS, renderIndex } from "./page.js";
 import {
   allowedHosts,
   allowedOrigins,
+  cookieName,
   newToken,
   refusal,
   SECURITY_HEADERS,
@@ -45,6 +46,8 @@ export interface UiOptions {
   readOnly?: boolean;
   /** The token (a random one when absent). */
   token?: string;
+  /** How often the page polls the queues' counts (GetQueueAttributes), in milliseconds. @default 3000 */
+  intervalMs?: number;
 }
 
 /** A running server. */
@@ -94,7 +97,7 @@ const sendJson = (res: ServerResponse, status: number, value: unknown) =>
 export async function startUi(api: ApiContext, options: UiOptions = {}): Promise<UiServer> {
   const token = options.token ?? newToken();
   const host = options.host ?? "127.0.0.1";
-  let rules: { token: string; hosts: Set<string>; origins: Set<string> } | undefined;
+  let rules: { token: string; cookie: string; hosts: Set<string>; origins: Set<string> } | undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://ui.invalid");
@@ -118,7 +121,7 @@ export async function startUi(api: ApiContext, options: UiOptions = {}): Promise
     if (req.method === "GET" && url.searchParams.has("token")) {
       url.searchParams.delete("token");
       return send(res, 303, "text/plain; charset=utf-8", "", {
-        "set-cookie": tokenCookie(token),
+        "set-cookie": tokenCookie(token, rules!.cookie),
         location: `${url.pathname}${url.search}`,
       });
     }
@@ -132,7 +135,13 @@ export async function startUi(api: ApiContext, options: UiOptions = {}): Promise
             res,
             200,
             "text/html; charset=utf-8",
-            renderIndex({ queues, topics, token, readOnly: api.readOnly }),
+            renderIndex({
+              queues,
+              topics,
+              token,
+              readOnly: api.readOnly,
+              ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
+            }),
           );
         }
         if (path === "/app.js") return send(res, 200, "text/javascript; charset=utf-8", APP_JS);
@@ -208,7 +217,7 @@ export async function startUi(api: ApiContext, options: UiOptions = {}): Promise
       () => undefined,
     );
   }
-  rules = { token, hosts: allowedHosts(port, options.host), origins: new Set() };
+  rules = { token, cookie: cookieName(port), hosts: allowedHosts(port, options.host), origins: new Set() };
   rules.origins = allowedOrigins(rules.hosts);
   const shown = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
   return {
