@@ -215,6 +215,12 @@ describe("asyncaws ui in headless Chromium", { skip: missing ?? false }, () => {
     await page.keyboard.press("Escape");
     await page.locator("#detail").waitFor({ state: "hidden" });
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), "emails.fifo");
+    // The table is rebuilt at each poll: the focus stays on the link.
+    await page.waitForFunction(
+      (before) => document.querySelector('#queues a[href="#queue/emails.fifo"]') !== before,
+      await page.evaluateHandle(() => document.querySelector('#queues a[href="#queue/emails.fifo"]')),
+    );
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "emails.fifo");
   });
 
   it("in read-only mode, offers peeking and nothing that changes a queue (a second server in the same browser)", async () => {

@@ -211,6 +211,8 @@ export const APP_JS = `"use strict";
       const queues = await api("/api/queues");
       const now = Date.now();
       const tbody = document.querySelector("#queues tbody");
+      // The rows are rebuilt: a keyboard user's focus on a queue's link moves to the new link.
+      const focused = tbody.contains(document.activeElement) ? document.activeElement.getAttribute("href") : null;
       tbody.replaceChildren(...queues.map((q) => {
         const points = history.get(q.name) || [];
         const point = { t: now, visible: q.visible, inFlight: q.inFlight, delayed: q.delayed };
@@ -228,6 +230,7 @@ export const APP_JS = `"use strict";
           h("td", { class: "n", text: q.delayed }), h("td", { text: q.fifo ? "FIFO" : "" }), h("td", { text: links }));
       }));
       if (!queues.length) tbody.append(h("tr", {}, h("td", { colspan: 6, class: "muted", text: "No queues" })));
+      if (focused) { const link = [...tbody.querySelectorAll("a")].find((a) => a.getAttribute("href") === focused); if (link) link.focus(); }
       if (current && current.kind === "queue") chart(current.name);
     } catch (error) { console.error(error); }
   }
