@@ -9,13 +9,14 @@
 //   - dist/node/core.js holds, in one file, every module that `asyncaws/sqs/client` (the bare
 //     client, the standalone functions, signing, transport, config, errors) imports statically.
 //     It exports each binding under a unique name (`m<module number>$<name>`).
-//   - The entry points (asyncaws, asyncaws/sqs, asyncaws/sqs/client, asyncaws/sns, asyncaws/sts,
-//     asyncaws/s3, asyncaws/lambda) and the code they share beyond the core are bundled with
+//   - The entry points (asyncaws, asyncaws/sqs, asyncaws/sqs/client, asyncaws/sqs/query,
+//     asyncaws/sns, asyncaws/sts, asyncaws/s3, asyncaws/lambda) and the code they share beyond the core are bundled with
 //     shared chunks, as usual. Where their code imports a core module, it gets a few lines that
 //     re-export that module's bindings from core.js instead, so a class or a cache exists once
 //     however many entry points a program imports.
-//   - Code loaded on first use (the credential chain, the Query protocol) is bundled the same way
-//     under dist/node/lazy/; core.js imports it with `import()` when it is first needed.
+//   - Code loaded on first use (the credential chain; SQS's Query protocol, also the entry point
+//     asyncaws/sqs/query) is bundled the same way (dist/node/lazy/, dist/node/sqs/query.js);
+//     core.js imports it with `import()` when it is first needed.
 //   The core's modules are those esbuild reaches from that entry point; their binding names come
 //   from importing tsc's output of each. The build stops if a lazy module is imported statically.
 // - dist/cli/asyncaws.js: the `asyncaws` bin (src/cli/), bundled for Node. It imports the library
@@ -46,10 +47,13 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 /** The entry point whose static imports make the core. */
 const CORE_ENTRY = "src/sqs/client-entry.ts";
-/** Loaded on first use: bundled apart, under dist/node/lazy/<name>.js. */
+/**
+ * Loaded on first use: bundled apart, as dist/node/<output>.js. SQS's Query protocol is also a
+ * public entry point (asyncaws/sqs/query), which the deprecated `protocol: "query"` loads.
+ */
 const LAZY = {
-  "src/core/credentials/chain.ts": "chain",
-  "src/core/protocol/aws-query.ts": "aws-query",
+  "src/core/credentials/chain.ts": "lazy/chain",
+  "src/sqs/query.ts": "sqs/query",
 };
 const ENTRIES = [
   { in: "src/index.ts", out: "index" },
@@ -63,7 +67,7 @@ const ENTRIES = [
 ];
 /** Placeholder specifiers, replaced by relative paths once the output files' places are known. */
 const CORE_SPEC = "asyncaws-node:core.js";
-const lazySpec = (name) => `asyncaws-node:lazy/${name}.js`;
+const lazySpec = (name) => `asyncaws-node:${name}.js`;
 
 const common = {
   absWorkingDir: root,
@@ -173,10 +177,7 @@ const coreShim = {
 };
 const restBuild = await build({
   ...common,
-  entryPoints: [
-    ...ENTRIES,
-    ...Object.entries(LAZY).map(([file, name]) => ({ in: file, out: `lazy/${name}` })),
-  ],
+  entryPoints: [...ENTRIES, ...Object.entries(LAZY).map(([file, name]) => ({ in: file, out: name }))],
   outdir: out,
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",

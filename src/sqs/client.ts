@@ -8,17 +8,30 @@
 import { type ClientOptions, ServiceClient, type ServiceInfo } from "../core/client.js";
 import { ValidationError } from "../core/errors.js";
 import { jsonProtocol } from "../core/protocol/json.js";
+import type { Protocol } from "../core/protocol/types.js";
 import type { LargePayloadOptions } from "../payloads/options.js";
-import { queryErrorCodes } from "./schema.js";
+import { normalizeCode } from "./codes.js";
+import { loadQueryProtocol } from "./query-by-name.js";
 
 /** Options of the SQS clients. */
 export interface SQSOptions extends ClientOptions {
   /**
-   * The wire protocol: AWS JSON 1.0, or the older AWS Query (form-encoded, XML answers) that some
-   * SQS-compatible servers still need.
-   * @default "json"
+   * The wire protocol: AWS JSON 1.0 (the default), or a protocol object such as `sqsQuery` of
+   * `asyncaws/sqs/query`, the older AWS Query (form-encoded, XML answers) that some SQS-compatible
+   * servers still need. Only what a program imports ends up in its bundle.
+   *
+   * The strings `"json"` and `"query"` are still accepted but deprecated: `"query"` loads
+   * `asyncaws/sqs/query` on first use on Node, Bun and Deno, and fails the first call in a
+   * browser or Workers bundle (which carries only the code its program imports), saying to pass
+   * `sqsQuery`.
+   * @default JSON (AWS JSON 1.0)
+   * @example
+   * ```ts
+   * import { sqsQuery } from "asyncaws/sqs/query";
+   * const sqs = new SQS({ endpoint: "http://127.0.0.1:9324", protocol: sqsQuery });
+   * ```
    */
-  protocol?: "json" | "query" | undefined;
+  protocol?: Protocol | "json" | "query" | undefined;
   /**
    * Check the MD5 digests of sent and received bodies and attributes, throwing a ChecksumError on a mismatch.
    * @default true
@@ -41,17 +54,6 @@ const SQS_INFO: ServiceInfo = {
 };
 
 /**
- * Maps the Query protocol's error codes (`AWS.SimpleQueueService.NonExistentQueue`,
- * `KMS.AccessDeniedException`) to the model's error names (`QueueDoesNotExist`, `KmsAccessDenied`),
- * from the `awsQueryError` traits of AWS's model; other codes lose an `AWS.SimpleQueueService.`
- * prefix, if any.
- */
-function normalizeCode(code: string): string {
-  if (Object.hasOwn(queryErrorCodes, code)) return queryErrorCodes[code]!;
-  return code.startsWith("AWS.SimpleQueueService.") ? code.slice(23) : code;
-}
-
-/**
  * A bare SQS client: configuration, signing and transport, with no method of its own. Pair it
  * with the standalone functions (`sendMessage(client, input)`) when bundle size matters; use
  * {@link SQS} otherwise.
@@ -67,8 +69,15 @@ function normalizeCode(code: string): string {
 export class SQSClient extends ServiceClient {
   constructor(options: SQSOptions = {}) {
     const protocol = options?.protocol ?? "json";
-    if (protocol !== "json" && protocol !== "query") {
-      throw new ValidationError("protocol", '"json" or "query"', protocol);
+    if (
+      protocol !== "json" &&
+      protocol !== "query" &&
+      (typeof protocol !== "object" ||
+        protocol === null ||
+        typeof protocol.encode !== "function" ||
+        typeof protocol.decode !== "function")
+    ) {
+      throw new ValidationError("protocol", 'a protocol such as sqsQuery, or "json" or "query"', protocol);
     }
     if (options?.checksums !== undefined && typeof options.checksums !== "boolean") {
       throw new ValidationError("checksums", "a boolean", options.checksums);
@@ -77,8 +86,9 @@ export class SQSClient extends ServiceClient {
       SQS_INFO,
       protocol === "json"
         ? jsonProtocol("AmazonSQS", normalizeCode)
-        : () =>
-            import("../core/protocol/aws-query.js").then((m) => m.queryProtocol("2012-11-05", normalizeCode)),
+        : protocol === "query"
+          ? loadQueryProtocol
+          : protocol,
       options,
       options?.checksums ?? true,
     );

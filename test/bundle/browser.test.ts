@@ -24,6 +24,8 @@ import type * as RealCrypto from "../../src/core/crypto.js";
 import { isCredentialsError } from "../../src/core/errors.js";
 import * as browserHttpNode from "../../src/core/http-node.browser.js";
 import type * as RealHttpNode from "../../src/core/http-node.js";
+import * as browserQueryByName from "../../src/sqs/query-by-name.browser.js";
+import type * as RealQueryByName from "../../src/sqs/query-by-name.js";
 import { withEnv } from "../credentials/helpers.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
 import { json, startLoopback } from "../helpers/loopback.js";
@@ -34,7 +36,8 @@ const _profile: Omit<typeof RealProfile, "arrange"> = browserProfile;
 const _chain: typeof RealChain = browserChain;
 const _httpNode: typeof RealHttpNode = browserHttpNode;
 const _crypto: typeof RealCrypto = browserCrypto;
-void [_profile, _chain, _httpNode, _crypto];
+const _queryByName: typeof RealQueryByName = browserQueryByName;
+void [_profile, _chain, _httpNode, _crypto, _queryByName];
 
 /** Modules that must never be in a browser bundle of the package (paths under dist/). */
 const NODE_ONLY = [
@@ -68,8 +71,11 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Bundles `source` (an ES module importing asyncaws) for the browser; the code and the package files in it. */
-async function bundle(source: string): Promise<{ code: string; inputs: string[] }> {
+/**
+ * Bundles `source` (an ES module importing asyncaws) for the browser; the code, the package files
+ * it reaches (`inputs`) and those with code left in the output after tree shaking (`kept`).
+ */
+async function bundle(source: string): Promise<{ code: string; inputs: string[]; kept: string[] }> {
   const entry = join(dir, `entry-${Math.random().toString(36).slice(2)}.mjs`);
   writeFileSync(entry, source);
   const result = await build({
@@ -86,14 +92,71 @@ async function bundle(source: string): Promise<{ code: string; inputs: string[] 
   const inputs = Object.keys((result.metafile as Metafile).inputs)
     .filter((path) => path.startsWith("node_modules/asyncaws/dist/"))
     .map((path) => path.slice("node_modules/asyncaws/dist/".length));
-  return { code: result.outputFiles[0]!.text, inputs };
+  const output = Object.values((result.metafile as Metafile).outputs)[0]!;
+  const kept = Object.entries(output.inputs)
+    .filter(([path, use]) => path.startsWith("node_modules/asyncaws/dist/") && use.bytesInOutput > 0)
+    .map(([path]) => path.slice("node_modules/asyncaws/dist/".length));
+  return { code: result.outputFiles[0]!.text, inputs, kept };
 }
 
 function nodeOnlyIn(inputs: string[]): string[] {
   return inputs.filter((path) => NODE_ONLY.includes(path));
 }
 
+/** The modules of SQS's Query protocol and its XML reader (paths under dist/). */
+const QUERY_CODE = [
+  "core/protocol/aws-query.js",
+  "core/protocol/query.js",
+  "core/protocol/xml.js",
+  "sqs/query.js",
+];
+
 describe("browser bundles", () => {
+  it("a JSON program carries no Query or XML code; one that imports sqsQuery does", async () => {
+    const json = await bundle(
+      `import { SQSClient, sendMessage } from "asyncaws/sqs";
+       const client = new SQSClient({ region: "eu-west-1" });
+       await sendMessage(client, { QueueUrl: "https://sqs.eu-west-1.amazonaws.com/1/q", MessageBody: "x" });`,
+    );
+    assert.deepEqual(
+      json.kept.filter((path) => QUERY_CODE.includes(path)),
+      [],
+    );
+    assert.ok(json.kept.includes("sqs/query-by-name.browser.js"));
+    const query = await bundle(
+      `import { SQSClient, sendMessage } from "asyncaws/sqs";
+       import { sqsQuery } from "asyncaws/sqs/query";
+       const client = new SQSClient({ region: "eu-west-1", protocol: sqsQuery });
+       await sendMessage(client, { QueueUrl: "https://sqs.eu-west-1.amazonaws.com/1/q", MessageBody: "x" });`,
+    );
+    for (const path of QUERY_CODE) assert.ok(query.kept.includes(path), `${path} is not in the bundle`);
+  });
+
+  it('the deprecated protocol: "query" fails its first call in a browser bundle, saying what to import', async () => {
+    const { code } = await bundle(
+      `import { SQSClient, sendMessage } from "asyncaws/sqs";
+       export function send(endpoint, credentials) {
+         const client = new SQSClient({ region: "eu-west-1", endpoint, credentials, protocol: "query" });
+         return sendMessage(client, { QueueUrl: endpoint + "/123456789012/jobs", MessageBody: "Hello" });
+       }`,
+    );
+    const out = join(dir, "send-query.bundle.mjs");
+    writeFileSync(out, code);
+    const { send } = (await import(pathToFileURL(out).href)) as {
+      send(endpoint: string, credentials: object): Promise<unknown>;
+    };
+    const server = await startLoopback(() => json({}));
+    try {
+      await assert.rejects(
+        send(server.endpoint, TEST_CREDENTIALS),
+        /import \{ sqsQuery \} from "asyncaws\/sqs\/query"/,
+      );
+      assert.equal(server.requests.length, 0, "nothing was sent");
+    } finally {
+      await server.close();
+    }
+  });
+
   it("a program sending one message takes the browser modules and none of the Node-only ones", async () => {
     const { inputs } = await bundle(
       `import { SQSClient, sendMessage } from "asyncaws/sqs";

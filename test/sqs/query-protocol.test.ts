@@ -3,6 +3,8 @@
 // answers with the XML that AWS's API reference documents for the action.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
+import { SQSClient } from "../../src/sqs/client.js";
+import { sqsQuery } from "../../src/sqs/query.js";
 import { SQS } from "../../src/sqs/sqs.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
 import { type Loopback, type Reply, startLoopback, xml } from "../helpers/loopback.js";
@@ -659,6 +661,29 @@ describe("SQS over the Query protocol: every action", () => {
       assert.deepEqual(output, c.output);
     });
   }
+});
+
+describe("the protocol as an object (asyncaws/sqs/query)", () => {
+  it('protocol: sqsQuery sends and reads what the deprecated protocol: "query" does', async () => {
+    const options = { endpoint: server.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS };
+    const send = byAction.get("SendMessage")!.call;
+    const byObject = await send(new SQS({ ...options, protocol: sqsQuery }));
+    const byName = await send(new SQS({ ...options, protocol: "query" }));
+    assert.deepEqual(byObject, byName);
+    assert.equal(server.requests.length, 2);
+    assert.equal(server.requests[0]!.body, server.requests[1]!.body);
+    assert.equal(server.requests[0]!.headers["content-type"], server.requests[1]!.headers["content-type"]);
+    assert.ok(server.requests.every((request) => request.signatureValid));
+  });
+
+  it("rejects a protocol that is neither a protocol object nor a known name", () => {
+    for (const protocol of [{}, { encode() {} }, "xml", 1]) {
+      assert.throws(
+        () => new SQSClient({ protocol: protocol as never }),
+        (error: Error & { field?: string }) => error.name === "ValidationError" && error.field === "protocol",
+      );
+    }
+  });
 });
 
 describe("Query decoding details", () => {
