@@ -9,6 +9,7 @@ import { S3 } from "../../src/s3/index.js";
 import { SNS } from "../../src/sns/sns.js";
 import { SQS } from "../../src/sqs/sqs.js";
 import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
+import { json, startLoopback } from "../helpers/loopback.js";
 import { type S3Proxy, startS3Proxy } from "../helpers/s3-proxy.js";
 import { caught } from "../helpers/sqs.js";
 
@@ -118,6 +119,42 @@ describe("SQS batches with largePayloads", () => {
       got.Messages?.map((m) => m.Body),
       ["small"],
     );
+  });
+
+  it("an entry retried by the producer is uploaded once: the retry sends the same pointer", async () => {
+    const { QueueUrl } = await plain.createQueue({ QueueName: uniqueName("retried") });
+    // In front of fauxqs: the first SendMessageBatch answers its first entry as failed, retryable.
+    let failedOnce = false;
+    const front = await startLoopback(async (request) => {
+      const target = request.headers["x-amz-target"] ?? "";
+      if (target.endsWith(".SendMessageBatch") && !failedOnce) {
+        failedOnce = true;
+        const { Entries } = JSON.parse(request.body) as { Entries: { Id: string }[] };
+        return json({
+          Successful: [],
+          Failed: Entries.map((e) => ({ Id: e.Id, Code: "InternalError", SenderFault: false })),
+        });
+      }
+      const answer = await fetch(`${emulator.endpoint}${request.url}`, {
+        method: request.method,
+        headers: { "content-type": request.headers["content-type"] ?? "", "x-amz-target": target },
+        body: request.body,
+      });
+      return json(await answer.json(), answer.status);
+    });
+    try {
+      const operations: string[] = [];
+      const sqs = new SQS({ ...options(operations), endpoint: front.endpoint });
+      const producer = sqs.queue(QueueUrl!).producer({ lingerMs: 0, retryBaseDelayMs: 1 });
+      const body = overSqs("r");
+      await producer.send(body);
+      await producer.close();
+      assert.equal(operations.filter((op) => op === "SendMessageBatch").length, 2);
+      assert.equal(operations.filter((op) => op === "PutObject").length, 1);
+      assert.deepEqual(await drain(QueueUrl!, 1), [body]);
+    } finally {
+      await front.close();
+    }
   });
 
   it("the extended clients' rules still hold in a batch: reserved names, 10 attributes", async () => {
