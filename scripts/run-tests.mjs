@@ -2,7 +2,7 @@
 // Runs every compiled test file (.build/test/**/*.test.js) with Node's built-in test runner.
 // Usage: node scripts/run-tests.mjs [filter...]   (a filter keeps files whose path contains it)
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -18,6 +18,8 @@ function walk(folder) {
 }
 
 const files = walk(dir)
+  // Only files whose source is still there: a test moved or deleted leaves its old compiled copy.
+  .filter((file) => existsSync(join(root, relative(join(root, ".build"), file)).replace(/\.js$/, ".ts")))
   .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
   .sort();
 if (files.length === 0) {

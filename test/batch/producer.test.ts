@@ -5,10 +5,10 @@ import { after, before, describe, it } from "node:test";
 import { BatchProducer, type BatchTarget, type EntryOutcome } from "../../src/batch/engine.js";
 import { AsyncAwsError, isAsyncAwsError, isServiceError, isValidationError } from "../../src/core/errors.js";
 import { SQS } from "../../src/sqs/index.js";
-import { type Bench, requestsOf, sleep, startBench } from "../consumer/setup.js";
 import { seededRandom } from "../helpers/fault-proxy.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
 import { json, type RecordedRequest, startLoopback } from "../helpers/loopback.js";
+import { type Bench, requestsOf, sleep, startBench } from "../sqs/consumer/setup.js";
 
 interface Entry {
   Id: string;

@@ -26,7 +26,7 @@ import * as browserHttpNode from "../../src/core/http-node.browser.js";
 import type * as RealHttpNode from "../../src/core/http-node.js";
 import * as browserQueryByName from "../../src/sqs/query-by-name.browser.js";
 import type * as RealQueryByName from "../../src/sqs/query-by-name.js";
-import { withEnv } from "../credentials/helpers.js";
+import { withEnv } from "../core/credentials/helpers.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
 import { json, startLoopback } from "../helpers/loopback.js";
 

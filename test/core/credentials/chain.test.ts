@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { defaultCredentials } from "../../src/core/credentials/chain.js";
-import type { Credentials, CredentialsRequest } from "../../src/core/credentials/types.js";
-import { isCredentialsError } from "../../src/core/errors.js";
-import { SQS } from "../../src/sqs/sqs.js";
-import { json, type Loopback, startLoopback } from "../helpers/loopback.js";
+import { defaultCredentials } from "../../../src/core/credentials/chain.js";
+import type { Credentials, CredentialsRequest } from "../../../src/core/credentials/types.js";
+import { isCredentialsError } from "../../../src/core/errors.js";
+import { SQS } from "../../../src/sqs/sqs.js";
+import { json, type Loopback, startLoopback } from "../../helpers/loopback.js";
 import {
   type FakeCredentials,
   fakeCredentials,

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { containerEndpoint, fromContainer } from "../../src/core/credentials/container.js";
-import { fromEnv } from "../../src/core/credentials/env.js";
-import { fromInstanceMetadata, InstanceMetadata } from "../../src/core/credentials/imds.js";
-import { runCredentialProcess } from "../../src/core/credentials/process.js";
-import { isCredentialsError } from "../../src/core/errors.js";
+import { containerEndpoint, fromContainer } from "../../../src/core/credentials/container.js";
+import { fromEnv } from "../../../src/core/credentials/env.js";
+import { fromInstanceMetadata, InstanceMetadata } from "../../../src/core/credentials/imds.js";
+import { runCredentialProcess } from "../../../src/core/credentials/process.js";
+import { isCredentialsError } from "../../../src/core/errors.js";
 import {
   fakeCredentials,
   startContainerEndpoint,

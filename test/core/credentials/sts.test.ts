@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { fromWebIdentity } from "../../src/core/credentials/sts.js";
-import { isCredentialsError, isServiceError, isValidationError } from "../../src/core/errors.js";
-import { STS } from "../../src/sts/sts.js";
-import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
+import { fromWebIdentity } from "../../../src/core/credentials/sts.js";
+import { isCredentialsError, isServiceError, isValidationError } from "../../../src/core/errors.js";
+import { STS } from "../../../src/sts/sts.js";
+import { TEST_CREDENTIALS } from "../../helpers/fauxqs.js";
 import { fakeCredentials, form, signedWith, startSts, tempFiles, withEnv } from "./helpers.js";
 
 describe("STS client (Query protocol)", () => {

@@ -5,16 +5,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { inspect } from "node:util";
-import { defaultCredentials } from "../../src/core/credentials/chain.js";
-import { fromContainer } from "../../src/core/credentials/container.js";
-import { fromEnv } from "../../src/core/credentials/env.js";
-import { fromInstanceMetadata } from "../../src/core/credentials/imds.js";
-import { SecretCredentials } from "../../src/core/credentials/secret.js";
-import { fromProfile } from "../../src/core/credentials/shared.js";
-import { fromWebIdentity } from "../../src/core/credentials/sts.js";
-import { SQS } from "../../src/sqs/sqs.js";
-import { STS } from "../../src/sts/sts.js";
-import { json, startLoopback } from "../helpers/loopback.js";
+import { defaultCredentials } from "../../../src/core/credentials/chain.js";
+import { fromContainer } from "../../../src/core/credentials/container.js";
+import { fromEnv } from "../../../src/core/credentials/env.js";
+import { fromInstanceMetadata } from "../../../src/core/credentials/imds.js";
+import { SecretCredentials } from "../../../src/core/credentials/secret.js";
+import { fromProfile } from "../../../src/core/credentials/shared.js";
+import { fromWebIdentity } from "../../../src/core/credentials/sts.js";
+import { SQS } from "../../../src/sqs/sqs.js";
+import { STS } from "../../../src/sts/sts.js";
+import { json, startLoopback } from "../../helpers/loopback.js";
 import {
   fakeCredentials,
   type Stub,

@@ -1,8 +1,8 @@
 // Shared pieces of the consumer and producer tests.
-import { SQS } from "../../src/sqs/index.js";
-import type { Queue } from "../../src/sqs/queue.js";
-import { type ProxiedRequest, startFaultProxy } from "../helpers/fault-proxy.js";
-import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
+import { SQS } from "../../../src/sqs/index.js";
+import type { Queue } from "../../../src/sqs/queue.js";
+import { type ProxiedRequest, startFaultProxy } from "../../helpers/fault-proxy.js";
+import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../../helpers/fauxqs.js";
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

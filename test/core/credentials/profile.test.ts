@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fromProfile, type ProfileOptions } from "../../src/core/credentials/shared.js";
-import type { Credentials } from "../../src/core/credentials/types.js";
-import { isCredentialsError } from "../../src/core/errors.js";
+import { fromProfile, type ProfileOptions } from "../../../src/core/credentials/shared.js";
+import type { Credentials } from "../../../src/core/credentials/types.js";
+import { isCredentialsError } from "../../../src/core/errors.js";
 import {
   type FakeCredentials,
   fakeCredentials,

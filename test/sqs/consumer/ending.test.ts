@@ -4,11 +4,11 @@
 // `closed`, `status.lastError`).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { isAsyncAwsError, isServiceError } from "../../src/core/errors.js";
-import type { ConsumerLogger } from "../../src/sqs/consumer/options.js";
-import { SQS } from "../../src/sqs/index.js";
-import { TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
-import { json, startLoopback } from "../helpers/loopback.js";
+import { isAsyncAwsError, isServiceError } from "../../../src/core/errors.js";
+import type { ConsumerLogger } from "../../../src/sqs/consumer/options.js";
+import { SQS } from "../../../src/sqs/index.js";
+import { TEST_CREDENTIALS, uniqueName } from "../../helpers/fauxqs.js";
+import { json, startLoopback } from "../../helpers/loopback.js";
 import { type Bench, drain, sleep, startBench, waitFor } from "./setup.js";
 
 /** Fails instead of hanging: `promise`, or a rejection after `ms`. */

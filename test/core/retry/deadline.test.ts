@@ -5,10 +5,10 @@
 // also carries a safety signal, so that a missing deadline shows as an AbortError, not a hang.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { isAbortError, isServiceError, isTimeoutError, isValidationError } from "../../src/core/errors.js";
-import { SQS } from "../../src/sqs/sqs.js";
-import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
-import { json, type Loopback, startLoopback } from "../helpers/loopback.js";
+import { isAbortError, isServiceError, isTimeoutError, isValidationError } from "../../../src/core/errors.js";
+import { SQS } from "../../../src/sqs/sqs.js";
+import { TEST_CREDENTIALS } from "../../helpers/fauxqs.js";
+import { json, type Loopback, startLoopback } from "../../helpers/loopback.js";
 
 let busy: Loopback;
 let deaf: Loopback;

@@ -5,9 +5,9 @@ import { defaultEndpoint, partitionOf, resolveConfig } from "../../src/core/conf
 import { isAsyncAwsError, isValidationError } from "../../src/core/errors.js";
 import { SQS } from "../../src/sqs/sqs.js";
 import { STS } from "../../src/sts/sts.js";
-import { tempFiles, withEnv } from "../credentials/helpers.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
 import { json, type Loopback, startLoopback } from "../helpers/loopback.js";
+import { tempFiles, withEnv } from "./credentials/helpers.js";
 
 const SQS_SERVICE = { endpointPrefix: "sqs", envKey: "SQS" };
 

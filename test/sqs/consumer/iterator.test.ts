@@ -2,7 +2,7 @@
 // leaving the loop releases what was not acknowledged.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { isValidationError } from "../../src/core/errors.js";
+import { isValidationError } from "../../../src/core/errors.js";
 import { type Bench, drain, requestsOf, startBench } from "./setup.js";
 
 describe("queue.messages()", () => {

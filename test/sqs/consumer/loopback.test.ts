@@ -13,12 +13,12 @@ import {
   ServiceError,
   TimeoutError,
   ValidationError,
-} from "../../src/core/errors.js";
-import { fatalKind } from "../../src/sqs/consumer/consumer.js";
-import { visibilityCeiling } from "../../src/sqs/consumer/options.js";
-import { SQS } from "../../src/sqs/index.js";
-import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
-import { json, type RecordedRequest, startLoopback } from "../helpers/loopback.js";
+} from "../../../src/core/errors.js";
+import { fatalKind } from "../../../src/sqs/consumer/consumer.js";
+import { visibilityCeiling } from "../../../src/sqs/consumer/options.js";
+import { SQS } from "../../../src/sqs/index.js";
+import { TEST_CREDENTIALS } from "../../helpers/fauxqs.js";
+import { json, type RecordedRequest, startLoopback } from "../../helpers/loopback.js";
 import { sleep, waitFor } from "./setup.js";
 
 const md5 = (text: string) => createHash("md5").update(text).digest("hex");

@@ -4,9 +4,9 @@
 // consumer must still be running at the end.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { SQS } from "../../src/sqs/index.js";
-import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.js";
-import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
+import { SQS } from "../../../src/sqs/index.js";
+import { type FaultProxy, startFaultProxy } from "../../helpers/fault-proxy.js";
+import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../../helpers/fauxqs.js";
 
 const TOTAL = 10_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -6,10 +6,10 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
-import { isServiceError } from "../../src/core/errors.js";
-import { SQS } from "../../src/sqs/index.js";
-import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
-import { json, type RecordedRequest, startLoopback } from "../helpers/loopback.js";
+import { isServiceError } from "../../../src/core/errors.js";
+import { SQS } from "../../../src/sqs/index.js";
+import { TEST_CREDENTIALS } from "../../helpers/fauxqs.js";
+import { json, type RecordedRequest, startLoopback } from "../../helpers/loopback.js";
 import { sleep, waitFor } from "./setup.js";
 
 const md5 = (text: string) => createHash("md5").update(text).digest("hex");

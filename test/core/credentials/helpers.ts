@@ -351,7 +351,7 @@ export async function signedWith(
   request: Seen,
   credentials: { accessKeyId: string; secretAccessKey: string },
 ): Promise<boolean> {
-  const { signRequest } = await import("../../src/core/signer.js");
+  const { signRequest } = await import("../../../src/core/signer.js");
   const headers = request.headers as Record<string, string>;
   const auth = headers.authorization;
   const date = headers["x-amz-date"];

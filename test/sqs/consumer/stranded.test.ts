@@ -4,8 +4,8 @@
 // stop({ abort: true }) counts what it may have left invisible.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { SQS } from "../../src/sqs/index.js";
-import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
+import { SQS } from "../../../src/sqs/index.js";
+import { TEST_CREDENTIALS } from "../../helpers/fauxqs.js";
 import { sleep, waitFor } from "./setup.js";
 import { type SqsLike, startSqsLike } from "./sqs-like.js";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { cachedProvider } from "../../src/core/credentials/cache.js";
-import type { Credentials } from "../../src/core/credentials/types.js";
+import { cachedProvider } from "../../../src/core/credentials/cache.js";
+import type { Credentials } from "../../../src/core/credentials/types.js";
 
 function creds(id: string, expiresAt?: number): Credentials {
   return {

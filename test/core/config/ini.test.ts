@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseIni } from "../../src/core/config/ini.js";
-import { arrange, loadSharedFiles, loadSharedFilesSync, profileName } from "../../src/core/config/profile.js";
+import { parseIni } from "../../../src/core/config/ini.js";
+import {
+  arrange,
+  loadSharedFiles,
+  loadSharedFilesSync,
+  profileName,
+} from "../../../src/core/config/profile.js";
 import { tempFiles, withEnv } from "../credentials/helpers.js";
 
 const plain = (value: unknown) => JSON.parse(JSON.stringify(value));

@@ -18,10 +18,10 @@ import {
   isResponseError,
   isServiceError,
   isTimeoutError,
-} from "../../src/core/errors.js";
-import { SQS } from "../../src/sqs/sqs.js";
+} from "../../../src/core/errors.js";
+import { SQS } from "../../../src/sqs/sqs.js";
+import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../../helpers/fauxqs.js";
 import { withEnv } from "../credentials/helpers.js";
-import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
 
 type Fault =
   | "ok"

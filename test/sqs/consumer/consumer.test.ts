@@ -3,8 +3,8 @@
 // timeout, signal), the batch form and SNS unwrapping.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { isAsyncAwsError } from "../../src/core/errors.js";
-import type { Message } from "../../src/sqs/types.js";
+import { isAsyncAwsError } from "../../../src/core/errors.js";
+import type { Message } from "../../../src/sqs/types.js";
 import { type Bench, drain, requestsOf, sleep, startBench, waitFor } from "./setup.js";
 
 describe("consumer", () => {

@@ -4,7 +4,13 @@
 // (a poll the client abandons still takes messages, which then stay invisible for their visibility
 // timeout). It counts what is invisible, so that a test can show nothing was stranded.
 import { createHash } from "node:crypto";
-import { json, type Loopback, type RecordedRequest, type Reply, startLoopback } from "../helpers/loopback.js";
+import {
+  json,
+  type Loopback,
+  type RecordedRequest,
+  type Reply,
+  startLoopback,
+} from "../../helpers/loopback.js";
 
 interface Stored {
   id: string;
