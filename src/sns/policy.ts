@@ -170,3 +170,44 @@ export async function grantTopic(
     ({ Policy } = await queue.attributes(["Policy"], options));
   }
 }
+
+/** True for a statement {@link mergeQueuePolicy} added for this topic (its Sid may carry a suffix). */
+function isOurStatement(statement: unknown, queueArn: string, topicArn: string): boolean {
+  if (!isRecord(statement)) return false;
+  const ours = topicStatement(queueArn, topicArn);
+  if (typeof statement.Sid !== "string" || !statement.Sid.startsWith(ours.Sid as string)) return false;
+  const { Sid: _theirs, ...rest } = statement;
+  const { Sid: _ours, ...expected } = ours;
+  return JSON.stringify(rest) === JSON.stringify(expected);
+}
+
+/**
+ * Takes back the statement {@link grantTopic} added, when the subscription it was for could not
+ * be made: reads the policy and removes only that statement (every other one stays); an empty
+ * policy is removed. Call it under {@link withQueueLock}.
+ * @returns whether the policy was changed
+ */
+export async function revokeTopic(
+  queue: QueueHandle,
+  queueArn: string,
+  topicArn: string,
+  options?: CallOptions,
+): Promise<boolean> {
+  const { Policy } = await queue.attributes(["Policy"], options);
+  if (Policy === undefined || Policy.trim() === "") return false;
+  let document: unknown;
+  try {
+    document = JSON.parse(Policy);
+  } catch {
+    return false;
+  }
+  if (!isRecord(document)) return false;
+  const statements = asArray(document.Statement);
+  const kept = statements.filter((statement) => !isOurStatement(statement, queueArn, topicArn));
+  if (kept.length === statements.length) return false;
+  await queue.setAttributes(
+    { Policy: kept.length === 0 ? "" : JSON.stringify({ ...document, Statement: kept }) },
+    options,
+  );
+  return true;
+}

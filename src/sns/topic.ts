@@ -8,11 +8,12 @@
 import { batchEntryIds, checkBatchOptions, sendEntries, settleEntries } from "../batch/once.js";
 import type { CallOptions } from "../core/client.js";
 import { partitionOf } from "../core/config.js";
-import { AsyncAwsError, ValidationError } from "../core/errors.js";
+import { AsyncAwsError, isServiceError, ValidationError } from "../core/errors.js";
 import { encodeBody, Resolved } from "../core/handle.js";
+import { classify } from "../core/retry.js";
 import { isRecord } from "../core/validate.js";
 import type { QueueHandle } from "../sqs/queue.js";
-import { grantTopic, withQueueLock } from "./policy.js";
+import { grantTopic, revokeTopic, withQueueLock } from "./policy.js";
 import {
   checkPublished,
   publishBatchTarget,
@@ -331,7 +332,9 @@ export class TopicHandle {
    * changes nothing and returns the same subscription. Concurrent calls for one queue take turns
    * within the process (by queue ARN, whichever handle or client names the queue), and the policy
    * is read back after it is set and merged again if the statement is missing (another process
-   * replaced it meanwhile), so no statement is lost.
+   * replaced it meanwhile), so no statement is lost. When SNS refuses the subscription for good
+   * (the topic does not exist, a bad filter policy, access denied), the statement this call added
+   * is taken back before the error is thrown.
    *
    * @example
    * ```ts
@@ -407,7 +410,19 @@ export class TopicHandle {
       ...subscribeAttributes,
     };
     const policyChanged = await withQueueLock(QueueArn, () => grantTopic(queue, QueueArn, TopicArn, options));
-    const { SubscriptionArn } = await this.#sns.subscribe(input, options);
+    let SubscriptionArn: string | undefined;
+    try {
+      ({ SubscriptionArn } = await this.#sns.subscribe(input, options));
+    } catch (error) {
+      // Refused for good (no such topic, a bad filter policy, access denied): the statement added
+      // for it is taken back. After a timeout or a 5xx the subscription may exist, so it stays.
+      if (policyChanged && isServiceError(error) && classify(error) === "fatal") {
+        await withQueueLock(QueueArn, () => revokeTopic(queue, QueueArn, TopicArn, options)).catch(
+          () => undefined,
+        );
+      }
+      throw error;
+    }
     if (!SubscriptionArn) throw new AsyncAwsError("Subscribe returned no SubscriptionArn", context);
     return { SubscriptionArn, TopicArn, QueueArn, policyChanged };
   }

@@ -45,6 +45,18 @@ before(async () => {
     await sleep(Math.random() * 8);
     if (request.headers["x-amz-target"]) return sqsAnswer(request);
     const params = new URLSearchParams(request.body);
+    if (params.get("Action") === "Subscribe" && params.get("TopicArn")?.endsWith(":missing")) {
+      return xml(
+        "<ErrorResponse><Error><Type>Sender</Type><Code>NotFound</Code><Message>Topic does not exist</Message></Error><RequestId>r</RequestId></ErrorResponse>",
+        404,
+      );
+    }
+    if (params.get("Action") === "Subscribe" && params.get("TopicArn")?.endsWith(":flaky")) {
+      return xml(
+        "<ErrorResponse><Error><Type>Receiver</Type><Code>InternalError</Code></Error><RequestId>r</RequestId></ErrorResponse>",
+        500,
+      );
+    }
     if (params.get("Action") === "Subscribe") {
       return xml(
         `<SubscribeResponse><SubscribeResult><SubscriptionArn>${params.get("TopicArn")}:sub</SubscriptionArn></SubscribeResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></SubscribeResponse>`,
@@ -122,5 +134,64 @@ describe("subscribeQueue keeps every statement under concurrency", () => {
       /still lacks the topic's statement/,
     );
     assert.equal(sets, 3);
+  });
+});
+
+describe("subscribeQueue when SNS refuses the subscription", () => {
+  const foreign = { Sid: "Theirs", Effect: "Allow", Principal: "*", Action: "sqs:GetQueueUrl" };
+  // Counts the SetQueueAttributes calls (sets is counted only with a listener).
+  beforeEach(() => {
+    afterSet = () => undefined;
+  });
+
+  it("takes back the statement it added when the topic does not exist; the others stay", async () => {
+    policy = JSON.stringify({ Version: "2012-10-17", Statement: [foreign] });
+    const sqs = new SQS(options());
+    const sns = new SNS({ ...options(), maxAttempts: 1 });
+    await assert.rejects(
+      sns.topic(`arn:aws:sns:us-east-1:${ACCOUNT}:missing`).subscribeQueue(sqs.queue("shared")),
+      (error: unknown) => (error as { code?: string }).code === "NotFound",
+    );
+    assert.deepEqual(statements(), [foreign], "only the statement subscribeQueue added is gone");
+    assert.equal(sets, 2, "merged, then taken back");
+  });
+
+  it("removes the policy it created on a queue that had none", async () => {
+    const sqs = new SQS(options());
+    const sns = new SNS({ ...options(), maxAttempts: 1 });
+    await assert.rejects(
+      sns.topic(`arn:aws:sns:us-east-1:${ACCOUNT}:missing`).subscribeQueue(sqs.queue("shared")),
+      (error: unknown) => (error as { code?: string }).code === "NotFound",
+    );
+    assert.equal(policy, "");
+  });
+
+  it("keeps the statement after a 5xx: the subscription may exist", async () => {
+    const sqs = new SQS(options());
+    const sns = new SNS({ ...options(), maxAttempts: 1 });
+    await assert.rejects(
+      sns.topic(`arn:aws:sns:us-east-1:${ACCOUNT}:flaky`).subscribeQueue(sqs.queue("shared")),
+      (error: unknown) => (error as { code?: string }).code === "InternalError",
+    );
+    assert.equal(statements().length, 1);
+    assert.equal(sets, 1);
+  });
+
+  it("leaves a policy that already granted the topic as it was", async () => {
+    const sqs = new SQS(options());
+    const sns = new SNS({ ...options(), maxAttempts: 1 });
+    const topicArn = `arn:aws:sns:us-east-1:${ACCOUNT}:missing`;
+    const granted = {
+      Sid: "Mine",
+      Effect: "Allow",
+      Principal: { Service: "sns.amazonaws.com" },
+      Action: "sqs:SendMessage",
+      Resource: QUEUE_ARN,
+      Condition: { ArnEquals: { "aws:SourceArn": topicArn } },
+    };
+    policy = JSON.stringify({ Version: "2012-10-17", Statement: [granted] });
+    await assert.rejects(sns.topic(topicArn).subscribeQueue(sqs.queue("shared")));
+    assert.deepEqual(statements(), [granted]);
+    assert.equal(sets, 0);
   });
 });
