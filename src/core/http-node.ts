@@ -88,6 +88,9 @@ class ResponseParser {
   #parts: NodeBuffer[] = [];
   /** Bytes `#chunks` must hold before a chunked body can advance (a chunk's whole frame). */
   #need = 0;
+  /** A byte answer's body, allocated at its length once the head is read, and filled as it comes. */
+  #body: Uint8Array | undefined;
+  #filled = 0;
   readonly #Buffer: BufferStatic;
   /** True once any byte arrived. */
   started = false;
@@ -112,6 +115,7 @@ class ResponseParser {
   /** Adds a chunk; returns the response when complete. Throws on a malformed answer. */
   push(chunk: NodeBuffer): HttpResponse | undefined {
     this.started = true;
+    if (this.#body) return this.#fill(chunk);
     this.#chunks.push(chunk);
     this.#size += chunk.length;
     return this.#parse(false);
@@ -123,6 +127,7 @@ class ResponseParser {
   }
 
   #parse(ended: boolean): HttpResponse | undefined {
+    if (this.#body) return undefined; // a byte body cut short by the end of the connection
     for (;;) {
       if (!this.#headers) {
         const all = this.#all();
@@ -141,6 +146,14 @@ class ResponseParser {
         }
         this.#bodyStart = end + 4;
         if (this.#head) return this.#done(all.subarray(0, 0));
+      }
+      if (this.#length >= 0 && !this.#chunked && this.#binary) {
+        // Bytes (an S3 object): copied once, into an array of their own, as they arrive.
+        const rest = this.#all().subarray(this.#bodyStart, this.#size);
+        this.#body = new Uint8Array(this.#length);
+        this.#chunks = [];
+        this.#size = 0;
+        return this.#fill(rest);
       }
       if (this.#length >= 0 && !this.#chunked) {
         // Joined only once complete: a large body arrives in many chunks.
@@ -218,6 +231,16 @@ class ResponseParser {
     this.#size -= pos;
     this.#bodyStart = 0;
     return undefined;
+  }
+
+  /** Copies what arrived of a byte body; the response once all of it is there. */
+  #fill(chunk: NodeBuffer): HttpResponse | undefined {
+    const body = this.#body!;
+    const take = Math.min(chunk.length, body.length - this.#filled);
+    body.set(chunk.subarray(0, take) as unknown as Uint8Array, this.#filled);
+    this.#filled += take;
+    if (this.#filled < body.length) return undefined;
+    return { statusCode: this.#statusCode, headers: this.#headers!, body: "", bytes: body };
   }
 
   #done(body: NodeBuffer): HttpResponse {

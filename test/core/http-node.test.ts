@@ -136,6 +136,46 @@ describe("net transport", () => {
     assert.equal(server.connections, 1);
   });
 
+  test("reads a byte body that arrives in many pieces into an array of its own; and a cut one fails", async () => {
+    const bytes = Buffer.alloc(300_000);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919) % 251;
+    const server = await rawServer((socket, _request, index) => {
+      const length = index === 0 ? bytes.length : bytes.length + 10;
+      const whole = Buffer.concat([
+        Buffer.from(
+          `HTTP/1.1 200 OK\r\nContent-Length: ${length}${index === 0 ? "" : "\r\nConnection: close"}\r\n\r\n`,
+        ),
+        bytes,
+      ]);
+      void (async () => {
+        for (let pos = 0, i = 0; pos < whole.length; i++) {
+          const size = 1 + ((i * 977) % 9000);
+          socket.write(whole.subarray(pos, pos + size));
+          pos += size;
+          if (i % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
+        }
+        if (index !== 0) socket.end();
+      })();
+    });
+    servers.push(server);
+    const send = netTransport();
+    const response = await send(
+      { ...requestTo(server.port), binaryResponse: true },
+      undefined,
+      10_000,
+      context,
+    );
+    assert.equal(response.statusCode, 200);
+    assert.ok(response.bytes);
+    assert.equal(Buffer.compare(Buffer.from(response.bytes), bytes), 0);
+    assert.equal(response.bytes.buffer.byteLength, bytes.length, "the body's own memory, not a shared pool");
+    // 10 bytes fewer than announced, then the connection ends: an error, never a short body.
+    await assert.rejects(
+      send({ ...requestTo(server.port), binaryResponse: true }, undefined, 10_000, context),
+      (error: unknown) => isNetworkError(error),
+    );
+  });
+
   test("reads a chunked body that arrives in many pieces, its frames cut anywhere", async () => {
     // 300 chunks of 1 to 4,000 bytes (with a multi-byte character cut by the framing), sent in
     // pieces of 1 to 700 bytes with pauses, so frames and size lines are split across reads.
