@@ -2,12 +2,14 @@
 // request's SigV4 signature with an implementation other than asyncaws's own
 // (@smithy/signature-v4, with S3's rules: the path signed as sent, the payload hash header), and
 // that the payload hash header is the SHA-256 of the body received. Then it forwards the request.
+import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { TEST_CREDENTIALS } from "./fauxqs.js";
+import { S3 } from "../../src/s3/index.js";
+import { type Emulator, startEmulator, TEST_CREDENTIALS } from "./fauxqs.js";
 
 /** One request as the proxy saw it. */
 export interface CheckedRequest {
@@ -142,5 +144,40 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** fauxqs, the signature-checking proxy in front of its S3, and a bucket made through the proxy. */
+export interface PayloadBench {
+  emulator: Emulator;
+  proxy: S3Proxy;
+  /** An S3 client through the proxy. */
+  s3: S3;
+  /** Checks that every S3 request was signed correctly, then stops the proxy and the emulator. */
+  close(): Promise<void>;
+}
+
+/** Starts a {@link PayloadBench} with `bucket` created (for the large-payload tests). */
+export async function startPayloadBench(bucket: string): Promise<PayloadBench> {
+  const emulator = await startEmulator();
+  const proxy = await startS3Proxy(emulator.endpoint);
+  const s3 = new S3({ endpoint: proxy.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS });
+  await s3.createBucket({ Bucket: bucket });
+  return {
+    emulator,
+    proxy,
+    s3,
+    async close() {
+      try {
+        assert.deepEqual(
+          proxy.requests.filter((r) => r.problem !== undefined),
+          [],
+          "every S3 request was signed correctly",
+        );
+      } finally {
+        await proxy.close();
+        await emulator.stop();
+      }
+    },
   };
 }

@@ -6,15 +6,15 @@ import { after, before, describe, it } from "node:test";
 import { isPayloadNotFoundError, isValidationError } from "../../src/core/errors.js";
 import type { SqsRecord } from "../../src/lambda/index.js";
 import { sqsHandler } from "../../src/lambda/index.js";
-import { S3 } from "../../src/s3/index.js";
+import type { S3 } from "../../src/s3/index.js";
 import type { SnsQueueMessage } from "../../src/sqs/consumer/sns.js";
 import type { Message } from "../../src/sqs/types.js";
-import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
-import { type S3Proxy, startS3Proxy } from "../helpers/s3-proxy.js";
+import { TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
+import { type PayloadBench, type S3Proxy, startPayloadBench } from "../helpers/s3-proxy.js";
 import { caught } from "../helpers/sqs.js";
 import { fakeContext, snsEnvelope, sqsEvent, sqsRecord } from "./fixtures.js";
 
-let emulator: Emulator;
+let bench: PayloadBench;
 let proxy: S3Proxy;
 let s3: S3;
 const bucket = uniqueName("lambda").toLowerCase();
@@ -53,20 +53,10 @@ async function exists(key: string): Promise<boolean> {
 }
 
 before(async () => {
-  emulator = await startEmulator();
-  proxy = await startS3Proxy(emulator.endpoint);
-  s3 = new S3(s3Options());
-  await s3.createBucket({ Bucket: bucket });
+  bench = await startPayloadBench(bucket);
+  ({ proxy, s3 } = bench);
 });
-after(async () => {
-  assert.deepEqual(
-    proxy.requests.filter((r) => r.problem !== undefined),
-    [],
-    "every S3 request was signed correctly",
-  );
-  await proxy.close();
-  await emulator.stop();
-});
+after(() => bench.close());
 
 describe("sqsHandler with largePayloads", () => {
   it("hands the handler the payload, the marker removed; keeps the objects by default", async () => {

@@ -5,14 +5,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { isServiceError, isValidationError } from "../../src/core/errors.js";
-import { S3 } from "../../src/s3/index.js";
 import { SNS } from "../../src/sns/sns.js";
 import { SQS } from "../../src/sqs/sqs.js";
-import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
+import { type Emulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
 import { json, startLoopback } from "../helpers/loopback.js";
-import { type S3Proxy, startS3Proxy } from "../helpers/s3-proxy.js";
+import { type PayloadBench, type S3Proxy, startPayloadBench } from "../helpers/s3-proxy.js";
 import { caught } from "../helpers/sqs.js";
 
+let bench: PayloadBench;
 let emulator: Emulator;
 let proxy: S3Proxy;
 let plain: SQS;
@@ -48,22 +48,12 @@ async function drain(url: string, count: number): Promise<string[]> {
 }
 
 before(async () => {
-  emulator = await startEmulator();
-  proxy = await startS3Proxy(emulator.endpoint);
+  bench = await startPayloadBench(bucket);
+  ({ emulator, proxy } = bench);
   plain = new SQS({ endpoint: emulator.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS });
   reader = new SQS(options());
-  const s3 = new S3({ endpoint: proxy.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS });
-  await s3.createBucket({ Bucket: bucket });
 });
-after(async () => {
-  assert.deepEqual(
-    proxy.requests.filter((r) => r.problem !== undefined),
-    [],
-    "every S3 request was signed correctly",
-  );
-  await proxy.close();
-  await emulator.stop();
-});
+after(() => bench.close());
 
 describe("SQS batches with largePayloads", () => {
   it("the producer takes messages over 1 MiB and batches them as pointers: ten in one request", async () => {

@@ -4,13 +4,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { isPayloadNotFoundError, isValidationError } from "../../src/core/errors.js";
-import { S3 } from "../../src/s3/index.js";
 import { SQS } from "../../src/sqs/sqs.js";
 import type { Message } from "../../src/sqs/types.js";
-import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
-import { type S3Proxy, startS3Proxy } from "../helpers/s3-proxy.js";
+import { type Emulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
+import { type PayloadBench, type S3Proxy, startPayloadBench } from "../helpers/s3-proxy.js";
 import { caught } from "../helpers/sqs.js";
 
+let bench: PayloadBench;
 let emulator: Emulator;
 let proxy: S3Proxy;
 let plain: SQS;
@@ -53,21 +53,11 @@ async function counts(QueueUrl: string): Promise<number> {
 }
 
 before(async () => {
-  emulator = await startEmulator();
-  proxy = await startS3Proxy(emulator.endpoint);
+  bench = await startPayloadBench(bucket);
+  ({ emulator, proxy } = bench);
   plain = new SQS({ endpoint: emulator.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS });
-  const s3 = new S3({ endpoint: proxy.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS });
-  await s3.createBucket({ Bucket: bucket });
 });
-after(async () => {
-  assert.deepEqual(
-    proxy.requests.filter((r) => r.problem !== undefined),
-    [],
-    "every S3 request was signed correctly",
-  );
-  await proxy.close();
-  await emulator.stop();
-});
+after(() => bench.close());
 
 describe("a batch handler with largePayloads", () => {
   it("gets whole payloads; a message whose object is missing fails alone, never handed over", async () => {

@@ -3,14 +3,15 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { isPayloadNotFoundError, isValidationError } from "../../src/core/errors.js";
-import { S3 } from "../../src/s3/index.js";
+import type { S3 } from "../../src/s3/index.js";
 import { parseSnsEnvelope, unwrapSnsMessage } from "../../src/sns/envelope.js";
 import { SNS } from "../../src/sns/sns.js";
 import { SQS } from "../../src/sqs/sqs.js";
-import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
-import { type S3Proxy, startS3Proxy } from "../helpers/s3-proxy.js";
+import { type Emulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
+import { type PayloadBench, type S3Proxy, startPayloadBench } from "../helpers/s3-proxy.js";
 import { caught } from "../helpers/sqs.js";
 
+let bench: PayloadBench;
 let emulator: Emulator;
 let proxy: S3Proxy;
 let plain: SQS;
@@ -32,21 +33,11 @@ async function keys(): Promise<string[]> {
 }
 
 before(async () => {
-  emulator = await startEmulator();
-  proxy = await startS3Proxy(emulator.endpoint);
+  bench = await startPayloadBench(bucket);
+  ({ emulator, proxy, s3 } = bench);
   plain = new SQS({ endpoint: emulator.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS });
-  s3 = new S3({ endpoint: proxy.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS });
-  await s3.createBucket({ Bucket: bucket });
 });
-after(async () => {
-  assert.deepEqual(
-    proxy.requests.filter((r) => r.problem !== undefined),
-    [],
-    "every S3 request was signed correctly",
-  );
-  await proxy.close();
-  await emulator.stop();
-});
+after(() => bench.close());
 
 describe("the consumer and the iterator with largePayloads", () => {
   it("hands the handler the whole body, then deletes the message and its object", async () => {
