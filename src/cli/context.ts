@@ -6,6 +6,7 @@
  */
 
 import { SNS, SQS } from "../index.js";
+import { OldestAges } from "./oldest.js";
 import type { Output } from "./output.js";
 
 /** The process's streams, as the commands use them (replaceable in tests of render functions). */
@@ -35,6 +36,7 @@ export class Context {
   readonly settings: ClientSettings;
   #sqs: SQS | undefined;
   #sns: SNS | undefined;
+  #ages: OldestAges | undefined;
 
   constructor(options: {
     output: Output;
@@ -54,6 +56,12 @@ export class Context {
   get sqs(): SQS {
     this.#sqs ??= new SQS({ ...this.settings });
     return this.#sqs;
+  }
+
+  /** The ages of queues' oldest messages (CloudWatch), read and kept for a minute. */
+  get oldestAges(): OldestAges {
+    this.#ages ??= new OldestAges(this.sqs.region, this.settings, this.io.env);
+    return this.#ages;
   }
 
   /** The SNS client. */

@@ -23,6 +23,8 @@ export interface QueueInfo {
   maxReceiveCount?: number;
   /** Queues (among those listed) whose dead-letter queue this is. */
   sources?: string[];
+  /** The age of the oldest message in seconds (CloudWatch's metric), when known. */
+  oldestAgeSeconds?: number;
 }
 
 /** The name in a queue URL or ARN. */

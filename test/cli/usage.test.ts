@@ -8,6 +8,7 @@ import { commandHelp } from "../../src/cli/args.js";
 import { COMMANDS } from "../../src/cli/main.js";
 import { plain } from "../../src/cli/style.js";
 import { TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
+import { startLoopback, xml } from "../helpers/loopback.js";
 import { cli, counts, createQueue, ndjson, runCli, sqs, useEmulator } from "./helpers.js";
 
 useEmulator();
@@ -112,12 +113,77 @@ describe("queues", () => {
     );
     const table = await cli(["queues", prefix, "-o", "table"]);
     const lines = table.stdout.trimEnd().split("\n");
-    assert.match(lines[0]!, /^QUEUE\s+VISIBLE\s+IN FLIGHT\s+DELAYED\s+FIFO\s+DEAD-LETTER$/);
-    assert.match(lines[2]!, new RegExp(`^${prefix}-main\\s+3\\s+0\\s+1\\s+→ ${prefix}-dlq \\(after 3\\)$`));
+    assert.match(lines[0]!, /^QUEUE\s+VISIBLE\s+IN FLIGHT\s+DELAYED\s+OLDEST\s+FIFO\s+DEAD-LETTER$/);
+    // No CloudWatch beside an emulator: the age is unknown.
+    assert.match(
+      lines[2]!,
+      new RegExp(`^${prefix}-main\\s+3\\s+0\\s+1\\s+-\\s+→ ${prefix}-dlq \\(after 3\\)$`),
+    );
     assert.doesNotMatch(table.stdout, /\u001b\[/, "no colour when not a terminal");
     const raw = await cli(["queues", prefix, "-o", "raw"]);
     assert.equal(raw.stdout.trim().split("\n").length, 2);
     assert.match(raw.stdout, /^http:\/\/.*-dlq$/m);
+  });
+});
+
+describe("queues: the age of the oldest message", () => {
+  it("comes from CloudWatch's ApproximateAgeOfOldestMessage (a signed GetMetricStatistics), the latest value", async () => {
+    const name = uniqueName("aged");
+    await sqs.createQueue({ QueueName: name });
+    const empty = uniqueName("quiet");
+    await sqs.createQueue({ QueueName: empty });
+    const cloudwatch = await startLoopback((request) => {
+      const params = new URLSearchParams(request.body);
+      if (params.get("Action") !== "GetMetricStatistics") return xml("<ErrorResponse/>", 400);
+      const queue = params.get("Dimensions.member.1.Value");
+      const points =
+        queue === name
+          ? "<member><Timestamp>2026-12-05T10:00:00Z</Timestamp><Maximum>40.0</Maximum><Unit>Seconds</Unit></member>" +
+            "<member><Timestamp>2026-12-05T10:01:00Z</Timestamp><Maximum>95.0</Maximum><Unit>Seconds</Unit></member>"
+          : "";
+      return xml(
+        `<GetMetricStatisticsResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/"><GetMetricStatisticsResult><Label>ApproximateAgeOfOldestMessage</Label><Datapoints>${points}</Datapoints></GetMetricStatisticsResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></GetMetricStatisticsResponse>`,
+      );
+    });
+    try {
+      const env = { AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.endpoint };
+      const json = await cli(["queues", name, "-o", "json"], { env });
+      assert.equal(json.code, 0, json.stderr);
+      assert.equal((JSON.parse(json.stdout) as { oldestAgeSeconds?: number }[])[0]?.oldestAgeSeconds, 95);
+      const table = await cli(["queues", empty, "-o", "table"], { env });
+      assert.match(table.stdout.split("\n")[1]!, new RegExp(`^${empty}\\s+0\\s+0\\s+0\\s+-`));
+      assert.equal(cloudwatch.requests.length, 2);
+      for (const request of cloudwatch.requests) {
+        assert.ok(request.signatureValid, "signed for CloudWatch");
+        assert.match(request.headers.authorization!, /\/us-east-1\/monitoring\/aws4_request/);
+        const params = new URLSearchParams(request.body);
+        assert.equal(params.get("Namespace"), "AWS/SQS");
+        assert.equal(params.get("MetricName"), "ApproximateAgeOfOldestMessage");
+        assert.equal(params.get("Dimensions.member.1.Name"), "QueueName");
+        assert.equal(params.get("Statistics.member.1"), "Maximum");
+      }
+      // CloudWatch refusing (no permission): the age is unknown, the list is still shown.
+      const refusing = await startLoopback(() =>
+        xml(
+          "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>no</Message></Error><RequestId>r</RequestId></ErrorResponse>",
+          403,
+        ),
+      );
+      try {
+        const denied = await cli(["queues", name, "-o", "json"], {
+          env: { AWS_ENDPOINT_URL_CLOUDWATCH: refusing.endpoint },
+        });
+        assert.equal(denied.code, 0, denied.stderr);
+        assert.equal(
+          (JSON.parse(denied.stdout) as { oldestAgeSeconds?: number }[])[0]?.oldestAgeSeconds,
+          undefined,
+        );
+      } finally {
+        await refusing.close();
+      }
+    } finally {
+      await cloudwatch.close();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Command } from "../args.js";
+import { formatAge } from "../oldest.js";
 import type { Column } from "../output.js";
 import { listQueueUrls, pool, type QueueInfo, queueInfo } from "../queues.js";
 
@@ -12,6 +13,7 @@ export const QUEUE_COLUMNS: Column<QueueInfo>[] = [
   { title: "VISIBLE", value: (q) => String(q.visible), right: true },
   { title: "IN FLIGHT", value: (q) => String(q.inFlight), right: true },
   { title: "DELAYED", value: (q) => String(q.delayed), right: true },
+  { title: "OLDEST", value: (q) => formatAge(q.oldestAgeSeconds), right: true },
   { title: "FIFO", value: (q) => (q.fifo ? "yes" : "") },
   {
     title: "DEAD-LETTER",
@@ -41,8 +43,10 @@ export const queues: Command = {
     "Lists the queues (whose names start with the prefix, when given), with the approximate",
     "numbers of visible, in-flight and delayed messages, whether each is FIFO, its dead-letter",
     "queue (→, with the receive count that moves a message there) and the queues whose",
-    "dead-letter queue it is (←). SQS has no attribute for the age of the oldest message (it is a",
-    "CloudWatch metric), so it is not shown.",
+    "dead-letter queue it is (←). OLDEST is the age of the oldest message, CloudWatch's",
+    "ApproximateAgeOfOldestMessage (SQS has no attribute for it): a value a minute, a few minutes",
+    "late, '-' when CloudWatch has none or cannot be asked (an emulator: set",
+    "AWS_ENDPOINT_URL_CLOUDWATCH to name one).",
   ].join("\n"),
   options: {},
   positionals: [0, 1],
@@ -52,6 +56,7 @@ export const queues: Command = {
     const infos = await pool(urls, 8, (url) => queueInfo(context.sqs, url, context.signal));
     infos.sort((a, b) => a.name.localeCompare(b.name));
     linkSources(infos);
+    await context.oldestAges.fill(infos, context.signal);
     context.output.records(infos, QUEUE_COLUMNS, (q) => q.url);
     return 0;
   },

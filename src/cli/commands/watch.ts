@@ -139,6 +139,7 @@ async function sample(context: Context, names: readonly string[]): Promise<Queue
   const infos = await pool(urls, 8, (url) => queueInfo(context.sqs, url, context.signal));
   if (!names.length) infos.sort((a, b) => a.name.localeCompare(b.name));
   linkSources(infos);
+  await context.oldestAges.fill(infos, context.signal);
   return infos;
 }
 

@@ -1,0 +1,150 @@
+/**
+ * The age of a queue's oldest message, which SQS has no attribute for: CloudWatch's
+ * `ApproximateAgeOfOldestMessage` metric (namespace `AWS/SQS`, dimension `QueueName`), read with
+ * GetMetricStatistics (the maximum over the last minutes, the latest minute that has a value).
+ * That one action, signed with the library's public `signRequest` (SigV4 as `monitoring`), by the
+ * library's default credential chain.
+ *
+ * CloudWatch reports it once a minute, a few minutes late, and only for queues that are active
+ * or have messages. Emulators have no CloudWatch: with `--endpoint` (or `AWS_ENDPOINT_URL`) it is
+ * asked only when `AWS_ENDPOINT_URL_CLOUDWATCH` names one. When CloudWatch refuses (no
+ * permission, say), the age is shown as unknown and it is not asked again.
+ *
+ * @module
+ */
+
+import { type CredentialsProvider, defaultCredentials, signRequest } from "../index.js";
+import type { ClientSettings } from "./context.js";
+import type { QueueInfo } from "./queues.js";
+
+/** CloudWatch's regional endpoint (`AWS_ENDPOINT_URL_CLOUDWATCH` when set). */
+function cloudWatchEndpoint(region: string, env: Record<string, string | undefined>): string {
+  const own = env.AWS_ENDPOINT_URL_CLOUDWATCH;
+  if (own) return own.replace(/\/+$/, "");
+  const suffix = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+  return `https://monitoring.${region}.${suffix}`;
+}
+
+/** The text of each `<name>` element in an XML fragment. */
+const elements = (xml: string, name: string): string[] =>
+  [...xml.matchAll(new RegExp(`<${name}>([\\s\\S]*?)</${name}>`, "g"))].map((m) => m[1] ?? "");
+
+/** CloudWatch's GetMetricStatistics for one queue's ApproximateAgeOfOldestMessage (AWS Query, SigV4). */
+class CloudWatch {
+  readonly #endpoint: string;
+  readonly #region: string;
+  readonly #credentials: CredentialsProvider;
+  readonly #fetch: NonNullable<ClientSettings["fetch"]>;
+
+  constructor(region: string, settings: ClientSettings, env: Record<string, string | undefined>) {
+    this.#region = region;
+    this.#endpoint = cloudWatchEndpoint(region, env);
+    this.#credentials = defaultCredentials(
+      settings.profile !== undefined ? { profile: settings.profile } : {},
+    );
+    this.#fetch = settings.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  /** Seconds, or undefined when CloudWatch has no recent value. */
+  async oldestAge(queueName: string, signal?: AbortSignal): Promise<number | undefined> {
+    const now = Date.now();
+    const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const body = new URLSearchParams({
+      Action: "GetMetricStatistics",
+      Version: "2010-08-01",
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateAgeOfOldestMessage",
+      "Dimensions.member.1.Name": "QueueName",
+      "Dimensions.member.1.Value": queueName,
+      StartTime: iso(now - 15 * 60_000),
+      EndTime: iso(now),
+      Period: "60",
+      "Statistics.member.1": "Maximum",
+    }).toString();
+    const url = new URL(`${this.#endpoint}/`);
+    const headers = signRequest(
+      {
+        method: "POST",
+        host: url.host,
+        path: url.pathname,
+        headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+        body,
+      },
+      { credentials: await this.#credentials(), region: this.#region, service: "monitoring" },
+    );
+    const init: RequestInit = { method: "POST", headers, body };
+    if (signal) init.signal = signal;
+    const response = await this.#fetch(url.href, init);
+    const text = await response.text();
+    if (!response.ok) {
+      const code = elements(text, "Code")[0] ?? `HTTP ${response.status}`;
+      throw new Error(
+        `GetMetricStatistics: ${code}${elements(text, "Message")[0] ? `: ${elements(text, "Message")[0]}` : ""}`,
+      );
+    }
+    let latest: { at: number; max: number } | undefined;
+    for (const point of elements(text, "member")) {
+      const at = Date.parse(elements(point, "Timestamp")[0] ?? "");
+      const max = Number(elements(point, "Maximum")[0]);
+      if (!Number.isFinite(at) || !Number.isFinite(max)) continue;
+      if (!latest || at > latest.at) latest = { at, max };
+    }
+    return latest?.max;
+  }
+}
+
+/** How long an age read is kept (CloudWatch has one value a minute). */
+const KEEP_MS = 60_000;
+
+/** Reads and keeps the ages of queues' oldest messages for the commands that show them. */
+export class OldestAges {
+  readonly #client: CloudWatch | undefined;
+  readonly #known = new Map<string, { at: number; age: number | undefined }>();
+  /** Why ages are not asked (set on the first refusal), for a note. */
+  unavailable: string | undefined;
+
+  constructor(region: string | undefined, settings: ClientSettings, env: Record<string, string | undefined>) {
+    const own = env.AWS_ENDPOINT_URL_CLOUDWATCH;
+    if ((settings.endpoint !== undefined || env.AWS_ENDPOINT_URL) && !own) {
+      this.unavailable = "no CloudWatch at this endpoint (set AWS_ENDPOINT_URL_CLOUDWATCH to name one)";
+      return;
+    }
+    if (!region) {
+      this.unavailable = "no region";
+      return;
+    }
+    this.#client = new CloudWatch(region, settings, env);
+  }
+
+  /** Sets `oldestAgeSeconds` on each queue CloudWatch has a value for; never throws. */
+  async fill(infos: QueueInfo[], signal?: AbortSignal): Promise<void> {
+    const client = this.#client;
+    if (!client || this.unavailable) return;
+    const now = Date.now();
+    await Promise.all(
+      infos.map(async (info) => {
+        let known = this.#known.get(info.name);
+        if (!known || now - known.at > KEEP_MS) {
+          if (this.unavailable) return;
+          try {
+            known = { at: now, age: await client.oldestAge(info.name, signal) };
+            this.#known.set(info.name, known);
+          } catch (error) {
+            this.unavailable ??= `CloudWatch: ${error instanceof Error ? error.message : String(error)}`;
+            return;
+          }
+        }
+        if (known.age !== undefined) info.oldestAgeSeconds = known.age;
+      }),
+    );
+  }
+}
+
+/** An age for a table: `45s`, `12m`, `3h`, `2d`; `-` when unknown. */
+export function formatAge(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return "-";
+  if (seconds < 120) return `${Math.round(seconds)}s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)}m`;
+  if (seconds < 172_800) return `${Math.round(seconds / 3600)}h`;
+  return `${Math.round(seconds / 86_400)}d`;
+}
