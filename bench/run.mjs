@@ -870,7 +870,8 @@ function targets(results) {
     const sdk = send.find((r) => r.client === "aws-sdk" && r.concurrency === 32);
     const floor = send.find((r) => r.client === "http-replay" && r.concurrency === 32);
     const ok = a?.verified && sdk?.verified;
-    const value = a.cpuPerCallUs / sdk.cpuPerCallUs;
+    // Only when both ran (`--clients` may leave the SDK out).
+    const value = ok ? a.cpuPerCallUs / sdk.cpuPerCallUs : Number.NaN;
     list.push({
       issue: 2,
       figure: "CPU per SendMessage, c32, ÷ @aws-sdk",
@@ -885,7 +886,7 @@ function targets(results) {
       measured: ok ? value : null,
       met: ok && value <= 0.15,
     });
-    if (floor?.verified) {
+    if (floor?.verified && a?.verified) {
       const f = a.cpuPerCallUs / floor.cpuPerCallUs;
       list.push({
         issue: 6,
@@ -896,7 +897,7 @@ function targets(results) {
       });
       const a1 = send.find((r) => r.client === "asyncaws" && r.concurrency === 1);
       const f1 = send.find((r) => r.client === "http-replay" && r.concurrency === 1);
-      const v1 = a1.cpuPerCallUs / f1.cpuPerCallUs;
+      const v1 = a1?.verified && f1?.verified ? a1.cpuPerCallUs / f1.cpuPerCallUs : Number.NaN;
       list.push({
         issue: 6,
         figure: "CPU per SendMessage, c1, ÷ node:http floor",
