@@ -52,6 +52,19 @@ function grants(statement: Statement, queueArn: string, topicArn: string): boole
   });
 }
 
+/** A policy document (a JSON object whose Statement, if any, is an object or a list), or undefined. */
+function parsePolicy(policy: string): Record<string, unknown> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(policy);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(parsed)) return undefined;
+  const statement = parsed.Statement;
+  return statement === undefined || isRecord(statement) || Array.isArray(statement) ? parsed : undefined;
+}
+
 /** The statement {@link mergeQueuePolicy} adds: `sqs:SendMessage` for SNS, only from this topic. */
 export function topicStatement(queueArn: string, topicArn: string): Statement {
   return {
@@ -81,16 +94,8 @@ export function mergeQueuePolicy(
   if (policy === undefined || policy.trim() === "") {
     document = { Version: "2012-10-17", Statement: [] };
   } else {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(policy);
-    } catch {
-      parsed = undefined;
-    }
-    if (
-      !isRecord(parsed) ||
-      (parsed.Statement !== undefined && !isRecord(parsed.Statement) && !Array.isArray(parsed.Statement))
-    ) {
+    const parsed = parsePolicy(policy);
+    if (!parsed) {
       throw new AsyncAwsError("the queue's Policy is not a JSON policy document; leaving it unchanged", {
         operation: "subscribeQueue",
         resource: queueArn,
@@ -171,10 +176,9 @@ export async function grantTopic(
   }
 }
 
-/** True for a statement {@link mergeQueuePolicy} added for this topic (its Sid may carry a suffix). */
-function isOurStatement(statement: unknown, queueArn: string, topicArn: string): boolean {
+/** True for `statement` being `ours`, the statement {@link mergeQueuePolicy} added (its Sid may carry a suffix). */
+function isStatement(statement: unknown, ours: Statement): boolean {
   if (!isRecord(statement)) return false;
-  const ours = topicStatement(queueArn, topicArn);
   if (typeof statement.Sid !== "string" || !statement.Sid.startsWith(ours.Sid as string)) return false;
   const { Sid: _theirs, ...rest } = statement;
   const { Sid: _ours, ...expected } = ours;
@@ -194,16 +198,11 @@ export async function revokeTopic(
   options?: CallOptions,
 ): Promise<boolean> {
   const { Policy } = await queue.attributes(["Policy"], options);
-  if (Policy === undefined || Policy.trim() === "") return false;
-  let document: unknown;
-  try {
-    document = JSON.parse(Policy);
-  } catch {
-    return false;
-  }
-  if (!isRecord(document)) return false;
+  const document = Policy ? parsePolicy(Policy) : undefined;
+  if (!document) return false;
   const statements = asArray(document.Statement);
-  const kept = statements.filter((statement) => !isOurStatement(statement, queueArn, topicArn));
+  const ours = topicStatement(queueArn, topicArn);
+  const kept = statements.filter((statement) => !isStatement(statement, ours));
   if (kept.length === statements.length) return false;
   await queue.setAttributes(
     { Policy: kept.length === 0 ? "" : JSON.stringify({ ...document, Statement: kept }) },
