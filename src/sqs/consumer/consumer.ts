@@ -225,9 +225,6 @@ const ACCESS_CODES = new Set([
   "KmsOptInRequired",
 ]);
 
-/** Sender-fault codes that are throttling all the same (KMS behind an encrypted queue). */
-const THROTTLED_CODES = new Set(["KmsThrottled", "KMS.ThrottlingException"]);
-
 /**
  * Why retrying cannot help, or undefined when it may: `queue` (it does not exist), `access`
  * (credentials or permissions refused), `credentials` (none could be found), `input` (a request
@@ -238,9 +235,9 @@ export function fatalKind(error: unknown): "queue" | "access" | "credentials" | 
   if (isValidationError(error)) return "input";
   if (isServiceError(error)) {
     if (MISSING_QUEUE_CODES.has(error.code)) return "queue";
-    if (THROTTLED_CODES.has(error.code)) return undefined;
     if (ACCESS_CODES.has(error.code) || error.statusCode === 401 || error.statusCode === 403) return "access";
-    // Another 4xx answer that is neither throttling nor a transient fault: the request is wrong.
+    // Another 4xx answer that is neither throttling (core/retry's THROTTLING_CODES, KMS's sender
+    // faults included) nor a transient fault: the request is wrong.
     return classify(error) === "fatal" && error.statusCode >= 400 && error.statusCode < 500
       ? "input"
       : undefined;
