@@ -43,7 +43,8 @@ import {
 } from "./operation.js";
 import type { Protocol } from "./protocol/types.js";
 import { CLOCK_SKEW_CODES, RetryStrategy, sleep } from "./retry.js";
-import { canonicalPath, canonicalQuery, signOwnRequest, signsPathAsSent } from "./signer.js";
+import { signOwn } from "./signer/own.js";
+import { canonicalPath, canonicalQuery, signsPathAsSent } from "./signer.js";
 
 /** Options of one call: every method takes them as its optional second argument. */
 export interface CallOptions {
@@ -424,7 +425,8 @@ export class ServiceClient {
               context,
             );
           }
-          signOwnRequest(
+          // Synchronous on Node, Bun and Deno; a promise in the browser build (Web Crypto).
+          const signing = signOwn(
             method,
             canonicalUri,
             signed,
@@ -435,6 +437,7 @@ export class ServiceClient {
             new Date(Date.now() + offset),
             canonicalQueryString,
           );
+          if (signing !== undefined) await signing;
         }
         const extra = seen?.context.headers;
         // An observer's headers (X-Amzn-Trace-Id), unsigned as the SDKs leave that one; never

@@ -48,11 +48,18 @@ export function toBytes(data: string | Uint8Array): Uint8Array {
 // FIPS 180-4 4.2.2 and 5.3.3: the first 32 bits of the fractional parts of the cube roots of the
 // first 64 primes, and of the square roots of the first 8 (computed: the table of 72 hex numbers
 // weighs more in a bundle; a test checks every value against the standard's, with margin to spare
-// for any engine's rounding).
-const PRIMES: number[] = [];
-for (let n = 2; PRIMES.length < 64; n++) if (PRIMES.every((p) => n % p !== 0)) PRIMES.push(n);
-const K256 = Int32Array.from(PRIMES, (p) => (Math.cbrt(p) % 1) * 2 ** 32);
-const H256 = Int32Array.from(PRIMES.slice(0, 8), (p) => (Math.sqrt(p) % 1) * 2 ** 32);
+// for any engine's rounding). Computed on the first hash, so that a bundle with no pure SHA-256
+// (the browser build signs with Web Crypto) neither carries nor runs that code.
+let K256!: Int32Array;
+let H256!: Int32Array;
+let tablesReady = false;
+function tables(): void {
+  const primes: number[] = [];
+  for (let n = 2; primes.length < 64; n++) if (primes.every((p) => n % p !== 0)) primes.push(n);
+  H256 = Int32Array.from(primes.slice(0, 8), (p) => (Math.sqrt(p) % 1) * 2 ** 32);
+  K256 = Int32Array.from(primes, (p) => (Math.cbrt(p) % 1) * 2 ** 32);
+  tablesReady = true;
+}
 /** The message schedule, reused by every block (the code is synchronous, so never shared). */
 const W256 = new Int32Array(64);
 
@@ -128,6 +135,7 @@ function sha256Block(s: Int32Array, p: Uint8Array, off: number): void {
  * SHA-256 of `prefix` (0 or 64 bytes, the HMAC pad) followed by `data`, without concatenating them.
  */
 function sha256Core(prefix: Uint8Array | undefined, data: Uint8Array): Uint8Array {
+  if (!tablesReady) tables();
   const s = H256.slice();
   if (prefix !== undefined) sha256Block(s, prefix, 0);
   const len = data.length;

@@ -1,7 +1,9 @@
 /**
  * The browser build's stand-in for `crypto.ts` (package.json's `browser` field maps one to the
  * other): the same functions, on the pure code alone, since browsers and Workers have no
- * synchronous `node:crypto` (Web Crypto is asynchronous and has no MD5).
+ * synchronous `node:crypto` (Web Crypto is asynchronous and has no MD5). The client's own requests
+ * are signed with Web Crypto instead (`signer/own.browser.ts`), so a program that signs nothing
+ * else carries only the pure MD5 (the SQS checksums) of this code.
  *
  * @module
  */

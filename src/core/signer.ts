@@ -7,7 +7,8 @@
  * The pieces live in `signer/`: `canonical.ts` (timestamp, scope, canonical path, query, headers
  * and request, string to sign), `key.ts` (signing key and its cache, signature), `headers.ts`
  * (header signing, and the fast path of the library's own requests), `presign.ts` (presigned
- * URLs). This module is their one public face.
+ * URLs), `webcrypto.ts` (the same fast path on Web Crypto, asynchronous: the browser build's, as
+ * `own.ts` chooses). This module is their one public face.
  *
  * This is on the path of every request, so the common case is kept cheap: lowercase header names
  * without duplicates, an empty query, a plain path. The signing key and the credential scope are

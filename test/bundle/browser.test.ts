@@ -1,5 +1,6 @@
 // The browser build: package.json's `browser` field maps the Node-only modules (the node:net
-// transport, the full default credential chain, the shared-file reader) to small browser modules.
+// transport, the full default credential chain, the shared-file reader) to small browser modules,
+// and the client's signer to its Web Crypto twin (no SHA-256 code of the package's own).
 // These tests bundle programs with esbuild for the browser, as users' bundlers do, and check from
 // the metafile that none of the Node-only modules is in; then run one such bundle (in Node, which
 // the browser build must also survive: Electron renderers, test runners with a DOM) against a
@@ -19,11 +20,17 @@ import * as browserProfile from "../../src/core/config/profile.browser.js";
 import type * as RealProfile from "../../src/core/config/profile.js";
 import * as browserChain from "../../src/core/credentials/chain.browser.js";
 import type * as RealChain from "../../src/core/credentials/chain.js";
+import * as browserDefault from "../../src/core/credentials/default.browser.js";
+import type * as RealDefault from "../../src/core/credentials/default.js";
 import * as browserCrypto from "../../src/core/crypto.browser.js";
 import type * as RealCrypto from "../../src/core/crypto.js";
 import { isCredentialsError } from "../../src/core/errors.js";
+import * as browserHttp from "../../src/core/http.browser.js";
+import type * as RealHttp from "../../src/core/http.js";
 import * as browserHttpNode from "../../src/core/http-node.browser.js";
 import type * as RealHttpNode from "../../src/core/http-node.js";
+import * as browserOwn from "../../src/core/signer/own.browser.js";
+import type * as RealOwn from "../../src/core/signer/own.js";
 import * as browserQueryByName from "../../src/sqs/query-by-name.browser.js";
 import type * as RealQueryByName from "../../src/sqs/query-by-name.js";
 import { withEnv } from "../core/credentials/helpers.js";
@@ -37,7 +44,10 @@ const _chain: typeof RealChain = browserChain;
 const _httpNode: typeof RealHttpNode = browserHttpNode;
 const _crypto: typeof RealCrypto = browserCrypto;
 const _queryByName: typeof RealQueryByName = browserQueryByName;
-void [_profile, _chain, _httpNode, _crypto, _queryByName];
+const _http: typeof RealHttp = browserHttp;
+const _default: typeof RealDefault = browserDefault;
+const _own: typeof RealOwn = browserOwn;
+void [_profile, _chain, _httpNode, _crypto, _queryByName, _http, _default, _own];
 
 /** Modules that must never be in a browser bundle of the package (paths under dist/). */
 const NODE_ONLY = [
@@ -165,13 +175,30 @@ describe("browser bundles", () => {
     );
     assert.deepEqual(nodeOnlyIn(inputs), []);
     for (const path of [
-      "core/http-node.browser.js",
+      "core/http.browser.js",
+      "core/credentials/default.browser.js",
       "core/credentials/chain.browser.js",
       "core/config/profile.browser.js",
       "core/crypto.browser.js",
+      "core/signer/own.browser.js",
     ]) {
       assert.ok(inputs.includes(path), `${path} is not in the bundle`);
     }
+  });
+
+  it("a program sending one message signs with Web Crypto: no SHA-256 code of its own, the pure MD5 only", async () => {
+    const { code, kept } = await bundle(
+      `import { SQSClient, sendMessage } from "asyncaws/sqs";
+       const client = new SQSClient({ region: "eu-west-1" });
+       await sendMessage(client, { QueueUrl: "https://sqs.eu-west-1.amazonaws.com/1/q", MessageBody: "x" });`,
+    );
+    assert.ok(kept.includes("core/signer/webcrypto.js"));
+    assert.ok(!kept.includes("core/signer/key.js"), "the synchronous signing key is not in the bundle");
+    assert.ok(!code.includes("function sha256Block"), "no pure SHA-256 in the bundle");
+    assert.ok(code.includes("function md5Block"), "the pure MD5 (SQS checksums) is in the bundle");
+    // The signer of users' own requests (signRequest) still works in browsers, on the pure code.
+    const general = await bundle(`export { signRequest } from "asyncaws";`);
+    assert.ok(general.code.includes("function sha256Block"));
   });
 
   it("the whole API bundles, explicit providers included, without the Node transport, chain or file reader", async () => {

@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import { inspect } from "node:util";
 import { hmacSha256, toHex } from "../../src/core/crypto.js";
 import { isValidationError } from "../../src/core/errors.js";
+import { clearSigningKeyCacheAsync, signOwnRequestAsync } from "../../src/core/signer/webcrypto.js";
 import {
   amzDate,
   canonicalHeaders,
@@ -667,6 +668,140 @@ describe("signOwnRequest (the fast path)", () => {
     };
     signOwnRequest("PUT", "/k", own, "not hashed", credentials, "us-east-1", "s3", date);
     assert.equal(own.authorization, general.authorization);
+  });
+});
+
+describe("signOwnRequestAsync (the browser build's path, on Web Crypto)", () => {
+  // Run in Node through globalThis.crypto.subtle, as browsers and Workers have it.
+  type OwnArgs = Parameters<typeof signOwnRequest>;
+
+  /** Signs the same request on both paths; the headers each produced. */
+  async function both(...args: OwnArgs): Promise<[Record<string, string>, Record<string, string>]> {
+    const [method, uri, headers, ...rest] = args;
+    const sync = { ...headers };
+    const async = { ...headers };
+    signOwnRequest(method, uri, sync, ...rest);
+    await signOwnRequestAsync(method, uri, async, ...rest);
+    return [sync, async];
+  }
+
+  it("gives the synchronous path's headers on every SigV4 suite case it can sign", async () => {
+    let compared = 0;
+    for (const name of caseNames) {
+      const c = loadCase(name);
+      if (c.options.signBody || c.options.omitSessionToken) continue;
+      const general = signRequestSteps(c.request, c.options);
+      const lines = general.canonicalRequest.split("\n");
+      const own: Record<string, string> = {};
+      for (const line of lines.slice(3, lines.length - 3)) {
+        const colon = line.indexOf(":");
+        const header = line.slice(0, colon);
+        if (header !== "x-amz-date" && header !== "x-amz-security-token") own[header] = line.slice(colon + 1);
+      }
+      const [sync, async] = await both(
+        c.request.method,
+        canonicalPath(c.request.path, c.options.normalizePath ?? true, true),
+        own,
+        c.request.body ?? "",
+        c.options.credentials,
+        c.options.region,
+        c.options.service,
+        c.options.date!,
+        canonicalQuery(c.request.query ?? ""),
+      );
+      assert.deepEqual(async, sync, name);
+      assert.equal(async.authorization, general.headers.authorization, name);
+      compared++;
+    }
+    assert.ok(compared >= 30, `compared ${compared} cases`);
+  });
+
+  it("gives the synchronous path's headers over 300 generated requests (bodies, tokens, regions, days, several secrets)", async () => {
+    clearSigningKeyCacheAsync();
+    let seed = 0xc0ffee;
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const text = (chars: string, most: number) =>
+      Array.from({ length: Math.floor(random() * (most + 1)) }, () => pick([...chars])).join("");
+    const CHARS = "abcXYZ019-_.~ %/+=&é€😀";
+    // More than the 50 keys the cache holds: evictions on the way.
+    const secrets = Array.from({ length: 60 }, (_, i) => `secret-${i}/${"é".repeat(i % 3)}+`);
+    for (let n = 0; n < 300; n++) {
+      const service = pick(["sqs", "sns", "sts", "s3"]);
+      const method = pick(["POST", "GET", "PUT"]);
+      const path = `/${encodeURIComponent(text(CHARS, 6))}`;
+      const query =
+        random() < 0.5 ? "" : `${encodeURIComponent(text(CHARS, 5))}=${encodeURIComponent(text(CHARS, 5))}`;
+      const headers: Record<string, string> = {
+        host: pick(["sqs.eu-west-1.amazonaws.com", "127.0.0.1:4566"]),
+      };
+      if (random() < 0.5) headers["content-type"] = "application/x-amz-json-1.0";
+      if (random() < 0.1) headers["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD";
+      const body =
+        random() < 0.3
+          ? ""
+          : random() < 0.5
+            ? text(CHARS, 200)
+            : Uint8Array.from({ length: Math.floor(random() * 300) }, () => Math.floor(random() * 256));
+      const creds = {
+        accessKeyId: "AKIDEXAMPLE",
+        secretAccessKey: pick(secrets),
+        ...(random() < 0.5 ? { sessionToken: `token/${n}+=` } : {}),
+      };
+      const region = pick(["us-east-1", "eu-west-1", "cn-north-1"]);
+      const when = new Date(Date.UTC(2020, 0, 1) + Math.floor(random() * 5 * 86_400_000));
+      const [sync, async] = await both(
+        method,
+        canonicalPath(path, service !== "s3", service !== "s3"),
+        headers,
+        body,
+        creds,
+        region,
+        service,
+        when,
+        canonicalQuery(query),
+      );
+      assert.deepEqual(async, sync, `request ${n}: ${method} ${path}?${query}`);
+    }
+  });
+
+  it("shares one key derivation among concurrent requests, and signs alike after the cache is cleared", async () => {
+    clearSigningKeyCacheAsync();
+    const signed = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const headers: Record<string, string> = { host: "h" };
+        await signOwnRequestAsync("POST", "/", headers, "{}", credentials, "eu-west-1", "sqs", date);
+        return headers.authorization;
+      }),
+    );
+    assert.equal(new Set(signed).size, 1);
+    clearSigningKeyCacheAsync();
+    const again: Record<string, string> = { host: "h" };
+    await signOwnRequestAsync("POST", "/", again, "{}", credentials, "eu-west-1", "sqs", date);
+    assert.equal(again.authorization, signed[0]);
+  });
+
+  it("rejects, saying why, where there is no crypto.subtle (a browser page that is not a secure context)", async () => {
+    clearSigningKeyCacheAsync();
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, "crypto")!;
+    Object.defineProperty(globalThis, "crypto", { value: {}, configurable: true });
+    try {
+      await assert.rejects(
+        signOwnRequestAsync("POST", "/", { host: "h" }, "{}", credentials, "eu-west-1", "sqs", date),
+        /crypto\.subtle.*secure contexts/,
+      );
+    } finally {
+      Object.defineProperty(globalThis, "crypto", descriptor);
+    }
+    // The failure is not kept: with Web Crypto back, signing works.
+    const headers: Record<string, string> = { host: "h" };
+    await signOwnRequestAsync("POST", "/", headers, "{}", credentials, "eu-west-1", "sqs", date);
+    assert.match(headers.authorization!, /Signature=[0-9a-f]{64}$/);
   });
 });
 

@@ -1,0 +1,41 @@
+/**
+ * The browser build's stand-in for `default.ts` (package.json's `browser` field maps one to the
+ * other): the same answer, the environment's keys when the runtime has them (a Worker with
+ * `nodejs_compat`) and no profile was chosen, else the browser chain (`chain.browser.ts`), which
+ * asks for the `credentials` option. The browser chain is imported statically, not with
+ * `import()`: a bundle without dynamic imports keeps its modules flat, which lets the bundler
+ * leave out more unused code.
+ *
+ * @module
+ */
+
+import { cachedProvider } from "./cache.js";
+import { type DefaultCredentialsOptions, defaultCredentials } from "./chain.browser.js";
+import { fromEnv, readEnvironment } from "./env.js";
+import { SecretCredentials } from "./secret.js";
+import type { CredentialsProvider } from "./types.js";
+
+/** True when the environment holds complete, readable keys. */
+function environmentHasKeys(): boolean {
+  try {
+    return readEnvironment() instanceof SecretCredentials;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The default chain of the browser build, resolved at the first call: the environment's keys when
+ * they are set and no profile was chosen in code, else a provider that rejects with a
+ * CredentialsError asking for the `credentials` option.
+ */
+export function defaultProvider(options: DefaultCredentialsOptions): CredentialsProvider {
+  let provider: CredentialsProvider | undefined;
+  return (request) => {
+    provider ??=
+      options.profile === undefined && environmentHasKeys()
+        ? cachedProvider(fromEnv())
+        : defaultCredentials(options);
+    return provider(request);
+  };
+}
