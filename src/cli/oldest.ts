@@ -36,12 +36,16 @@ class CloudWatch {
   readonly #credentials: CredentialsProvider;
   readonly #fetch: NonNullable<ClientSettings["fetch"]>;
 
-  constructor(region: string, settings: ClientSettings, env: Record<string, string | undefined>) {
+  constructor(
+    region: string,
+    settings: ClientSettings,
+    env: Record<string, string | undefined>,
+    credentials: CredentialsProvider | undefined,
+  ) {
     this.#region = region;
     this.#endpoint = cloudWatchEndpoint(region, env);
-    this.#credentials = defaultCredentials(
-      settings.profile !== undefined ? { profile: settings.profile } : {},
-    );
+    this.#credentials =
+      credentials ?? defaultCredentials(settings.profile !== undefined ? { profile: settings.profile } : {});
     this.#fetch = settings.fetch ?? ((input, init) => fetch(input, init));
   }
 
@@ -96,14 +100,30 @@ class CloudWatch {
 /** How long an age read is kept (CloudWatch has one value a minute). */
 const KEEP_MS = 60_000;
 
-/** Reads and keeps the ages of queues' oldest messages for the commands that show them. */
+/** Options of {@link OldestAges}. */
+export interface OldestAgesOptions {
+  /** The credentials CloudWatch is asked with. @default the default credential chain (with the settings' profile) */
+  credentials?: CredentialsProvider;
+}
+
+/**
+ * Reads and keeps the ages of queues' oldest messages for the commands that show them (`queues`,
+ * `watch`, `ui`). A queue's age is asked at most once a minute, and once at a time: callers that
+ * want it while it is being read share that read.
+ */
 export class OldestAges {
   readonly #client: CloudWatch | undefined;
   readonly #known = new Map<string, { at: number; age: number | undefined }>();
+  readonly #reading = new Map<string, Promise<void>>();
   /** Why ages are not asked (set on the first refusal), for a note. */
   unavailable: string | undefined;
 
-  constructor(region: string | undefined, settings: ClientSettings, env: Record<string, string | undefined>) {
+  constructor(
+    region: string | undefined,
+    settings: ClientSettings,
+    env: Record<string, string | undefined>,
+    options: OldestAgesOptions = {},
+  ) {
     const own = env.AWS_ENDPOINT_URL_CLOUDWATCH;
     if ((settings.endpoint !== undefined || env.AWS_ENDPOINT_URL) && !own) {
       this.unavailable = "no CloudWatch at this endpoint (set AWS_ENDPOINT_URL_CLOUDWATCH to name one)";
@@ -113,30 +133,59 @@ export class OldestAges {
       this.unavailable = "no region";
       return;
     }
-    this.#client = new CloudWatch(region, settings, env);
+    this.#client = new CloudWatch(region, settings, env, options.credentials);
   }
 
-  /** Sets `oldestAgeSeconds` on each queue CloudWatch has a value for; never throws. */
-  async fill(infos: QueueInfo[], signal?: AbortSignal): Promise<void> {
+  /** Reads the queue's age when what is known is older than a minute (one read at a time); never throws. */
+  #refresh(name: string, now: number, signal: AbortSignal | undefined): Promise<void> | undefined {
     const client = this.#client;
-    if (!client || this.unavailable) return;
+    if (!client || this.unavailable) return undefined;
+    const known = this.#known.get(name);
+    if (known && now - known.at <= KEEP_MS) return undefined;
+    let reading = this.#reading.get(name);
+    if (!reading) {
+      reading = client.oldestAge(name, signal).then(
+        (age) => {
+          this.#known.set(name, { at: now, age });
+        },
+        (error: unknown) => {
+          this.unavailable ??= `CloudWatch: ${error instanceof Error ? error.message : String(error)}`;
+        },
+      );
+      const done = reading;
+      this.#reading.set(name, done);
+      void done.finally(() => {
+        if (this.#reading.get(name) === done) this.#reading.delete(name);
+      });
+    }
+    return reading;
+  }
+
+  /** Sets `oldestAgeSeconds` on each queue whose age was read less than `within` ms ago. */
+  #apply(infos: QueueInfo[], now: number, within: number): void {
+    for (const info of infos) {
+      const known = this.#known.get(info.name);
+      if (known?.age !== undefined && now - known.at <= within) info.oldestAgeSeconds = known.age;
+    }
+  }
+
+  /** Sets `oldestAgeSeconds` on each queue CloudWatch has a value for, read first when stale; never throws. */
+  async fill(infos: QueueInfo[], signal?: AbortSignal): Promise<void> {
     const now = Date.now();
-    await Promise.all(
-      infos.map(async (info) => {
-        let known = this.#known.get(info.name);
-        if (!known || now - known.at > KEEP_MS) {
-          if (this.unavailable) return;
-          try {
-            known = { at: now, age: await client.oldestAge(info.name, signal) };
-            this.#known.set(info.name, known);
-          } catch (error) {
-            this.unavailable ??= `CloudWatch: ${error instanceof Error ? error.message : String(error)}`;
-            return;
-          }
-        }
-        if (known.age !== undefined) info.oldestAgeSeconds = known.age;
-      }),
-    );
+    await Promise.all(infos.map((info) => this.#refresh(info.name, now, signal)));
+    this.#apply(infos, now, KEEP_MS);
+  }
+
+  /**
+   * Without waiting for CloudWatch: sets the ages known now (read less than two minutes ago: a
+   * value a minute old is still shown while it is read again), and starts reading the stale ones
+   * for the next call. The promise settles once those reads have; it never rejects.
+   */
+  fillKnown(infos: QueueInfo[], signal?: AbortSignal): Promise<void> {
+    const now = Date.now();
+    const reads = infos.map((info) => this.#refresh(info.name, now, signal));
+    this.#apply(infos, now, 2 * KEEP_MS);
+    return Promise.all(reads).then(() => undefined);
   }
 }
 

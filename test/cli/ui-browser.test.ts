@@ -11,7 +11,11 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { OldestAges } from "../../src/cli/oldest.js";
+import type { QueueInfo } from "../../src/cli/queues.js";
 import { startUi, type UiServer } from "../../src/cli/ui/server.js";
+import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
+import { type Loopback, startLoopback, xml } from "../helpers/loopback.js";
 import { CHROMIUM, CHROMIUM_FLAGS } from "../runtimes/drivers/chromium.js";
 import { counts, sns, sqs, useEmulator } from "./helpers.js";
 
@@ -27,6 +31,7 @@ useEmulator();
 
 describe("asyncaws ui in headless Chromium", { skip: missing ?? false }, () => {
   let server: UiServer;
+  let cloudWatch: Loopback;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -42,6 +47,11 @@ describe("asyncaws ui in headless Chromium", { skip: missing ?? false }, () => {
         document.querySelector(`#queues tr[data-queue="${queue}"] td.n`)?.textContent === String(n),
       [name, visible] as const,
     );
+  /** Resolves once the page has had the answer of one more poll of the counts, and handled it. */
+  const polled = async () => {
+    await (await page.waitForResponse((response) => response.url().endsWith("/api/queues"))).finished();
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve))));
+  };
   const shot = (name: string) => page.screenshot({ path: `${SCREENSHOTS}${name}.png` });
 
   before(async () => {
@@ -67,8 +77,27 @@ describe("asyncaws ui in headless Chromium", { skip: missing ?? false }, () => {
     await queues["emails.fifo"]!.send("hello", { MessageGroupId: "ana" });
     await sns.createTopic({ Name: "order-events" });
 
+    // CloudWatch on loopback: inbox's oldest message is 25 minutes old, the others have no value.
+    cloudWatch = await startLoopback((request) => {
+      const queue = new URLSearchParams(request.body).get("Dimensions.member.1.Value");
+      const point =
+        queue === "inbox"
+          ? "<member><Timestamp>2026-12-05T10:00:00Z</Timestamp><Maximum>1500.0</Maximum><Unit>Seconds</Unit></member>"
+          : "";
+      return xml(
+        `<GetMetricStatisticsResponse><GetMetricStatisticsResult><Datapoints>${point}</Datapoints></GetMetricStatisticsResult></GetMetricStatisticsResponse>`,
+      );
+    });
+    const ages = new OldestAges(
+      "us-east-1",
+      { endpoint: "http://127.0.0.1:1" },
+      { AWS_ENDPOINT_URL_CLOUDWATCH: cloudWatch.endpoint },
+      { credentials: async () => TEST_CREDENTIALS },
+    );
+    // Read before the page is first served, which waits for CloudWatch only a little.
+    await ages.fill([{ name: "inbox" } as QueueInfo]);
     // Counts polled often, so that the chart fills in within the test's few seconds.
-    server = await startUi({ sqs, sns, readOnly: false }, { intervalMs: 300 });
+    server = await startUi({ sqs, sns, readOnly: false, ages }, { intervalMs: 300 });
     const playwright = await import("playwright-core");
     browser = await playwright.chromium.launch({
       executablePath: CHROMIUM,
@@ -84,6 +113,7 @@ describe("asyncaws ui in headless Chromium", { skip: missing ?? false }, () => {
   after(async () => {
     await browser?.close();
     await server?.close();
+    await cloudWatch?.close();
   });
 
   it("lists the queues and topics without JavaScript", async () => {
@@ -98,10 +128,10 @@ describe("asyncaws ui in headless Chromium", { skip: missing ?? false }, () => {
           trs.map((tr) => [...tr.querySelectorAll("th, td")].map((cell) => cell.textContent)),
         );
       assert.deepEqual(rows, [
-        ["emails.fifo", "1", "0", "0", "FIFO", ""],
-        ["inbox", "2", "0", "0", "", ""],
-        ["orders", "0", "0", "0", "", "→ orders-dlq"],
-        ["orders-dlq", "3", "0", "0", "", " ← orders"],
+        ["emails.fifo", "1", "0", "0", "-", "FIFO", ""],
+        ["inbox", "2", "0", "0", "25m", "", ""],
+        ["orders", "0", "0", "0", "-", "", "→ orders-dlq"],
+        ["orders-dlq", "3", "0", "0", "-", "", " ← orders"],
       ]);
       assert.equal(await noScript.locator('#topics tr[data-topic="order-events"]').count(), 1);
     } finally {
@@ -115,6 +145,12 @@ describe("asyncaws ui in headless Chromium", { skip: missing ?? false }, () => {
     await page.goto(server.url);
     await waitForCount("orders-dlq", 3);
     assert.equal(await rowCount("inbox"), "2");
+    // The age of the oldest message, still as the page shows it after a poll (the script rewrites a
+    // cell whose text differs).
+    await polled();
+    const oldest = (name: string) => page.locator(`#queues tr[data-queue="${name}"] td`).nth(3).textContent();
+    assert.equal(await oldest("inbox"), "25m");
+    assert.equal(await oldest("orders"), "-");
     assert.deepEqual(errors, []);
   });
 
@@ -215,12 +251,27 @@ describe("asyncaws ui in headless Chromium", { skip: missing ?? false }, () => {
     await page.keyboard.press("Escape");
     await page.locator("#detail").waitFor({ state: "hidden" });
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), "emails.fifo");
-    // The table is rebuilt at each poll: the focus stays on the link.
-    await page.waitForFunction(
-      (before) => document.querySelector('#queues a[href="#queue/emails.fifo"]') !== before,
-      await page.evaluateHandle(() => document.querySelector('#queues a[href="#queue/emails.fifo"]')),
-    );
+    // The rows are updated at each poll: the focus stays on the link.
+    await polled();
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), "emails.fifo");
+  });
+
+  it("keeps a click on a queue's link when a poll answers between the button's press and its release", async () => {
+    // The page polls the counts all the time (here every 300 ms): a poll that replaced the rows
+    // would take the pressed link out of the page, and Chromium drops a click whose press went to
+    // an element no longer there. The rows are updated in place instead.
+    const link = page.getByRole("link", { name: "inbox", exact: true });
+    const box = await link.boundingBox();
+    assert.ok(box, "the link is shown");
+    const before = await link.elementHandle();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await polled();
+    await page.mouse.up();
+    await page.getByRole("heading", { name: "Queue inbox" }).waitFor();
+    assert.equal(await before?.evaluate((a) => a.isConnected), true, "the same link, still in the page");
+    await page.keyboard.press("Escape");
+    await page.locator("#detail").waitFor({ state: "hidden" });
   });
 
   it("in read-only mode, offers peeking and nothing that changes a queue (a second server in the same browser)", async () => {

@@ -5,12 +5,13 @@ import assert from "node:assert/strict";
 import { request } from "node:http";
 import { after, before, describe, it } from "node:test";
 import type { MessageRecord } from "../../src/cli/messages.js";
+import { OldestAges } from "../../src/cli/oldest.js";
 import { APP_JS, escapeHtml, renderIndex } from "../../src/cli/ui/page.js";
 import { cookieToken, refusal, sameToken } from "../../src/cli/ui/security.js";
 import { startUi, type UiServer } from "../../src/cli/ui/server.js";
 import { SNS, SQS } from "../../src/index.js";
 import { TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
-import { json, startLoopback } from "../helpers/loopback.js";
+import { json, startLoopback, xml } from "../helpers/loopback.js";
 import { counts, createQueue, sns, sqs, useEmulator } from "./helpers.js";
 
 useEmulator();
@@ -383,6 +384,110 @@ describe("ui endpoints", () => {
     assert.equal(topics.find((t) => t.name === topicName)?.subscriptions.length, 1);
     const [message] = await queue.receive({ WaitTimeSeconds: 2 });
     assert.equal(message?.Body, "hello");
+  });
+});
+
+/** A CloudWatch on loopback whose GetMetricStatistics gives `ages[queue]` (no datapoints for the others). */
+const cloudWatch = (ages: Record<string, number>) =>
+  startLoopback((request) => {
+    const params = new URLSearchParams(request.body);
+    const age = ages[params.get("Dimensions.member.1.Value") ?? ""];
+    const points =
+      age === undefined
+        ? ""
+        : `<member><Timestamp>2026-12-05T10:00:00Z</Timestamp><Maximum>${age / 2}</Maximum><Unit>Seconds</Unit></member>` +
+          `<member><Timestamp>2026-12-05T10:01:00Z</Timestamp><Maximum>${age}</Maximum><Unit>Seconds</Unit></member>`;
+    return xml(
+      `<GetMetricStatisticsResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/"><GetMetricStatisticsResult><Label>ApproximateAgeOfOldestMessage</Label><Datapoints>${points}</Datapoints></GetMetricStatisticsResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></GetMetricStatisticsResponse>`,
+    );
+  });
+
+/** The ages as `asyncaws ui` reads them beside an emulator, from the CloudWatch at `endpoint`. */
+const agesFrom = (endpoint: string) =>
+  new OldestAges(
+    "us-east-1",
+    { endpoint: "http://127.0.0.1:1" },
+    { AWS_ENDPOINT_URL_CLOUDWATCH: endpoint },
+    { credentials: async () => TEST_CREDENTIALS },
+  );
+
+describe("ui: the age of the oldest message", () => {
+  it("comes from CloudWatch (signed GetMetricStatistics, once per queue a minute), in the JSON and in the page", async () => {
+    const aged = await createQueue("ui-aged");
+    const quiet = await createQueue("ui-quiet");
+    const cw = await cloudWatch({ [aged.name]: 1500 });
+    const ui = await startUi({ ...clients(false), ages: agesFrom(cw.endpoint) });
+    const cookie = { cookie: `asyncaws_ui_${ui.port}=${ui.token}` };
+    type Listed = { name: string; oldestAgeSeconds?: number }[];
+    const list = async () =>
+      (await call(ui, "GET", "/api/queues", { headers: cookie })).json() as unknown as Listed;
+    try {
+      // A poll never waits for CloudWatch: the first one gives no age, and starts reading them.
+      const first = await list();
+      assert.equal(first.find((q) => q.name === aged.name)?.oldestAgeSeconds, undefined);
+      let listed = first;
+      for (
+        let i = 0;
+        i < 200 && listed.find((q) => q.name === aged.name)?.oldestAgeSeconds === undefined;
+        i++
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        listed = await list();
+      }
+      assert.equal(listed.find((q) => q.name === aged.name)?.oldestAgeSeconds, 1500, "the latest value");
+      assert.ok(listed.some((q) => q.name === quiet.name));
+      assert.equal(listed.find((q) => q.name === quiet.name)?.oldestAgeSeconds, undefined, "no datapoints");
+      const page = await call(ui, "GET", "/", { headers: cookie });
+      assert.match(
+        page.body,
+        new RegExp(`<tr data-queue="${aged.name}">.*?<td class="n">0</td><td class="n">25m</td><td></td>`),
+      );
+      assert.match(
+        page.body,
+        new RegExp(`<tr data-queue="${quiet.name}">.*?<td class="n">0</td><td class="n">-</td><td></td>`),
+      );
+      const asked = (name: string) =>
+        cw.requests.filter((r) => new URLSearchParams(r.body).get("Dimensions.member.1.Value") === name);
+      assert.equal(asked(aged.name).length, 1, "read once, however often the page polls");
+      assert.equal(asked(quiet.name).length, 1);
+      for (const request of asked(aged.name)) {
+        assert.ok(request.signatureValid, "signed for CloudWatch");
+        assert.match(request.headers.authorization!, /\/us-east-1\/monitoring\/aws4_request/);
+        const params = new URLSearchParams(request.body);
+        assert.equal(params.get("Action"), "GetMetricStatistics");
+        assert.equal(params.get("MetricName"), "ApproximateAgeOfOldestMessage");
+      }
+    } finally {
+      await ui.close();
+      await cw.close();
+    }
+  });
+
+  it("a CloudWatch that never answers holds up no poll, and closing the server ends its reads", async () => {
+    const { name } = await createQueue("ui-silent");
+    const silent = await startLoopback(() => ({ raw: () => undefined }));
+    const ui = await startUi({ ...clients(false), ages: agesFrom(silent.endpoint) });
+    const poll = async () => {
+      const answer = await call(ui, "GET", "/api/queues", {
+        headers: { cookie: `asyncaws_ui_${ui.port}=${ui.token}` },
+      });
+      assert.equal(answer.status, 200);
+      const listed = answer.json() as unknown as { name: string; oldestAgeSeconds?: number }[];
+      assert.equal(listed.find((q) => q.name === name)?.oldestAgeSeconds, undefined);
+    };
+    const asked = () =>
+      silent.requests.some((r) => new URLSearchParams(r.body).get("Dimensions.member.1.Value") === name);
+    try {
+      await poll();
+      for (let i = 0; i < 200 && !asked(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.ok(asked(), "CloudWatch asked");
+      // The read is under way (and never ends): the polls still answer.
+      await poll();
+      await poll();
+    } finally {
+      await ui.close();
+      await silent.close();
+    }
   });
 });
 

@@ -8,7 +8,8 @@ export const ui: Command = {
   description: [
     "Starts a small web server on 127.0.0.1 (and ::1) and prints its address, with a random token",
     "that every request needs (then kept in an HttpOnly, SameSite=Strict cookie). The page lists",
-    "the queues with live counts and a chart, peeks messages (released at once), sends, deletes,",
+    "the queues with live counts, the age of the oldest message (CloudWatch's metric, as queues",
+    "shows it) and a chart, peeks messages (released at once), sends, deletes,",
     "purges (after the queue's name is typed), redrives dead-letter queues with a progress bar",
     "(moving the messages itself, as move does, where SQS's move task is unavailable), and",
     "publishes to and subscribes queues to topics. Requests whose Host is not the loopback",
@@ -36,7 +37,12 @@ export const ui: Command = {
     const host = str(values, "host");
     const interval = num(values, "interval", 3, { min: 0.25, max: 3600 }, ui);
     const server = await startUi(
-      { sqs: context.sqs, sns: context.sns, readOnly: flag(values, "read-only") },
+      {
+        sqs: context.sqs,
+        sns: context.sns,
+        readOnly: flag(values, "read-only"),
+        ages: context.oldestAges,
+      },
       {
         port,
         ...(host !== undefined ? { host } : {}),

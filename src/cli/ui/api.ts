@@ -13,6 +13,7 @@ import { linkSources } from "../commands/queues.js";
 import { tailRecord } from "../commands/tail.js";
 import { attributesFromRecord, type MessageRecord, messageToRecord } from "../messages.js";
 import { moveClientSide, serviceTaskUnavailable } from "../moving.js";
+import type { OldestAges } from "../oldest.js";
 import { Held, listQueueUrls, pool, queueInfo } from "../queues.js";
 
 /** An answer other than 200, with a message for the page. */
@@ -29,6 +30,11 @@ export interface ApiContext {
   sqs: SQS;
   sns: SNS;
   readOnly: boolean;
+  /**
+   * Where the ages of the queues' oldest messages come from (CloudWatch, as `asyncaws queues`
+   * reads them). Absent: the ages are unknown (`-`).
+   */
+  ages?: OldestAges;
 }
 
 const text = (value: unknown, name: string, optional = false): string | undefined => {
@@ -40,12 +46,38 @@ const text = (value: unknown, name: string, optional = false): string | undefine
   return value;
 };
 
-/** GET /api/queues */
-export async function listQueues(api: ApiContext, prefix?: string) {
+/** How long the page's first answer waits for CloudWatch's ages before it is sent without them. */
+const AGES_WAIT_MS = 2000;
+
+/**
+ * GET /api/queues (and the page's lists): the counts, and the ages of the oldest messages known.
+ * The polls never wait for CloudWatch: they give the ages read in the last minute or two and
+ * start reading the stale ones in the background (at most one read per queue at a time), so a
+ * slow or silent CloudWatch never delays nor reorders the counts the page charts. `waitForAges`
+ * (the page's first answer, which readers without JavaScript keep) waits for the reads a little.
+ */
+export async function listQueues(api: ApiContext, prefix?: string, waitForAges = false) {
   const urls = await listQueueUrls(api.sqs, prefix);
   const infos = await pool(urls, 8, (url) => queueInfo(api.sqs, url));
   infos.sort((a, b) => a.name.localeCompare(b.name));
   linkSources(infos);
+  if (api.ages) {
+    const { stop, running } = tasksOf(api);
+    const reads = api.ages.fillKnown(infos, stop.signal);
+    running.add(reads);
+    void reads.finally(() => running.delete(reads));
+    if (waitForAges) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const waited = await Promise.race([
+        reads.then(() => true),
+        new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), AGES_WAIT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (waited) void api.ages.fillKnown(infos, stop.signal);
+    }
+  }
   return infos;
 }
 

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { formatAge } from "../oldest.js";
 import type { QueueInfo } from "../queues.js";
 
 /** Escapes text for HTML (element content and quoted attribute values). */
@@ -20,6 +21,10 @@ interface TopicRow {
   arn: string;
   subscriptions: { Protocol?: string | undefined; Endpoint?: string | undefined }[];
 }
+
+/** What the Oldest column shows (its header's tooltip). */
+const OLDEST_TITLE =
+  "the age of the oldest message: CloudWatch's ApproximateAgeOfOldestMessage, a value a minute, a few minutes late; - when unknown";
 
 /** The whole page, with the lists filled in. */
 export function renderIndex(data: {
@@ -35,7 +40,7 @@ export function renderIndex(data: {
     .map(
       (q) =>
         `<tr data-queue="${e(q.name)}"><th scope="row"><a href="#queue/${e(encodeURIComponent(q.name))}">${e(q.name)}</a></th>` +
-        `<td class="n">${q.visible}</td><td class="n">${q.inFlight}</td><td class="n">${q.delayed}</td>` +
+        `<td class="n">${q.visible}</td><td class="n">${q.inFlight}</td><td class="n">${q.delayed}</td><td class="n">${e(formatAge(q.oldestAgeSeconds))}</td>` +
         `<td>${q.fifo ? "FIFO" : ""}</td><td>${q.deadLetterQueue ? `→ ${e(q.deadLetterQueue)}` : ""}${q.sources?.length ? ` ← ${e(q.sources.join(", "))}` : ""}</td></tr>`,
     )
     .join("\n");
@@ -63,9 +68,9 @@ export function renderIndex(data: {
 <main>
 <section id="queues" aria-labelledby="queues-title">
 <h2 id="queues-title">Queues</h2>
-<table class="list"><thead><tr><th scope="col">Queue</th><th scope="col" class="n">Visible</th><th scope="col" class="n">In flight</th><th scope="col" class="n">Delayed</th><th scope="col">Type</th><th scope="col">Dead-letter</th></tr></thead>
+<table class="list"><thead><tr><th scope="col">Queue</th><th scope="col" class="n">Visible</th><th scope="col" class="n">In flight</th><th scope="col" class="n">Delayed</th><th scope="col" class="n" title="${e(OLDEST_TITLE)}">Oldest</th><th scope="col">Type</th><th scope="col">Dead-letter</th></tr></thead>
 <tbody>
-${queueRows || '<tr><td colspan="6" class="muted">No queues</td></tr>'}
+${queueRows || '<tr><td colspan="7" class="muted">No queues</td></tr>'}
 </tbody></table>
 <figure id="chart" hidden><svg viewBox="0 0 600 224" role="img" aria-label="the queue's counts and rates over the last minutes"></svg><figcaption class="muted"></figcaption></figure>
 </section>
@@ -145,6 +150,8 @@ export const APP_JS = `"use strict";
     return data;
   }
   const enc = encodeURIComponent;
+  // The age of a queue's oldest message, as the server and the CLI write it ("45s", "12m", "-").
+  const age = (${formatAge.toString()});
   const pretty = (body) => { const t = body.trim(); if (t.startsWith("{") || t.startsWith("[")) { try { return JSON.stringify(JSON.parse(t), null, 2); } catch {} } return body; };
   const status = (el, text, cls) => { el.textContent = text; el.className = cls || "muted"; };
 
@@ -206,14 +213,30 @@ export const APP_JS = `"use strict";
       h("span", { class: "key rate-in", text: "in/s" }), " ", h("span", { class: "key rate-out", text: "out/s" }), " (net change of the count between polls) · ", h("span", { class: "now", text: summary }));
   }
 
-  async function refresh() {
+  // One poll of the counts at a time: a refresh asked while one is under way (the interval's,
+  // an action's) runs once it has answered. Overlapping polls would answer in any order, and a
+  // late answer would put old counts on the chart at a new time.
+  let polling = null, pollAgain = false;
+  function refresh() {
+    if (polling) { pollAgain = true; return polling; }
+    polling = (async () => {
+      try { do { pollAgain = false; await poll(); } while (pollAgain); } finally { polling = null; }
+    })();
+    return polling;
+  }
+
+  // A queue's row: its link, then Visible, In flight, Delayed, Oldest, Type, Dead-letter.
+  const CELLS = ["n", "n", "n", "n", "", ""];
+  function queueRow(name) {
+    return h("tr", { "data-queue": name }, h("th", { scope: "row" }, h("a", { href: "#queue/" + enc(name), text: name })),
+      ...CELLS.map((cls) => h("td", { class: cls || undefined })));
+  }
+
+  async function poll() {
     try {
       const queues = await api("/api/queues");
       const now = Date.now();
-      const tbody = document.querySelector("#queues tbody");
-      // The rows are rebuilt: a keyboard user's focus on a queue's link moves to the new link.
-      const focused = tbody.contains(document.activeElement) ? document.activeElement.getAttribute("href") : null;
-      tbody.replaceChildren(...queues.map((q) => {
+      for (const q of queues) {
         const points = history.get(q.name) || [];
         const point = { t: now, visible: q.visible, inFlight: q.inFlight, delayed: q.delayed };
         const last = points[points.length - 1];
@@ -223,14 +246,29 @@ export const APP_JS = `"use strict";
         else points.push(point);
         while (points.length > KEEP) points.shift();
         history.set(q.name, points);
-        const link = h("a", { href: "#queue/" + enc(q.name), text: q.name });
+      }
+      // The rows are updated in place, never rebuilt: a link being clicked (Chromium drops a click
+      // whose press went to an element that left the page), focused or selected stays as it is.
+      const tbody = document.querySelector("#queues tbody");
+      const names = new Set(queues.map((q) => q.name));
+      const rows = new Map();
+      for (const tr of [...tbody.rows]) {
+        const name = tr.getAttribute("data-queue");
+        if (name !== null && names.has(name) && tr.cells.length === CELLS.length + 1) rows.set(name, tr);
+        else tr.remove();
+      }
+      let at = tbody.firstElementChild;
+      for (const q of queues) {
+        let tr = rows.get(q.name);
+        if (!tr) { tr = queueRow(q.name); tbody.insertBefore(tr, at); }
+        else if (tr === at) at = at.nextElementSibling;
+        else tbody.insertBefore(tr, at);
         const links = (q.deadLetterQueue ? "→ " + q.deadLetterQueue : "") + (q.sources && q.sources.length ? " ← " + q.sources.join(", ") : "");
-        return h("tr", { "data-queue": q.name, class: current && current.kind === "queue" && current.name === q.name ? "selected" : undefined },
-          h("th", { scope: "row" }, link), h("td", { class: "n", text: q.visible }), h("td", { class: "n", text: q.inFlight }),
-          h("td", { class: "n", text: q.delayed }), h("td", { text: q.fifo ? "FIFO" : "" }), h("td", { text: links }));
-      }));
-      if (!queues.length) tbody.append(h("tr", {}, h("td", { colspan: 6, class: "muted", text: "No queues" })));
-      if (focused) { const link = [...tbody.querySelectorAll("a")].find((a) => a.getAttribute("href") === focused); if (link) link.focus(); }
+        const texts = [q.visible, q.inFlight, q.delayed, age(q.oldestAgeSeconds), q.fifo ? "FIFO" : "", links];
+        texts.forEach((text, i) => { const cell = tr.cells[i + 1]; if (cell.textContent !== String(text)) cell.textContent = String(text); });
+        tr.classList.toggle("selected", !!(current && current.kind === "queue" && current.name === q.name));
+      }
+      if (!queues.length) tbody.append(h("tr", {}, h("td", { colspan: CELLS.length + 1, class: "muted", text: "No queues" })));
       if (current && current.kind === "queue") chart(current.name);
     } catch (error) { console.error(error); }
   }

@@ -130,7 +130,7 @@ export async function startUi(api: ApiContext, options: UiOptions = {}): Promise
     try {
       if (req.method === "GET" || req.method === "HEAD") {
         if (path === "/") {
-          const [queues, topics] = await Promise.all([listQueues(api), listTopics(api)]);
+          const [queues, topics] = await Promise.all([listQueues(api, undefined, true), listTopics(api)]);
           return send(
             res,
             200,
