@@ -40,6 +40,12 @@ export abstract class BoundProducer<S, P = unknown> {
     return this.#producer.send(entry);
   }
 
+  /**
+   * @internal Checks one message and makes the entry that the producer queues (what `send` and
+   * `sendAll` share). Throws a ValidationError for a bad message, before anything is queued.
+   */
+  protected abstract entryOf(body: unknown, params: P | undefined): S;
+
   /** Sends one message; resolves with its id once its batch accepted it. */
   abstract send(body: unknown, params?: P): Promise<string>;
 
@@ -48,6 +54,10 @@ export abstract class BoundProducer<S, P = unknown> {
    * lines), with back-pressure: it takes the next message only when the producer has room (fewer
    * than `maxQueued` waiting), so memory stays bounded however long the source. Resolves once
    * every message taken is accepted or rejected, with the counts.
+   *
+   * A synchronous source (an array, a generator) is read without a wait between messages while
+   * the producer has room, and each message is settled through callbacks rather than a promise of
+   * its own: at full speed, that is most of what the producer costs over its batch requests.
    *
    * @example
    * ```ts
@@ -65,45 +75,64 @@ export abstract class BoundProducer<S, P = unknown> {
     source: Iterable<unknown> | AsyncIterable<unknown>,
     options: SendAllOptions<P> = {},
   ): Promise<SendAllResult> {
+    const sync =
+      source !== null &&
+      typeof source === "object" &&
+      typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] !== "function" &&
+      typeof (source as Iterable<unknown>)[Symbol.iterator] === "function";
     if (
-      source === null ||
-      typeof source !== "object" ||
-      (typeof (source as Iterable<unknown>)[Symbol.iterator] !== "function" &&
+      !sync &&
+      (source === null ||
+        typeof source !== "object" ||
         typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] !== "function")
     ) {
       throw new ValidationError("source", "an iterable or async iterable of messages", source);
     }
     const { params, onError } = options ?? {};
     const result: SendAllResult = { sent: 0, failed: 0 };
-    const settled = new Set<Promise<void>>();
+    const producer = this.#producer;
+    const accepted = (): void => {
+      result.sent++;
+    };
     let index = 0;
-    for await (const body of source) {
-      await this.#producer.ready();
+    // One message: checked, then queued with callbacks (no promise per message).
+    const take = (body: unknown): void => {
       const at = index++;
       const own =
         typeof params === "function"
           ? (params as (b: unknown, i: number) => P | undefined)(body, at)
           : params;
-      const done: Promise<void> = this.send(body, own).then(
-        () => {
-          result.sent++;
-          settled.delete(done);
-        },
-        (error: unknown) => {
-          result.failed++;
-          result.firstError ??= { error, index: at };
-          settled.delete(done);
-          try {
-            onError?.(error, at);
-          } catch {
-            // A reporter that throws must not stop the sending.
-          }
-        },
-      );
-      settled.add(done);
+      const failed = (error: unknown): void => {
+        result.failed++;
+        result.firstError ??= { error, index: at };
+        try {
+          onError?.(error, at);
+        } catch {
+          // A reporter that throws must not stop the sending.
+        }
+      };
+      let entry: S;
+      try {
+        entry = this.entryOf(body, own);
+      } catch (error) {
+        failed(error);
+        return;
+      }
+      producer.submit(entry, "the message", accepted, failed);
+    };
+    if (sync) {
+      for (const body of source as Iterable<unknown>) {
+        if (!producer.hasRoom) await producer.ready();
+        take(body);
+      }
+    } else {
+      for await (const body of source as AsyncIterable<unknown>) {
+        if (!producer.hasRoom) await producer.ready();
+        take(body);
+      }
     }
-    await this.#producer.flush();
-    await Promise.all(settled);
+    // Every callback has run once the flush resolves (each entry settles before its flush).
+    await producer.flush();
     return result;
   }
 

@@ -411,6 +411,16 @@ export class BatchProducer<E, R> {
   }
 
   /**
+   * True when an entry sent now joins the line at once (what {@link BatchProducer.ready} waits
+   * for): lets a caller that paces itself skip a wait per entry.
+   *
+   * @internal
+   */
+  get hasRoom(): boolean {
+    return this.#hasRoom();
+  }
+
+  /**
    * Resolves when there is room for another entry (fewer than `maxQueued` waiting, no send
    * waiting for room): await it between sends to keep a fast source's memory bounded.
    *

@@ -7,15 +7,22 @@
 import { BoundProducer } from "../batch/bound.js";
 import { BatchProducer, type BatchProducerOptions, type BatchTarget } from "../batch/engine.js";
 import { answerOutcomes } from "../batch/outcomes.js";
+import { CALL } from "../core/client.js";
 import { type ErrorContext, ValidationError } from "../core/errors.js";
 import { encodeBody } from "../core/handle.js";
 import { isRecord } from "../core/validate.js";
 import { LARGE_PAYLOADS } from "../payloads/options.js";
 import { checkOffloaded, sendOffloaded } from "../payloads/plan.js";
+import { PublishBatch } from "./operations.js";
 import type { SNS } from "./sns.js";
 import type { PublishParams, TopicHandle } from "./topic.js";
-import type { PublishBatchRequestEntry, PublishBatchResultEntry } from "./types.js";
-import { checkMessage, MAX_PUBLISH_BATCH_ENTRIES, MAX_PUBLISH_BYTES } from "./validate.js";
+import type {
+  PublishBatchInput,
+  PublishBatchRequestEntry,
+  PublishBatchResponse,
+  PublishBatchResultEntry,
+} from "./types.js";
+import { checkArn, checkMessage, MAX_PUBLISH_BATCH_ENTRIES, MAX_PUBLISH_BYTES } from "./validate.js";
 
 /** Options of {@link TopicHandle.producer}: how entries are batched, sent and retried. */
 export interface TopicProducerOptions extends BatchProducerOptions {}
@@ -48,6 +55,19 @@ export function checkPublished(
     checkMessage(checked as Record<string, unknown>, prefix, fifo, context),
   );
 }
+
+/**
+ * PublishBatch for the requests the batch targets build: every entry was checked when it was
+ * given (by {@link checkPublished}, as it is sent, after offloading), the engine keeps a batch
+ * within 10 entries and 256 KiB, and the ids are the target's own, so only the topic ARN is
+ * checked here, not each entry again.
+ */
+const PUBLISH_CHECKED_BATCH = {
+  ...PublishBatch,
+  validate: (input: PublishBatchInput, context: ErrorContext) => {
+    checkArn(input.TopicArn, "TopicArn", context);
+  },
+};
 
 /** The members `send`'s params may hold: PublishBatch entry members other than `Id` and `Message`. */
 const PARAM_KEYS: ReadonlySet<string> = new Set([
@@ -85,13 +105,14 @@ export function publishBatchTarget<R>(
       const TopicArn = await topicArn();
       const send = async (items: readonly Sized[], labels: readonly string[]) => {
         const ids = items.map((item, index) => item.id ?? String(index));
-        const output = await sns.publishBatch(
+        const output = (await sns[CALL](
+          PUBLISH_CHECKED_BATCH,
           {
             TopicArn,
             PublishBatchRequestEntries: items.map((item, index) => ({ ...item.entry, Id: ids[index]! })),
           },
           { signal, deadlineMs, timeoutMs },
-        );
+        )) as PublishBatchResponse;
         // SNS's result entries have an optional Id: one without is as good as missing.
         return answerOutcomes(
           ids,
@@ -179,29 +200,38 @@ export class TopicProducer extends BoundProducer<Sized, PublishParams> {
   send(message: unknown, params?: PublishParams): Promise<string> {
     let sized: Sized;
     try {
-      const context = this.#context;
-      const entry: Entry = { Message: encodeBody(message, "message", context) };
-      if (params !== undefined) {
-        if (!isRecord(params)) {
-          throw new ValidationError("params", "an object of PublishBatch entry members", params, context);
-        }
-        for (const key of Object.keys(params)) {
-          const value = (params as Record<string, unknown>)[key];
-          if (!PARAM_KEYS.has(key)) {
-            throw new ValidationError(
-              `params.${key}`,
-              `absent: params may hold ${[...PARAM_KEYS].join(", ")}`,
-              value,
-              context,
-            );
-          }
-          if (value !== undefined) (entry as Record<string, unknown>)[key] = value;
-        }
-      }
-      sized = { entry, ...checkPublished(this.#sns, entry, "", this.#fifo, context) };
+      sized = this.entryOf(message, params);
     } catch (error) {
       return Promise.reject(error);
     }
     return this.enqueue(sized);
+  }
+
+  /** @internal Checks one message and sizes it as it will be sent. */
+  protected entryOf(message: unknown, params: PublishParams | undefined): Sized {
+    const context = this.#context;
+    const entry: Entry = { Message: encodeBody(message, "message", context) };
+    if (params !== undefined) {
+      if (!isRecord(params)) {
+        throw new ValidationError("params", "an object of PublishBatch entry members", params, context);
+      }
+      for (const key of Object.keys(params)) {
+        const value = (params as Record<string, unknown>)[key];
+        if (!PARAM_KEYS.has(key)) {
+          throw new ValidationError(
+            `params.${key}`,
+            `absent: params may hold ${[...PARAM_KEYS].join(", ")}`,
+            value,
+            context,
+          );
+        }
+        if (value !== undefined) (entry as Record<string, unknown>)[key] = value;
+      }
+    }
+    const sns = this.#sns;
+    if (sns[LARGE_PAYLOADS] === undefined) {
+      return { entry, size: checkMessage(entry as Record<string, unknown>, "", this.#fifo, context) };
+    }
+    return { entry, ...checkPublished(sns, entry, "", this.#fifo, context) };
   }
 }

@@ -8,14 +8,21 @@
 import { BoundProducer } from "../batch/bound.js";
 import { BatchProducer, type BatchProducerOptions, type BatchTarget } from "../batch/engine.js";
 import { answerOutcomes } from "../batch/outcomes.js";
+import { CALL } from "../core/client.js";
 import { type ErrorContext, ValidationError } from "../core/errors.js";
 import { encodeBody } from "../core/handle.js";
 import { LARGE_PAYLOADS } from "../payloads/options.js";
 import { checkOffloaded, sendOffloaded } from "../payloads/plan.js";
+import { SendMessageBatch } from "./operations.js";
 import type { Queue, SendParams } from "./queue.js";
 import type { SQS } from "./sqs.js";
-import type { SendMessageBatchRequestEntry, SendMessageBatchResultEntry } from "./types.js";
-import { checkMessage, MAX_BATCH_ENTRIES, MAX_MESSAGE_BYTES } from "./validate.js";
+import type {
+  SendMessageBatchRequest,
+  SendMessageBatchRequestEntry,
+  SendMessageBatchResult,
+  SendMessageBatchResultEntry,
+} from "./types.js";
+import { checkMessage, checkQueueUrl, MAX_BATCH_ENTRIES, MAX_MESSAGE_BYTES } from "./validate.js";
 
 /** Options of {@link Queue.producer}: how entries are batched, sent and retried. */
 export interface QueueProducerOptions extends BatchProducerOptions {}
@@ -50,6 +57,19 @@ export function checkBatchMessage(
 }
 
 /**
+ * SendMessageBatch for the requests the batch targets build: every entry was checked when it was
+ * given (by {@link checkBatchMessage}, as it is sent, after offloading), the engine keeps a batch
+ * within 10 entries and 1 MiB, and the ids are the target's own, so only the queue URL is checked
+ * here, not each entry again.
+ */
+const SEND_CHECKED_BATCH = {
+  ...SendMessageBatch,
+  validate: (input: SendMessageBatchRequest, context: ErrorContext) => {
+    checkQueueUrl(input.QueueUrl, "QueueUrl", context);
+  },
+};
+
+/**
  * The SendMessageBatch target of the batch engine, for the producer and for `queue.sendBatch`.
  * @internal
  */
@@ -74,10 +94,11 @@ export function sendMessageBatchTarget<R>(
       const QueueUrl = await queueUrl();
       const send = async (items: readonly Sized[], labels: readonly string[]) => {
         const ids = items.map((item, index) => item.id ?? String(index));
-        const output = await sqs.sendMessageBatch(
+        const output = (await sqs[CALL](
+          SEND_CHECKED_BATCH,
           { QueueUrl, Entries: items.map((item, index) => ({ ...item.entry, Id: ids[index]! })) },
           { signal, deadlineMs, timeoutMs },
-        );
+        )) as SendMessageBatchResult;
         return answerOutcomes(ids, labels, output.Successful, output.Failed, resultOf, context);
       };
       const payloads = sqs[LARGE_PAYLOADS];
@@ -144,15 +165,25 @@ export class QueueProducer extends BoundProducer<Sized, SendParams> {
   send(body: unknown, params?: SendParams): Promise<string> {
     let sized: Sized;
     try {
-      if (params !== undefined && (params === null || typeof params !== "object")) {
-        throw new ValidationError("params", "an object of SendMessage members", params, this.#context);
-      }
-      const MessageBody = encodeBody(body, "body", this.#context);
-      const entry: Entry = params ? { ...params, MessageBody } : { MessageBody };
-      sized = { entry, ...checkBatchMessage(this.#sqs, entry, "", this.#fifo, this.#context) };
+      sized = this.entryOf(body, params);
     } catch (error) {
       return Promise.reject(error);
     }
     return this.enqueue(sized);
+  }
+
+  /** @internal Checks one message and sizes it as it will be sent. */
+  protected entryOf(body: unknown, params: SendParams | undefined): Sized {
+    const context = this.#context;
+    if (params !== undefined && (params === null || typeof params !== "object")) {
+      throw new ValidationError("params", "an object of SendMessage members", params, context);
+    }
+    const MessageBody = encodeBody(body, "body", context);
+    const entry: Entry = params ? { ...params, MessageBody } : { MessageBody };
+    const sqs = this.#sqs;
+    if (sqs[LARGE_PAYLOADS] === undefined) {
+      return { entry, size: checkMessage(entry as Record<string, unknown>, "", this.#fifo, context) };
+    }
+    return { entry, ...checkBatchMessage(sqs, entry, "", this.#fifo, context) };
   }
 }

@@ -478,6 +478,38 @@ describe("point 7: sendAll applies back-pressure to a source", () => {
   });
 });
 
+describe("point 7b: sendAll settles each message through callbacks", () => {
+  it("reads async sources too, tells onError of each failure with its index, survives a reporter that throws", async () => {
+    const server = await sqsServer(acceptEvery);
+    try {
+      const producer = queueOf(server, "callbacks").producer({ maxQueued: 5 });
+      async function* source() {
+        for (let i = 0; i < 40; i++) yield i % 10 === 3 ? "bad \u0000" : `m${i}`;
+      }
+      const told: number[] = [];
+      const result = await producer.sendAll(source(), {
+        onError: (error, index) => {
+          assert.ok(isValidationError(error));
+          told.push(index);
+          throw new Error("a reporter that throws");
+        },
+      });
+      assert.equal(result.sent, 36);
+      assert.equal(result.failed, 4);
+      assert.deepEqual(told, [3, 13, 23, 33]);
+      assert.equal(result.firstError?.index, 3);
+      assert.equal(producer.stats.sent, 36);
+      await producer.close();
+      const closed = await producer.sendAll(["after close"]);
+      assert.equal(closed.failed, 1);
+      assert.ok(isAsyncAwsError(closed.firstError?.error));
+      await assert.rejects(producer.sendAll(42 as never), isValidationError);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("point 8: errors name the caller's index; generated ids never clash", () => {
   it("a default id that a user's id already took is replaced, not reported as the user's mistake", async () => {
     const server = await sqsServer(acceptEvery);
