@@ -8,54 +8,19 @@
  * @module
  */
 
+import { AsyncAwsError, brand, type ErrorContext, hasBrand } from "./errors/base.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
 
-const BRAND = Symbol.for("asyncaws.error");
+export { AsyncAwsError, type ErrorContext, isAsyncAwsError } from "./errors/base.js";
+export { isPayloadNotFoundError, PayloadNotFoundError } from "./errors/payload.js";
+export {
+  isSignatureVerificationError,
+  SignatureVerificationError,
+  UNVERIFIED_REASONS,
+} from "./errors/verification.js";
 
 /** One problem a Standard Schema found: its message and where (see StandardSchemaV1.Issue). */
 export type SchemaIssue = StandardSchemaV1.Issue;
-
-/** Where an error happened: the operation and the queue or topic it concerned. */
-export interface ErrorContext {
-  /** The AWS action, such as `SendMessage`. */
-  operation?: string | undefined;
-  /** The queue URL or name, topic ARN or name the call was about. */
-  resource?: string | undefined;
-}
-
-function where(ctx: ErrorContext | undefined): string {
-  if (!ctx?.operation) return "";
-  return ctx.resource ? `${ctx.operation} (${ctx.resource}): ` : `${ctx.operation}: `;
-}
-
-/** Base class of every asyncaws error. */
-export class AsyncAwsError extends Error {
-  /** The AWS action that failed, when there was one. */
-  readonly operation: string | undefined;
-  /** The queue or topic the call concerned, when known. */
-  readonly resource: string | undefined;
-  constructor(message: string, context?: ErrorContext, options?: { cause?: unknown }) {
-    super(where(context) + message, options);
-    this.operation = context?.operation;
-    this.resource = context?.resource;
-  }
-}
-
-/**
- * Names a class (minifiers rename classes, so `name` is set explicitly) and records it in the
- * prototype's brand list that the guards read.
- */
-function brand(ctor: { prototype: object }, name: string): void {
-  const parent = (Object.getPrototypeOf(ctor.prototype) as { [BRAND]?: string[] })[BRAND] ?? [];
-  Object.defineProperty(ctor.prototype, "name", { value: name, writable: true, configurable: true });
-  Object.defineProperty(ctor.prototype, BRAND, { value: [...parent, name] });
-}
-
-function hasBrand(value: unknown, name: string): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  const brands = (value as { [BRAND]?: unknown })[BRAND];
-  return Array.isArray(brands) && brands.includes(name);
-}
 
 /** Details of an AWS error response. */
 export interface ServiceErrorDetails extends ErrorContext {
@@ -253,42 +218,6 @@ export class CredentialsError extends AsyncAwsError {
   }
 }
 
-/**
- * The reasons of a {@link SignatureVerificationError} that say the message was not verified
- * *yet*: its signing certificate could not be fetched (the host refused, timed out, answered an
- * error, or the runtime is offline). The message may well be genuine; asking again later may
- * verify it.
- */
-export const UNVERIFIED_REASONS: ReadonlySet<string> = new Set([
-  "certificate-fetch-failed",
-  "certificate-timeout",
-]);
-
-/** An SNS notification failed signature verification. */
-export class SignatureVerificationError extends AsyncAwsError {
-  /** Why, in a word or two (`bad-signature`, `untrusted-certificate-url`, `tampered`). */
-  readonly reason: string;
-  /**
-   * True when verification could not be completed (the signing certificate could not be
-   * fetched: `certificate-fetch-failed`, `certificate-timeout`): the message is not verified
-   * *yet*, and may be genuine, so it is worth trying again later (an HTTP endpoint answers 503,
-   * so that SNS delivers it again). False when the message is refused for what it is: a bad
-   * signature, an untrusted certificate URL, a topic not allowed, malformed input (a forgery or a
-   * mistake; trying again cannot help).
-   */
-  readonly retryable: boolean;
-
-  /**
-   * @param options - `retryable` overrides what the reason says (a certificate host answering
-   * 404 is a fetch that failed, yet asking again will not help)
-   */
-  constructor(reason: string, message: string, options?: { cause?: unknown; retryable?: boolean }) {
-    super(message, undefined, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.reason = reason;
-    this.retryable = options?.retryable ?? UNVERIFIED_REASONS.has(reason);
-  }
-}
-
 /** The response could not be read as the protocol requires (truncated, HTML, wrong type). */
 export class ResponseError extends AsyncAwsError {
   /** HTTP status of the broken response. */
@@ -309,24 +238,6 @@ export class ResponseError extends AsyncAwsError {
   }
 }
 
-/**
- * A message points to a payload in S3 (the extended-client format) whose object is missing: it
- * was deleted, expired by a lifecycle rule, or never written. The consumer counts the message
- * as failed, so the queue's redrive policy moves it to the dead-letter queue.
- */
-export class PayloadNotFoundError extends AsyncAwsError {
-  /** The bucket the pointer names. */
-  readonly bucket: string;
-  /** The object key the pointer names. */
-  readonly key: string;
-  constructor(bucket: string, key: string, context?: ErrorContext, options?: { cause?: unknown }) {
-    super(`the message's payload s3://${bucket}/${key} does not exist`, context, options);
-    this.bucket = bucket;
-    this.key = key;
-  }
-}
-
-brand(AsyncAwsError, "AsyncAwsError");
 brand(ServiceError, "ServiceError");
 brand(ValidationError, "ValidationError");
 brand(NetworkError, "NetworkError");
@@ -334,12 +245,8 @@ brand(TimeoutError, "TimeoutError");
 brand(AbortError, "AbortError");
 brand(ChecksumError, "ChecksumError");
 brand(CredentialsError, "CredentialsError");
-brand(SignatureVerificationError, "SignatureVerificationError");
 brand(ResponseError, "ResponseError");
-brand(PayloadNotFoundError, "PayloadNotFoundError");
 
-/** True for any error thrown by asyncaws. */
-export const isAsyncAwsError = (value: unknown): value is AsyncAwsError => hasBrand(value, "AsyncAwsError");
 /** True for an error response from AWS. */
 export const isServiceError = (value: unknown): value is ServiceError => hasBrand(value, "ServiceError");
 /** True for input rejected before sending. */
@@ -362,11 +269,5 @@ export const isChecksumError = (value: unknown): value is ChecksumError => hasBr
 /** True for missing or refused credentials. */
 export const isCredentialsError = (value: unknown): value is CredentialsError =>
   hasBrand(value, "CredentialsError");
-/** True for a failed SNS notification verification. */
-export const isSignatureVerificationError = (value: unknown): value is SignatureVerificationError =>
-  hasBrand(value, "SignatureVerificationError");
 /** True for a response that could not be read. */
 export const isResponseError = (value: unknown): value is ResponseError => hasBrand(value, "ResponseError");
-/** True for a message whose S3 payload is missing. */
-export const isPayloadNotFoundError = (value: unknown): value is PayloadNotFoundError =>
-  hasBrand(value, "PayloadNotFoundError");
