@@ -14,6 +14,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { OldestAges } from "../../src/cli/oldest.js";
 import type { QueueInfo } from "../../src/cli/queues.js";
 import { startUi, type UiServer } from "../../src/cli/ui/server.js";
+import type { Message } from "../../src/index.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
 import { type Loopback, startLoopback, xml } from "../helpers/loopback.js";
 import { CHROMIUM, CHROMIUM_FLAGS } from "../runtimes/drivers/chromium.js";
@@ -272,6 +273,40 @@ describe("asyncaws ui in headless Chromium", { skip: missing ?? false }, () => {
     assert.equal(await before?.evaluate((a) => a.isConnected), true, "the same link, still in the page");
     await page.keyboard.press("Escape");
     await page.locator("#detail").waitFor({ state: "hidden" });
+  });
+
+  it("redrives a standard queue into a FIFO queue with the group id its field asks for once the destination is FIFO", async () => {
+    const { QueueUrl } = await sqs.createQueue({ QueueName: "bounced" });
+    const bounced = sqs.queue(QueueUrl!);
+    await bounced.send("retry me");
+    await waitForCount("bounced", 1);
+    await page.getByRole("link", { name: "bounced", exact: true }).click();
+    await page.getByRole("heading", { name: "Queue bounced" }).waitFor();
+    const group = page.getByLabel("group id in the FIFO destination");
+    assert.equal(await group.isVisible(), false, "no group field for the source queues");
+    await page.getByLabel("destination queue").fill("emails.fifo");
+    await group.waitFor();
+    await page.getByRole("button", { name: "Start the move task" }).click();
+    await page
+      .getByText("emails.fifo is a FIFO queue and the messages of bounced have no group", { exact: false })
+      .waitFor();
+    assert.deepEqual(await counts(bounced), { visible: 1, inFlight: 0 }, "nothing moved without a group");
+    await group.fill("retries");
+    await page.getByRole("button", { name: "Start the move task" }).click();
+    await page.getByText(/^COMPLETED: 1 of 1 moved by this server/).waitFor();
+    await waitForCount("bounced", 0);
+    await waitForCount("emails.fifo", 2);
+    const fifo = queues["emails.fifo"]!;
+    let moved: Message | undefined;
+    for (let i = 0; i < 10 && !moved; i++) {
+      const received = await fifo.receive({
+        MaxNumberOfMessages: 10,
+        MessageSystemAttributeNames: ["MessageGroupId"],
+      });
+      moved = received.find((m) => m.Body === "retry me");
+      await Promise.all(received.map((m) => fifo.changeVisibility(m.ReceiptHandle!, 0)));
+    }
+    assert.equal(moved?.Attributes?.MessageGroupId, "retries");
   });
 
   it("in read-only mode, offers peeking and nothing that changes a queue (a second server in the same browser)", async () => {

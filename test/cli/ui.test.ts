@@ -350,6 +350,52 @@ describe("ui endpoints", () => {
     assert.deepEqual(await counts(lonely.queue), { visible: 1, inFlight: 0 });
   });
 
+  it("moves a standard queue's messages into a FIFO queue only with a group id for them", async () => {
+    const plain = await createQueue("ui-plain");
+    const fifo = await createQueue("ui-into.fifo");
+    await plain.queue.sendBatch(["a", "b"]);
+    const refused = await post(`/api/queues/${plain.name}/redrive`, { destination: fifo.name });
+    assert.equal(refused.status, 400, refused.body);
+    assert.match(
+      refused.json().error as string,
+      new RegExp(
+        `${fifo.name.replace(".", "\\.")} is a FIFO queue and the messages of ${plain.name} have no group: give the group id`,
+      ),
+    );
+    assert.deepEqual(await counts(plain.queue), { visible: 2, inFlight: 0 }, "nothing moved");
+    const started = await post(`/api/queues/${plain.name}/redrive`, {
+      destination: fifo.name,
+      groupId: "replay",
+    });
+    assert.equal(started.status, 200, started.body);
+    assert.equal(started.json().mode, "client");
+    let task: Record<string, unknown> = {};
+    for (let i = 0; i < 200; i++) {
+      task = (await get(`/api/queues/${plain.name}/redrive`)).json().task as Record<string, unknown>;
+      if (task.Status !== "RUNNING") break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(task.Status, "COMPLETED", JSON.stringify(task));
+    assert.equal(task.ApproximateNumberOfMessagesMoved, 2);
+    assert.deepEqual(await counts(fifo.queue), { visible: 2, inFlight: 0 });
+    // One group: its messages come one receive (and delete) after the other.
+    const moved: [string | undefined, string | undefined][] = [];
+    for (let i = 0; i < 10 && moved.length < 2; i++) {
+      for (const m of await fifo.queue.receive({
+        MaxNumberOfMessages: 10,
+        MessageSystemAttributeNames: ["MessageGroupId"],
+      })) {
+        moved.push([m.Body, m.Attributes?.MessageGroupId]);
+        await fifo.queue.delete(m.ReceiptHandle!);
+      }
+    }
+    assert.deepEqual(moved.sort(), [
+      ["a", "replay"],
+      ["b", "replay"],
+    ]);
+    assert.deepEqual(await counts(plain.queue), { visible: 0, inFlight: 0 });
+  });
+
   it("a server closed during a move it does itself stops it, and every message is on one queue or the other", async () => {
     const dlq = await createQueue("ui-stop-dlq");
     const main = await createQueue("ui-stop-main", {

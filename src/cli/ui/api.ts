@@ -195,10 +195,12 @@ export async function stopMoves(api: ApiContext): Promise<void> {
 }
 
 /**
- * POST /api/queues/:name/redrive {destination?}: SQS's move task (StartMessageMoveTask); where
- * the service refuses the action (an emulator without it, a source that is not a dead-letter
+ * POST /api/queues/:name/redrive {destination?, groupId?}: SQS's move task (StartMessageMoveTask);
+ * where the service refuses the action (an emulator without it, a source that is not a dead-letter
  * queue), the messages are moved by this server, as `asyncaws move` does, and the page follows
- * that move in the same shape.
+ * that move in the same shape. `groupId` is the message group, in a FIFO destination, of the
+ * messages that have none (those of a standard queue; `asyncaws move --group-id`): such a move
+ * is refused without it.
  */
 export async function redriveQueue(api: ApiContext, name: string, input: Record<string, unknown>) {
   readOnly(api);
@@ -209,6 +211,7 @@ export async function redriveQueue(api: ApiContext, name: string, input: Record<
     "ApproximateNumberOfMessages",
   ]);
   const destinationName = text(input.destination, "destination", true);
+  const groupId = text(input.groupId, "groupId", true);
   let destination: { url: string; name: string; arn: string } | undefined;
   if (destinationName) {
     const handle = api.sqs.queue(destinationName);
@@ -227,6 +230,13 @@ export async function redriveQueue(api: ApiContext, name: string, input: Record<
     return { mode: "service", TaskHandle: started.TaskHandle };
   } catch (error) {
     if (!serviceTaskUnavailable(error)) throw error;
+    // Messages of a standard queue have no group, which a FIFO queue requires (a FIFO queue's
+    // messages keep theirs; without a destination, each goes back to its source, of its kind).
+    if (destination?.name.endsWith(".fifo") && !name.endsWith(".fifo") && groupId === undefined)
+      throw new ApiError(
+        400,
+        `${destination.name} is a FIFO queue and the messages of ${name} have no group: give the group id to send them with`,
+      );
     const task: ClientTask = {
       TaskHandle: `client-${Date.now().toString(36)}`,
       Status: "RUNNING",
@@ -243,6 +253,7 @@ export async function redriveQueue(api: ApiContext, name: string, input: Record<
     const moving = moveClientSide(api.sqs, { url, arn: QueueArn, name: queue.name }, destination, {
       max: Math.max(task.ApproximateNumberOfMessagesToMove, 1),
       visibility: 60,
+      groupId,
       signal: stop.signal,
       onProgress: ({ moved }) => {
         task.ApproximateNumberOfMessagesMoved = moved;

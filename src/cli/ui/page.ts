@@ -351,7 +351,10 @@ export const APP_JS = `"use strict";
 
       const redriveOut = h("p", { class: "muted" });
       const bar = h("progress", { max: 1, value: 0, hidden: true, "aria-label": "messages moved" });
-      const destination = h("input", { name: "destination", placeholder: "destination (empty: the source queues)", "aria-label": "destination queue" });
+      // To a FIFO queue (its name ends in .fifo), the group of the messages that have none.
+      const redriveGroup = h("input", { name: "redrive-group", placeholder: "FIFO group id (for messages without one)", "aria-label": "group id in the FIFO destination", hidden: true });
+      const destination = h("input", { name: "destination", placeholder: "destination (empty: the source queues)", "aria-label": "destination queue",
+        oninput: () => { redriveGroup.hidden = !destination.value.trim().endsWith(".fifo"); } });
       const follow = async () => {
         for (;;) {
           const { task } = await api("/api/queues/" + enc(name) + "/redrive");
@@ -368,8 +371,8 @@ export const APP_JS = `"use strict";
       };
       children.push(h("h3", { text: "Redrive (dead-letter queue)" }), h("form", { onsubmit: async (ev) => {
         ev.preventDefault();
-        try { await api("/api/queues/" + enc(name) + "/redrive", { destination: destination.value }); await follow(); } catch (e) { status(redriveOut, e.message, "error"); }
-      } }, h("div", { class: "row" }, destination, h("button", { type: "submit", text: "Start the move task" }))), bar, redriveOut);
+        try { await api("/api/queues/" + enc(name) + "/redrive", { destination: destination.value.trim(), groupId: redriveGroup.hidden ? "" : redriveGroup.value }); await follow(); } catch (e) { status(redriveOut, e.message, "error"); }
+      } }, h("div", { class: "row" }, destination, redriveGroup, h("button", { type: "submit", text: "Start the move task" }))), bar, redriveOut);
     }
     detail.replaceChildren(...children);
     detail.querySelector("h2").focus();
