@@ -42,19 +42,35 @@ export interface Shared {
 /** Where an error reported by the consumer came from. */
 export type ErrorSource = "start" | "receive" | "delete" | "visibility" | "listener";
 
+/**
+ * The record of a received message (a class: one shape for every record, which the consumer's
+ * own record extends with the handler's state).
+ */
+export class HeldMessage implements Held {
+  readonly raw: Message;
+  readonly handle: string;
+  readonly group: string | undefined;
+  readonly receivedAt: number;
+  visibleUntil: number;
+  readonly attempt: number;
+  changing: Promise<void> | undefined = undefined;
+  noExtend = false;
+
+  constructor(raw: Message, receivedAt: number, visibilityTimeoutSeconds: number) {
+    const attributes = raw.Attributes;
+    const count = Number(attributes?.ApproximateReceiveCount);
+    this.raw = raw;
+    this.handle = raw.ReceiptHandle ?? "";
+    this.group = attributes?.MessageGroupId;
+    this.receivedAt = receivedAt;
+    this.visibleUntil = receivedAt + visibilityTimeoutSeconds * 1000;
+    this.attempt = Number.isInteger(count) && count > 0 ? count : 1;
+  }
+}
+
 /** Makes the record of a received message. */
 export function holdMessage(raw: Message, receivedAt: number, visibilityTimeoutSeconds: number): Held {
-  const count = Number(raw.Attributes?.ApproximateReceiveCount);
-  return {
-    raw,
-    handle: raw.ReceiptHandle ?? "",
-    group: raw.Attributes?.MessageGroupId,
-    receivedAt,
-    visibleUntil: receivedAt + visibilityTimeoutSeconds * 1000,
-    attempt: Number.isInteger(count) && count > 0 ? count : 1,
-    changing: undefined,
-    noExtend: false,
-  };
+  return new HeldMessage(raw, receivedAt, visibilityTimeoutSeconds);
 }
 
 /** Splits a list into chunks of at most `size`. */
