@@ -398,4 +398,51 @@ describe("asyncaws:process", () => {
     assert.equal(succeeded!.outcome, "success");
     assert.equal((succeeded!.attributes as Record<string, unknown>)["error.type"], undefined);
   });
+
+  it("sees the iterator's messages from their delivery to ack() or retry(), each settled once", async () => {
+    const name = uniqueName("obs-process-iter");
+    const url = (await sqs.createQueue({ QueueName: name })).QueueUrl!;
+    await sqs.sendMessage({ QueueUrl: url, MessageBody: "again" });
+    const ends: ProcessContext[] = [];
+    const channel = tracingChannel(PROCESS_CHANNEL);
+    const handlers = {
+      start: () => {},
+      end: () => {},
+      asyncStart: () => {},
+      asyncEnd: (message: unknown) => {
+        ends.push(message as ProcessContext);
+      },
+      error: () => {},
+    };
+    channel.subscribe(handlers);
+    const iterator = sqs.queue(url).messages({ waitTimeSeconds: 1, retryDelay: 0 });
+    try {
+      let seen = 0;
+      for await (const message of iterator) {
+        seen++;
+        if (seen === 1) {
+          message.retry(0);
+          message.ack(); // after retry: no effect, also while the traced run ends
+        } else {
+          message.ack();
+          message.retry(0); // after ack: no effect
+          break;
+        }
+      }
+    } finally {
+      channel.unsubscribe(handlers);
+    }
+    const status = iterator.status!;
+    assert.deepEqual(
+      ends.map((c) => c.outcome),
+      ["failure", "success"],
+    );
+    assert.equal(ends[1]!.attempt, 2);
+    assert.equal(status.failed, 1);
+    assert.equal(status.succeeded, 1);
+    assert.equal(status.deleted, 1);
+    const left = await sqs.getQueueAttributes({ QueueUrl: url, AttributeNames: ["All"] });
+    assert.equal(left.Attributes?.ApproximateNumberOfMessages, "0");
+    assert.equal(left.Attributes?.ApproximateNumberOfMessagesNotVisible, "0");
+  });
 });

@@ -165,8 +165,28 @@ export interface StopOptions {
   timeoutMs?: number | undefined;
 }
 
+/**
+ * @internal A message handed to the owner of a consumer instead of a handler (the iterator), until
+ * the owner settles it with the consumer's {@link SETTLE} method.
+ */
+export interface Delivery<M> {
+  /** The message, as a handler would get it. */
+  readonly value: M;
+  /** `running` until it is settled, or released by the consumer (stopping, `maxHandlerSeconds`). */
+  readonly state: "waiting" | "running" | "done";
+}
+
+/** @internal The consumer's method that settles a {@link Delivery}: `ok`, or failed with `error`. */
+export const SETTLE = Symbol("asyncaws.settle");
+
 /** @internal What the iterator needs to know of a consumer, before its end. */
 export interface ConsumerHooks {
+  /**
+   * Takes each message instead of the handler (a message handler's consumer only): the message is
+   * held until the owner calls the consumer's {@link SETTLE} method with it. No promise, closure
+   * or signal per message (the iterator's `ack()` and `retry()`).
+   */
+  deliver?(delivery: Delivery<unknown>): void;
   /**
    * A fatal error: the consumer is stopping because of it. Returns true when the owner hands the
    * error to its caller itself (the iterator's `next()` rejects with it): the consumer then does
@@ -201,6 +221,9 @@ interface Run {
 
 const NO_GROUPS: readonly string[] = Object.freeze([]);
 
+/** A delivered message's traced run once settled (the promise's end is a turn later). */
+const TRACE_SETTLED = Object.freeze({ resolve() {}, reject() {} });
+
 /**
  * A message the consumer holds: its record, the value its handler gets and, for a message
  * handler, the state of its run. One allocation per message, no closure: a no-op handler at 100
@@ -214,6 +237,8 @@ class Item<M> extends HeldMessage implements Run {
   aborted: { reason: unknown } | undefined = undefined;
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
   readonly groups: readonly string[];
+  /** A delivered message's run, published on the process channel: settled through this. */
+  traced: { resolve(value: unknown): void; reject(error: unknown): void } | undefined = undefined;
 
   constructor(raw: Message, receivedAt: number, visibilityTimeoutSeconds: number, value: M, fifo: boolean) {
     super(raw, receivedAt, visibilityTimeoutSeconds);
@@ -412,6 +437,7 @@ export class Consumer<M = Message> {
   /** stop() calls waiting for the running handlers to end. */
   readonly #drainWaiters = new Waiters();
   readonly #hooks: ConsumerHooks;
+  readonly #deliver: ((delivery: Delivery<M>) => void) | undefined;
   readonly #closed: Promise<void>;
   #resolveClosed!: () => void;
   #rejectClosed!: (error: unknown) => void;
@@ -454,6 +480,7 @@ export class Consumer<M = Message> {
   ) {
     this.#context = { operation: "consume", resource: queue.name };
     this.#hooks = hooks;
+    this.#deliver = hooks.deliver;
     this.#closed = new Promise<void>((resolve, reject) => {
       this.#resolveClosed = resolve;
       this.#rejectClosed = reject;
@@ -869,7 +896,12 @@ export class Consumer<M = Message> {
         if (payloadError !== undefined) throw payloadError;
       }
       // Published on the asyncaws:process channel when it has subscribers (else just called).
-      result = processChannel() === undefined ? this.#call(unit) : this.#traced(unit);
+      if (processChannel() !== undefined) result = this.#traced(unit);
+      else if (this.#deliver !== undefined) {
+        // Settled by the owner's SETTLE call.
+        this.#deliver(unit as Item<M>);
+        return;
+      } else result = this.#call(unit);
     } catch (error) {
       result = Promise.reject(error);
     }
@@ -880,8 +912,14 @@ export class Consumer<M = Message> {
     );
   }
 
-  /** Calls the handler of a run. */
+  /** Calls the handler of a run (or delivers its message: settled through the promise). */
   #call(unit: Unit<M>): unknown {
+    if (this.#deliver !== undefined && unit instanceof Item) {
+      return new Promise((resolve, reject) => {
+        unit.traced = { resolve, reject };
+        this.#deliver!(unit);
+      });
+    }
     if (unit instanceof Item) {
       return (this.#mode.handler as MessageHandler<M>)(unit.value, new MessageContext(unit, unit.attempt));
     }
@@ -901,6 +939,23 @@ export class Consumer<M = Message> {
       attempt: items[0]!.attempt,
     });
     return traceProcess(info, () => this.#call(unit));
+  }
+
+  /**
+   * @internal Settles a message given to the `deliver` hook: handled (`ok`: it is deleted) or
+   * failed with `error` (a `RetryRequest` chooses the delay). Nothing once it is settled or
+   * released.
+   */
+  [SETTLE](delivery: Delivery<M>, ok: boolean, error?: unknown): void {
+    if (!(delivery instanceof Item) || delivery.state !== "running") return;
+    const traced = delivery.traced;
+    if (traced === undefined) this.#finish(delivery, ok, error);
+    else if (traced !== TRACE_SETTLED) {
+      // The run ends once the process channel's promise settles (a turn later): settled once.
+      delivery.traced = TRACE_SETTLED;
+      if (ok) traced.resolve(undefined);
+      else traced.reject(error);
+    }
   }
 
   /** Which items a batch handler's answer names as failed. */

@@ -13,7 +13,7 @@ import { Waiters } from "../../core/waiters.js";
 import type { Queue } from "../queue.js";
 import type { SQS } from "../sqs.js";
 import type { Message } from "../types.js";
-import { Consumer, type ConsumerStatus, type HandlerContext, RetryRequest } from "./consumer.js";
+import { Consumer, type ConsumerStatus, type Delivery, RetryRequest, SETTLE } from "./consumer.js";
 import { type ConsumerOptions, resolveConsumerOptions } from "./options.js";
 
 /** What the iterator yields: the message, with `ack` and `retry`. */
@@ -63,7 +63,8 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
   readonly #queue: Queue;
   readonly #options: MessagesOptions<M> | undefined;
   #consumer: Consumer<M> | undefined;
-  #buffer: Acknowledgeable<M>[] = [];
+  /** Messages received before a next() asked for them (those released meanwhile are skipped). */
+  #buffer: Delivery<M>[] = [];
   /** next() calls waiting for a message. */
   readonly #waiting = new Waiters<IteratorResult<Acknowledgeable<M>>>();
   /** The loop was left, or the consumer ended: every next() is done. */
@@ -110,8 +111,10 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
     if (this.#failure) return this.#throwFailure();
     if (this.#done) return Promise.resolve({ done: true, value: undefined });
     this.#consumer ??= this.#start();
-    const message = this.#buffer.shift();
-    if (message) return Promise.resolve({ done: false, value: message });
+    for (let delivery = this.#buffer.shift(); delivery; delivery = this.#buffer.shift()) {
+      // Released by the consumer meanwhile (stopping, maxHandlerSeconds): never handed out.
+      if (delivery.state === "running") return Promise.resolve({ done: false, value: this.#wrap(delivery) });
+    }
     return this.#waiting.wait();
   }
 
@@ -183,57 +186,56 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
     const consumer = new Consumer<M>(
       this.#sqs,
       this.#queue,
-      (value: M, { signal }: HandlerContext) =>
-        new Promise<void>((resolve, reject) => {
-          let settled = false;
-          // A copy with every property, the non-enumerable ones too (the deprecated names of an
-          // unwrapped SNS message), and ack/retry.
-          const message = Object.assign(
-            Object.defineProperties({}, Object.getOwnPropertyDescriptors(value)),
-            {
-              ack: () => {
-                if (settled) return;
-                settled = true;
-                resolve();
-              },
-              retry: (delaySeconds?: number) => {
-                if (
-                  delaySeconds !== undefined &&
-                  (typeof delaySeconds !== "number" ||
-                    !Number.isInteger(delaySeconds) ||
-                    delaySeconds < 0 ||
-                    delaySeconds > 43_200)
-                ) {
-                  throw new ValidationError("delaySeconds", "an integer from 0 to 43200", delaySeconds, {
-                    operation: "retry",
-                    resource: this.#queue.name,
-                  });
-                }
-                if (settled) return;
-                settled = true;
-                reject(new RetryRequest(delaySeconds));
-              },
-            },
-          ) as Acknowledgeable<M>;
-          // Released by the consumer (stopping): never hand it out after that.
-          signal.addEventListener(
-            "abort",
-            () => {
-              settled = true;
-              const index = this.#buffer.indexOf(message);
-              if (index >= 0) this.#buffer.splice(index, 1);
-            },
-            { once: true },
-          );
-          if (!this.#waiting.resolveFirst({ done: false, value: message })) this.#buffer.push(message);
-        }),
+      // Never called: messages come through `deliver`.
+      () => undefined,
       this.#options as ConsumerOptions<M> | undefined,
-      { onFatal: (error) => this.#onFatal(error) },
+      {
+        onFatal: (error) => this.#onFatal(error),
+        deliver: (delivery) => this.#deliver(delivery as Delivery<M>),
+      },
     );
     consumer.closed.then(
       () => this.#onClosed(),
       (error: unknown) => this.#onClosed({ error }),
     );
     return consumer;
+  }
+
+  /** A message from the consumer: to the next() waiting for one, else kept for the next call. */
+  #deliver(delivery: Delivery<M>): void {
+    if (this.#waiting.size > 0) this.#waiting.resolveFirst({ done: false, value: this.#wrap(delivery) });
+    else this.#buffer.push(delivery);
+  }
+
+  /**
+   * The message as the loop gets it, with `ack` and `retry`, which settle it with the consumer (no
+   * promise or signal per message). The object is the consumer's own (decoded for this receive,
+   * or unwrapped from SNS), not copied: a copy of every property cost more than the rest of the
+   * iterator's work per message.
+   */
+  #wrap(delivery: Delivery<M>): Acknowledgeable<M> {
+    const consumer = this.#consumer!;
+    const ack = (): void => {
+      consumer[SETTLE](delivery, true);
+    };
+    const retry = (delaySeconds?: number): void => {
+      if (
+        delaySeconds !== undefined &&
+        (typeof delaySeconds !== "number" ||
+          !Number.isInteger(delaySeconds) ||
+          delaySeconds < 0 ||
+          delaySeconds > 43_200)
+      ) {
+        throw new ValidationError("delaySeconds", "an integer from 0 to 43200", delaySeconds, {
+          operation: "retry",
+          resource: this.#queue.name,
+        });
+      }
+      if (delivery.state === "running") consumer[SETTLE](delivery, false, new RetryRequest(delaySeconds));
+    };
+    const message = delivery.value as Acknowledgeable<M>;
+    message.ack = ack;
+    message.retry = retry;
+    return message;
   }
 }
