@@ -756,7 +756,7 @@ export class BatchProducer<E, R> {
             error: new AsyncAwsError(`${item.label} got no outcome from the target`, this.#target.context),
           };
         }
-        if (outcome.ok) return { ok: true, value: outcome.value };
+        if (outcome.ok) return outcome;
         return { ok: false, retry: outcome.retryable && item.attempts < maxAttempts, error: outcome.error };
       });
     }

@@ -109,6 +109,16 @@ export function answerOutcomes<S extends { Id?: string | undefined }, R>(
   resultOf: (entry: S) => R,
   context: ErrorContext,
 ): EntryOutcome<R>[] {
+  if (successful !== undefined && successful.length === ids.length && !failed?.length) {
+    // The usual answer: every entry accepted, listed in the order sent.
+    const outcomes: EntryOutcome<R>[] = [];
+    for (let index = 0; index < ids.length; index++) {
+      const entry = successful[index]!;
+      if (entry.Id !== ids[index]) break;
+      outcomes.push({ ok: true, value: resultOf(entry) });
+    }
+    if (outcomes.length === ids.length) return outcomes;
+  }
   const positions = new Map<string, number>();
   ids.forEach((id, index) => {
     positions.set(id, index);

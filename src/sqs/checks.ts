@@ -8,10 +8,11 @@
  */
 
 import type { ErrorContext } from "../core/errors.js";
-import { checkReceived, checkSent } from "./checksums.js";
+import { checkReceived, checkSent, sentMatches } from "./checksums.js";
 import type {
   ReceiveMessageResult,
   SendMessageBatchRequest,
+  SendMessageBatchRequestEntry,
   SendMessageBatchResult,
   SendMessageRequest,
   SendMessageResult,
@@ -26,21 +27,33 @@ export function SendMessage(
   checkSent(input, output, context);
 }
 
-/** Checks the digests of each sent entry of a SendMessageBatch. */
+/**
+ * Checks the digests of each sent entry of a SendMessageBatch. The answer's entries are matched
+ * to the sent ones by `Id`: by position when the ids line up (the usual answer, in the order
+ * sent), else through a map. The context naming the entry is made only when a digest differs.
+ */
 export function SendMessageBatch(
   input: SendMessageBatchRequest,
   output: SendMessageBatchResult,
   context: ErrorContext,
 ): void {
-  if (!output.Successful) return;
-  const byId = new Map(input.Entries.map((entry) => [entry.Id, entry]));
-  for (const result of output.Successful) {
-    const sent = byId.get(result.Id);
-    if (sent)
+  const successful = output.Successful;
+  if (!successful) return;
+  const entries = input.Entries;
+  let byId: Map<string, SendMessageBatchRequestEntry> | undefined;
+  for (let i = 0; i < successful.length; i++) {
+    const result = successful[i]!;
+    let sent = entries[i];
+    if (sent === undefined || sent.Id !== result.Id) {
+      byId ??= new Map(entries.map((entry) => [entry.Id, entry]));
+      sent = byId.get(result.Id);
+    }
+    if (sent && !sentMatches(sent, result)) {
       checkSent(sent, result, {
         ...context,
         resource: `${context.resource ?? ""} entry ${result.Id}`.trim(),
       });
+    }
   }
 }
 

@@ -112,7 +112,7 @@ function hasKeys(value: object | undefined): value is object {
 }
 
 function compare(field: string, expected: string, received: unknown, context: ErrorContext): void {
-  if (received === undefined) return;
+  if (received === undefined || received === expected) return;
   if (typeof received !== "string" || received.toLowerCase() !== expected) {
     throw new ChecksumError(field, expected, String(received), context);
   }
@@ -127,6 +127,33 @@ interface SendResult {
   MD5OfMessageBody?: string | undefined;
   MD5OfMessageAttributes?: string | undefined;
   MD5OfMessageSystemAttributes?: string | undefined;
+}
+
+/**
+ * Whether a SendMessage result, or one batch entry's, has the digests of what was sent (as
+ * {@link checkSent} checks them, without an error): the common case, checked with no allocation
+ * beyond the digests.
+ */
+export function sentMatches(sent: SentMessage, result: SendResult): boolean {
+  const body = result.MD5OfMessageBody;
+  if (body === undefined && !hasKeys(sent.MessageAttributes)) return true;
+  if (body !== undefined && !sameDigest(md5Hex(sent.MessageBody ?? ""), body)) return false;
+  if (hasKeys(sent.MessageAttributes)) {
+    const attributes = result.MD5OfMessageAttributes;
+    if (attributes !== undefined && !sameDigest(md5OfMessageAttributes(sent.MessageAttributes), attributes))
+      return false;
+  }
+  if (hasKeys(sent.MessageSystemAttributes)) {
+    const system = result.MD5OfMessageSystemAttributes;
+    if (system !== undefined && !sameDigest(md5OfMessageAttributes(sent.MessageSystemAttributes), system))
+      return false;
+  }
+  return true;
+}
+
+/** A digest received equals the one computed (lowercase hex), in any letter case. */
+function sameDigest(expected: string, received: unknown): boolean {
+  return received === expected || (typeof received === "string" && received.toLowerCase() === expected);
 }
 
 /** Checks a SendMessage result, or one batch entry's, against what was sent. */

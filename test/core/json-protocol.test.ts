@@ -24,6 +24,33 @@ describe("retryAfterOf", () => {
 });
 
 describe("JSON wire values", () => {
+  it("copies an object or list only when something in it is converted", () => {
+    const listShape: StructureShape = {
+      type: "structure",
+      special: true,
+      members: {
+        Entries: {
+          shape: {
+            type: "list",
+            special: true,
+            member: { type: "structure", special: true, members: { B: { shape: "B" } } },
+          },
+        },
+      },
+    };
+    const plain = { Entries: [{ Id: "0", Text: "a" }, { Id: "1" }] };
+    assert.equal(toJsonValue(listShape, plain), plain);
+    const mixed = { Entries: [{ Id: "0" }, { Id: "1", B: new Uint8Array([1]) }], Other: 1 };
+    const wire = toJsonValue(listShape, mixed) as typeof mixed;
+    assert.notEqual(wire, mixed);
+    assert.equal(wire.Entries[0], mixed.Entries[0]);
+    assert.deepEqual(JSON.parse(JSON.stringify(wire)), {
+      Entries: [{ Id: "0" }, { Id: "1", B: "AQ==" }],
+      Other: 1,
+    });
+    assert.ok(mixed.Entries[1]!.B instanceof Uint8Array, "the input is left as it was");
+  });
+
   const shape: StructureShape = {
     type: "structure",
     special: true,
@@ -54,6 +81,8 @@ describe("JSON wire values", () => {
       Map: { a: { B: "Bw==" } },
       Plain: "x",
     });
+    assert.ok(input.Blob instanceof Uint8Array && input.When instanceof Date, "the input is left as it was");
+    assert.ok(input.Map.a.B instanceof Uint8Array);
     const back = fromJsonValue(shape, JSON.parse(JSON.stringify(wire))) as typeof input;
     assert.deepEqual(back.Blob, input.Blob);
     assert.equal(back.When.getTime(), input.When.getTime());

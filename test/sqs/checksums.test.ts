@@ -173,6 +173,33 @@ describe("SendMessageBatch digests", () => {
     await checksumError(() => sendBatch(client()), "MD5OfMessageAttributes");
   });
 
+  it("matches entries by Id when the answer lists them in another order (uppercase hex too)", async () => {
+    const attributes = referenceMd5OfAttributes(ATTRIBUTES);
+    reply = () =>
+      json({
+        Successful: [
+          { Id: "b", MessageId: "m-b", MD5OfMessageBody: md5("second"), MD5OfMessageAttributes: attributes },
+          { Id: "a", MessageId: "m-a", MD5OfMessageBody: md5("first").toUpperCase() },
+        ],
+      });
+    const out = await sendBatch(client());
+    assert.deepEqual(
+      out.Successful?.map((entry) => entry.MessageId),
+      ["m-b", "m-a"],
+    );
+    server.requests.length = 0;
+    reply = () =>
+      json({
+        Successful: [
+          { Id: "b", MessageId: "m-b", MD5OfMessageBody: md5("second"), MD5OfMessageAttributes: attributes },
+          { Id: "a", MessageId: "m-a", MD5OfMessageBody: md5("second") },
+        ],
+      });
+    const error = await checksumError(() => sendBatch(client()), "MD5OfMessageBody");
+    assert.match(error.resource ?? "", /entry a/);
+    assert.equal(error.expected, md5("first"));
+  });
+
   it("checks only successful entries, and accepts wrong digests with checksums: false", async () => {
     reply = () =>
       json({

@@ -14,7 +14,12 @@ import type { Protocol, ProtocolRequest } from "./types.js";
 
 export { retryAfterOf } from "./errors.js";
 
-/** Converts API values to their JSON wire form: blobs to base64, dates to epoch seconds. */
+/**
+ * Converts API values to their JSON wire form: blobs to base64, dates to epoch seconds. The
+ * caller's objects are never changed: an object or list is copied only when something in it is
+ * converted, and returned as it is otherwise (a batch of text messages goes to `JSON.stringify`
+ * without a copy of each entry).
+ */
 export function toJsonValue(shape: Shape, value: unknown): unknown {
   if (typeof shape === "string") {
     if (shape === "B" && value instanceof Uint8Array) return toBase64(value);
@@ -23,19 +28,34 @@ export function toJsonValue(shape: Shape, value: unknown): unknown {
   }
   if (!shape.special || value === null || typeof value !== "object") return value;
   if (shape.type === "list") {
-    return Array.isArray(value) ? value.map((item) => toJsonValue(shape.member, item)) : value;
+    if (!Array.isArray(value)) return value;
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const converted = toJsonValue(shape.member, item);
+      if (converted !== item) {
+        out ??= value.slice();
+        out[i] = converted;
+      }
+    }
+    return out ?? value;
   }
-  const out: Record<string, unknown> = {};
   const source = value as Record<string, unknown>;
-  if (shape.type === "map") {
-    for (const key in source) out[key] = toJsonValue(shape.value, source[key]);
-  } else {
-    for (const key in source) {
+  let out: Record<string, unknown> | undefined;
+  for (const key in source) {
+    const item = source[key];
+    let converted: unknown;
+    if (shape.type === "map") converted = toJsonValue(shape.value, item);
+    else {
       const member = shape.members[key];
-      out[key] = member ? toJsonValue(member.shape, source[key]) : source[key];
+      converted = member ? toJsonValue(member.shape, item) : item;
+    }
+    if (converted !== item) {
+      out ??= { ...source };
+      out[key] = converted;
     }
   }
-  return out;
+  return out ?? value;
 }
 
 /** Converts JSON wire values to API values, in place: base64 to `Uint8Array`, epoch seconds to `Date`. */
