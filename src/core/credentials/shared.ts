@@ -288,5 +288,10 @@ export function profileCredentials(
  * ```
  */
 export function fromProfile(options: ProfileOptions = {}): CredentialsProvider {
-  return cachedProvider(async () => profileCredentials(await loadSharedFiles(), options, true));
+  return cachedProvider(() => readProfile(options));
+}
+
+/** One read of {@link fromProfile}'s credentials (what its provider calls at each refresh). */
+export async function readProfile(options: ProfileOptions): Promise<SecretCredentials> {
+  return profileCredentials(await loadSharedFiles(), options, true);
 }

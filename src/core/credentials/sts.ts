@@ -184,9 +184,12 @@ export function webIdentityFromEnv(options: WebIdentityOptions = {}): WebIdentit
  * ```
  */
 export function fromWebIdentity(options: WebIdentityOptions = {}): CredentialsProvider {
-  return cachedProvider(async () => {
-    const params = webIdentityFromEnv(options);
-    if (params instanceof NotConfigured) throw params;
-    return assumeRoleWithWebIdentity(params, options, "web identity (environment)");
-  });
+  return cachedProvider(() => webIdentityCredentials(options));
+}
+
+/** One fetch of {@link fromWebIdentity}'s credentials (what its provider calls at each refresh). */
+export async function webIdentityCredentials(options: WebIdentityOptions): Promise<SecretCredentials> {
+  const params = webIdentityFromEnv(options);
+  if (params instanceof NotConfigured) throw params;
+  return assumeRoleWithWebIdentity(params, options, "web identity (environment)");
 }
