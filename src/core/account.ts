@@ -20,7 +20,6 @@ import {
   isAsyncAwsError,
   isCredentialsError,
 } from "./errors.js";
-import { queryProtocol } from "./protocol/aws-query.js";
 import type { OperationShape } from "./schema.js";
 
 const STS_INFO: ServiceInfo = { signingName: "sts", endpointPrefix: "sts", envKey: "STS", resourceKeys: [] };
@@ -86,7 +85,9 @@ export class CallerAccount {
   }
 
   async #lookup(context: ErrorContext, options?: CallOptions): Promise<string> {
-    this.#sts ??= new ServiceClient(STS_INFO, queryProtocol("2011-06-15"), {
+    // The AWS Query protocol (with its XML reader) is loaded at the first lookup.
+    const protocol = () => import("./protocol/aws-query.js").then((m) => m.queryProtocol("2011-06-15"));
+    this.#sts ??= new ServiceClient(STS_INFO, protocol, {
       ...this.#options,
       credentials: this.#credentials,
     });

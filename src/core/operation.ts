@@ -96,3 +96,59 @@ export function defineOperations(
     }
   }
 }
+
+/** An operation table with its paginators, as a service's `operations.ts` exports them. */
+export interface OperationTable {
+  readonly operations: Readonly<Record<string, OperationSpec>>;
+  readonly paginators: Readonly<Record<string, PaginatorSpec>>;
+}
+
+/**
+ * {@link defineOperations} for a table loaded on first use: the same methods, named from `names`
+ * (the table's actions, in its order) and `paginated` (those with a paginator); the first call
+ * of any of them loads the table (its shapes and validators) with `load`, and later calls go
+ * straight to it. A class whose table is large (SNS, STS) then costs a cold start only its names
+ * until a program calls it. A failed load is tried again at the next call.
+ */
+export function defineLazyOperations(
+  target: { prototype: object },
+  names: readonly string[],
+  paginated: readonly string[],
+  load: () => Promise<OperationTable>,
+): void {
+  let table: OperationTable | undefined;
+  let loading: Promise<OperationTable> | undefined;
+  const loaded = (): Promise<OperationTable> =>
+    (loading ??= load().then(
+      (value) => {
+        table = value;
+        return value;
+      },
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    ));
+  const withPaginator = new Set(paginated);
+  const proto = target.prototype as Record<string, unknown>;
+  for (const name of names) {
+    proto[name[0]!.toLowerCase() + name.slice(1)] = function (
+      this: OperationTarget,
+      input?: object,
+      options?: CallOptions,
+    ) {
+      if (table !== undefined) return this[CALL](table.operations[name]!, input, options);
+      return loaded().then((t) => this[CALL](t.operations[name]!, input, options));
+    };
+    if (withPaginator.has(name)) {
+      proto[`paginate${name}`] = async function* (
+        this: OperationTarget,
+        input?: object,
+        options?: CallOptions,
+      ): AsyncGenerator<unknown, void, undefined> {
+        const t = table ?? (await loaded());
+        yield* this[PAGINATE](t.operations[name]!, t.paginators[name]!, input, options);
+      };
+    }
+  }
+}

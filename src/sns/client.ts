@@ -6,7 +6,6 @@
  */
 
 import { type ClientOptions, ServiceClient, type ServiceInfo } from "../core/client.js";
-import { queryProtocol } from "../core/protocol/aws-query.js";
 import type { LargePayloadOptions } from "../payloads/options.js";
 
 /** Options of the SNS clients. Every option is optional. */
@@ -41,6 +40,11 @@ const SNS_INFO: ServiceInfo = {
  */
 export class SNSClient extends ServiceClient {
   constructor(options: SNSOptions = {}) {
-    super(SNS_INFO, queryProtocol("2010-03-31"), options);
+    super(
+      SNS_INFO,
+      // The AWS Query protocol (with its XML reader) is loaded at the first call.
+      () => import("../core/protocol/aws-query.js").then((m) => m.queryProtocol("2010-03-31")),
+      options,
+    );
   }
 }

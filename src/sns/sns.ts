@@ -5,8 +5,9 @@
  */
 
 import { CallerAccount } from "../core/account.js";
-import { CALL, type CallOptions, CREDENTIALS, defineOperations, type OperationSpec } from "../core/client.js";
+import { CALL, type CallOptions, CREDENTIALS, type OperationSpec } from "../core/client.js";
 import type { ErrorContext } from "../core/errors.js";
+import { defineLazyOperations } from "../core/operation.js";
 import type { StandardSchemaV1 } from "../core/standard-schema.js";
 import {
   type ClientPayloads,
@@ -16,7 +17,6 @@ import {
 } from "../payloads/options.js";
 import { SNSClient, type SNSOptions } from "./client.js";
 import type { SNSMethods } from "./methods.js";
-import { operations, paginators } from "./operations.js";
 import { CALLER_ACCOUNT, TopicHandle, type TopicOptions } from "./topic.js";
 import { TypedTopicHandle, type TypedTopicOptions } from "./typed-topic.js";
 
@@ -118,6 +118,67 @@ export class SNS extends SNSClient {
   }
 }
 
-// The typed methods, declared by the generated interface and defined from the table.
+/**
+ * @internal SNS's actions, in the order of its operation table (`operations.ts`), and those with a
+ * paginator: the methods are defined from these names, and the table (the shapes and validators,
+ * about 45 KB of code) is loaded at the first call of one of them. A test checks them against the table.
+ */
+export const SNS_ACTIONS = [
+  "AddPermission",
+  "CheckIfPhoneNumberIsOptedOut",
+  "ConfirmSubscription",
+  "CreatePlatformApplication",
+  "CreatePlatformEndpoint",
+  "CreateSMSSandboxPhoneNumber",
+  "CreateTopic",
+  "DeleteEndpoint",
+  "DeletePlatformApplication",
+  "DeleteSMSSandboxPhoneNumber",
+  "DeleteTopic",
+  "GetDataProtectionPolicy",
+  "GetEndpointAttributes",
+  "GetPlatformApplicationAttributes",
+  "GetSMSAttributes",
+  "GetSMSSandboxAccountStatus",
+  "GetSubscriptionAttributes",
+  "GetTopicAttributes",
+  "ListEndpointsByPlatformApplication",
+  "ListOriginationNumbers",
+  "ListPhoneNumbersOptedOut",
+  "ListPlatformApplications",
+  "ListSMSSandboxPhoneNumbers",
+  "ListSubscriptions",
+  "ListSubscriptionsByTopic",
+  "ListTagsForResource",
+  "ListTopics",
+  "OptInPhoneNumber",
+  "Publish",
+  "PublishBatch",
+  "PutDataProtectionPolicy",
+  "RemovePermission",
+  "SetEndpointAttributes",
+  "SetPlatformApplicationAttributes",
+  "SetSMSAttributes",
+  "SetSubscriptionAttributes",
+  "SetTopicAttributes",
+  "Subscribe",
+  "TagResource",
+  "Unsubscribe",
+  "UntagResource",
+  "VerifySMSSandboxPhoneNumber",
+] as const;
+/** @internal SNS's actions with a paginator (`paginate<Action>` methods). */
+export const SNS_PAGINATED = [
+  "ListEndpointsByPlatformApplication",
+  "ListOriginationNumbers",
+  "ListPhoneNumbersOptedOut",
+  "ListPlatformApplications",
+  "ListSMSSandboxPhoneNumbers",
+  "ListSubscriptions",
+  "ListSubscriptionsByTopic",
+  "ListTopics",
+] as const;
+
+// The typed methods, declared by the generated interface and defined from the table, loaded on first use.
 export interface SNS extends SNSMethods {}
-defineOperations(SNS, operations, paginators);
+defineLazyOperations(SNS, SNS_ACTIONS, SNS_PAGINATED, () => import("./operations.js"));

@@ -13,7 +13,6 @@ import { encodeBody, Resolved } from "../core/handle.js";
 import { classify } from "../core/retry.js";
 import { isRecord } from "../core/validate.js";
 import type { QueueHandle } from "../sqs/queue.js";
-import { grantTopic, revokeTopic, withQueueLock } from "./policy.js";
 import {
   checkPublished,
   publishBatchTarget,
@@ -31,7 +30,6 @@ import type {
   Subscription,
 } from "./types.js";
 import { checkArn, checkTopicName, isFifoTopic } from "./validate.js";
-import * as validators from "./validators.js";
 
 /** @internal The SNS client's method giving the caller's account (defined in sns.ts). */
 export const CALLER_ACCOUNT = Symbol("asyncaws.callerAccount");
@@ -387,7 +385,12 @@ export class TopicHandle {
       attributes.FilterPolicyScope = filterPolicyScope;
     }
     const subscribeAttributes = Object.keys(attributes).length ? { Attributes: attributes } : {};
-    // The subscription's attributes are checked before any call: bad input changes nothing.
+    // The subscription's attributes are checked before any call: bad input changes nothing. The
+    // validators and the policy code are loaded here, on first use (most programs never subscribe).
+    const [validators, { grantTopic, revokeTopic, withQueueLock }] = await Promise.all([
+      import("./validators.js"),
+      import("./policy.js"),
+    ]);
     validators.Subscribe(
       {
         TopicArn: "arn:aws:sns:us-east-1:000000000000:t",

@@ -12,7 +12,6 @@ import {
   type ServiceInfo,
   // biome-ignore lint/suspicious/noImportCycles: the one allowed cycle, credential chain <-> STS (see core/credentials/sts.ts)
 } from "../core/client.js";
-import { queryProtocol } from "../core/protocol/aws-query.js";
 
 /** Options of the STS clients. */
 export interface STSOptions extends ClientOptions {}
@@ -30,6 +29,11 @@ const STS_INFO: ServiceInfo = {
  */
 export class STSClient extends ServiceClient {
   constructor(options: STSOptions = {}) {
-    super(STS_INFO, queryProtocol("2011-06-15"), options);
+    super(
+      STS_INFO,
+      // The AWS Query protocol (with its XML reader) is loaded at the first call.
+      () => import("../core/protocol/aws-query.js").then((m) => m.queryProtocol("2011-06-15")),
+      options,
+    );
   }
 }

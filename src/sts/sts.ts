@@ -5,11 +5,10 @@
  * @module
  */
 
-import { defineOperations } from "../core/operation.js";
+import { defineLazyOperations } from "../core/operation.js";
 // biome-ignore lint/suspicious/noImportCycles: the one allowed cycle, credential chain <-> STS (see core/credentials/sts.ts)
 import { STSClient } from "./client.js";
 import type { STSMethods } from "./methods.js";
-import { operations, paginators } from "./operations.js";
 
 /**
  * An AWS STS client: one method per STS action, named as the action in lowerCamelCase, taking and
@@ -25,6 +24,25 @@ import { operations, paginators } from "./operations.js";
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods come from the operation table (defineOperations below)
 export class STS extends STSClient {}
 
+/**
+ * @internal STS's actions, in the order of its operation table (`operations.ts`): the methods are
+ * defined from these names, and the table is loaded at the first call of one of them. A test
+ * checks them against the table.
+ */
+export const STS_ACTIONS = [
+  "AssumeRole",
+  "AssumeRoleWithSAML",
+  "AssumeRoleWithWebIdentity",
+  "AssumeRoot",
+  "DecodeAuthorizationMessage",
+  "GetAccessKeyInfo",
+  "GetCallerIdentity",
+  "GetDelegatedAccessToken",
+  "GetFederationToken",
+  "GetSessionToken",
+  "GetWebIdentityToken",
+] as const;
+
 // The typed methods, declared by the generated interface and defined from the table.
 export interface STS extends STSMethods {}
-defineOperations(STS, operations, paginators);
+defineLazyOperations(STS, STS_ACTIONS, [], () => import("./operations.js"));
