@@ -100,21 +100,21 @@ export type {
 } from "./sns/types.js";
 export { type AttributeValue, md5OfMessageAttributes } from "./sqs/checksums.js";
 export { SQSClient, type SQSOptions } from "./sqs/client.js";
-export {
-  type BatchHandler,
-  type BatchHandlerContext,
-  Consumer,
-  type ConsumerErrorInfo,
-  type ConsumerEvents,
-  type ConsumerState,
-  type ConsumerStatus,
-  type HandlerContext,
-  type MessageHandler,
-  type StopOptions,
+export { Consumer, MessageIterator } from "./sqs/consume.js";
+export type {
+  BatchHandler,
+  BatchHandlerContext,
+  ConsumerErrorInfo,
+  ConsumerEvents,
+  ConsumerState,
+  ConsumerStatus,
+  HandlerContext,
+  MessageHandler,
+  StopOptions,
 } from "./sqs/consumer/consumer.js";
 export type { EventMap, Listener } from "./sqs/consumer/events.js";
 export type { ErrorSource } from "./sqs/consumer/held.js";
-export { type Acknowledgeable, MessageIterator, type MessagesOptions } from "./sqs/consumer/iterator.js";
+export type { Acknowledgeable, MessagesOptions } from "./sqs/consumer/iterator.js";
 export type { ConsumerLogger, ConsumerOptions } from "./sqs/consumer/options.js";
 // `SnsMessage` from here is the consumer's unwrapped message (deprecated: SnsQueueMessage); from
 // asyncaws/sns it is the signed message (deprecated: SnsSignedMessage).

@@ -17,19 +17,19 @@ export { payloadErrorOf } from "../payloads/errors.js";
 export type { LargePayloadOptions } from "../payloads/options.js";
 export { type AttributeValue, md5OfMessageAttributes } from "./checksums.js";
 export { SQSClient, type SQSOptions } from "./client.js";
-export {
-  type BatchHandler,
-  type BatchHandlerContext,
-  Consumer,
-  type ConsumerErrorInfo,
-  type ConsumerEvents,
-  type ConsumerState,
-  type ConsumerStatus,
-  type HandlerContext,
-  type MessageHandler,
-  type StopOptions,
+export { Consumer, MessageIterator } from "./consume.js";
+export type {
+  BatchHandler,
+  BatchHandlerContext,
+  ConsumerErrorInfo,
+  ConsumerEvents,
+  ConsumerState,
+  ConsumerStatus,
+  HandlerContext,
+  MessageHandler,
+  StopOptions,
 } from "./consumer/consumer.js";
-export { type Acknowledgeable, MessageIterator, type MessagesOptions } from "./consumer/iterator.js";
+export type { Acknowledgeable, MessagesOptions } from "./consumer/iterator.js";
 export type { ConsumerLogger, ConsumerOptions } from "./consumer/options.js";
 export type { SnsMessage, SnsQueueMessage } from "./consumer/sns.js";
 export * from "./functions.js";

@@ -8,8 +8,9 @@ import { batchEntryIds, checkBatchOptions, sendEntries, settleEntries } from "..
 import type { CallOptions } from "../core/client.js";
 import { ValidationError } from "../core/errors.js";
 import { definedOnly, encodeBody, Resolved } from "../core/handle.js";
-import { type BatchHandler, Consumer, type MessageHandler } from "./consumer/consumer.js";
-import { MessageIterator, type MessagesOptions } from "./consumer/iterator.js";
+import { Consumer, MessageIterator } from "./consume.js";
+import type { BatchHandler, MessageHandler } from "./consumer/consumer.js";
+import type { MessagesOptions } from "./consumer/iterator.js";
 import type { ConsumerOptions } from "./consumer/options.js";
 import type { SnsQueueMessage } from "./consumer/sns.js";
 import {

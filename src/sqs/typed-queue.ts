@@ -20,7 +20,8 @@ import {
   type TypedMessage,
 } from "../core/typed.js";
 import { TypedProducer } from "../core/typed-producer.js";
-import type { BatchHandler, Consumer, MessageHandler } from "./consumer/consumer.js";
+import type { Consumer } from "./consume.js";
+import type { BatchHandler, MessageHandler } from "./consumer/consumer.js";
 import type { Acknowledgeable, MessagesOptions } from "./consumer/iterator.js";
 import type { ConsumerOptions } from "./consumer/options.js";
 import type { SnsQueueMessage } from "./consumer/sns.js";
