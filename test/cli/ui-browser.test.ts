@@ -140,9 +140,24 @@ describe("asyncaws ui in headless Chromium", { skip: missing ?? false }, () => {
     }
   });
 
-  it("opens the page from the printed address and shows the queues", async () => {
+  /**
+   * What went wrong in a page's script: uncaught errors, and what it logged as an error (a poll
+   * that failed is caught and logged, and the page simply stops changing). Answers other than
+   * 200, which the page shows, are not counted.
+   */
+  const watchErrors = (target: Page) => {
     const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error.message));
+    target.on("pageerror", (error) => errors.push(error.message));
+    target.on("console", (message) => {
+      if (message.type() === "error" && !message.text().startsWith("Failed to load resource"))
+        errors.push(message.text());
+    });
+    return errors;
+  };
+  let errors: string[] = [];
+
+  it("opens the page from the printed address and shows the queues", async () => {
+    errors = watchErrors(page);
     await page.goto(server.url);
     await waitForCount("orders-dlq", 3);
     assert.equal(await rowCount("inbox"), "2");
@@ -309,6 +324,44 @@ describe("asyncaws ui in headless Chromium", { skip: missing ?? false }, () => {
     assert.equal(moved?.Attributes?.MessageGroupId, "retries");
   });
 
+  it("keeps on the chart the counts the page first saw, when they change within its first second", async () => {
+    // The page's clock is Playwright's, paused: the polls are those the page makes at once (on
+    // load, on opening a queue) and those of the interval when the test moves the clock on.
+    const { QueueUrl } = await sqs.createQueue({ QueueName: "spike" });
+    const spike = sqs.queue(QueueUrl!);
+    await spike.sendBatch(["1", "2"]);
+    const fresh = await context.newPage();
+    const freshErrors = watchErrors(fresh);
+    try {
+      const start = new Date("2026-12-05T12:00:00Z");
+      await fresh.clock.install({ time: start });
+      await fresh.clock.pauseAt(new Date(start.getTime() + 1000)); // time stands still until runFor
+      const firstPoll = fresh.waitForResponse((response) => response.url().endsWith("/api/queues"));
+      await fresh.goto(server.url);
+      await (await firstPoll).finished();
+      const row = fresh.locator('#queues tr[data-queue="spike"] td.n').first();
+      assert.equal(await row.textContent(), "2");
+      for (const message of await spike.receive({ MaxNumberOfMessages: 10 }))
+        await spike.delete(message.ReceiptHandle!);
+      await fresh.clock.runFor(300); // one poll of the interval, 0.3 s after the first
+      await fresh.waitForFunction(
+        () => document.querySelector('#queues tr[data-queue="spike"] td.n')?.textContent === "0",
+      );
+      await fresh.getByRole("link", { name: "spike", exact: true }).click();
+      await fresh.getByRole("heading", { name: "Queue spike" }).waitFor();
+      // Two points, 2 then 0 (the second one replaced by the poll on opening the queue).
+      await fresh.locator("#chart:not([hidden]) svg polyline.visible").waitFor();
+      assert.match(
+        (await fresh.locator("#chart svg").getAttribute("aria-label")) ?? "",
+        /^spike: 0 visible, 0 in flight, 0 delayed \(the last 0 s\)$/,
+        "no rate yet: the newest point is less than a second after the first",
+      );
+      assert.deepEqual(freshErrors, []);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it("in read-only mode, offers peeking and nothing that changes a queue (a second server in the same browser)", async () => {
     const readOnly = await startUi({ sqs, sns, readOnly: true });
     const other = await context.newPage();
@@ -337,5 +390,6 @@ describe("asyncaws ui in headless Chromium", { skip: missing ?? false }, () => {
     await page.locator("#chart:not([hidden]) svg polyline.visible").waitFor();
     await shot("dark");
     await page.emulateMedia({ colorScheme: "light" });
+    assert.deepEqual(errors, [], "no error in the page's script all along");
   });
 });

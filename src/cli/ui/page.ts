@@ -128,7 +128,9 @@ export const APP_JS = `"use strict";
   const readOnly = document.querySelector('meta[name="asyncaws-read-only"]').content === "1";
   const interval = Math.max(250, Number(document.querySelector('meta[name="asyncaws-interval"]').content) || 3000);
   const KEEP = Math.ceil(180000 / Math.max(1000, interval)); // points: the last three minutes
-  const history = new Map(); // queue -> [{ t, visible, inFlight, delayed }], at most one a second
+  // queue -> [{ t, visible, inFlight, delayed }]: a point each second at most, the newest excepted
+  // (see poll); the first point, what the page first saw, is never replaced.
+  const history = new Map();
   let current = null;
 
   function h(tag, props, ...children) {
@@ -170,7 +172,11 @@ export const APP_JS = `"use strict";
   function rates(points) {
     const out = [];
     for (let i = 1; i < points.length; i++) {
-      const a = points[i - 1], b = points[i];
+      // The newest point may be less than a second after the one before it: its rate is taken
+      // over the point before that one, so that a rate is never the change over a few milliseconds.
+      const b = points[i];
+      let a = points[i - 1];
+      if (b.t - a.t < 1000) { if (i < 2) continue; a = points[i - 2]; }
       const seconds = Math.max(0.001, (b.t - a.t) / 1000);
       const change = (b.visible + b.inFlight + b.delayed - a.visible - a.inFlight - a.delayed) / seconds;
       out.push({ t: b.t, in: Math.max(0, change), out: Math.max(0, -change) });
@@ -187,7 +193,7 @@ export const APP_JS = `"use strict";
       svg("text", { x: 36, y: top + height, "text-anchor": "end" }, "0"),
       svg("text", { x: 44, y: top + 9 }, label));
     for (const [key, cls] of keys) {
-      if (points.length === 1) continue;
+      if (points.length < 2) continue;
       group.append(svg("polyline", { class: cls, points: points.map((p) => x(p.t).toFixed(1) + "," + y(p[key]).toFixed(1)).join(" ") }));
     }
     return max;
@@ -206,7 +212,8 @@ export const APP_JS = `"use strict";
     const span = Math.round((t1 - t0) / 1000);
     root.append(svg("text", { x: 40, y: 218 }, "−" + (span >= 120 ? Math.round(span / 60) + " min" : span + " s")), svg("text", { x: W - 8, y: 218, "text-anchor": "end" }, "now"));
     const last = points[points.length - 1], flow = flows[flows.length - 1];
-    const summary = name + ": " + last.visible + " visible, " + last.inFlight + " in flight, " + last.delayed + " delayed; " + fmt(flow.in) + "/s in, " + fmt(flow.out) + "/s out";
+    // No rate yet while the newest point is less than a second after the first one.
+    const summary = name + ": " + last.visible + " visible, " + last.inFlight + " in flight, " + last.delayed + " delayed" + (flow ? "; " + fmt(flow.in) + "/s in, " + fmt(flow.out) + "/s out" : "");
     root.setAttribute("aria-label", summary + " (the last " + span + " s)");
     const caption = fig.querySelector("figcaption");
     caption.replaceChildren(h("span", { class: "key visible", text: "visible" }), " ", h("span", { class: "key inflight", text: "in flight" }), " ", h("span", { class: "key delayed", text: "delayed" }), " · ",
@@ -239,10 +246,13 @@ export const APP_JS = `"use strict";
       for (const q of queues) {
         const points = history.get(q.name) || [];
         const point = { t: now, visible: q.visible, inFlight: q.inFlight, delayed: q.delayed };
-        const last = points[points.length - 1];
-        // Refreshes right after an action come close together: a point at most each second, so
-        // that a rate is never the change over a few milliseconds.
-        if (last && now - last.t < 1000) Object.assign(last, point, { t: last.t });
+        // Refreshes right after an action come close together: a point each second at most. The
+        // newest point, while less than a second after the one before it, is replaced by the next
+        // poll's (the net change since the point before stays on the chart, at its true time);
+        // the others stay as they were (overwriting a point would erase a change: a queue emptied
+        // within the page's first second would chart as always empty).
+        const n = points.length;
+        if (n >= 2 && points[n - 1].t - points[n - 2].t < 1000) points[n - 1] = point;
         else points.push(point);
         while (points.length > KEEP) points.shift();
         history.set(q.name, points);
