@@ -6,19 +6,26 @@
 // - dist/node/: bundled by esbuild for runtimes that load modules one file at a time (the "node"
 //   condition: Node, Bun, Deno). Each file a cold `import` reads costs about a millisecond of
 //   module loading, whatever its size, so the aim is few files on the way to a first request:
-//   - dist/node/core.js holds, in one file, every module that `asyncaws/sqs/client` (the bare
-//     client, the standalone functions, signing, transport, config, errors) imports statically.
-//     It exports each binding under a unique name (`m<module number>$<name>`).
+//   - Three layers, one file each: dist/node/core.js holds every module that
+//     `asyncaws/sqs/client` (the bare client, the standalone functions, signing, transport,
+//     config, errors) imports statically; dist/node/sqs/layer.js what `asyncaws/sqs` adds to it
+//     (the SQS class, queue handles, producers, batching); dist/node/layer.js what `asyncaws` adds
+//     to both (SNS, STS, the verifier, the Lambda handlers). Each exports its bindings under
+//     unique names (`m<module number>$<name>`, `sqs$m...`, `root$m...`). So `import { SQS } from
+//     "asyncaws"` reads 4 files, `asyncaws/sqs` 3 and `asyncaws/sqs/client` 2, rather than a
+//     chunk per combination of entry points (esbuild's splitting made 16 for asyncaws).
 //   - The entry points (asyncaws, asyncaws/sqs, asyncaws/sqs/client, asyncaws/sqs/query,
-//     asyncaws/sns, asyncaws/sts, asyncaws/s3, asyncaws/lambda) and the code they share beyond the core are bundled with
-//     shared chunks, as usual. Where their code imports a core module, it gets a few lines that
-//     re-export that module's bindings from core.js instead, so a class or a cache exists once
-//     however many entry points a program imports.
+//     asyncaws/sns, asyncaws/sts, asyncaws/s3, asyncaws/lambda) and the code loaded on first use
+//     are bundled with shared chunks, as usual. Where their code imports a layer's module, it gets
+//     a few lines that re-export that module's bindings from the layer's file instead, so a class
+//     or a cache exists once however many entry points a program imports (the build checks it).
 //   - Code loaded on first use (the credential chain; SQS's Query protocol, also the entry point
-//     asyncaws/sqs/query) is bundled the same way (dist/node/lazy/, dist/node/sqs/query.js);
-//     core.js imports it with `import()` when it is first needed.
-//   The core's modules are those esbuild reaches from that entry point; their binding names come
-//   from importing tsc's output of each. The build stops if a lazy module is imported statically.
+//     asyncaws/sqs/query; the consumer's engine, SNS's and STS's operation tables, the credential
+//     sources...) is bundled the same way (dist/node/lazy/, dist/node/sqs/query.js); the layers
+//     import it with `import()` when it is first needed.
+//   A layer's modules are those esbuild reaches from its entry point less the layers below; their
+//   binding names come from importing tsc's output of each. The build stops if a lazy module is
+//   imported statically.
 // - dist/cli/asyncaws.js: the `asyncaws` bin (src/cli/), bundled for Node. It imports the library
 //   from the package's own entry (dist/node/index.js), as a user would, so it adds nothing to the
 //   library's files and chunks; the build stops if it imports anything of the library but
@@ -66,7 +73,6 @@ const ENTRIES = [
   { in: "src/lambda/index.ts", out: "lambda/index" },
 ];
 /** Placeholder specifiers, replaced by relative paths once the output files' places are known. */
-const CORE_SPEC = "asyncaws-node:core.js";
 const lazySpec = (name) => `asyncaws-node:${name}.js`;
 
 const common = {
@@ -101,91 +107,155 @@ const lazyExternal = {
   },
 };
 
-// 1. The core: what the core entry reaches by static imports. Modules it reaches only through
-//    `import()` (the node:net transport) are bundled into core.js too, but behind esbuild's lazy
-//    wrapper, evaluated on first use; nothing outside the core may import them.
-const probe = await build({ ...common, entryPoints: [CORE_ENTRY], metafile: true, plugins: [lazyExternal] });
-const inputs = probe.metafile.inputs;
-const reached = new Set([CORE_ENTRY]);
-for (const file of reached) {
-  for (const edge of inputs[file]?.imports ?? []) {
-    if (edge.kind !== "dynamic-import" && !edge.external && edge.path.startsWith("src/"))
-      reached.add(edge.path);
-  }
-}
-const core = [...reached].filter((file) => file !== CORE_ENTRY).sort();
-const lazyInCore = new Set(
-  Object.keys(inputs).filter((file) => file.startsWith("src/") && !reached.has(file)),
-);
-// Each binding gets one name in core.js, `m<module number>$<name>` of the module that first
-// exports it: a binding that another core module re-exports keeps that one name, so that
-// `export *` of both modules elsewhere does not find two different bindings of the same name.
-const coreIndex = new Map(core.map((file, i) => [file, i]));
-const names = new Map(); // file -> [[name, mangled name]]
-const nameOf = new Map(); // binding value -> mangled name
-const barrelLines = [];
-for (const file of core) {
-  const url = pathToFileURL(join(root, "dist", file.slice("src/".length).replace(/\.ts$/, ".js"))).href;
-  const mod = await import(url);
-  const own = [];
-  const list = [];
-  for (const name of Object.keys(mod).sort()) {
-    let mangled = nameOf.get(mod[name]);
-    if (mangled === undefined) {
-      mangled = `m${coreIndex.get(file)}$${name}`;
-      nameOf.set(mod[name], mangled);
-      own.push(`${name} as ${mangled}`);
-    }
-    list.push([name, mangled]);
-  }
-  names.set(file, list);
-  if (own.length) barrelLines.push(`export { ${own.join(", ")} } from ${JSON.stringify(`./${file}`)};`);
-}
-const barrel = barrelLines.join("\n");
-const coreBuild = await build({
-  ...common,
-  stdin: { contents: barrel, resolveDir: root, sourcefile: "core.js", loader: "js" },
-  outfile: join(out, "core.js"),
-  plugins: [lazyExternal],
-});
+// 1. The layers, each one file: the core (what the core entry reaches by static imports), then
+//    what asyncaws/sqs adds to it, then what asyncaws adds to both. A layer's modules import
+//    only modules of its own layer or of those below it (each is a static closure less the layers
+//    below), and each binding gets one name in its layer's file (`m<module number>$<name>` in the
+//    core, `<layer>$m<module number>$<name>` above it).
+//    Modules the core reaches only through `import()` (the node:net transport) are bundled into
+//    core.js too, but behind esbuild's lazy wrapper, evaluated on first use; nothing outside the
+//    core may import them. Modules the upper layers reach only through `import()` (the consumer's
+//    engine, SNS's operation table, the credential sources...) are bundled apart, as the entry
+//    points are (dist/node/lazy/), so that a cold start compiles them only when they are used.
+const LAYERS = [
+  { name: "core", entry: CORE_ENTRY, out: "core", prefix: "m" },
+  { name: "sqs", entry: "src/sqs/index.ts", out: "sqs/layer", prefix: "sqs$m" },
+  { name: "root", entry: "src/index.ts", out: "layer", prefix: "root$m" },
+];
+const layerOf = new Map(); // source file -> layer
+const names = new Map(); // source file -> [[name, mangled name, layer]]
+const nameOf = new Map(); // binding value -> [mangled name, layer]
+const lazyInCore = new Set();
+/** Modules that upper layers import with `import()`: bundled apart, as dist/node/lazy/<path>.js. */
+const lazyAbove = new Map(); // source file -> output name
+const layerSpec = (layer) => `asyncaws-node:${layer.out}.js`;
 
-// 2. The entry points and the lazy modules: core modules become re-exports from core.js.
-const coreShim = {
-  name: "core-shim",
-  setup(b) {
-    b.onResolve({ filter: /^\./ }, (args) => {
-      if (args.namespace === "core-shim") return undefined;
-      const file = sourceOf(args.importer, args.path);
-      if (lazyInCore.has(file)) {
-        throw new Error(`${file} is loaded lazily inside core.js; ${args.importer} may not import it`);
+/** Re-exports of a module's bindings from the layer files that hold them (for code outside them). */
+function shimOf(file) {
+  const byLayer = new Map();
+  for (const [name, mangled, layer] of names.get(file)) {
+    if (!byLayer.has(layer)) byLayer.set(layer, []);
+    byLayer.get(layer).push(`${mangled} as ${name}`);
+  }
+  return [...byLayer]
+    .map(([layer, list]) => `export { ${list.join(", ")} } from ${JSON.stringify(layerSpec(layer))};`)
+    .join("\n");
+}
+
+/** In a layer's build (or the entries' build): modules of the layers below become re-exports. */
+function layerShim(below, { lazyUpper }) {
+  return {
+    name: "layer-shim",
+    setup(b) {
+      b.onResolve({ filter: /^\./ }, (args) => {
+        if (args.namespace === "layer-shim") return undefined;
+        const file = sourceOf(args.importer, args.path);
+        if (lazyInCore.has(file)) {
+          throw new Error(`${file} is loaded lazily inside core.js; ${args.importer} may not import it`);
+        }
+        if (lazyUpper && args.kind === "dynamic-import" && lazyAbove.has(file) && !LAZY[file]) {
+          return { path: `asyncaws-node:${lazyAbove.get(file)}.js`, external: true };
+        }
+        const layer = layerOf.get(file);
+        if (layer === undefined || !below.has(layer)) return undefined;
+        // One re-export module per importer, so that it lands in the importer's own file rather
+        // than in a chunk of its own (each extra file costs a cold start about a millisecond).
+        return { path: `${file}?from=${posix(relative(root, args.importer))}`, namespace: "layer-shim" };
+      });
+      b.onResolve({ filter: /^asyncaws-node:/ }, (args) => ({ path: args.path, external: true }));
+      b.onLoad({ filter: /.*/, namespace: "layer-shim" }, (args) => ({
+        contents: shimOf(args.path.slice(0, args.path.indexOf("?from="))),
+        loader: "js",
+      }));
+    },
+  };
+}
+
+// Each layer's modules: its entry's static closure, less the layers below.
+const probes = [];
+for (const layer of LAYERS) {
+  const probe = await build({ ...common, entryPoints: [layer.entry], metafile: true, plugins: [lazyExternal] });
+  const inputs = probe.metafile.inputs;
+  const reached = new Set([layer.entry]);
+  for (const file of reached) {
+    for (const edge of inputs[file]?.imports ?? []) {
+      if (edge.kind !== "dynamic-import" && !edge.external && edge.path.startsWith("src/"))
+        reached.add(edge.path);
+    }
+  }
+  layer.files = [...reached].filter((file) => file !== layer.entry && !layerOf.has(file)).sort();
+  for (const file of layer.files) layerOf.set(file, layer);
+  probes.push({ layer, inputs, reached });
+}
+for (const { layer, inputs, reached } of probes) {
+  for (const file of Object.keys(inputs)) {
+    if (!file.startsWith("src/") || reached.has(file) || layerOf.has(file) || LAZY[file]) continue;
+    if (layer === LAYERS[0]) lazyInCore.add(file);
+  }
+  if (layer === LAYERS[0]) continue;
+  // What the layer's own modules load with import(): each an entry of dist/node/lazy/.
+  for (const file of layer.files) {
+    for (const edge of inputs[file]?.imports ?? []) {
+      const target = edge.path;
+      if (edge.kind !== "dynamic-import" || edge.external || !target.startsWith("src/")) continue;
+      if (layerOf.has(target) || LAZY[target]) continue;
+      if (lazyInCore.has(target)) throw new Error(`${file} imports ${target}, which core.js loads lazily`);
+      lazyAbove.set(target, `lazy/${target.slice("src/".length).replace(/\.ts$/, "")}`);
+    }
+  }
+}
+
+const layerBuilds = [];
+for (const [index, layer] of LAYERS.entries()) {
+  const below = new Set(LAYERS.slice(0, index));
+  const barrelLines = [];
+  for (const [i, file] of layer.files.entries()) {
+    const url = pathToFileURL(join(root, "dist", file.slice("src/".length).replace(/\.ts$/, ".js"))).href;
+    const mod = await import(url);
+    const mine = [];
+    const list = [];
+    for (const name of Object.keys(mod).sort()) {
+      let named = nameOf.get(mod[name]);
+      if (named === undefined) {
+        named = [`${layer.prefix}${i}$${name}`, layer];
+        nameOf.set(mod[name], named);
+        mine.push(`${name} as ${named[0]}`);
       }
-      if (!coreIndex.has(file)) return undefined;
-      // One re-export module per importer, so that it lands in the importer's own file rather
-      // than in a chunk of its own (each extra file costs a cold start about a millisecond).
-      return { path: `${file}?from=${posix(relative(root, args.importer))}`, namespace: "core-shim" };
-    });
-    b.onResolve({ filter: /^asyncaws-node:/ }, (args) => ({ path: args.path, external: true }));
-    b.onLoad({ filter: /.*/, namespace: "core-shim" }, (args) => {
-      const file = args.path.slice(0, args.path.indexOf("?from="));
-      const list = names
-        .get(file)
-        .map(([name, mangled]) => `${mangled} as ${name}`)
-        .join(", ");
-      return { contents: `export { ${list} } from ${JSON.stringify(CORE_SPEC)};`, loader: "js" };
-    });
-  },
-};
+      list.push([name, named[0], named[1]]);
+    }
+    names.set(file, list);
+    if (mine.length) barrelLines.push(`export { ${mine.join(", ")} } from ${JSON.stringify(`./${file}`)};`);
+  }
+  // A binding that this layer's modules re-export from a layer below keeps its name there: the
+  // shims of this layer's modules (for upper layers and the entries) point to that layer's file.
+  layerBuilds.push(
+    await build({
+      ...common,
+      stdin: { contents: barrelLines.join("\n"), resolveDir: root, sourcefile: `${layer.out}.js`, loader: "js" },
+      outfile: join(out, `${layer.out}.js`),
+      // The core bundles what it loads lazily (behind esbuild's wrapper); the layers above it
+      // take the core's modules from core.js and leave what they load lazily to dist/node/lazy/.
+      plugins: index === 0 ? [lazyExternal] : [lazyExternal, layerShim(below, { lazyUpper: true })],
+    }),
+  );
+}
+
+// 2. The entry points and the lazy modules: modules of the layers become re-exports from them.
 const restBuild = await build({
   ...common,
-  entryPoints: [...ENTRIES, ...Object.entries(LAZY).map(([file, name]) => ({ in: file, out: name }))],
+  entryPoints: [
+    ...ENTRIES,
+    ...Object.entries(LAZY).map(([file, name]) => ({ in: file, out: name })),
+    ...[...lazyAbove].map(([file, name]) => ({ in: file, out: name })),
+  ],
   outdir: out,
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
-  plugins: [coreShim],
+  plugins: [layerShim(new Set(LAYERS), { lazyUpper: true })],
 });
 
 // 3. Write everything, with the placeholders made relative to each file's place.
-for (const file of [...coreBuild.outputFiles, ...restBuild.outputFiles]) {
+for (const file of [...layerBuilds.flatMap((b) => b.outputFiles), ...restBuild.outputFiles]) {
   const from = dirname(file.path);
   const text = file.text.replace(/(["'])asyncaws-node:([^"']+)\1/g, (_, quote, target) => {
     let path = posix(relative(from, join(out, target)));
@@ -195,6 +265,25 @@ for (const file of [...coreBuild.outputFiles, ...restBuild.outputFiles]) {
   if (text.includes("asyncaws-node:")) throw new Error(`${file.path}: a placeholder was left`);
   mkdirSync(from, { recursive: true });
   writeFileSync(file.path, text);
+}
+
+// 3b. Each entry point of dist/node exports what tsc's entry exports, and a name that two entry
+//     points export is the same binding in both (one class, one cache, whatever a program imports).
+{
+  const seen = new Map();
+  for (const entry of ENTRIES) {
+    const built = await import(pathToFileURL(join(out, `${entry.out}.js`)).href);
+    const typed = await import(
+      pathToFileURL(join(root, "dist", entry.in.slice("src/".length).replace(/\.ts$/, ".js"))).href
+    );
+    if (Object.keys(built).sort().join() !== Object.keys(typed).sort().join())
+      throw new Error(`dist/node/${entry.out}.js does not export what ${entry.in} exports`);
+    for (const [name, value] of Object.entries(built)) {
+      if (seen.has(name) && seen.get(name) !== value)
+        throw new Error(`dist/node/${entry.out}.js: ${name} is not the binding other entry points export`);
+      seen.set(name, value);
+    }
+  }
 }
 
 // 4. The bin: src/cli bundled alone, the library imported from dist/node/index.js.

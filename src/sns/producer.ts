@@ -7,13 +7,12 @@
 import { BoundProducer } from "../batch/bound.js";
 import { BatchProducer, type BatchProducerOptions, type BatchTarget } from "../batch/engine.js";
 import { answerOutcomes } from "../batch/outcomes.js";
-import { CALL } from "../core/client.js";
+import { CALL, type OperationSpec } from "../core/client.js";
 import { type ErrorContext, ValidationError } from "../core/errors.js";
 import { encodeBody } from "../core/handle.js";
 import { isRecord } from "../core/validate.js";
 import { LARGE_PAYLOADS } from "../payloads/options.js";
 import { checkOffloaded, sendOffloaded } from "../payloads/plan.js";
-import { PublishBatch } from "./operations.js";
 import type { SNS } from "./sns.js";
 import type { PublishParams, TopicHandle } from "./topic.js";
 import type {
@@ -60,14 +59,24 @@ export function checkPublished(
  * PublishBatch for the requests the batch targets build: every entry was checked when it was
  * given (by {@link checkPublished}, as it is sent, after offloading), the engine keeps a batch
  * within 10 entries and 256 KiB, and the ids are the target's own, so only the topic ARN is
- * checked here, not each entry again.
+ * checked here, not each entry again. Made at the first batch ({@link loadPublishCheckedBatch}).
  */
-const PUBLISH_CHECKED_BATCH = {
-  ...PublishBatch,
-  validate: (input: PublishBatchInput, context: ErrorContext) => {
-    checkArn(input.TopicArn, "TopicArn", context);
-  },
-};
+let publishCheckedBatch: OperationSpec | undefined;
+
+/**
+ * Makes {@link publishCheckedBatch}: SNS's operation table is loaded on first use (see sns.ts),
+ * not when the producer's module is.
+ */
+async function loadPublishCheckedBatch(): Promise<OperationSpec> {
+  const { PublishBatch } = await import("./operations.js");
+  publishCheckedBatch ??= {
+    ...PublishBatch,
+    validate: (input: PublishBatchInput, context: ErrorContext) => {
+      checkArn(input.TopicArn, "TopicArn", context);
+    },
+  };
+  return publishCheckedBatch;
+}
 
 /** The members `send`'s params may hold: PublishBatch entry members other than `Id` and `Message`. */
 const PARAM_KEYS: ReadonlySet<string> = new Set([
@@ -105,8 +114,9 @@ export function publishBatchTarget<R>(
       const TopicArn = await topicArn();
       const send = async (items: readonly Sized[], labels: readonly string[]) => {
         const ids = items.map((item, index) => item.id ?? String(index));
+        const op = publishCheckedBatch ?? (await loadPublishCheckedBatch());
         const output = (await sns[CALL](
-          PUBLISH_CHECKED_BATCH,
+          op,
           {
             TopicArn,
             PublishBatchRequestEntries: items.map((item, index) => ({ ...item.entry, Id: ids[index]! })),
