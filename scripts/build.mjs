@@ -174,7 +174,12 @@ function layerShim(below, { lazyUpper }) {
 // Each layer's modules: its entry's static closure, less the layers below.
 const probes = [];
 for (const layer of LAYERS) {
-  const probe = await build({ ...common, entryPoints: [layer.entry], metafile: true, plugins: [lazyExternal] });
+  const probe = await build({
+    ...common,
+    entryPoints: [layer.entry],
+    metafile: true,
+    plugins: [lazyExternal],
+  });
   const inputs = probe.metafile.inputs;
   const reached = new Set([layer.entry]);
   for (const file of reached) {
@@ -231,7 +236,12 @@ for (const [index, layer] of LAYERS.entries()) {
   layerBuilds.push(
     await build({
       ...common,
-      stdin: { contents: barrelLines.join("\n"), resolveDir: root, sourcefile: `${layer.out}.js`, loader: "js" },
+      stdin: {
+        contents: barrelLines.join("\n"),
+        resolveDir: root,
+        sourcefile: `${layer.out}.js`,
+        loader: "js",
+      },
       outfile: join(out, `${layer.out}.js`),
       // The core bundles what it loads lazily (behind esbuild's wrapper); the layers above it
       // take the core's modules from core.js and leave what they load lazily to dist/node/lazy/.
