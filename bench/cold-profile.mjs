@@ -1,6 +1,8 @@
-// Where a cold start goes: `node bench/cold-profile.mjs [--runs 9]` (after `npm run build`).
-// Starts the stub (pinned like in run.mjs) and runs bench/cold/probe.mjs, a whole process that
-// imports `asyncaws/sqs/client`, constructs a client and completes one SendMessage, many times:
+// Where a cold start goes: `node bench/cold-profile.mjs [--runs 9] [--entry asyncaws]` (after
+// `npm run build`; `npm run bench:cold -- --entry asyncaws/sqs`). Starts the stub (pinned like in
+// run.mjs) and runs bench/cold/probe.mjs, a whole process that imports the entry point
+// (`asyncaws/sqs/client` by default; `asyncaws` and `asyncaws/sqs` with the SQS class),
+// constructs a client and completes one SendMessage, many times:
 // - whole processes, wall time, beside `node -e 0`, an empty ES module and the floor: an ES module
 //   that sends one request signed beforehand with node:http (bench/cold/floor.mjs);
 // - phases, timed inside the process (medians): Node's own start until the main module runs,
@@ -25,13 +27,17 @@ import { BENCH, CLIENT_CORE, fmt, ipcChild, median, STUB_CORE, table, timeProces
 const argv = process.argv.slice(2);
 const runsAt = argv.indexOf("--runs");
 const RUNS = runsAt >= 0 ? Number(argv[runsAt + 1]) : 9;
+const entryAt = argv.indexOf("--entry");
+const ENTRY = entryAt >= 0 ? argv[entryAt + 1] : "asyncaws/sqs/client";
+if (!["asyncaws", "asyncaws/sqs", "asyncaws/sqs/client"].includes(ENTRY))
+  throw new Error(`--entry: asyncaws, asyncaws/sqs or asyncaws/sqs/client, not ${ENTRY}`);
 const PROBE = `${BENCH}cold/probe.mjs`;
 
 const stub = ipcChild([`${BENCH}stub.mjs`], { core: STUB_CORE });
 const { port } = await stub.next("listening");
 
 async function probe(preload = "", nodeFlags = []) {
-  const result = await timeProcess([PROBE, String(port), MESSAGE_BODY, preload], {
+  const result = await timeProcess([PROBE, String(port), MESSAGE_BODY, preload, ENTRY], {
     core: CLIENT_CORE,
     nodeFlags,
   });
@@ -166,7 +172,7 @@ await stub.close();
 
 // Output.
 const mb = (bytes) => fmt(bytes / 1048576, 2);
-console.log(`Cold start of asyncaws/sqs/client, ${RUNS} runs each (medians, ms inside the process)`);
+console.log(`Cold start of ${ENTRY}, ${RUNS} runs each (medians, ms inside the process)`);
 console.log(
   table([
     ["phase", "as is", "with node:crypto and node:net loaded first", "difference"],
@@ -189,7 +195,7 @@ console.log(
       name === "floor"
         ? "floor: an ES module sending one request signed beforehand, with node:http"
         : name === "asyncaws"
-          ? "asyncaws/sqs/client: import, construct, sign, send, check"
+          ? `${ENTRY}: import, construct, sign, send, check`
           : name,
       fmt(median(values), 1),
       name === "node -e 0" ? "" : fmt(median(values) - baseline, 1),
@@ -219,6 +225,6 @@ console.log(
 mkdirSync(`${BENCH}results`, { recursive: true });
 writeFileSync(
   `${BENCH}results/cold-profile.json`,
-  `${JSON.stringify({ runs: RUNS, plain, preloaded, emptyWallMs: median(empty), wallsMs: Object.fromEntries(Object.entries(walls).map(([k, v]) => [k, median(v)])), gcs, optimized, groupsMs: Object.fromEntries([...grouped].map(([g, us]) => [g, us / 1000])) }, null, 2)}\n`,
+  `${JSON.stringify({ entry: ENTRY, runs: RUNS, plain, preloaded, emptyWallMs: median(empty), wallsMs: Object.fromEntries(Object.entries(walls).map(([k, v]) => [k, median(v)])), gcs, optimized, groupsMs: Object.fromEntries([...grouped].map(([g, us]) => [g, us / 1000])) }, null, 2)}\n`,
 );
 console.log("\nwrote bench/results/cold-profile.json");

@@ -1,8 +1,10 @@
 // Cold-start probe (bench/cold-profile.mjs): the same work as asyncaws-sqs.mjs, with each phase
-// timed inside the process and the heap read after each. Arguments: <port> <body> [phases], where
-// phases may name built-ins to load first (`crypto`, `net`), to measure what they cost alone.
+// timed inside the process and the heap read after each. Arguments: <port> <body> [phases]
+// [entry], where phases may name built-ins to load first (`crypto`, `net`), to measure what they
+// cost alone, and entry is the entry point imported (`asyncaws/sqs/client`, the default, with
+// SQSClient and sendMessage; `asyncaws` or `asyncaws/sqs`, with the SQS class).
 const mainAtMs = performance.now();
-const [port, body, preload = ""] = process.argv.slice(2);
+const [port, body, preload = "", entry = "asyncaws/sqs/client"] = process.argv.slice(2);
 const v8 = process.getBuiltinModule("v8");
 const heap = () => {
   const spaces = Object.fromEntries(
@@ -23,11 +25,20 @@ const mark = (name) => {
 };
 for (const name of preload.split(",").filter(Boolean)) process.getBuiltinModule(name);
 mark("builtins");
-const url = import.meta.resolve("asyncaws/sqs/client");
+// String literals, so that the entry resolves as a user's import would (the package's exports).
+const url =
+  entry === "asyncaws"
+    ? import.meta.resolve("asyncaws")
+    : entry === "asyncaws/sqs"
+      ? import.meta.resolve("asyncaws/sqs")
+      : import.meta.resolve("asyncaws/sqs/client");
 mark("resolved");
-const { SQSClient, sendMessage } = await import(url);
+const api = await import(url);
 mark("imported");
-const sqs = new SQSClient({
+const Client = entry === "asyncaws/sqs/client" ? api.SQSClient : api.SQS;
+const sendMessage =
+  entry === "asyncaws/sqs/client" ? api.sendMessage : (client, input) => client.sendMessage(input);
+const sqs = new Client({
   endpoint: `http://127.0.0.1:${port}`,
   region: "us-east-1",
   credentials: {
