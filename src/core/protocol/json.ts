@@ -8,7 +8,7 @@
 import { fromBase64, toBase64 } from "../crypto.js";
 import { type ErrorContext, ResponseError } from "../errors.js";
 import type { HttpResponse } from "../http.js";
-import type { Shape } from "../schema.js";
+import type { Shape, StructureShape } from "../schema.js";
 import { bodySummary, serviceErrorOf } from "./errors.js";
 import type { Protocol, ProtocolRequest } from "./types.js";
 
@@ -42,20 +42,45 @@ export function toJsonValue(shape: Shape, value: unknown): unknown {
   }
   const source = value as Record<string, unknown>;
   let out: Record<string, unknown> | undefined;
-  for (const key in source) {
-    const item = source[key];
-    let converted: unknown;
-    if (shape.type === "map") converted = toJsonValue(shape.value, item);
-    else {
-      const member = shape.members[key];
-      converted = member ? toJsonValue(member.shape, item) : item;
+  if (shape.type === "map") {
+    for (const key in source) {
+      const item = source[key];
+      const converted = toJsonValue(shape.value, item);
+      if (converted !== item) {
+        out ??= { ...source };
+        out[key] = converted;
+      }
     }
+    return out ?? value;
+  }
+  // Only the members that may hold a blob or a date are looked at.
+  for (const [key, memberShape] of specialMembersOf(shape)) {
+    const item = source[key];
+    const converted = toJsonValue(memberShape, item);
     if (converted !== item) {
       out ??= { ...source };
       out[key] = converted;
     }
   }
   return out ?? value;
+}
+
+/** Per structure, its members that are, or may hold, a blob or a timestamp. */
+const specialMembers = new WeakMap<StructureShape, ReadonlyArray<readonly [string, Shape]>>();
+
+function specialMembersOf(shape: StructureShape): ReadonlyArray<readonly [string, Shape]> {
+  let members = specialMembers.get(shape);
+  if (members === undefined) {
+    members = Object.entries(shape.members)
+      .filter(([, member]) =>
+        typeof member.shape === "string"
+          ? member.shape === "B" || member.shape === "t"
+          : member.shape.special === true,
+      )
+      .map(([key, member]) => [key, member.shape] as const);
+    specialMembers.set(shape, members);
+  }
+  return members;
 }
 
 /** Converts JSON wire values to API values, in place: base64 to `Uint8Array`, epoch seconds to `Date`. */
@@ -76,8 +101,9 @@ export function fromJsonValue(shape: Shape, value: unknown): unknown {
   if (shape.type === "map") {
     for (const key in target) target[key] = fromJsonValue(shape.value, target[key]);
   } else {
-    for (const key in shape.members) {
-      if (target[key] !== undefined) target[key] = fromJsonValue(shape.members[key]!.shape, target[key]);
+    for (const [key, memberShape] of specialMembersOf(shape)) {
+      const item = target[key];
+      if (item !== undefined) target[key] = fromJsonValue(memberShape, item);
     }
   }
   return value;
