@@ -8,7 +8,8 @@
  * The handler and the options are checked here, at once (a ValidationError naming the value
  * received), as the engine checks them. Until the engine is there (a few milliseconds, before any
  * request could have been answered), listeners added or removed are kept, in order, and given to
- * it; `stop()` is handed to it; `state` is `starting` and `status` counts nothing.
+ * it; `stop()` is checked as the engine checks it and handed to it (calls made meanwhile return
+ * one promise, as the engine's do); `state` is `starting` and `status` counts nothing.
  * `MessageIterator` (from {@link QueueHandle.messages}) checks its options at once and loads the
  * engine's iterator at the first `next()`, when its consumer starts.
  *
@@ -65,7 +66,12 @@ export class Consumer<M = Message> {
   /** The engine could not be loaded or made: the error (the consumer has failed). */
   #failure: { error: unknown } | undefined;
   #pending: Pending<M>[] = [];
-  #stops: { options: StopOptions; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  /** stop() calls made before the engine was there: their options, in order, for the engine. */
+  #stops: StopOptions[] = [];
+  /** What those calls returned: one promise, settled as the engine's stop settles. */
+  #earlyStop: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | undefined;
+  readonly #context: { operation: string; resource: string };
+  readonly #drainTimeoutMs: number | undefined;
   readonly #closed: Promise<void>;
 
   /** @internal Use {@link Queue.consume}. */
@@ -76,8 +82,9 @@ export class Consumer<M = Message> {
     options: ConsumerOptions<M> | undefined,
   ) {
     const context = { operation: "consume", resource: queue.name };
+    this.#context = context;
     if (typeof handler !== "function") throw new ValidationError("handler", "a function", handler, context);
-    resolveConsumerOptions<M>(options, context);
+    this.#drainTimeoutMs = resolveConsumerOptions<M>(options, context).drainTimeoutMs;
     let settle!: { resolve: () => void; reject: (error: unknown) => void };
     this.#closed = new Promise<void>((resolve, reject) => {
       settle = { resolve, reject };
@@ -103,8 +110,14 @@ export class Consumer<M = Message> {
         }
         this.#pending = [];
         engine.closed.then(settle.resolve, settle.reject);
-        for (const stop of this.#stops) engine.stop(stop.options).then(stop.resolve, stop.reject);
+        const early = this.#earlyStop;
+        const stops = this.#stops;
         this.#stops = [];
+        // The first was checked as the engine checks it: it starts the stop, the others hasten it.
+        for (const [i, options] of stops.entries()) {
+          const stopping = engine.stop(options);
+          if (i === 0 && early) stopping.then(early.resolve, early.reject);
+        }
       },
       (error: unknown) => this.#fail(error, settle.reject),
     );
@@ -114,7 +127,7 @@ export class Consumer<M = Message> {
     this.#failure = { error };
     this.#pending = [];
     reject(error);
-    for (const stop of this.#stops) stop.resolve();
+    this.#earlyStop?.resolve();
     this.#stops = [];
   }
 
@@ -215,9 +228,28 @@ export class Consumer<M = Message> {
   stop(options: StopOptions = {}): Promise<void> {
     if (this.#engine) return this.#engine.stop(options);
     if (this.#failure) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.#stops.push({ options, resolve, reject });
-    });
+    // Before the engine is there: the engine's checks, then one promise for every call.
+    if (options === null || typeof options !== "object") {
+      return Promise.reject(new ValidationError("options", "an object", options, this.#context));
+    }
+    const { abort = false, timeoutMs = this.#drainTimeoutMs } = options;
+    if (typeof abort !== "boolean") {
+      return Promise.reject(new ValidationError("abort", "a boolean", abort, this.#context));
+    }
+    if (timeoutMs !== undefined && (typeof timeoutMs !== "number" || !(timeoutMs >= 0))) {
+      return Promise.reject(
+        new ValidationError("timeoutMs", "a number of at least 0", timeoutMs, this.#context),
+      );
+    }
+    this.#stops.push(options);
+    if (!this.#earlyStop) {
+      let settle!: { resolve: () => void; reject: (error: unknown) => void };
+      const promise = new Promise<void>((resolve, reject) => {
+        settle = { resolve, reject };
+      });
+      this.#earlyStop = { promise, ...settle };
+    }
+    return this.#earlyStop.promise;
   }
 }
 

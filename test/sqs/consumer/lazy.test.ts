@@ -55,7 +55,9 @@ describe("consumer and iterator, engine loaded on first use", () => {
     const early = queue.consume(async (message) => {
       handled.push(message.Body!);
     });
+    await assert.rejects(early.stop({ abort: "yes" as never }), /abort/);
     const stopped = early.stop();
+    assert.equal(early.stop({ timeoutMs: 0 }), stopped, "calling it again returns the same promise");
     assert.equal(early.state, "starting");
     await stopped;
     await early.closed;
