@@ -7,8 +7,10 @@
  *
  * CloudWatch reports it once a minute, a few minutes late, and only for queues that are active
  * or have messages. Emulators have no CloudWatch: with `--endpoint` (or `AWS_ENDPOINT_URL`) it is
- * asked only when `AWS_ENDPOINT_URL_CLOUDWATCH` names one. When CloudWatch refuses (no
- * permission, say), the age is shown as unknown and it is not asked again.
+ * asked only when `AWS_ENDPOINT_URL_CLOUDWATCH` names one. When CloudWatch refuses (a 4xx other
+ * than throttling: no permission, say), the age is shown as unknown and it is not asked again.
+ * A read that fails otherwise (network, 5xx, throttling, or no answer within `timeoutMs`) leaves
+ * that queue's age unknown until it is asked again a minute later.
  *
  * @module
  */
@@ -28,6 +30,9 @@ function cloudWatchEndpoint(region: string, env: Record<string, string | undefin
 /** The text of each `<name>` element in an XML fragment. */
 const elements = (xml: string, name: string): string[] =>
   [...xml.matchAll(new RegExp(`<${name}>([\\s\\S]*?)</${name}>`, "g"))].map((m) => m[1] ?? "");
+
+/** CloudWatch said no for good (a 4xx other than throttling): it is not asked again. */
+class Refused extends Error {}
 
 /** CloudWatch's GetMetricStatistics for one queue's ApproximateAgeOfOldestMessage (AWS Query, SigV4). */
 class CloudWatch {
@@ -82,7 +87,9 @@ class CloudWatch {
     const text = await response.text();
     if (!response.ok) {
       const code = elements(text, "Code")[0] ?? `HTTP ${response.status}`;
-      throw new Error(
+      const refused =
+        response.status >= 400 && response.status < 500 && response.status !== 429 && !/Throttl/i.test(code);
+      throw new (refused ? Refused : Error)(
         `GetMetricStatistics: ${code}${elements(text, "Message")[0] ? `: ${elements(text, "Message")[0]}` : ""}`,
       );
     }
@@ -104,6 +111,8 @@ const KEEP_MS = 60_000;
 export interface OldestAgesOptions {
   /** The credentials CloudWatch is asked with. @default the default credential chain (with the settings' profile) */
   credentials?: CredentialsProvider;
+  /** How long one read may take before the age is left unknown (retried a minute later). @default 5000 */
+  timeoutMs?: number;
 }
 
 /**
@@ -115,6 +124,9 @@ export class OldestAges {
   readonly #client: CloudWatch | undefined;
   readonly #known = new Map<string, { at: number; age: number | undefined }>();
   readonly #reading = new Map<string, Promise<void>>();
+  /** When a queue whose last read failed (not a refusal) may be asked again. */
+  readonly #retryAt = new Map<string, number>();
+  readonly #timeoutMs: number;
   /** Why ages are not asked (set on the first refusal), for a note. */
   unavailable: string | undefined;
 
@@ -124,6 +136,7 @@ export class OldestAges {
     env: Record<string, string | undefined>,
     options: OldestAgesOptions = {},
   ) {
+    this.#timeoutMs = options.timeoutMs ?? 5000;
     const own = env.AWS_ENDPOINT_URL_CLOUDWATCH;
     if ((settings.endpoint !== undefined || env.AWS_ENDPOINT_URL) && !own) {
       this.unavailable = "no CloudWatch at this endpoint (set AWS_ENDPOINT_URL_CLOUDWATCH to name one)";
@@ -142,14 +155,18 @@ export class OldestAges {
     if (!client || this.unavailable) return undefined;
     const known = this.#known.get(name);
     if (known && now - known.at <= KEEP_MS) return undefined;
+    if ((this.#retryAt.get(name) ?? 0) > now) return undefined;
     let reading = this.#reading.get(name);
     if (!reading) {
-      reading = client.oldestAge(name, signal).then(
+      const timeout = AbortSignal.timeout(this.#timeoutMs);
+      reading = client.oldestAge(name, signal ? AbortSignal.any([signal, timeout]) : timeout).then(
         (age) => {
           this.#known.set(name, { at: now, age });
+          this.#retryAt.delete(name);
         },
         (error: unknown) => {
-          this.unavailable ??= `CloudWatch: ${error instanceof Error ? error.message : String(error)}`;
+          if (error instanceof Refused) this.unavailable ??= `CloudWatch: ${error.message}`;
+          else this.#retryAt.set(name, now + KEEP_MS);
         },
       );
       const done = reading;
