@@ -290,6 +290,55 @@ describe("net transport", () => {
     );
   });
 
+  test("requests in flight time out each at its own deadline; one signal aborts all its requests, and a later one unsent", async () => {
+    const server = await rawServer((socket, request) => {
+      // Answers the requests whose body says so; the others wait forever.
+      if (request.endsWith('{"answer":true}')) socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    });
+    servers.push(server);
+    const send = netTransport();
+    const ended: string[] = [];
+    const timed = (name: string, timeoutMs: number) =>
+      send(requestTo(server.port), undefined, timeoutMs, context).then(
+        () => assert.fail(`${name} was answered`),
+        (error: unknown) => {
+          assert.ok(isTimeoutError(error), `${name}: ${String(error)}`);
+          ended.push(name);
+        },
+      );
+    // The later deadline first, then an earlier one, and a request answered meanwhile.
+    const late = timed("late", 400);
+    const early = timed("early", 80);
+    const answered = await send(requestTo(server.port, '{"answer":true}'), undefined, 60_000, context);
+    assert.equal(answered.body, "ok");
+    await Promise.all([late, early]);
+    assert.deepEqual(ended, ["early", "late"]);
+
+    const controller = new AbortController();
+    const pending = [1, 2, 3].map(() => send(requestTo(server.port), controller.signal, 60_000, context));
+    const answeredToo = await send(
+      requestTo(server.port, '{"answer":true}'),
+      controller.signal,
+      60_000,
+      context,
+    );
+    assert.equal(answeredToo.body, "ok");
+    controller.abort(new Error("stop"));
+    for (const request of pending) await assert.rejects(request, (error: unknown) => isAbortError(error));
+    // The same signal, now aborted: a later request ends before it is sent.
+    const sent = server.requests.length;
+    await assert.rejects(send(requestTo(server.port), controller.signal, 60_000, context), (error: unknown) =>
+      isAbortError(error),
+    );
+    assert.equal(server.requests.length, sent);
+    // Nothing in flight: no timer holds the process.
+    assert.equal(
+      process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length,
+      0,
+      String(process.getActiveResourcesInfo()),
+    );
+  });
+
   test("concurrent requests each get their own connection and their own answer", async () => {
     const server = await rawServer((socket, request) => {
       const body = /\r\n\r\n(.*)$/s.exec(request)![1]!;

@@ -98,6 +98,50 @@ describe("consumer against a scripted server", () => {
     }
   });
 
+  it("stop({ abort: true }) cuts every long poll through one signal; 30 polls waiting between retries raise no listener warning", async () => {
+    let receives = 0;
+    const server = await startLoopback(async (request) => {
+      switch (actionOf(request)) {
+        case "GetQueueAttributes":
+          return json({ Attributes: { VisibilityTimeout: "30" } });
+        case "ReceiveMessage":
+          // Each poll's first attempt fails (the client waits before its retry, listening to the
+          // poll's signal); its retry is a long poll that never ends by itself.
+          receives++;
+          if (receives <= 30) return json({ __type: "InternalError", message: "try again" }, 500);
+          await sleep(60_000);
+          return json({});
+        default:
+          return json({ __type: "InvalidAction", message: actionOf(request) }, 400);
+      }
+    });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      const sqs = new SQS({ endpoint: server.endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 2 });
+      const consumer = sqs
+        .queue(`${server.endpoint}/000000000000/cut`)
+        .consume(async () => undefined, { concurrency: 300, waitTimeSeconds: 20 });
+      await waitFor(() => receives >= 40, "the polls retried");
+      // (A poll whose retry came among the first 30 failed twice: it is in its backoff, not in flight.)
+      const inFlight = consumer.status.receiving;
+      assert.ok(inFlight > 10, `${inFlight} polls in flight`);
+      await consumer.stop({ abort: true });
+      assert.equal(consumer.status.receiving, 0);
+      assert.equal(consumer.status.stranded, inFlight * 10, "each cut poll counts what it asked for");
+      assert.equal(consumer.status.state, "stopped");
+      await sleep(10);
+      assert.deepEqual(
+        warnings.filter((w) => w.name === "MaxListenersExceededWarning").map((w) => w.message),
+        [],
+      );
+    } finally {
+      process.off("warning", onWarning);
+      await server.close();
+    }
+  });
+
   it("FIFO: releases, unhandled and last first, the messages of a group behind one that failed", async () => {
     let receives = 0;
     const server = await startLoopback(async (request) => {
