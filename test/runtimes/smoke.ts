@@ -349,6 +349,37 @@ export async function runSmoke(options: SmokeOptions): Promise<CheckResult[]> {
     expect(calls === 3, `the fetch option was called ${calls} times, expected 3`);
   });
 
+  await check("sqs.produceAndConsume", async () => {
+    // The producer and the consumer (code loaded with import() on first use) on this runtime.
+    const { QueueUrl } = await sqs.createQueue({ QueueName: unique("smoke-consume") });
+    expect(QueueUrl, "no QueueUrl");
+    try {
+      const queue = sqs.queue(QueueUrl);
+      const sent = await queue.producer().sendAll(["one", "two", "three"]);
+      expect(sent.sent === 3 && sent.failed === 0, `sendAll ${show(sent)}`);
+      const bodies: string[] = [];
+      let all!: () => void;
+      const handled = new Promise<void>((resolve) => {
+        all = resolve;
+      });
+      const consumer = queue.consume(
+        async (message) => {
+          bodies.push(message.Body ?? "");
+          if (bodies.length === 3) all();
+        },
+        { waitTimeSeconds: 1, concurrency: 3 },
+      );
+      const timer = setTimeout(all, 15_000);
+      await handled;
+      clearTimeout(timer);
+      await consumer.stop();
+      expect(show(bodies.sort()) === show(["one", "three", "two"]), `handled ${show(bodies)}`);
+      expect(consumer.status.deleted === 3, `deleted ${consumer.status.deleted}, expected 3`);
+    } finally {
+      await sqs.deleteQueue({ QueueUrl });
+    }
+  });
+
   await check("sqs.deleteQueue", async () => {
     expect(state.queueUrl, "no queue (createQueue failed)");
     await sqs.deleteQueue({ QueueUrl: state.queueUrl });
