@@ -51,14 +51,22 @@ export async function sendEntries<E, R>(
     deadlineMs: options.deadlineMs,
     signal: options.signal,
   });
-  const outcomes = entries.map((entry, index) =>
-    producer.send(entry, labels[index]).then(
-      (value): SentOutcome<R> => ({ ok: true, value }),
-      (error: unknown): SentOutcome<R> => ({ ok: false, error }),
-    ),
-  );
+  // Each entry settles through callbacks (no promise per entry); close() resolves once all did.
+  const outcomes: SentOutcome<R>[] = new Array(entries.length);
+  for (let index = 0; index < entries.length; index++) {
+    producer.submit(
+      entries[index]!,
+      labels[index] ?? "the message",
+      (value) => {
+        outcomes[index] = { ok: true, value };
+      },
+      (error: unknown) => {
+        outcomes[index] = { ok: false, error };
+      },
+    );
+  }
   await producer.close();
-  return Promise.all(outcomes);
+  return outcomes;
 }
 
 /**
