@@ -44,7 +44,7 @@ import {
 import type { Protocol } from "./protocol/types.js";
 import { CLOCK_SKEW_CODES, RetryStrategy, sleep } from "./retry.js";
 import { signOwn } from "./signer/own.js";
-import { canonicalPath, canonicalQuery, signsPathAsSent } from "./signer.js";
+import { canonicalPath, signsPathAsSent } from "./signer.js";
 
 /** Options of one call: every method takes them as its optional second argument. */
 export interface CallOptions {
@@ -383,7 +383,11 @@ export class ServiceClient {
     let canonicalQueryString = "";
     if (query !== "") {
       path += `?${query}`;
-      canonicalQueryString = canonicalQuery(query);
+      // The protocol gives the canonical form (see ProtocolRequest.signedQuery).
+      if (encoded.signedQuery === undefined) {
+        throw new AsyncAwsError("the protocol gave a query string without its signedQuery", context);
+      }
+      canonicalQueryString = encoded.signedQuery;
     }
     const hostname = encoded.hostPrefix ? encoded.hostPrefix + endpoint.hostname : endpoint.hostname;
     headers.host = encoded.hostPrefix ? encoded.hostPrefix + endpoint.host : endpoint.host;

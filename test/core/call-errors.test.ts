@@ -133,3 +133,36 @@ describe("the caller's AbortSignal.timeout()", () => {
     assert.ok(isTimeoutError(new TimeoutError(5)));
   });
 });
+
+describe("a protocol that sends a query", () => {
+  it("must give its canonical form (signedQuery), which is what is signed; without it, nothing is sent", async () => {
+    const protocol = (signedQuery: string | undefined) => ({
+      encode: () => ({ method: "POST", path: "/", query: "b=2&a=1", signedQuery, headers: {}, body: "{}" }),
+      decode: () => ({}),
+    });
+    const before = server.requests.length;
+    const missing = new SQS({
+      endpoint: server.endpoint,
+      region: "us-east-1",
+      credentials: TEST_CREDENTIALS,
+      protocol: protocol(undefined),
+      checksums: false,
+    });
+    const error = await caught(() => missing.getQueueUrl({ QueueName: "q" }));
+    assert.ok(isAsyncAwsError(error));
+    assert.match(error.message, /signedQuery/);
+    assert.equal(server.requests.length, before, "nothing was sent");
+
+    const given = new SQS({
+      endpoint: server.endpoint,
+      region: "us-east-1",
+      credentials: TEST_CREDENTIALS,
+      protocol: protocol("a=1&b=2"),
+      checksums: false,
+    });
+    await given.getQueueUrl({ QueueName: "q" });
+    const sent = server.requests.at(-1)!;
+    assert.equal(sent.url, "/?b=2&a=1");
+    assert.ok(sent.signatureValid, "signed over the canonical query");
+  });
+});

@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { parseEndpoint } from "../../src/core/config.js";
 import { isServiceError } from "../../src/core/errors.js";
 import { encodeRestXml } from "../../src/core/protocol/rest-xml.js";
+import { canonicalQuery } from "../../src/core/signer.js";
 import { S3 } from "../../src/s3/index.js";
 import * as operations from "../../src/s3/operations.js";
 import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
@@ -164,6 +165,9 @@ describe("S3 addressing", () => {
     });
     assert.equal(list.path, "/");
     assert.equal(list.query, "list-type=2&prefix=x%2F&max-keys=5");
+    // The protocol gives the query's canonical form too: the client signs it as is.
+    assert.equal(list.signedQuery, "list-type=2&max-keys=5&prefix=x%2F");
+    assert.equal(list.signedQuery, canonicalQuery(list.query));
   });
 
   it("path-style for other endpoints, bucket names that are not DNS-safe, and forcePathStyle", async () => {

@@ -13,7 +13,7 @@ import { fromBase64, md5Hex, sha256Hex, toBase64 } from "../crypto.js";
 import { type ErrorContext, ResponseError } from "../errors.js";
 import type { HttpResponse } from "../http.js";
 import type { MemberShape, OperationShape, Shape, StructureShape } from "../schema.js";
-import { EMPTY_SHA256, uriEncode } from "../signer.js";
+import { canonicalQuery, EMPTY_SHA256, uriEncode } from "../signer.js";
 import { bodySummary, requestIdOf, serviceErrorOf } from "./errors.js";
 import { decodeStructure } from "./query.js";
 import type { Protocol, ProtocolRequest } from "./types.js";
@@ -224,7 +224,17 @@ export function encodeRestXml(
   }
   const binaryResponse =
     typeof op.output.payload === "string" && op.output.members[op.output.payload]?.shape === "B";
-  return { method: http.method, path, query: query.join("&"), headers, body, hostPrefix, binaryResponse };
+  const sent = query.join("&");
+  return {
+    method: http.method,
+    path,
+    query: sent,
+    signedQuery: canonicalQuery(sent),
+    headers,
+    body,
+    hostPrefix,
+    binaryResponse,
+  };
 }
 
 function hexBytes(hex: string): Uint8Array {

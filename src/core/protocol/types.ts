@@ -17,6 +17,12 @@ export interface ProtocolRequest {
   readonly path: string;
   /** The query string as it is sent, without `?`; `""` for none (the signer's fast path). */
   readonly query: string;
+  /**
+   * The query in the canonical form SigV4 signs (`canonicalQuery(query)` of the signer: decoded,
+   * encoded again, sorted). Required when `query` is not empty: the protocols that send a query
+   * compute it, so that a program whose protocols send none (JSON, Query) carries no code for it.
+   */
+  readonly signedQuery?: string | undefined;
   /** The protocol's headers, names in lower case (`host` and the signature are the client's). */
   readonly headers: Record<string, string>;
   /** The body: text, or bytes. */
