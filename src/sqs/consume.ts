@@ -27,7 +27,12 @@ import type {
 } from "./consumer/consumer.js";
 import type { Listener } from "./consumer/events.js";
 import type { Acknowledgeable, MessagesOptions } from "./consumer/iterator.js";
-import { type ConsumerOptions, resolveConsumerOptions } from "./consumer/options.js";
+import {
+  type ConsumerOptions,
+  checkMessagesOptions,
+  checkStopOptions,
+  resolveConsumerOptions,
+} from "./consumer/options.js";
 import type { Queue } from "./queue.js";
 import type { SQS } from "./sqs.js";
 import type { Message } from "./types.js";
@@ -229,18 +234,8 @@ export class Consumer<M = Message> {
     if (this.#engine) return this.#engine.stop(options);
     if (this.#failure) return Promise.resolve();
     // Before the engine is there: the engine's checks, then one promise for every call.
-    if (options === null || typeof options !== "object") {
-      return Promise.reject(new ValidationError("options", "an object", options, this.#context));
-    }
-    const { abort = false, timeoutMs = this.#drainTimeoutMs } = options;
-    if (typeof abort !== "boolean") {
-      return Promise.reject(new ValidationError("abort", "a boolean", abort, this.#context));
-    }
-    if (timeoutMs !== undefined && (typeof timeoutMs !== "number" || !(timeoutMs >= 0))) {
-      return Promise.reject(
-        new ValidationError("timeoutMs", "a number of at least 0", timeoutMs, this.#context),
-      );
-    }
+    const checked = checkStopOptions(options, this.#drainTimeoutMs, this.#context);
+    if (checked instanceof ValidationError) return Promise.reject(checked);
     this.#stops.push(options);
     if (!this.#earlyStop) {
       let settle!: { resolve: () => void; reject: (error: unknown) => void };
@@ -278,19 +273,7 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
   constructor(sqs: SQS, queue: Queue, options?: MessagesOptions<M>) {
     // Check the options now, as the engine does (the consumer starts at the first next()).
     const context = { operation: "messages", resource: queue.name };
-    if (options !== null && typeof options === "object") {
-      for (const key of ["batch", "batchSize"] as const) {
-        if ((options as Record<string, unknown>)[key] !== undefined) {
-          throw new ValidationError(
-            key,
-            "absent (messages() yields one message at a time)",
-            (options as Record<string, unknown>)[key],
-            context,
-          );
-        }
-      }
-    }
-    resolveConsumerOptions(options, context);
+    checkMessagesOptions(options, context);
     this.#make = () =>
       import("./consumer/iterator.js").then((m) => {
         this.#engine = new m.MessageIterator<M>(sqs, queue, options);

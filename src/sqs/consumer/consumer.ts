@@ -32,6 +32,7 @@ import { type ErrorSource, HeldMessage, holdMessage, type Shared } from "./held.
 import {
   type ConsumerLogger,
   type ConsumerOptions,
+  checkStopOptions,
   defaultRetryDelay,
   type ResolvedOptions,
   resolveConsumerOptions,
@@ -641,18 +642,9 @@ export class Consumer<M = Message> {
    * Don't await it inside a handler: it waits for that handler.
    */
   stop(options: StopOptions = {}): Promise<void> {
-    if (options === null || typeof options !== "object") {
-      return Promise.reject(new ValidationError("options", "an object", options, this.#context));
-    }
-    const { abort = false, timeoutMs = this.#options.drainTimeoutMs } = options;
-    if (typeof abort !== "boolean") {
-      return Promise.reject(new ValidationError("abort", "a boolean", abort, this.#context));
-    }
-    if (timeoutMs !== undefined && (typeof timeoutMs !== "number" || !(timeoutMs >= 0))) {
-      return Promise.reject(
-        new ValidationError("timeoutMs", "a number of at least 0", timeoutMs, this.#context),
-      );
-    }
+    const checked = checkStopOptions(options, this.#options.drainTimeoutMs, this.#context);
+    if (checked instanceof ValidationError) return Promise.reject(checked);
+    const { abort, timeoutMs } = checked;
     if (this.#stopping) {
       if (abort) {
         this.#cutPolls();

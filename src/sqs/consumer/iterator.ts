@@ -14,7 +14,7 @@ import type { Queue } from "../queue.js";
 import type { SQS } from "../sqs.js";
 import type { Message } from "../types.js";
 import { Consumer, type ConsumerStatus, type Delivery, RetryRequest, SETTLE } from "./consumer.js";
-import { type ConsumerOptions, resolveConsumerOptions } from "./options.js";
+import { type ConsumerOptions, checkMessagesOptions, resolveConsumerOptions } from "./options.js";
 
 /** What the iterator yields: the message, with `ack` and `retry`. */
 export type Acknowledgeable<M> = M & {
@@ -79,19 +79,7 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
     this.#options = options;
     // Check the options now (the consumer starts at the first next()).
     const context = { operation: "messages", resource: queue.name };
-    if (options !== null && typeof options === "object") {
-      for (const key of ["batch", "batchSize"] as const) {
-        if ((options as Record<string, unknown>)[key] !== undefined) {
-          throw new ValidationError(
-            key,
-            "absent (messages() yields one message at a time)",
-            (options as Record<string, unknown>)[key],
-            context,
-          );
-        }
-      }
-    }
-    resolveConsumerOptions(options, context);
+    checkMessagesOptions(options, context);
   }
 
   /** The underlying consumer's status (counters, state, last error); undefined before the first `next()`. */

@@ -317,3 +317,36 @@ export function visibilityCeiling(wanted: number, elapsedMs: number): number {
   const left = Math.floor(MAX_VISIBILITY_SECONDS - VISIBILITY_MARGIN_SECONDS - elapsedMs / 1000);
   return Math.max(0, Math.min(wanted, left));
 }
+
+/**
+ * Checks `stop()`'s options (what the consumer and its facade share): the abort flag and the
+ * drain timeout to use, or the ValidationError to reject with.
+ */
+export function checkStopOptions(
+  options: unknown,
+  drainTimeoutMs: number | undefined,
+  context: ErrorContext,
+): { abort: boolean; timeoutMs: number | undefined } | ValidationError {
+  if (options === null || typeof options !== "object") {
+    return new ValidationError("options", "an object", options, context);
+  }
+  const { abort = false, timeoutMs = drainTimeoutMs } = options as { abort?: unknown; timeoutMs?: unknown };
+  if (typeof abort !== "boolean") return new ValidationError("abort", "a boolean", abort, context);
+  if (timeoutMs !== undefined && (typeof timeoutMs !== "number" || !(timeoutMs >= 0))) {
+    return new ValidationError("timeoutMs", "a number of at least 0", timeoutMs, context);
+  }
+  return { abort, timeoutMs };
+}
+
+/** Checks the options of `queue.messages()`: the consumer's, without `batch` or `batchSize`. */
+export function checkMessagesOptions(options: unknown, context: ErrorContext): void {
+  if (options !== null && typeof options === "object") {
+    for (const key of ["batch", "batchSize"] as const) {
+      const value = (options as Record<string, unknown>)[key];
+      if (value !== undefined) {
+        throw new ValidationError(key, "absent (messages() yields one message at a time)", value, context);
+      }
+    }
+  }
+  resolveConsumerOptions(options, context);
+}
