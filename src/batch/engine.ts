@@ -25,6 +25,7 @@ import {
   ValidationError,
 } from "../core/errors.js";
 import { classify } from "../core/retry.js";
+import { unlimitedListeners } from "../core/runtime.js";
 import { Waiters } from "../core/waiters.js";
 import { isNotSentError, notSentError } from "./outcomes.js";
 
@@ -288,6 +289,8 @@ export class BatchProducer<E, R> {
   readonly #options: ResolvedProducerOptions;
   /** Aborts every request in flight when the engine gives up on what is left. */
   readonly #controller = new AbortController();
+  /** The signal may have any number of listeners (set once 4 batches were in flight at once). */
+  #unlimited = false;
   /** Entries waiting to be sent, in send order (retries go back to their place). */
   readonly #pending: Item<E, R>[] = [];
   /** Sends waiting for room, from `#waitingHead` on. */
@@ -703,7 +706,11 @@ export class BatchProducer<E, R> {
       if (item.group !== undefined) groups.add(item.group);
     }
     for (const group of groups) this.#busyGroups.add(group);
-    this.#inFlightBatches++;
+    // Every batch in flight listens on the one signal: past a few, lift Node's leak warning.
+    if (++this.#inFlightBatches === 4 && !this.#unlimited) {
+      this.#unlimited = true;
+      unlimitedListeners(this.#controller.signal);
+    }
     this.#inFlightEntries += batch.length;
     this.#batches++;
     let deadlineAt = Number.POSITIVE_INFINITY;

@@ -45,6 +45,17 @@ export function builtinSync<T>(name: string): T | undefined {
   }
 }
 
+/**
+ * Lets any number of listeners wait on `signal` without Node's MaxListenersExceededWarning (one
+ * signal shared by many requests in flight, each listening while it runs or waits to retry).
+ * Does nothing where `node:events` is not there (browsers, Workers without nodejs_compat).
+ */
+export function unlimitedListeners(signal: AbortSignal): void {
+  builtinSync<{ setMaxListeners?(n: number, ...targets: EventTarget[]): void }>(
+    "node:events",
+  )?.setMaxListeners?.(0, signal);
+}
+
 /** True when {@link builtinSync} can answer (files can then be read synchronously). */
 export function hasSyncBuiltins(): boolean {
   return typeof proc()?.getBuiltinModule === "function";

@@ -17,7 +17,7 @@ import {
   ValidationError,
 } from "../../core/errors.js";
 import { classify } from "../../core/retry.js";
-import { builtinSync } from "../../core/runtime.js";
+import { unlimitedListeners } from "../../core/runtime.js";
 import { Waiters } from "../../core/waiters.js";
 import { processChannel } from "../../observability/channels.js";
 import { traceProcess } from "../../observability/process.js";
@@ -553,9 +553,7 @@ export class Consumer<M = Message> {
       };
       signal.addEventListener("abort", this.#onSignal, { once: true });
     }
-    builtinSync<{ setMaxListeners?(n: number, ...targets: EventTarget[]): void }>(
-      "node:events",
-    )?.setMaxListeners?.(0, this.#cut.signal);
+    unlimitedListeners(this.#cut.signal);
     this.#starting = this.#start();
     if (signal?.aborted) this.#onSignal?.();
   }
