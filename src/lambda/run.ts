@@ -8,6 +8,7 @@
  */
 
 import { AsyncAwsError, type ErrorContext } from "../core/errors.js";
+import { unlimitedListeners } from "../core/runtime.js";
 import { isThenable } from "../core/typed.js";
 import type { LambdaContext } from "./events.js";
 
@@ -49,7 +50,8 @@ class TimeGuard {
   #resolve!: (reason: AsyncAwsError) => void;
   /** Resolves with the reason when the guard trips. */
   readonly tripped: Promise<AsyncAwsError>;
-  readonly #running = new Set<AbortController>();
+  /** The one signal of every record of the invocation (they are all aborted at once). */
+  #controller: AbortController | undefined;
   readonly #remaining: (() => number) | undefined;
   readonly #marginMs: number;
   readonly #context: ErrorContext;
@@ -78,15 +80,17 @@ class TimeGuard {
     return this.#tripped;
   }
 
-  /** A controller for one running record, aborted if the guard trips. */
-  watch(): AbortController {
-    const controller = new AbortController();
-    this.#running.add(controller);
-    return controller;
-  }
-
-  unwatch(controller: AbortController): void {
-    this.#running.delete(controller);
+  /**
+   * The records' signal, aborted if the guard trips: one for the whole invocation, since the guard
+   * aborts every running record at once (an AbortController per record was most of what a
+   * record cost). Listeners are unlimited: every record of a batch may listen.
+   */
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      unlimitedListeners(this.#controller.signal);
+    }
+    return this.#controller.signal;
   }
 
   trip(): void {
@@ -96,8 +100,7 @@ class TimeGuard {
       `the invocation's time is nearly up (less than timeMarginMs, ${this.#marginMs} ms, left)`,
       this.#context,
     );
-    for (const controller of this.#running) controller.abort(reason);
-    this.#running.clear();
+    this.#controller?.abort(reason);
     this.#resolve(reason);
   }
 
@@ -128,18 +131,13 @@ export async function runRecords(plan: RunPlan): Promise<RecordOutcome[]> {
   };
   const runOne = async (index: number): Promise<RecordOutcome> => {
     if (guard.expired()) return finish(index, "skipped", "time" satisfies SkipReason);
-    const controller = guard.watch();
     let result: unknown;
     try {
-      result = plan.work(index, controller.signal);
+      result = plan.work(index, guard.signal);
     } catch (error) {
-      guard.unwatch(controller);
       return finish(index, "failed", error);
     }
-    if (!isThenable(result)) {
-      guard.unwatch(controller);
-      return finish(index, "succeeded", undefined);
-    }
+    if (!isThenable(result)) return finish(index, "succeeded", undefined);
     const settled = await Promise.race([
       Promise.resolve(result).then(
         () => ({ ok: true, detail: undefined as unknown }),
@@ -147,7 +145,6 @@ export async function runRecords(plan: RunPlan): Promise<RecordOutcome[]> {
       ),
       guard.tripped.then((reason) => ({ ok: false, detail: reason as unknown })),
     ]);
-    guard.unwatch(controller);
     return finish(index, settled.ok ? "succeeded" : "failed", settled.detail);
   };
   /** Runs indexes one after another; after a failure, the rest are skipped. */

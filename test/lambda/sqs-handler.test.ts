@@ -348,6 +348,35 @@ describe("sqsHandler: the time guard", () => {
     ]);
   });
 
+  it("aborts every running handler at once, and 20 handlers listening give no listener-leak warning", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      let aborted = 0;
+      const handler = sqsHandler(
+        async (_message, { signal }) => {
+          await new Promise<void>((resolve) => {
+            signal.addEventListener("abort", () => resolve(), { once: true });
+          });
+          aborted++;
+          throw signal.reason;
+        },
+        { timeMarginMs: 1000 },
+      );
+      const response = await handler(manyRecords(20), frozenContext(1050));
+      assert.equal(ids(response).length, 20);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(aborted, 20);
+      assert.deepEqual(
+        warnings.filter((w) => w.name === "MaxListenersExceededWarning").map((w) => w.message),
+        [],
+      );
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
   it("starts nothing when less than the margin is left", async () => {
     let calls = 0;
     const handler = sqsHandler(() => {
