@@ -11,18 +11,8 @@
 
 import { cachedProvider } from "./cache.js";
 import type { DefaultCredentialsOptions } from "./chain.js";
-import { fromEnv, readEnvironment } from "./env.js";
-import { SecretCredentials } from "./secret.js";
+import { environmentHasKeys, fromEnv } from "./env.js";
 import type { CredentialsProvider } from "./types.js";
-
-/** True when the environment holds complete, readable keys (anything else is the chain's to report). */
-function environmentHasKeys(): boolean {
-  try {
-    return readEnvironment() instanceof SecretCredentials;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The default chain as a provider, resolved at the first call: the environment's keys when they

@@ -57,3 +57,12 @@ export function fromEnv(): CredentialsProvider {
     return found;
   };
 }
+
+/** True when the environment holds complete, readable keys (anything else is the chain's to report). */
+export function environmentHasKeys(): boolean {
+  try {
+    return readEnvironment() instanceof SecretCredentials;
+  } catch {
+    return false;
+  }
+}
