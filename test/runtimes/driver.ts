@@ -93,8 +93,13 @@ async function main(): Promise<number> {
   const log = (text: string) => {
     if (args.verbose) process.stderr.write(`${text}\n`);
   };
+  const unknown = (args.only ?? []).filter((name) => !RUNTIMES.some((r) => r.name === name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `no runtime named ${unknown.join(", ")} (the runtimes: ${RUNTIMES.map((r) => r.name).join(", ")})`,
+    );
+  }
   const selected = args.only ? RUNTIMES.filter((r) => args.only!.includes(r.name)) : RUNTIMES;
-  if (selected.length === 0) throw new Error(`no runtime named ${args.only?.join(", ")}`);
   await buildBundles();
   const emulator = await startFauxqs({ port: 0, logger: false, host: "127.0.0.1" });
   const proxy = await startProxy(`http://127.0.0.1:${emulator.port}`, TEST_SECRET);
