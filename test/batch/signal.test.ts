@@ -6,6 +6,7 @@ import { describe, it } from "node:test";
 import { SQS } from "../../src/sqs/index.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
 import { json, type RecordedRequest, startLoopback } from "../helpers/loopback.js";
+import { listenerLeakWarnings } from "../helpers/warnings.js";
 import { sleep } from "../sqs/consumer/setup.js";
 
 const entriesOf = (request: RecordedRequest) =>
@@ -24,9 +25,7 @@ describe("batch engine: one signal for many batches", () => {
         Failed: [],
       });
     });
-    const warnings: Error[] = [];
-    const onWarning = (warning: Error) => warnings.push(warning);
-    process.on("warning", onWarning);
+    const leaks = listenerLeakWarnings();
     try {
       const sqs = new SQS({ endpoint: server.endpoint, credentials: TEST_CREDENTIALS });
       const producer = sqs.queue(`${server.endpoint}/000000000000/many`).producer({ maxInFlightBatches: 30 });
@@ -34,12 +33,9 @@ describe("batch engine: one signal for many batches", () => {
       assert.deepEqual(result, { sent: 300, failed: 0 });
       await producer.close();
       await sleep(10);
-      assert.deepEqual(
-        warnings.filter((w) => w.name === "MaxListenersExceededWarning").map((w) => w.message),
-        [],
-      );
+      assert.deepEqual(leaks.messages(), []);
     } finally {
-      process.off("warning", onWarning);
+      leaks.stop();
       await server.close();
     }
   });

@@ -7,6 +7,7 @@ import type { HandlerContext, MessageHandler } from "../../src/sqs/consumer/cons
 import type { SnsQueueMessage } from "../../src/sqs/consumer/sns.js";
 import type { QueueHandle } from "../../src/sqs/queue.js";
 import type { Message } from "../../src/sqs/types.js";
+import { listenerLeakWarnings } from "../helpers/warnings.js";
 import {
   deferred,
   FIFO_ARN,
@@ -349,9 +350,7 @@ describe("sqsHandler: the time guard", () => {
   });
 
   it("aborts every running handler at once, and 20 handlers listening give no listener-leak warning", async () => {
-    const warnings: Error[] = [];
-    const onWarning = (warning: Error) => warnings.push(warning);
-    process.on("warning", onWarning);
+    const leaks = listenerLeakWarnings();
     try {
       let aborted = 0;
       const handler = sqsHandler(
@@ -368,12 +367,9 @@ describe("sqsHandler: the time guard", () => {
       assert.equal(ids(response).length, 20);
       await new Promise((resolve) => setTimeout(resolve, 10));
       assert.equal(aborted, 20);
-      assert.deepEqual(
-        warnings.filter((w) => w.name === "MaxListenersExceededWarning").map((w) => w.message),
-        [],
-      );
+      assert.deepEqual(leaks.messages(), []);
     } finally {
-      process.off("warning", onWarning);
+      leaks.stop();
     }
   });
 

@@ -19,6 +19,7 @@ import { visibilityCeiling } from "../../../src/sqs/consumer/options.js";
 import { SQS } from "../../../src/sqs/index.js";
 import { TEST_CREDENTIALS } from "../../helpers/fauxqs.js";
 import { json, type RecordedRequest, startLoopback } from "../../helpers/loopback.js";
+import { listenerLeakWarnings } from "../../helpers/warnings.js";
 import { sleep, waitFor } from "./setup.js";
 
 const md5 = (text: string) => createHash("md5").update(text).digest("hex");
@@ -115,9 +116,7 @@ describe("consumer against a scripted server", () => {
           return json({ __type: "InvalidAction", message: actionOf(request) }, 400);
       }
     });
-    const warnings: Error[] = [];
-    const onWarning = (warning: Error) => warnings.push(warning);
-    process.on("warning", onWarning);
+    const leaks = listenerLeakWarnings();
     try {
       const sqs = new SQS({ endpoint: server.endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 2 });
       const consumer = sqs
@@ -132,12 +131,9 @@ describe("consumer against a scripted server", () => {
       assert.equal(consumer.status.stranded, inFlight * 10, "each cut poll counts what it asked for");
       assert.equal(consumer.status.state, "stopped");
       await sleep(10);
-      assert.deepEqual(
-        warnings.filter((w) => w.name === "MaxListenersExceededWarning").map((w) => w.message),
-        [],
-      );
+      assert.deepEqual(leaks.messages(), []);
     } finally {
-      process.off("warning", onWarning);
+      leaks.stop();
       await server.close();
     }
   });
