@@ -129,6 +129,8 @@ export async function runRecords(plan: RunPlan): Promise<RecordOutcome[]> {
     plan.settle(index, outcome, detail);
     return outcome;
   };
+  /** How a running record ends when the guard trips (made once, raced by every record). */
+  const timeUp = guard.tripped.then((reason) => ({ ok: false, detail: reason as unknown }));
   const runOne = async (index: number): Promise<RecordOutcome> => {
     if (guard.expired()) return finish(index, "skipped", "time" satisfies SkipReason);
     let result: unknown;
@@ -143,7 +145,7 @@ export async function runRecords(plan: RunPlan): Promise<RecordOutcome[]> {
         () => ({ ok: true, detail: undefined as unknown }),
         (error: unknown) => ({ ok: false, detail: error }),
       ),
-      guard.tripped.then((reason) => ({ ok: false, detail: reason as unknown })),
+      timeUp,
     ]);
     return finish(index, settled.ok ? "succeeded" : "failed", settled.detail);
   };
