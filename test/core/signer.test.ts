@@ -303,6 +303,39 @@ describe("steps", () => {
   });
 });
 
+describe("signature (HMAC from pads made once per key)", () => {
+  it("equals HMAC-SHA-256 of node:crypto on generated keys and strings (ASCII, unicode, long, empty)", async () => {
+    const { createHmac } = await import("node:crypto");
+    let seed = 0x1234567;
+    const random = (n: number) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const units = ["a", "Z", "0", "\n", "/", "-", "é", "€", "\u{1F600}", "\u007f", "\u0080", "\u0000"];
+    // Lengths around the room kept after the inner pad (256 characters).
+    const lengths = [0, 1, 55, 56, 63, 64, 119, 120, 130, 200, 255, 256, 257, 400, 5_000];
+    for (let round = 0; round < 400; round++) {
+      // SigV4 keys are 32 bytes; others (shorter, a block, longer than a block) take the same path or the general one.
+      const keyLength = round % 10 === 0 ? [0, 1, 31, 33, 64, 65, 100][random(7)]! : 32;
+      const key = new Uint8Array(keyLength).map(() => random(256));
+      const length = round % 4 === 0 ? lengths[random(lengths.length)]! : random(200);
+      let text = "";
+      while (text.length < length) text += random(8) === 0 ? units[random(units.length)]! : units[random(3)]!;
+      const expected = createHmac("sha256", key).update(text, "utf8").digest("hex");
+      assert.equal(signature(key, text), expected, `round ${round}`);
+      // Twice with the same key: the pads are reused, nothing of the last message is left in them.
+      assert.equal(
+        signature(key, text.slice(0, length >> 1)),
+        createHmac("sha256", key)
+          .update(text.slice(0, length >> 1), "utf8")
+          .digest("hex"),
+      );
+    }
+  });
+});
+
 describe("signRequest", () => {
   const base: SignableRequest = {
     method: "POST",

@@ -9,7 +9,7 @@
  */
 
 import type { Credentials } from "../credentials/types.js";
-import { hmacSha256Hex, sha256Hex } from "../crypto.js";
+import { sha256Hex } from "../crypto.js";
 import {
   ALGORITHM,
   amzDate,
@@ -22,7 +22,7 @@ import {
   normalizeValue,
   splitHost,
 } from "./canonical.js";
-import { signingKey } from "./key.js";
+import { signature, signingKey } from "./key.js";
 import { prepare, sign } from "./prepare.js";
 import type { SignableRequest, SignedRequest, SigningOptions } from "./types.js";
 
@@ -147,5 +147,5 @@ export function signOwnRequest(
   const request = `${method}\n${canonicalUri}\n${query}\n${canonical}\n${signed}\n${hash}`;
   const toSign = `${ALGORITHM}\n${time}\n${scope}\n${sha256Hex(request)}`;
   const key = signingKey(credentials.secretAccessKey, day, region, service);
-  headers.authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signed}, Signature=${hmacSha256Hex(key, toSign)}`;
+  headers.authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signed}, Signature=${signature(key, toSign)}`;
 }
