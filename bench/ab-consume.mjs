@@ -60,7 +60,8 @@ const LIBRARY = {
     return {
       concurrency: 10,
       messages: 10,
-      call: async (url) => checkMessages((await sqs.receiveMessage({ QueueUrl: url, ...RECEIVE_INPUT })).Messages),
+      call: async (url) =>
+        checkMessages((await sqs.receiveMessage({ QueueUrl: url, ...RECEIVE_INPUT })).Messages),
     };
   },
   "receive-nomd5": (mod, options) => {
@@ -68,7 +69,8 @@ const LIBRARY = {
     return {
       concurrency: 10,
       messages: 10,
-      call: async (url) => checkMessages((await sqs.receiveMessage({ QueueUrl: url, ...RECEIVE_INPUT })).Messages),
+      call: async (url) =>
+        checkMessages((await sqs.receiveMessage({ QueueUrl: url, ...RECEIVE_INPUT })).Messages),
     };
   },
   hand: (mod, options) => {
@@ -150,7 +152,11 @@ async function timed(s, ms) {
     await Promise.all(Array.from({ length: s.concurrency }, loop));
   }
   const cpu = process.cpuUsage(cpu0);
-  return { us: (cpu.user + cpu.system) / messages, sys: cpu.system / messages, rate: (messages * 1000) / (performance.now() - t0) };
+  return {
+    us: (cpu.user + cpu.system) / messages,
+    sys: cpu.system / messages,
+    rate: (messages * 1000) / (performance.now() - t0),
+  };
 }
 
 // --fake-net: no stub process; sockets answered in-process (bench/fake-net.mjs): user-space CPU only.
@@ -162,7 +168,11 @@ else {
   stub = ipcChild([`${BENCH}stub.mjs`], { core: STUB_CORE });
   ({ port } = await stub.next("listening"));
 }
-const options = { endpoint: `http://127.0.0.1:${port}`, region: REGION, credentials: { ...BENCH_CREDENTIALS } };
+const options = {
+  endpoint: `http://127.0.0.1:${port}`,
+  region: REGION,
+  credentials: { ...BENCH_CREDENTIALS },
+};
 
 const list = [];
 if (wanted.includes("floor")) {
@@ -207,7 +217,10 @@ if (profiled) {
   const path = option("out", `${BENCH}results/ab-${profiled.replace(/\W+/g, "-")}.cpuprofile`);
   writeFileSync(path, JSON.stringify({ ...profile, messages: Math.round((rate * runMs) / 1000) }));
   const w = globalThis.__w;
-  if (w) console.log(`writes ${w.n}, ${(Number(w.ns) / w.n / 1000).toFixed(2)} µs each, ${(w.len / w.n).toFixed(0)} chars`);
+  if (w)
+    console.log(
+      `writes ${w.n}, ${(Number(w.ns) / w.n / 1000).toFixed(2)} µs each, ${(w.len / w.n).toFixed(0)} chars`,
+    );
   console.log(`${profiled}: ${us.toFixed(2)} µs/message, ${rate.toFixed(0)}/s; profile in ${path}`);
   await stub.close();
   process.exit(0);
@@ -228,7 +241,16 @@ for (let round = 0; round < rounds; round++) {
   }
   process.stderr.write(`round ${round + 1}/${rounds}\n`);
 }
-const rows = [["scenario", "CPU µs/message (median)", "of it system", "min-max", "messages/s", "÷ floor (median of rounds)"]];
+const rows = [
+  [
+    "scenario",
+    "CPU µs/message (median)",
+    "of it system",
+    "min-max",
+    "messages/s",
+    "÷ floor (median of rounds)",
+  ],
+];
 for (const s of list)
   rows.push([
     s.name,
