@@ -43,13 +43,17 @@ function writeText(out: Uint8Array, at: number, value: string): number {
     if (c >= 0x80) break;
     out[start + i] = c;
   }
-  let written = i;
-  if (i < n) written += encoder.encodeInto(i === 0 ? value : value.slice(i), out.subarray(start + i)).written;
-  out[at] = written >>> 24;
-  out[at + 1] = (written >>> 16) & 255;
-  out[at + 2] = (written >>> 8) & 255;
-  out[at + 3] = written & 255;
-  return start + written;
+  if (i < n) i += encoder.encodeInto(value.slice(i), out.subarray(start + i)).written;
+  return putLength(out, at, i) + i;
+}
+
+/** Writes a 4-byte big-endian length at `at`; returns the position after it. */
+function putLength(out: Uint8Array, at: number, n: number): number {
+  out[at] = n >>> 24;
+  out[at + 1] = (n >>> 16) & 255;
+  out[at + 2] = (n >>> 8) & 255;
+  out[at + 3] = n & 255;
+  return at + 4;
 }
 
 /**
@@ -93,13 +97,9 @@ export function md5OfMessageAttributes(attributes: Readonly<Record<string, Attri
     const value = attribute.BinaryValue;
     if (value !== undefined) {
       out[at++] = 2;
-      const n = value.length;
-      out[at] = n >>> 24;
-      out[at + 1] = (n >>> 16) & 255;
-      out[at + 2] = (n >>> 8) & 255;
-      out[at + 3] = n & 255;
-      out.set(value, at + 4);
-      at += 4 + n;
+      at = putLength(out, at, value.length);
+      out.set(value, at);
+      at += value.length;
     } else {
       out[at++] = 1;
       at = writeText(out, at, attribute.StringValue ?? "");
