@@ -75,6 +75,7 @@ export {
   TimeoutError,
   ValidationError,
 } from "./core/errors.js";
+export { type AdaptiveRetry, adaptiveRetry } from "./core/retry.js";
 export {
   type PresignOptions,
   presignUrl,

@@ -42,7 +42,8 @@ import {
   type PaginatorSpec,
 } from "./operation.js";
 import type { Protocol } from "./protocol/types.js";
-import { CLOCK_SKEW_CODES, RetryStrategy, sleep } from "./retry.js";
+import { type AdaptiveRetry, CLOCK_SKEW_CODES, ClientRetry, sleep } from "./retry.js";
+import { rateLimiterByName } from "./retry-by-name.js";
 import { signOwn } from "./signer/own.js";
 import { canonicalPath, signsPathAsSent } from "./signer.js";
 
@@ -101,11 +102,15 @@ export interface ClientOptions {
    */
   maxAttempts?: number | undefined;
   /**
-   * The retry mode: `standard` (backoff with a retry quota), or `adaptive` (the same, plus a
-   * client-side rate limiter that slows down after the service throttles).
+   * The retry mode: `standard` (backoff with a retry quota), or adaptive (the same, plus a
+   * client-side rate limiter that slows down after the service throttles), given as
+   * `adaptiveRetry` (exported by `asyncaws`, `asyncaws/sqs` and `asyncaws/sqs/client`) or as the
+   * string `"adaptive"`. Browser and Workers bundles refuse the string (a `ValidationError` when
+   * the client is made, also for `AWS_RETRY_MODE=adaptive`): they carry the limiter only when the
+   * program imports `adaptiveRetry`.
    * @default `AWS_RETRY_MODE`, then the profile's `retry_mode`, then `"standard"`
    */
-  retryMode?: RetryMode | undefined;
+  retryMode?: RetryMode | AdaptiveRetry | undefined;
   /**
    * Use the FIPS endpoint of the service (`sqs-fips.us-east-1.amazonaws.com`).
    * @default `AWS_USE_FIPS_ENDPOINT`, then the profile's `use_fips_endpoint`, then false
@@ -207,6 +212,21 @@ function credentialsFailure(error: unknown, context: ErrorContext, signal: Abort
   return wrapped;
 }
 
+/**
+ * The retries of a client's resolved settings: in adaptive mode, with the limiter of the
+ * `adaptiveRetry` option, else of the mode's name (refused by browser bundles, see retry-by-name).
+ */
+function retryOf(config: ResolvedConfig, option: RetryMode | AdaptiveRetry | undefined): ClientRetry {
+  return new ClientRetry(
+    { maxAttempts: config.maxAttempts },
+    config.retryMode !== "adaptive"
+      ? undefined
+      : typeof option === "object"
+        ? option.rateLimiter()
+        : rateLimiterByName(option === undefined ? "AWS_RETRY_MODE" : "retryMode"),
+  );
+}
+
 /** The client base. Holds credentials privately: they never show in `inspect` or JSON. */
 export class ServiceClient {
   /** The region requests are signed for. */
@@ -217,7 +237,7 @@ export class ServiceClient {
   #protocol: Protocol | (() => Promise<Protocol>);
   readonly #credentials: CredentialsProvider;
   readonly #transport: Transport;
-  #retry: RetryStrategy;
+  #retry: ClientRetry;
   readonly #timeoutMs: number;
   readonly #deadlineMs: number | undefined;
   #endpoint: Endpoint | undefined;
@@ -256,14 +276,14 @@ export class ServiceClient {
     const config = this.#configure(options, files);
     this.region = config.region;
     this.endpoint = config.endpoint;
-    this.#retry = new RetryStrategy({ maxAttempts: config.maxAttempts, mode: config.retryMode });
+    this.#retry = retryOf(config, options.retryMode);
     if (files === undefined) {
       // Older runtimes read files asynchronously: the profile's settings apply from the first call.
       this.#pending = loadSharedFiles().then((loaded) => {
         const late = this.#configure(options, loaded);
         (this as { region: string | undefined }).region = late.region;
         (this as { endpoint: string | undefined }).endpoint = late.endpoint;
-        this.#retry = new RetryStrategy({ maxAttempts: late.maxAttempts, mode: late.retryMode });
+        this.#retry = retryOf(late, options.retryMode);
         this.#pending = undefined;
       });
       this.#pending.catch(() => {});

@@ -18,6 +18,7 @@
 import type { IniSection, SharedFiles } from "./config/profile.js";
 import { profileName, setting, subSection } from "./config/profile.js";
 import { ValidationError } from "./errors.js";
+import type { AdaptiveRetry } from "./retry.js";
 import { env } from "./runtime.js";
 
 /** A parsed endpoint: where requests go. */
@@ -170,7 +171,7 @@ export interface ConfigOptions {
   useFipsEndpoint?: boolean | undefined;
   useDualstackEndpoint?: boolean | undefined;
   maxAttempts?: number | undefined;
-  retryMode?: RetryMode | undefined;
+  retryMode?: RetryMode | AdaptiveRetry | undefined;
 }
 
 /** What the client needs to know of its service to resolve an endpoint. */
@@ -331,11 +332,15 @@ export function resolveConfig(
         ? positiveInteger(...attempts)
         : positiveInteger(attempts, "maxAttempts");
   let retryMode: RetryMode = "standard";
-  if (options.retryMode !== undefined) {
-    if (options.retryMode !== "standard" && options.retryMode !== "adaptive") {
-      throw new ValidationError("retryMode", '"standard" or "adaptive"', options.retryMode);
+  const option = options.retryMode;
+  if (option !== undefined) {
+    // adaptiveRetry (or an object like it) is the adaptive mode with its rate limiter.
+    const mode =
+      typeof option === "object" && typeof option?.rateLimiter === "function" ? "adaptive" : option;
+    if (mode !== "standard" && mode !== "adaptive") {
+      throw new ValidationError("retryMode", '"standard", "adaptive" or adaptiveRetry', option);
     }
-    retryMode = options.retryMode;
+    retryMode = mode;
   } else {
     const mode = lookup(profileSettings, "AWS_RETRY_MODE");
     if (mode) retryMode = retryModeOf(...mode);

@@ -168,26 +168,25 @@ const TIMEOUT_RETRY_COST = 10;
 const NO_RETRY_INCREMENT = 1;
 
 /**
- * The retry strategy of one client: backoff, the retry quota shared by its calls and, in adaptive
- * mode, the client-side rate limiter.
+ * The retries of one client: backoff, the retry quota shared by its calls and, given a rate
+ * limiter, the adaptive mode's client-side rate limiting. What the client uses; it takes the
+ * limiter rather than making it, so that a bundle whose program never asks for the adaptive mode
+ * carries no limiter code ({@link RetryStrategy} picks the limiter by mode name).
  */
-export class RetryStrategy {
+export class ClientRetry {
   /** Attempts per call, the first included. */
   readonly maxAttempts: number;
-  /** The retry mode. */
-  readonly mode: "standard" | "adaptive";
   readonly #policy: RetryPolicy;
   readonly #max: number;
   #capacity: number;
   readonly #limiter: RateLimiter | undefined;
 
-  constructor(options: RetryStrategyOptions = {}) {
+  constructor(options: Omit<RetryStrategyOptions, "mode" | "now"> = {}, limiter?: RateLimiter) {
     this.maxAttempts = options.maxAttempts ?? 3;
-    this.mode = options.mode ?? "standard";
     this.#policy = new RetryPolicy(options);
     this.#max = options.quota ?? 500;
     this.#capacity = this.#max;
-    this.#limiter = this.mode === "adaptive" ? new RateLimiter(options.now) : undefined;
+    this.#limiter = limiter;
   }
 
   /** Tokens left in the retry quota. */
@@ -236,6 +235,44 @@ export class RetryStrategy {
     state.lastCost = cost;
     return delay;
   }
+}
+
+/**
+ * The retry strategy of a mode named `standard` or `adaptive`: {@link ClientRetry} with, in
+ * adaptive mode, a rate limiter of its own.
+ */
+export class RetryStrategy extends ClientRetry {
+  /** The retry mode. */
+  readonly mode: "standard" | "adaptive";
+
+  constructor(options: RetryStrategyOptions = {}) {
+    super(options, options.mode === "adaptive" ? new RateLimiter(options.now) : undefined);
+    this.mode = options.mode ?? "standard";
+  }
+}
+
+/**
+ * The adaptive retry mode as an object, for the `retryMode` option: the standard mode plus a
+ * client-side rate limiter that slows calls down after the service throttles (see
+ * {@link RateLimiter}). The string `"adaptive"` does the same on Node, Bun and Deno; browser and
+ * Workers bundles (package.json's `browser` field) carry the limiter only when a program imports
+ * this object, so there the string is refused with a `ValidationError` that says to pass it.
+ *
+ * @example
+ * ```ts
+ * import { SQSClient, adaptiveRetry } from "asyncaws/sqs";
+ *
+ * const sqs = new SQSClient({ region: "eu-west-1", retryMode: adaptiveRetry });
+ * ```
+ */
+export const adaptiveRetry: AdaptiveRetry = { mode: "adaptive", rateLimiter: () => new RateLimiter() };
+
+/** The type of {@link adaptiveRetry}. */
+export interface AdaptiveRetry {
+  /** Always `adaptive`. */
+  readonly mode: "adaptive";
+  /** Makes the rate limiter of one client. */
+  readonly rateLimiter: () => RateLimiter;
 }
 
 // The adaptive mode's constants, as the SDKs have them: the least fill rate and capacity, the

@@ -18,6 +18,7 @@
  */
 
 export type { CallOptions, ClientOptions } from "../core/client.js";
+export type { RetryMode } from "../core/config.js";
 export {
   AbortError,
   AsyncAwsError,
@@ -41,6 +42,7 @@ export {
   TimeoutError,
   ValidationError,
 } from "../core/errors.js";
+export { type AdaptiveRetry, adaptiveRetry } from "../core/retry.js";
 export { type AttributeValue, md5OfMessageAttributes } from "./checksums.js";
 export { SQSClient, type SQSOptions } from "./client.js";
 export * from "./functions.js";

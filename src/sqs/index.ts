@@ -13,6 +13,7 @@
  * @module sqs
  */
 
+export { type AdaptiveRetry, adaptiveRetry } from "../core/retry.js";
 export { payloadErrorOf } from "../payloads/errors.js";
 export type { LargePayloadOptions } from "../payloads/options.js";
 export { type AttributeValue, md5OfMessageAttributes } from "./checksums.js";

@@ -29,6 +29,8 @@ import * as browserHttp from "../../src/core/http.browser.js";
 import type * as RealHttp from "../../src/core/http.js";
 import * as browserHttpNode from "../../src/core/http-node.browser.js";
 import type * as RealHttpNode from "../../src/core/http-node.js";
+import * as browserRetryByName from "../../src/core/retry-by-name.browser.js";
+import type * as RealRetryByName from "../../src/core/retry-by-name.js";
 import * as browserOwn from "../../src/core/signer/own.browser.js";
 import type * as RealOwn from "../../src/core/signer/own.js";
 import * as browserQueryByName from "../../src/sqs/query-by-name.browser.js";
@@ -47,7 +49,8 @@ const _queryByName: typeof RealQueryByName = browserQueryByName;
 const _http: typeof RealHttp = browserHttp;
 const _default: typeof RealDefault = browserDefault;
 const _own: typeof RealOwn = browserOwn;
-void [_profile, _chain, _httpNode, _crypto, _queryByName, _http, _default, _own];
+const _retryByName: typeof RealRetryByName = browserRetryByName;
+void [_profile, _chain, _httpNode, _crypto, _queryByName, _http, _default, _own, _retryByName];
 
 /** Modules that must never be in a browser bundle of the package (paths under dist/). */
 const NODE_ONLY = [
@@ -165,6 +168,47 @@ describe("browser bundles", () => {
     } finally {
       await server.close();
     }
+  });
+
+  it("the adaptive retry mode's limiter is bundled only when the program imports adaptiveRetry; the string is refused", async () => {
+    const send = `import { SQSClient, sendMessage } from "asyncaws/sqs";
+       const client = new SQSClient({ region: "eu-west-1" });
+       await sendMessage(client, { QueueUrl: "https://sqs.eu-west-1.amazonaws.com/1/q", MessageBody: "x" });`;
+    const plain = await bundle(send);
+    assert.ok(
+      !plain.code.includes("Math.cbrt"),
+      "no rate limiter (its CUBIC time window, Math.cbrt) in the bundle",
+    );
+    assert.ok(plain.kept.includes("core/retry-by-name.browser.js"));
+    const adaptive = await bundle(
+      `import { SQSClient, adaptiveRetry } from "asyncaws/sqs";
+       export const client = new SQSClient({ region: "eu-west-1", retryMode: adaptiveRetry });`,
+    );
+    assert.ok(adaptive.code.includes("Math.cbrt"), "the rate limiter comes with adaptiveRetry");
+    const { code } = await bundle(
+      `import { SQSClient, adaptiveRetry } from "asyncaws/sqs";
+       export const make = (retryMode) => new SQSClient({ region: "eu-west-1", retryMode });
+       export { adaptiveRetry };`,
+    );
+    const out = join(dir, "adaptive.bundle.mjs");
+    writeFileSync(out, code);
+    const bundled = (await import(pathToFileURL(out).href)) as {
+      make(retryMode?: unknown): { region: string };
+      adaptiveRetry: unknown;
+    };
+    assert.equal(bundled.make(bundled.adaptiveRetry).region, "eu-west-1");
+    assert.throws(
+      () => bundled.make("adaptive"),
+      (error: Error & { field?: string }) => {
+        assert.equal(error.name, "ValidationError");
+        assert.equal(error.field, "retryMode");
+        assert.match(error.message, /adaptiveRetry imported from "asyncaws"/);
+        return true;
+      },
+    );
+    await withEnv({ AWS_RETRY_MODE: "adaptive" }, () => {
+      assert.throws(() => bundled.make(), { name: "ValidationError", field: "AWS_RETRY_MODE" });
+    });
   });
 
   it("a program sending one message takes the browser modules and none of the Node-only ones", async () => {

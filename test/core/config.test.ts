@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { loadSharedFilesSync } from "../../src/core/config/profile.js";
 import { defaultEndpoint, partitionOf, resolveConfig } from "../../src/core/config.js";
 import { isAsyncAwsError, isValidationError } from "../../src/core/errors.js";
+import { adaptiveRetry } from "../../src/core/retry.js";
 import { SQS } from "../../src/sqs/sqs.js";
 import { STS } from "../../src/sts/sts.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
@@ -212,6 +213,15 @@ describe("endpoint", () => {
 });
 
 describe("retry settings", () => {
+  it("take the adaptive mode as adaptiveRetry, and refuse other objects", async () => {
+    const resolved = await resolveWith("", { AWS_RETRY_MODE: "standard" }, { retryMode: adaptiveRetry });
+    assert.equal(resolved.retryMode, "adaptive");
+    await assert.rejects(
+      resolveWith("", {}, { retryMode: { mode: "adaptive" } as never }),
+      (e: unknown) => isValidationError(e) && e.field === "retryMode",
+    );
+  });
+
   it("come from the options, AWS_MAX_ATTEMPTS / AWS_RETRY_MODE, then the profile", async () => {
     const profile = "[default]\nmax_attempts = 7\nretry_mode = adaptive\n";
     const fromProfile = await resolveWith(profile, {});

@@ -19,6 +19,7 @@ import {
   isServiceError,
   isTimeoutError,
 } from "../../../src/core/errors.js";
+import { adaptiveRetry } from "../../../src/core/retry.js";
 import { SQS } from "../../../src/sqs/sqs.js";
 import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../../helpers/fauxqs.js";
 import { withEnv } from "../credentials/helpers.js";
@@ -422,6 +423,18 @@ describe("fault proxy", () => {
       VisibilityTimeout: 0,
     });
     assert.ok(out);
+  });
+
+  it("adaptive mode given as adaptiveRetry gets through throttling the same way", async () => {
+    await withEnv({}, async () => {
+      const sqs = client({ retryMode: adaptiveRetry, maxAttempts: 3 });
+      proxy.plan("adaptive-object-0", ["throttle:ThrottlingException", "ok"]);
+      for (let i = 0; i < 3; i++) {
+        const out = await sqs.sendMessage({ QueueUrl: queueUrl, MessageBody: `adaptive-object-${i}` });
+        assert.ok(out.MessageId);
+      }
+      assert.deepEqual(proxy.served.get("adaptive-object-0"), ["throttle:ThrottlingException", "ok"]);
+    });
   });
 
   it("adaptive mode slows down after throttling and still gets through", async () => {
