@@ -10,10 +10,14 @@
  * the function's on-failure destination or dead-letter queue keeps it): no message is dropped
  * unless `onInvalid: "delete"` says so.
  *
+ * The handler's options are checked here, when it is made; what runs each invocation is in
+ * `sns-invoke.ts`, loaded with `import()` at the first invocation, so that importing `asyncaws`
+ * compiles none of it.
+ *
  * @module
  */
 
-import { AsyncAwsError, type ErrorContext, ValidationError } from "../core/errors.js";
+import { type ErrorContext, ValidationError } from "../core/errors.js";
 import type { StandardSchemaV1 } from "../core/standard-schema.js";
 import {
   checkInvalidPolicy,
@@ -23,30 +27,31 @@ import {
   type SchemaOutput,
   type TypedMessage,
 } from "../core/typed.js";
-import { traceProcess } from "../observability/process.js";
-import {
-  parseSnsEnvelope,
-  type SnsDelivery,
-  type SnsEnvelope,
-  toSqsAttributes,
-  withDeprecatedDeliveryNames,
-} from "../sns/envelope.js";
-import { type SnsVerifyOptions, verifySnsMessage } from "../sns/verify/verifier.js";
+import type { SnsDelivery, SnsEnvelope } from "../sns/envelope.js";
+import type { SnsVerifyOptions } from "../sns/verify/verifier.js";
 import type { MessageHandler } from "../sqs/consumer/consumer.js";
 import { typedHandler } from "../sqs/typed.js";
 import {
   booleanOption,
-  count,
   equip,
   type InvocationOutcome,
   type LambdaHandlerEmitter,
   marginOption,
   optionsRecord,
   positiveInteger,
-  settler,
 } from "./common.js";
-import type { LambdaContext, SnsEvent, SnsRecord } from "./events.js";
-import { runRecords } from "./run.js";
+import type { LambdaContext, SnsEvent } from "./events.js";
+import type { SnsSetup } from "./sns-invoke.js";
+
+/** The invocation side (`sns-invoke.ts`), once loaded. */
+let invoker: typeof import("./sns-invoke.js") | undefined;
+/** Loads the invocation side (again after a failed load). */
+function loadInvoker(): Promise<typeof import("./sns-invoke.js")> {
+  return import("./sns-invoke.js").then((m) => {
+    invoker = m;
+    return m;
+  });
+}
 
 /** What an SNS handler gets: the notification as published, read from the Lambda record. */
 export interface SnsLambdaMessage extends SnsDelivery {
@@ -99,20 +104,6 @@ export type SnsLambdaHandler = ((event: SnsEvent, context?: LambdaContext) => Pr
   LambdaHandlerEmitter<SnsLambdaMessage, InvocationOutcome>;
 
 const KNOWN = ["verify", "concurrency", "timeMarginMs", "schema", "onInvalid"] as const;
-
-/** Reads an SNS record of a Lambda event. @throws ValidationError when it is not a notification */
-function messageOf(record: SnsRecord, index: number, context: ErrorContext): SnsLambdaMessage {
-  const envelope = record?.Sns ? parseSnsEnvelope(record.Sns) : undefined;
-  if (!envelope) {
-    throw new ValidationError(`event.Records[${index}].Sns`, "an SNS notification", record?.Sns, context);
-  }
-  return withDeprecatedDeliveryNames({
-    Message: envelope.Message,
-    MessageAttributes: toSqsAttributes(envelope.MessageAttributes),
-    Envelope: envelope,
-    SubscriptionArn: typeof record.EventSubscriptionArn === "string" ? record.EventSubscriptionArn : "",
-  });
-}
 
 /**
  * A Lambda handler for a function subscribed to an SNS topic: `handler(message, { signal,
@@ -174,66 +165,18 @@ export function snsHandler(
     );
   }
 
+  // Each invocation runs in sns-invoke.ts, loaded at the first one (see the module comment).
+  let made: SnsSetup | undefined;
   const {
     handler: lambdaHandler,
     emitter,
     status,
   } = equip<(event: SnsEvent, context?: LambdaContext) => Promise<void>, SnsLambdaMessage, InvocationOutcome>(
-    async (event: SnsEvent, lambda?: LambdaContext): Promise<void> => {
-      if (event === null || typeof event !== "object" || !Array.isArray(event.Records)) {
-        throw new ValidationError("event", "an SNS event ({ Records: [...] })", event, setup);
-      }
-      const records = event.Records;
-      const context: ErrorContext = {
-        operation: "snsHandler",
-        resource: records[0]?.Sns?.TopicArn,
-      };
-      // Every record is read before any handler runs: a malformed event fails whole, untouched.
-      const messages = records.map((record, index) => messageOf(record, index, context));
-      const outcome: InvocationOutcome = { records: records.length, succeeded: 0, failed: 0, skipped: 0 };
-      const { settle, failures: failed } = settler(emitter, messages, outcome);
-      await runRecords({
-        count: records.length,
-        ordering: "parallel",
-        concurrency: concurrency ?? Math.max(1, records.length),
-        groupOf: () => "",
-        lambda,
-        marginMs,
-        errorContext: context,
-        work: (index, signal) => {
-          const message = messages[index]!;
-          emitter.emit("message", message);
-          // One run on the asyncaws:process channel per record (the verification included: a
-          // notification that fails it is a failed run), the topic as its destination.
-          return traceProcess(
-            () => ({
-              topicArn: message.Envelope.TopicArn,
-              // The notification's id and attributes (where a traceparent rides).
-              messages: [
-                { MessageId: message.Envelope.MessageId, MessageAttributes: message.MessageAttributes },
-              ],
-              batch: false,
-              attempt: 1,
-            }),
-            () => {
-              const handle = () => run(message, { signal, attempt: 1 });
-              if (verify === undefined) return handle();
-              return verifySnsMessage(records[index]!.Sns, verify).then(handle);
-            },
-          );
-        },
-        settle,
-      });
-      count(status, outcome);
-      emitter.emit("invocation", outcome);
-      const failures = outcome.failed + outcome.skipped;
-      if (failures > 0) {
-        throw new AsyncAwsError(
-          `${failures} of ${records.length} SNS records failed; the invocation fails so that Lambda retries it`,
-          context,
-          { cause: failed.first },
-        );
-      }
+    (event: SnsEvent, lambda?: LambdaContext): Promise<void> => {
+      made ??= { concurrency, marginMs, verify, run, emitter, status };
+      const setup: SnsSetup = made;
+      if (invoker !== undefined) return invoker.invokeSns(setup, event, lambda);
+      return loadInvoker().then((m) => m.invokeSns(setup, event, lambda));
     },
   );
   return lambdaHandler as SnsLambdaHandler;

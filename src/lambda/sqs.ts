@@ -9,11 +9,14 @@
  * once, and only ids of this batch. An event that is not an SQS event throws before any handler
  * runs (nothing was done, so the whole batch may safely come back).
  *
+ * The handler's options are checked here, when it is made; what runs each invocation (reading the
+ * records, the time guard, FIFO order, the answer) is in `sqs-invoke.ts`, loaded with `import()`
+ * at the first invocation, so that importing `asyncaws` compiles none of it.
+ *
  * @module
  */
 
-import { fromBase64 } from "../core/crypto.js";
-import { AsyncAwsError, type ErrorContext, ValidationError } from "../core/errors.js";
+import { type ErrorContext, ValidationError } from "../core/errors.js";
 import type { StandardSchemaV1 } from "../core/standard-schema.js";
 import {
   checkInvalidPolicy,
@@ -23,8 +26,6 @@ import {
   type SchemaOutput,
   type TypedMessage,
 } from "../core/typed.js";
-import { traceProcess } from "../observability/process.js";
-import { MARKER_ATTRIBUTES, type PayloadPointer } from "../payloads/codec.js";
 import type { LambdaPayloads } from "../payloads/lambda.js";
 import {
   type HandlerPayloadOptions,
@@ -34,20 +35,30 @@ import {
 import type { MessageHandler } from "../sqs/consumer/consumer.js";
 import { type SnsQueueMessage, unwrapSns } from "../sqs/consumer/sns.js";
 import { typedHandler } from "../sqs/typed.js";
-import type { Message, MessageAttributeValue } from "../sqs/types.js";
+import type { Message } from "../sqs/types.js";
 import {
   booleanOption,
-  count,
   equip,
   type InvocationOutcome,
   type LambdaHandlerEmitter,
   marginOption,
   optionsRecord,
   positiveInteger,
-  settler,
 } from "./common.js";
-import type { LambdaContext, SqsBatchItemFailure, SqsBatchResponse, SqsEvent, SqsRecord } from "./events.js";
-import { type Ordering, runRecords } from "./run.js";
+import type { LambdaContext, SqsBatchItemFailure, SqsBatchResponse, SqsEvent } from "./events.js";
+import type { SqsSetup } from "./sqs-invoke.js";
+
+export { messageFromRecord } from "./record.js";
+
+/** The invocation side (`sqs-invoke.ts`), once loaded. */
+let invoker: typeof import("./sqs-invoke.js") | undefined;
+/** Loads the invocation side (again after a failed load). */
+function loadInvoker(): Promise<typeof import("./sqs-invoke.js")> {
+  return import("./sqs-invoke.js").then((m) => {
+    invoker = m;
+    return m;
+  });
+}
 
 /** Options of {@link sqsHandler}. All are optional. */
 export interface SqsLambdaOptions<M = Message> {
@@ -147,105 +158,6 @@ const KNOWN = [
   "largePayloads",
 ] as const;
 
-/** Converts Lambda's camelCase attribute into SQS's shape (Binary values decoded from base64). */
-function toAttribute(name: string, attribute: unknown): MessageAttributeValue {
-  if (attribute === null || typeof attribute !== "object") {
-    throw new ValidationError(`messageAttributes.${name}`, "an attribute object", attribute);
-  }
-  const a = attribute as Record<string, unknown>;
-  if (typeof a.dataType !== "string") {
-    throw new ValidationError(`messageAttributes.${name}.dataType`, "a string", a.dataType);
-  }
-  const out: MessageAttributeValue = { DataType: a.dataType };
-  if (typeof a.stringValue === "string") out.StringValue = a.stringValue;
-  const bytes = (text: unknown, field: string): Uint8Array => {
-    try {
-      return fromBase64(String(text));
-    } catch (cause) {
-      throw new ValidationError(`messageAttributes.${name}.${field}`, "base64", text, undefined, { cause });
-    }
-  };
-  if (typeof a.binaryValue === "string") out.BinaryValue = bytes(a.binaryValue, "binaryValue");
-  if (Array.isArray(a.stringListValues) && a.stringListValues.length > 0) {
-    out.StringListValues = a.stringListValues.map(String);
-  }
-  if (Array.isArray(a.binaryListValues) && a.binaryListValues.length > 0) {
-    out.BinaryListValues = a.binaryListValues.map((value) => bytes(value, "binaryListValues"));
-  }
-  return out;
-}
-
-/**
- * An SQS record of a Lambda event in the shape ReceiveMessage gives (and the consumer hands its
- * handler): `MessageId`, `ReceiptHandle`, `Body`, `Attributes`, `MessageAttributes` with binary
- * values as `Uint8Array`.
- *
- * @throws ValidationError when an attribute cannot be read (a Binary value that is not base64)
- */
-export function messageFromRecord(record: SqsRecord): Message {
-  const message: Message = {
-    MessageId: record.messageId,
-    ReceiptHandle: String(record.receiptHandle ?? ""),
-    MD5OfBody: String(record.md5OfBody ?? ""),
-    Body: String(record.body ?? ""),
-  };
-  const attributes: Record<string, string> = {};
-  for (const [name, value] of Object.entries(record.attributes ?? {})) {
-    if (typeof value === "string") attributes[name] = value;
-  }
-  message.Attributes = attributes;
-  const source = record.messageAttributes;
-  if (source && typeof source === "object" && Object.keys(source).length > 0) {
-    const out: Record<string, MessageAttributeValue> = {};
-    for (const name of Object.keys(source)) {
-      Object.defineProperty(out, name, {
-        value: toAttribute(name, source[name]),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
-    message.MessageAttributes = out;
-  }
-  if (typeof record.md5OfMessageAttributes === "string") {
-    message.MD5OfMessageAttributes = record.md5OfMessageAttributes;
-  }
-  return message;
-}
-
-/**
- * Whether a message may carry a payload in S3: the marker attribute on the message, or (SNS
- * without raw delivery) in the envelope's body.
- */
-function hasPayloadMarker(message: Message): boolean {
-  const attributes = message.MessageAttributes;
-  if (attributes && MARKER_ATTRIBUTES.some((name) => name in attributes)) return true;
-  const body = message.Body;
-  return typeof body === "string" && body.includes("PayloadSize") && body.includes('"Notification"');
-}
-
-/** Checks the event: an object with a `Records` array of records that each have a `messageId`. */
-function recordsOf(event: unknown, context: ErrorContext): SqsRecord[] {
-  if (event === null || typeof event !== "object" || !Array.isArray((event as SqsEvent).Records)) {
-    throw new ValidationError("event", "an SQS event ({ Records: [...] })", event, context);
-  }
-  const records = (event as SqsEvent).Records;
-  records.forEach((record, index) => {
-    if (record === null || typeof record !== "object") {
-      throw new ValidationError(`event.Records[${index}]`, "an SQS record", record, context);
-    }
-    if (typeof record.messageId !== "string" || record.messageId === "") {
-      throw new ValidationError(
-        `event.Records[${index}].messageId`,
-        "a non-empty string (an SQS event record)",
-        record.messageId,
-        context,
-      );
-    }
-  });
-  return records;
-}
-
 /**
  * The options beside a schema, in the typed overloads: `schema` left out of the intersection,
  * which would otherwise make TypeScript intersect a deep schema type (arktype's) with
@@ -344,6 +256,8 @@ export function sqsHandler(
     );
   }
 
+  // Each invocation runs in sqs-invoke.ts, loaded at the first one (see the module comment).
+  let made: SqsSetup | undefined;
   const {
     handler: lambdaHandler,
     emitter,
@@ -352,110 +266,22 @@ export function sqsHandler(
     (event: SqsEvent, context?: LambdaContext) => Promise<SqsBatchResponse>,
     Message,
     SqsInvocationOutcome
-  >(async (event: SqsEvent, lambda?: LambdaContext): Promise<SqsBatchResponse> => {
-    const records = recordsOf(event, setup);
-    const arn = records[0]?.eventSourceARN;
-    const context: ErrorContext = {
-      operation: "sqsHandler",
-      resource: typeof arn === "string" ? arn : undefined,
-    };
-    const fifo = typeof arn === "string" && arn.endsWith(".fifo");
-    const messages: Message[] = [];
-    const broken: unknown[] = [];
-    for (const record of records) {
-      try {
-        messages.push(messageFromRecord(record));
-        broken.push(undefined);
-      } catch (error) {
-        // Reported as that message's failure (never the whole batch's).
-        messages.push({
-          MessageId: record.messageId,
-          ReceiptHandle: String(record.receiptHandle ?? ""),
-          MD5OfBody: String(record.md5OfBody ?? ""),
-          Body: String(record.body ?? ""),
-        });
-        broken.push(error instanceof ValidationError ? error : new AsyncAwsError(String(error), context));
-      }
-    }
-    /** Where each record's payload was in S3 (with largePayloads), for deleteFromS3. */
-    const pointers: (PayloadPointer | undefined)[] = [];
-    const ordering: Ordering = fifo ? fifoMode : "parallel";
-    const outcome: SqsInvocationOutcome = {
-      records: records.length,
-      succeeded: 0,
-      failed: 0,
-      skipped: 0,
-      batchItemFailures: [],
-    };
-    const { settle, failures } = settler(emitter, messages, outcome);
-    const outcomes = await runRecords({
-      count: records.length,
-      ordering,
-      concurrency: concurrency ?? Math.max(1, records.length),
-      groupOf: (index) => messages[index]?.Attributes?.MessageGroupId ?? "",
-      lambda,
+  >((event: SqsEvent, lambda?: LambdaContext): Promise<SqsBatchResponse> => {
+    made ??= {
+      concurrency,
+      fifoMode,
       marginMs,
-      errorContext: context,
-      work: async (index, signal) => {
-        let message = messages[index]!;
-        if (broken[index] !== undefined) throw broken[index];
-        if (largePayloads !== undefined && hasPayloadMarker(message)) {
-          const resolved = await (await payloadsOf(largePayloads)).resolve(message, context, signal);
-          // A missing object with missingObject: "delete": handled, so Lambda deletes the message.
-          if (resolved.skipped) return;
-          message = resolved.message;
-          messages[index] = message;
-          if (resolved.pointer) pointers[index] = resolved.pointer;
-        }
-        emitter.emit("message", message);
-        const count = Number(message.Attributes?.ApproximateReceiveCount);
-        const attempt = Number.isInteger(count) && count > 0 ? count : 1;
-        return traceProcess(
-          () => ({
-            queueUrl: queueUrlOfArn(records[index]!.eventSourceARN),
-            messages: [message],
-            batch: false,
-            attempt,
-          }),
-          () => run(transform(message), { signal, attempt }),
-        );
-      },
-      settle,
-    });
-    if (largePayloads?.deleteFromS3) {
-      const done = pointers.filter((pointer, index) => pointer && outcomes[index] === "succeeded");
-      if (done.length > 0) await (await payloadsOf(largePayloads)).deleteObjects(done as PayloadPointer[]);
-    }
-    const reported = new Set<string>();
-    outcomes.forEach((result, index) => {
-      const id = records[index]!.messageId;
-      if (result !== "succeeded" && !reported.has(id)) {
-        reported.add(id);
-        outcome.batchItemFailures.push({ itemIdentifier: id });
-      }
-    });
-    count(status, outcome);
-    emitter.emit("invocation", outcome);
-    if (throwAll && records.length > 0 && outcome.succeeded === 0) {
-      throw new AsyncAwsError(
-        `every record of the batch failed (${records.length}; throwOnFullBatchFailure is set)`,
-        context,
-        { cause: failures.first },
-      );
-    }
-    return { batchItemFailures: outcome.batchItemFailures.map((item) => ({ ...item })) };
+      throwAll,
+      largePayloads,
+      payloadsOf,
+      transform,
+      run,
+      emitter,
+      status,
+    };
+    const setup: SqsSetup = made;
+    if (invoker !== undefined) return invoker.invokeSqs(setup, event, lambda);
+    return loadInvoker().then((m) => m.invokeSqs(setup, event, lambda));
   });
   return lambdaHandler as SqsLambdaHandler;
-}
-
-/**
- * The queue URL an SQS queue ARN stands for (`arn:aws:sqs:<region>:<account>:<name>`), for the
- * `asyncaws:process` channel; the ARN itself when it is not of that form.
- */
-function queueUrlOfArn(arn: unknown): string {
-  if (typeof arn !== "string") return "";
-  const [, partition, service, region, account, name] = arn.split(":");
-  if (service !== "sqs" || !region || !account || !name) return arn;
-  const suffix = partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
-  return `https://sqs.${region}.${suffix}/${account}/${name}`;
 }
