@@ -89,4 +89,12 @@ export interface OperationShape {
   readonly http?: { readonly method: string; readonly uri: string; readonly code?: number };
   /** REST protocols: the request needs a checksum of its body (S3 `Content-MD5`). */
   readonly checksumRequired?: true;
+  /**
+   * The body of a request, written by the code that built this very input (the producers'
+   * batches, from entries they checked and hold), used by the JSON and Query protocols instead
+   * of their generic encoding; `undefined` encodes as usual. The result must equal the generic
+   * encoding. `format`: `json` asks for the whole JSON body; `query` for the form parameters
+   * after `Action` and `Version`, each starting with `&`.
+   */
+  readonly writeBody?: ((input: object, format: "json" | "query") => string | undefined) | undefined;
 }

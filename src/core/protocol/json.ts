@@ -174,13 +174,16 @@ export function jsonProtocol(
         target = `${targetPrefix}.${op.name}`;
         targets.set(op.name, target);
       }
-      const value = input === undefined ? {} : op.input.special ? toJsonValue(op.input, input) : input;
+      // A body the input's maker wrote (a producer's batch), else the generic encoding.
+      const written = input === undefined ? undefined : op.writeBody?.(input, "json");
       return {
         method: "POST",
         path: "/",
         query: "",
         headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": target },
-        body: JSON.stringify(value),
+        body:
+          written ??
+          JSON.stringify(input === undefined ? {} : op.input.special ? toJsonValue(op.input, input) : input),
       };
     },
     decode(op, response, context) {

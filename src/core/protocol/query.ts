@@ -13,7 +13,7 @@ import { parseXml, type XmlElement } from "./xml.js";
 // Encoding
 
 /** Percent-encodes as the AWS SDKs do: RFC 3986 unreserved characters stay, all else is escaped. */
-function percent(value: string): string {
+export function percent(value: string): string {
   const encoded = encodeURIComponent(value);
   return /[!'()*]/.test(encoded)
     ? encoded.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
@@ -86,7 +86,11 @@ function sharedNamesOf(shape: StructureShape): ReadonlySet<string> {
   return shared;
 }
 
-function encodeStructure(
+/**
+ * Encodes a structure's members as form parameters under `prefix` (`Entries.member.1.`), each
+ * starting with `&`, into `out`: what {@link encodeQuery} does for each structure of an input.
+ */
+export function encodeStructure(
   shape: StructureShape,
   value: Record<string, unknown>,
   prefix: string,
@@ -167,8 +171,13 @@ function encodeMap(shape: MapShape, value: Record<string, unknown>, prefix: stri
  * @returns The `application/x-www-form-urlencoded` body, starting with `Action=...&Version=...`.
  */
 export function encodeQuery(op: OperationShape, input: object | undefined, version: string): string {
-  const out = [`Action=${percent(op.name)}&Version=${percent(version)}`];
-  if (input) encodeStructure(op.input, input as Record<string, unknown>, "", out);
+  const head = `Action=${percent(op.name)}&Version=${percent(version)}`;
+  if (!input) return head;
+  // A body the input's maker wrote (a producer's batch), else the generic encoding.
+  const written = op.writeBody?.(input, "query");
+  if (written !== undefined) return head + written;
+  const out = [head];
+  encodeStructure(op.input, input as Record<string, unknown>, "", out);
   return out.join("");
 }
 
