@@ -91,34 +91,35 @@ export abstract class BoundProducer<S, P = unknown> {
     const { params, onError } = options ?? {};
     const result: SendAllResult = { sent: 0, failed: 0 };
     const producer = this.#producer;
+    // One pair of callbacks for every message: the engine gives each message's index back.
     const accepted = (): void => {
       result.sent++;
     };
+    const failed = (error: unknown, at: number): void => {
+      result.failed++;
+      result.firstError ??= { error, index: at };
+      try {
+        onError?.(error, at);
+      } catch {
+        // A reporter that throws must not stop the sending.
+      }
+    };
     let index = 0;
-    // One message: checked, then queued with callbacks (no promise per message).
+    // One message: checked, then queued with callbacks (no promise, no closure per message).
     const take = (body: unknown): void => {
       const at = index++;
       const own =
         typeof params === "function"
           ? (params as (b: unknown, i: number) => P | undefined)(body, at)
           : params;
-      const failed = (error: unknown): void => {
-        result.failed++;
-        result.firstError ??= { error, index: at };
-        try {
-          onError?.(error, at);
-        } catch {
-          // A reporter that throws must not stop the sending.
-        }
-      };
       let entry: S;
       try {
         entry = this.entryOf(body, own);
       } catch (error) {
-        failed(error);
+        failed(error, at);
         return;
       }
-      producer.submit(entry, "the message", accepted, failed);
+      producer.submit(entry, "the message", accepted, failed, at);
     };
     if (sync) {
       for (const body of source as Iterable<unknown>) {

@@ -198,8 +198,10 @@ interface Item<E, R> {
   readonly deadlineAt: number;
   readonly size: number;
   readonly group: string | undefined;
-  readonly resolve: (value: R) => void;
-  readonly reject: (error: unknown) => void;
+  readonly resolve: (value: R, tag: number) => void;
+  readonly reject: (error: unknown, tag: number) => void;
+  /** Given back to `resolve` and `reject`: lets a caller share one pair of callbacks (an index). */
+  readonly tag: number;
   /** Attempts made so far. */
   attempts: number;
   /** When it may be sent (after a retry's backoff), ms since the epoch. */
@@ -209,6 +211,13 @@ interface Item<E, R> {
 }
 
 type Timer = ReturnType<typeof setTimeout>;
+
+/** Whether the first `count` outcomes are all there, and all accepted. */
+function allAccepted<R>(outcomes: ReadonlyArray<EntryOutcome<R>>, count: number): boolean {
+  if (outcomes.length < count) return false;
+  for (let index = 0; index < count; index++) if (outcomes[index]?.ok !== true) return false;
+  return true;
+}
 
 function checkOption(
   options: Record<string, unknown>,
@@ -366,14 +375,22 @@ export class BatchProducer<E, R> {
   /**
    * As {@link BatchProducer.send}, with callbacks instead of a promise: one of them is called
    * once, when the entry settles (at once, for an entry refused before it joins the line). For
-   * callers that hold many entries and want no promise each (the consumer's deletes).
+   * callers that hold many entries and want no promise each (the consumer's deletes). `tag` is
+   * given back to the callback, so that one pair of callbacks serves every entry (`sendAll` passes
+   * each message's index): no closure per entry.
    *
    * @internal
    */
-  submit(entry: E, label: string, resolve: (value: R) => void, reject: (error: unknown) => void): void {
+  submit(
+    entry: E,
+    label: string,
+    resolve: (value: R, tag: number) => void,
+    reject: (error: unknown, tag: number) => void,
+    tag = -1,
+  ): void {
     const context = this.#target.context;
     if (this.#closed) {
-      reject(new AsyncAwsError("the producer is closed: no more sends", context));
+      reject(new AsyncAwsError("the producer is closed: no more sends", context), tag);
       return;
     }
     let size: number;
@@ -382,11 +399,14 @@ export class BatchProducer<E, R> {
       size = this.#target.sizeOf(entry);
       group = this.#target.groupOf?.(entry);
     } catch (error) {
-      reject(error);
+      reject(error, tag);
       return;
     }
     if (size > this.#target.maxBytes) {
-      reject(new ValidationError(label, `at most ${this.#target.maxBytes} bytes`, `${size} bytes`, context));
+      reject(
+        new ValidationError(label, `at most ${this.#target.maxBytes} bytes`, `${size} bytes`, context),
+        tag,
+      );
       return;
     }
     const now = Date.now();
@@ -400,6 +420,7 @@ export class BatchProducer<E, R> {
       group,
       resolve,
       reject,
+      tag,
       attempts: 0,
       notBefore: 0,
       readyAt: now,
@@ -744,6 +765,19 @@ export class BatchProducer<E, R> {
     this.#inFlightBatches--;
     this.#inFlightEntries -= batch.length;
     for (const group of groups) this.#busyGroups.delete(group);
+    if (outcomes !== undefined && allAccepted(outcomes, batch.length)) {
+      // The usual answer: every entry accepted. Nothing to retry or keep in order: each settles.
+      for (let index = 0; index < batch.length; index++) {
+        const item = batch[index]!;
+        // Not there when given up on meanwhile (aborted, closed with a timeout).
+        if (this.#unsettled.has(item.seq)) {
+          this.#settle(item, true, (outcomes[index] as { value: R }).value);
+        }
+      }
+      this.#pump();
+      this.#checkIdle();
+      return;
+    }
     const { maxAttempts } = this.#options;
     // What becomes of each entry: accepted (a value), sent again (retry), or given up (an error).
     type Fate = { ok: true; value: R } | { ok: false; retry: boolean; error: unknown };
@@ -891,10 +925,10 @@ export class BatchProducer<E, R> {
     try {
       if (ok) {
         this.#sent++;
-        item.resolve(value as R);
+        item.resolve(value as R, item.tag);
       } else {
         this.#failed++;
-        item.reject(value);
+        item.reject(value, item.tag);
       }
     } catch {
       // A callback of submit() that throws must not stop the engine.

@@ -53,17 +53,15 @@ export async function sendEntries<E, R>(
   });
   // Each entry settles through callbacks (no promise per entry); close() resolves once all did.
   const outcomes: SentOutcome<R>[] = new Array(entries.length);
+  // One pair of callbacks for every entry: the engine gives each entry's index back.
+  const accepted = (value: R, index: number): void => {
+    outcomes[index] = { ok: true, value };
+  };
+  const failed = (error: unknown, index: number): void => {
+    outcomes[index] = { ok: false, error };
+  };
   for (let index = 0; index < entries.length; index++) {
-    producer.submit(
-      entries[index]!,
-      labels[index] ?? "the message",
-      (value) => {
-        outcomes[index] = { ok: true, value };
-      },
-      (error: unknown) => {
-        outcomes[index] = { ok: false, error };
-      },
-    );
+    producer.submit(entries[index]!, labels[index] ?? "the message", accepted, failed, index);
   }
   await producer.close();
   return outcomes;
