@@ -7,7 +7,7 @@
 import { BoundProducer } from "../batch/bound.js";
 import { BatchProducer, type BatchProducerOptions, type BatchTarget } from "../batch/engine.js";
 import { answerOutcomes } from "../batch/outcomes.js";
-import { CALL, type OperationSpec } from "../core/client.js";
+import { CALL } from "../core/client.js";
 import { type ErrorContext, ValidationError } from "../core/errors.js";
 import { encodeBody } from "../core/handle.js";
 import { isRecord } from "../core/validate.js";
@@ -15,13 +15,8 @@ import { LARGE_PAYLOADS } from "../payloads/options.js";
 import { checkOffloaded, sendOffloaded } from "../payloads/plan.js";
 import type { SNS } from "./sns.js";
 import type { PublishParams, TopicHandle } from "./topic.js";
-import type {
-  PublishBatchInput,
-  PublishBatchRequestEntry,
-  PublishBatchResponse,
-  PublishBatchResultEntry,
-} from "./types.js";
-import { checkArn, checkMessage, MAX_PUBLISH_BATCH_ENTRIES, MAX_PUBLISH_BYTES } from "./validate.js";
+import type { PublishBatchRequestEntry, PublishBatchResponse, PublishBatchResultEntry } from "./types.js";
+import { checkMessage, MAX_PUBLISH_BATCH_ENTRIES, MAX_PUBLISH_BYTES } from "./validate.js";
 
 /** Options of {@link TopicHandle.producer}: how entries are batched, sent and retried. */
 export interface TopicProducerOptions extends BatchProducerOptions {}
@@ -55,27 +50,30 @@ export function checkPublished(
   );
 }
 
-/**
- * PublishBatch for the requests the batch targets build: every entry was checked when it was
- * given (by {@link checkPublished}, as it is sent, after offloading), the engine keeps a batch
- * within 10 entries and 256 KiB, and the ids are the target's own, so only the topic ARN is
- * checked here, not each entry again. Made at the first batch ({@link loadPublishCheckedBatch}).
- */
-let publishCheckedBatch: OperationSpec | undefined;
+/** The module that sends PublishBatch requests: loaded with SNS's operation table, at the first batch. */
+let batchModule: typeof import("./producer-batch.js") | undefined;
 
-/**
- * Makes {@link publishCheckedBatch}: SNS's operation table is loaded on first use (see sns.ts),
- * not when the producer's module is.
- */
-async function loadPublishCheckedBatch(): Promise<OperationSpec> {
-  const { PublishBatch } = await import("./operations.js");
-  publishCheckedBatch ??= {
-    ...PublishBatch,
-    validate: (input: PublishBatchInput, context: ErrorContext) => {
-      checkArn(input.TopicArn, "TopicArn", context);
-    },
-  };
-  return publishCheckedBatch;
+async function loadBatchModule(): Promise<typeof import("./producer-batch.js")> {
+  batchModule ??= await import("./producer-batch.js");
+  return batchModule;
+}
+
+/** The ids "0" to "9", which a producer's entries are sent with. */
+const POSITIONS: readonly string[] = Array.from({ length: MAX_PUBLISH_BATCH_ENTRIES }, (_, index) =>
+  String(index),
+);
+
+/** Each entry's `Id`: its own (`publishBatch`'s), else its position in the batch. */
+function idsOf(items: readonly Sized[]): readonly string[] {
+  let ids: string[] | undefined;
+  for (let index = 0; index < items.length; index++) {
+    const id = items[index]!.id;
+    if (id !== undefined) {
+      ids ??= POSITIONS.slice(0, items.length);
+      ids[index] = id;
+    }
+  }
+  return ids ?? (items.length === POSITIONS.length ? POSITIONS : POSITIONS.slice(0, items.length));
 }
 
 /** The members `send`'s params may hold: PublishBatch entry members other than `Id` and `Message`. */
@@ -113,16 +111,13 @@ export function publishBatchTarget<R>(
       const { signal, deadlineMs } = batch;
       const TopicArn = await topicArn();
       const send = async (items: readonly Sized[], labels: readonly string[]) => {
-        const ids = items.map((item, index) => item.id ?? String(index));
-        const op = publishCheckedBatch ?? (await loadPublishCheckedBatch());
-        const output = (await sns[CALL](
-          op,
-          {
-            TopicArn,
-            PublishBatchRequestEntries: items.map((item, index) => ({ ...item.entry, Id: ids[index]! })),
-          },
-          { signal, deadlineMs, timeoutMs },
-        )) as PublishBatchResponse;
+        const ids = idsOf(items);
+        const { PUBLISH_CHECKED_BATCH, publishBatchInput } = batchModule ?? (await loadBatchModule());
+        const output = (await sns[CALL](PUBLISH_CHECKED_BATCH, publishBatchInput(TopicArn, items, ids), {
+          signal,
+          deadlineMs,
+          timeoutMs,
+        })) as PublishBatchResponse;
         // SNS's result entries have an optional Id: one without is as good as missing.
         return answerOutcomes(
           ids,

@@ -13,16 +13,15 @@ import { type ErrorContext, ValidationError } from "../core/errors.js";
 import { encodeBody } from "../core/handle.js";
 import { LARGE_PAYLOADS } from "../payloads/options.js";
 import { checkOffloaded, sendOffloaded } from "../payloads/plan.js";
-import { SendMessageBatch } from "./operations.js";
+import { SEND_CHECKED_BATCH, sendBatchInput } from "./producer-batch.js";
 import type { Queue, SendParams } from "./queue.js";
 import type { SQS } from "./sqs.js";
 import type {
-  SendMessageBatchRequest,
   SendMessageBatchRequestEntry,
   SendMessageBatchResult,
   SendMessageBatchResultEntry,
 } from "./types.js";
-import { checkMessage, checkQueueUrl, MAX_BATCH_ENTRIES, MAX_MESSAGE_BYTES } from "./validate.js";
+import { checkMessage, MAX_BATCH_ENTRIES, MAX_MESSAGE_BYTES } from "./validate.js";
 
 /** Options of {@link Queue.producer}: how entries are batched, sent and retried. */
 export interface QueueProducerOptions extends BatchProducerOptions {}
@@ -56,18 +55,21 @@ export function checkBatchMessage(
   );
 }
 
-/**
- * SendMessageBatch for the requests the batch targets build: every entry was checked when it was
- * given (by {@link checkBatchMessage}, as it is sent, after offloading), the engine keeps a batch
- * within 10 entries and 1 MiB, and the ids are the target's own, so only the queue URL is checked
- * here, not each entry again.
- */
-const SEND_CHECKED_BATCH = {
-  ...SendMessageBatch,
-  validate: (input: SendMessageBatchRequest, context: ErrorContext) => {
-    checkQueueUrl(input.QueueUrl, "QueueUrl", context);
-  },
-};
+/** The ids "0" to "9", which a producer's entries are sent with. */
+const POSITIONS: readonly string[] = Array.from({ length: MAX_BATCH_ENTRIES }, (_, index) => String(index));
+
+/** Each entry's `Id`: its own (`sendBatch`'s), else its position in the batch. */
+function idsOf(items: readonly Sized[]): readonly string[] {
+  let ids: string[] | undefined;
+  for (let index = 0; index < items.length; index++) {
+    const id = items[index]!.id;
+    if (id !== undefined) {
+      ids ??= POSITIONS.slice(0, items.length);
+      ids[index] = id;
+    }
+  }
+  return ids ?? (items.length === POSITIONS.length ? POSITIONS : POSITIONS.slice(0, items.length));
+}
 
 /**
  * The SendMessageBatch target of the batch engine, for the producer and for `queue.sendBatch`.
@@ -93,12 +95,12 @@ export function sendMessageBatchTarget<R>(
       const { signal, deadlineMs } = batch;
       const QueueUrl = await queueUrl();
       const send = async (items: readonly Sized[], labels: readonly string[]) => {
-        const ids = items.map((item, index) => item.id ?? String(index));
-        const output = (await sqs[CALL](
-          SEND_CHECKED_BATCH,
-          { QueueUrl, Entries: items.map((item, index) => ({ ...item.entry, Id: ids[index]! })) },
-          { signal, deadlineMs, timeoutMs },
-        )) as SendMessageBatchResult;
+        const ids = idsOf(items);
+        const output = (await sqs[CALL](SEND_CHECKED_BATCH, sendBatchInput(QueueUrl, items, ids), {
+          signal,
+          deadlineMs,
+          timeoutMs,
+        })) as SendMessageBatchResult;
         return answerOutcomes(ids, labels, output.Successful, output.Failed, resultOf, context);
       };
       const payloads = sqs[LARGE_PAYLOADS];

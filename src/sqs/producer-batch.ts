@@ -1,0 +1,134 @@
+/**
+ * The SendMessageBatch requests of the batch targets (the producer, `queue.sendBatch`): their
+ * input, whose JSON body is written straight from the checked entries, and the operation that
+ * sends it.
+ *
+ * The generic path makes, per batch, a copy of each entry with its `Id`, walks them for blobs
+ * and dates, and stringifies the whole; here each entry is stringified as it is and its `Id`
+ * appended, which is the same text (tested against the generic encoding). The entry copies are
+ * made only if something reads `Entries`: an observer of the call (OpenTelemetry, a diagnostics
+ * channel), or the generic encoding when this one does not apply (the Query protocol).
+ *
+ * @module
+ */
+
+import type { ErrorContext } from "../core/errors.js";
+import { toJsonValue } from "../core/protocol/json.js";
+import type { ListShape, Shape, StructureShape } from "../core/schema.js";
+import { SendMessageBatch as checkBatch } from "./checks.js";
+import { sentMatches } from "./checksums.js";
+import { SendMessageBatch } from "./operations.js";
+import type {
+  SendMessageBatchRequest,
+  SendMessageBatchRequestEntry,
+  SendMessageBatchResult,
+} from "./types.js";
+import { checkQueueUrl } from "./validate.js";
+
+/** A checked entry as the targets hold it (see `Sized` in producer.ts). */
+interface Held {
+  readonly entry: Omit<SendMessageBatchRequestEntry, "Id">;
+}
+
+/** What a batch input was made of: its entries and the `Id` of each. */
+interface Made {
+  readonly items: readonly Held[];
+  readonly ids: readonly string[];
+}
+
+/** The inputs made by {@link sendBatchInput}, with what they were made of. */
+const made = new WeakMap<object, Made>();
+
+const ENTRY_SHAPE = (SendMessageBatch.input.members.Entries!.shape as ListShape).member as StructureShape;
+/** The entry members that may hold a blob (attribute values), which the JSON form writes in base64. */
+const SPECIAL_KEYS: readonly string[] = Object.keys(ENTRY_SHAPE.members).filter((key) => {
+  const shape: Shape = ENTRY_SHAPE.members[key]!.shape;
+  return typeof shape === "string" ? shape === "B" || shape === "t" : shape.special === true;
+});
+
+/**
+ * The input of one SendMessageBatch request: the queue URL, and `Entries` (each entry with its
+ * `Id`) made only when read. Sent with {@link SEND_CHECKED_BATCH}, whose body is written from the
+ * entries directly.
+ */
+export function sendBatchInput(
+  QueueUrl: string,
+  items: readonly Held[],
+  ids: readonly string[],
+): SendMessageBatchRequest {
+  let entries: SendMessageBatchRequestEntry[] | undefined;
+  const input: SendMessageBatchRequest = {
+    QueueUrl,
+    get Entries(): SendMessageBatchRequestEntry[] {
+      entries ??= items.map((item, index) => ({ ...item.entry, Id: ids[index]! }));
+      return entries;
+    },
+  };
+  made.set(input, { items, ids });
+  return input;
+}
+
+/**
+ * The JSON body of an input made by {@link sendBatchInput}: `{"QueueUrl":...,"Entries":[...]}`,
+ * each entry as `JSON.stringify` writes it with its `Id` last, as the generic encoding writes
+ * `{ ...entry, Id }`. Undefined (the generic encoding) for any other input, and for an entry that
+ * has an `Id` of its own or no member at all.
+ */
+export function writeSendBatchBody(input: object, format: "json" | "query"): string | undefined {
+  if (format !== "json") return undefined;
+  const batch = made.get(input);
+  if (batch === undefined) return undefined;
+  const { items, ids } = batch;
+  let body = `{"QueueUrl":${JSON.stringify((input as SendMessageBatchRequest).QueueUrl)},"Entries":[`;
+  for (let index = 0; index < items.length; index++) {
+    const entry = items[index]!.entry as Record<string, unknown>;
+    if ("Id" in entry) return undefined;
+    let special = false;
+    for (const key of SPECIAL_KEYS) if (entry[key] !== undefined) special = true;
+    const json = JSON.stringify(special ? toJsonValue(ENTRY_SHAPE, entry) : entry);
+    if (json.length < 3) return undefined;
+    body += `${index === 0 ? "" : ","}${json.slice(0, -1)},"Id":${JSON.stringify(ids[index])}}`;
+  }
+  return `${body}]}`;
+}
+
+/**
+ * Checks the digests of an answer to an input made by {@link sendBatchInput} against its entries
+ * (no entry copies); any other input, or an answer whose ids do not line up with the entries,
+ * goes through SQS's generic check (which names the entry of a digest that differs).
+ */
+function checkSentBatch(
+  input: SendMessageBatchRequest,
+  output: SendMessageBatchResult,
+  context: ErrorContext,
+) {
+  const batch = made.get(input);
+  const successful = output.Successful;
+  if (batch !== undefined && successful !== undefined) {
+    const { items, ids } = batch;
+    let index = 0;
+    for (; index < successful.length; index++) {
+      const result = successful[index]!;
+      const item = items[index];
+      if (item === undefined || result.Id !== ids[index] || !sentMatches(item.entry, result)) break;
+    }
+    if (index === successful.length) return;
+  }
+  checkBatch(input, output, context);
+}
+
+/**
+ * SendMessageBatch for the requests the batch targets build: every entry was checked when it was
+ * given (by `checkBatchMessage`, as it is sent, after offloading), the engine keeps a batch
+ * within 10 entries and 1 MiB, and the ids are the target's own, so only the queue URL is checked
+ * here, not each entry again. The body of an input made by {@link sendBatchInput} is written from
+ * its entries; the digests of the answer are checked as SQS's check does.
+ */
+export const SEND_CHECKED_BATCH = {
+  ...SendMessageBatch,
+  validate: (input: SendMessageBatchRequest, context: ErrorContext) => {
+    checkQueueUrl(input.QueueUrl, "QueueUrl", context);
+  },
+  check: checkSentBatch,
+  writeBody: writeSendBatchBody,
+};
