@@ -903,7 +903,7 @@ function generateFunctions(service, model, operations, paginators) {
         `Iterates over the pages of \`${o.name}\`: the standalone form of \`${service.prefix}.paginate${o.name}\`.`,
       ]);
       body += `export function paginate${o.name}(client: ${service.prefix}Client, ${input}, options?: CallOptions): AsyncIterableIterator<${o.outputType}> {\n`;
-      body += `  return client[PAGINATE](ops.${o.name}, paginators.${o.name}, input, options) as AsyncIterableIterator<${o.outputType}>;\n}\n\n`;
+      body += `  return paginate(client, ops.${o.name}, paginators.${o.name}, input, options) as AsyncIterableIterator<${o.outputType}>;\n}\n\n`;
     }
   }
   let out = `${HEADER}\n\n`;
@@ -912,7 +912,7 @@ function generateFunctions(service, model, operations, paginators) {
     "@module",
   ]);
   out += "\n";
-  out += `import { CALL, type CallOptions, PAGINATE } from "../core/client.js";\n`;
+  out += `import { CALL, type CallOptions, paginate } from "../core/client.js";\n`;
   out += `import type { ${service.prefix}Client } from "./client.js";\n`;
   out += `import * as ops from "./operations.js";\n`;
   out += `import { paginators } from "./schema.js";\n`;

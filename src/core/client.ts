@@ -38,8 +38,9 @@ import {
   longPollTimeout,
   type OperationSpec,
   operation,
-  PAGINATE,
   type PaginatorSpec,
+  paginate,
+  RESOURCE,
 } from "./operation.js";
 import type { Protocol } from "./protocol/types.js";
 import { type AdaptiveRetry, CLOCK_SKEW_CODES, ClientRetry, sleep } from "./retry.js";
@@ -165,8 +166,9 @@ export {
   longPollTimeout,
   type OperationSpec,
   operation,
-  PAGINATE,
   type PaginatorSpec,
+  paginate,
+  RESOURCE,
 };
 
 /** @internal The symbol of a client's credentials provider, for companion calls (STS GetCallerIdentity). */
@@ -346,7 +348,7 @@ export class ServiceClient {
       this.region,
       this.#endpoint?.hostname,
       input,
-      this.#resourceOf(input),
+      this[RESOURCE](input),
       this.#hooks,
     );
     return seen.run(() => this.#call(op, seen.context.input, options, seen), channel);
@@ -358,7 +360,7 @@ export class ServiceClient {
     options: CallOptions | undefined,
     seen: RequestObservation | undefined,
   ): Promise<unknown> {
-    const context: ErrorContext = { operation: op.name, resource: this.#resourceOf(input) };
+    const context: ErrorContext = { operation: op.name, resource: this[RESOURCE](input) };
     if (input !== undefined && (input === null || typeof input !== "object" || Array.isArray(input))) {
       throw new ValidationError("input", "an object", input, context);
     }
@@ -524,32 +526,8 @@ export class ServiceClient {
     }
   }
 
-  /** @internal Iterates the pages of a paginated operation. */
-  async *[PAGINATE](
-    op: OperationSpec,
-    paginator: PaginatorSpec,
-    input: object | undefined,
-    options?: CallOptions,
-  ): AsyncGenerator<unknown, void, undefined> {
-    const seen = new Set<string>();
-    let request = input;
-    for (;;) {
-      const page = (await this[CALL](op, request, options)) as Record<string, unknown>;
-      yield page;
-      const token = page[paginator.outputToken];
-      if (typeof token !== "string" || token === "") return;
-      if (seen.has(token)) {
-        throw new AsyncAwsError("the service returned the same page token twice; stopping", {
-          operation: op.name,
-          resource: this.#resourceOf(input),
-        });
-      }
-      seen.add(token);
-      request = { ...input, [paginator.inputToken]: token };
-    }
-  }
-
-  #resourceOf(input: object | undefined): string | undefined {
+  /** @internal The queue or topic an input names (for error messages and observers). */
+  [RESOURCE](input: object | undefined): string | undefined {
     if (!input) return undefined;
     for (const key of this.#info.resourceKeys) {
       const value = (input as Record<string, unknown>)[key];

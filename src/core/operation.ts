@@ -9,13 +9,13 @@
  */
 
 import type { CallOptions } from "./client.js";
-import type { ErrorContext } from "./errors.js";
+import { AsyncAwsError, type ErrorContext } from "./errors.js";
 import type { OperationShape } from "./schema.js";
 
 /** @internal The symbol under which clients keep their call function. */
 export const CALL = Symbol("asyncaws.call");
-/** @internal */
-export const PAGINATE = Symbol("asyncaws.paginate");
+/** @internal The symbol of a client's function naming the queue or topic an input is about. */
+export const RESOURCE = Symbol("asyncaws.resource");
 
 /** An operation: its shapes and the service's per-operation behaviour. Described once, as data. */
 export interface OperationSpec extends OperationShape {
@@ -58,15 +58,40 @@ export interface PaginatorSpec {
   readonly limitKey?: string;
 }
 
-/** What `defineOperations`'s methods call: a client's call and page functions. */
+/** What `defineOperations`'s methods and {@link paginate} call: a client's call function. */
 interface OperationTarget {
   [CALL](op: OperationSpec, input: object | undefined, options?: CallOptions): Promise<unknown>;
-  [PAGINATE](
-    op: OperationSpec,
-    paginator: PaginatorSpec,
-    input: object | undefined,
-    options?: CallOptions,
-  ): AsyncGenerator<unknown, void, undefined>;
+  [RESOURCE](input: object | undefined): string | undefined;
+}
+
+/**
+ * @internal Iterates the pages of a paginated operation, calling it again with each page's token
+ * until a page has none. A function rather than a client method, so that only the programs that
+ * page carry it.
+ */
+export async function* paginate(
+  client: OperationTarget,
+  op: OperationSpec,
+  paginator: PaginatorSpec,
+  input: object | undefined,
+  options?: CallOptions,
+): AsyncGenerator<unknown, void, undefined> {
+  const seen = new Set<string>();
+  let request = input;
+  for (;;) {
+    const page = (await client[CALL](op, request, options)) as Record<string, unknown>;
+    yield page;
+    const token = page[paginator.outputToken];
+    if (typeof token !== "string" || token === "") return;
+    if (seen.has(token)) {
+      throw new AsyncAwsError("the service returned the same page token twice; stopping", {
+        operation: op.name,
+        resource: client[RESOURCE](input),
+      });
+    }
+    seen.add(token);
+    request = { ...input, [paginator.inputToken]: token };
+  }
 }
 
 /**
@@ -91,7 +116,7 @@ export function defineOperations(
     const paginator = paginators[name];
     if (paginator) {
       proto[`paginate${name}`] = function (this: OperationTarget, input?: object, options?: CallOptions) {
-        return this[PAGINATE](op, paginator, input, options);
+        return paginate(this, op, paginator, input, options);
       };
     }
   }
@@ -147,7 +172,7 @@ export function defineLazyOperations(
         options?: CallOptions,
       ): AsyncGenerator<unknown, void, undefined> {
         const t = table ?? (await loaded());
-        yield* this[PAGINATE](t.operations[name]!, t.paginators[name]!, input, options);
+        yield* paginate(this, t.operations[name]!, t.paginators[name]!, input, options);
       };
     }
   }

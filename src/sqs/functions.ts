@@ -7,7 +7,7 @@
  * @module
  */
 
-import { CALL, type CallOptions, PAGINATE } from "../core/client.js";
+import { CALL, type CallOptions, paginate } from "../core/client.js";
 import type { SQSClient } from "./client.js";
 import * as ops from "./operations.js";
 import { paginators } from "./schema.js";
@@ -233,7 +233,8 @@ export function paginateListDeadLetterSourceQueues(
   input: ListDeadLetterSourceQueuesRequest,
   options?: CallOptions,
 ): AsyncIterableIterator<ListDeadLetterSourceQueuesResult> {
-  return client[PAGINATE](
+  return paginate(
+    client,
     ops.ListDeadLetterSourceQueues,
     paginators.ListDeadLetterSourceQueues,
     input,
@@ -289,7 +290,8 @@ export function paginateListQueues(
   input?: ListQueuesRequest,
   options?: CallOptions,
 ): AsyncIterableIterator<ListQueuesResult> {
-  return client[PAGINATE](
+  return paginate(
+    client,
     ops.ListQueues,
     paginators.ListQueues,
     input,

@@ -175,16 +175,13 @@ describe("browser bundles", () => {
        const client = new SQSClient({ region: "eu-west-1" });
        await sendMessage(client, { QueueUrl: "https://sqs.eu-west-1.amazonaws.com/1/q", MessageBody: "x" });`;
     const plain = await bundle(send);
-    assert.ok(
-      !plain.code.includes("Math.cbrt"),
-      "no rate limiter (its CUBIC time window, Math.cbrt) in the bundle",
-    );
+    assert.ok(!plain.code.includes("#fillRate"), "no rate limiter (its #fillRate) in the bundle");
     assert.ok(plain.kept.includes("core/retry-by-name.browser.js"));
     const adaptive = await bundle(
       `import { SQSClient, adaptiveRetry } from "asyncaws/sqs";
        export const client = new SQSClient({ region: "eu-west-1", retryMode: adaptiveRetry });`,
     );
-    assert.ok(adaptive.code.includes("Math.cbrt"), "the rate limiter comes with adaptiveRetry");
+    assert.ok(adaptive.code.includes("#fillRate"), "the rate limiter comes with adaptiveRetry");
     const { code } = await bundle(
       `import { SQSClient, adaptiveRetry } from "asyncaws/sqs";
        export const make = (retryMode) => new SQSClient({ region: "eu-west-1", retryMode });
@@ -209,6 +206,22 @@ describe("browser bundles", () => {
     await withEnv({ AWS_RETRY_MODE: "adaptive" }, () => {
       assert.throws(() => bundled.make(), { name: "ValidationError", field: "AWS_RETRY_MODE" });
     });
+  });
+
+  it("the paging code is bundled only with a program that pages", async () => {
+    const marker = "the service returned the same page token twice";
+    const send = await bundle(
+      `import { SQSClient, sendMessage } from "asyncaws/sqs";
+       const client = new SQSClient({ region: "eu-west-1" });
+       await sendMessage(client, { QueueUrl: "https://sqs.eu-west-1.amazonaws.com/1/q", MessageBody: "x" });`,
+    );
+    assert.ok(!send.code.includes(marker), "no paging code in the bundle");
+    const pages = await bundle(
+      `import { SQSClient, paginateListQueues } from "asyncaws/sqs";
+       const client = new SQSClient({ region: "eu-west-1" });
+       for await (const page of paginateListQueues(client, {})) console.log(page.QueueUrls);`,
+    );
+    assert.ok(pages.code.includes(marker), "the paging code comes with paginateListQueues");
   });
 
   it("a program sending one message takes the browser modules and none of the Node-only ones", async () => {
