@@ -61,7 +61,7 @@ function tables(): void {
   tablesReady = true;
 }
 /** The message schedule, reused by every block (the code is synchronous, so never shared). */
-const W256 = new Int32Array(64);
+const W256 = /* @__PURE__ */ new Int32Array(64);
 
 /**
  * Compresses the 64-byte block at `off` of `p` into `s`.

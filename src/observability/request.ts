@@ -135,8 +135,6 @@ const MESSAGING: Readonly<Record<string, readonly [name: string, type: "send" | 
     PublishBatch: ["publish", "send", "PublishBatchRequestEntries"],
   };
 
-const RPC_SERVICE: Readonly<Record<string, string>> = { sqs: "SQS", sns: "SNS", sts: "STS" };
-
 /** The last part of a queue URL's path or of an ARN: the queue's or topic's name. */
 function nameOf(value: string, separator: string): string {
   const trimmed = value.endsWith(separator) ? value.slice(0, -1) : value;
@@ -165,7 +163,8 @@ export class RequestObservation {
   ) {
     this.#hooks = hooks;
     this.#began = performance.now();
-    const rpcService = RPC_SERVICE[service] ?? service.toUpperCase();
+    // `SQS`, `SNS`, `STS`, `S3`: the signing name in capitals.
+    const rpcService = service.toUpperCase();
     const attributes: Record<string, ObservedValue> = {
       "rpc.system": "aws-api",
       "rpc.service": rpcService,
