@@ -62,6 +62,59 @@ async function loadModule(name: "node:net" | "node:tls"): Promise<NetModule> {
 
 const BufferClass = (globalThis as unknown as { Buffer: BufferStatic }).Buffer;
 
+/**
+ * The requests in flight on one abort signal: one `abort` listener per signal, however many
+ * requests it serves, each request holding a slot of an array (cleared when it ends, then reused).
+ *
+ * Why not an `addEventListener` and a `removeEventListener` per request: on a long-lived signal
+ * (the consumer's, which every long poll carries, or a batch engine's), Node's event target kept
+ * each request's closure, and all it reaches (the request, the answer), alive for the garbage
+ * collector's young generation well after the request ended: the young generation's survivors
+ * went from about 0.2 to 2 to 4 MB per scavenge, and the CPU per request up by about 4 µs (10
+ * requests in flight, in one process). A `Set` of listeners did the same; an array of slots
+ * does not.
+ */
+interface AbortWatch {
+  readonly slots: ((() => void) | undefined)[];
+  readonly free: number[];
+}
+const watches = new WeakMap<AbortSignal, AbortWatch>();
+
+/** Calls `onAbort` when `signal` aborts, until {@link unwatchAbort}; returns its slot. */
+function watchAbort(signal: AbortSignal, onAbort: () => void): { watch: AbortWatch; at: number } {
+  let watch = watches.get(signal);
+  if (watch === undefined) {
+    const created: AbortWatch = { slots: [], free: [] };
+    watch = created;
+    watches.set(signal, created);
+    signal.addEventListener(
+      "abort",
+      () => {
+        const slots = created.slots;
+        for (let i = 0; i < slots.length; i++) {
+          const listener = slots[i];
+          if (listener !== undefined) {
+            slots[i] = undefined;
+            listener();
+          }
+        }
+      },
+      { once: true },
+    );
+  }
+  const at = watch.free.length > 0 ? watch.free.pop()! : watch.slots.length;
+  watch.slots[at] = onAbort;
+  return { watch, at };
+}
+
+/** Ends what {@link watchAbort} started. */
+function unwatchAbort(watched: { watch: AbortWatch; at: number }): void {
+  const { watch, at } = watched;
+  if (watch.slots[at] === undefined) return; // called by the abort itself
+  watch.slots[at] = undefined;
+  watch.free.push(at);
+}
+
 /** A connection and the response parser state while it serves one request. */
 interface Connection {
   readonly socket: NodeSocket;
@@ -362,11 +415,12 @@ export function netTransport(): Transport {
       );
       let settled = false;
       let timer: ReturnType<typeof setTimeout> | undefined;
+      let watched: { watch: AbortWatch; at: number } | undefined;
       const finish = (error: Error | undefined, response?: HttpResponse) => {
         if (settled) return;
         settled = true;
         if (timer) clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
+        if (watched) unwatchAbort(watched);
         if (error) {
           conn.onData = conn.onEnd = conn.onError = undefined;
           conn.socket.destroy();
@@ -387,7 +441,7 @@ export function netTransport(): Transport {
           // once more on a new connection.
           settled = true;
           if (timer) clearTimeout(timer);
-          signal?.removeEventListener("abort", onAbort);
+          if (watched) unwatchAbort(watched);
           conn.onData = conn.onEnd = conn.onError = undefined;
           conn.socket.destroy();
           exchange(sockets, request, text, body, key, signal, timeoutMs, context, false).then(
@@ -407,7 +461,6 @@ export function netTransport(): Transport {
           ),
         );
       };
-      const onAbort = () => finish(new AbortError(context, { cause: signal?.reason }));
       conn.onData = (chunk) => {
         let response: HttpResponse | undefined;
         try {
@@ -444,7 +497,8 @@ export function netTransport(): Transport {
       if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
         timer = setTimeout(() => finish(new TimeoutError(timeoutMs, context)), timeoutMs);
       }
-      signal?.addEventListener("abort", onAbort, { once: true });
+      if (signal)
+        watched = watchAbort(signal, () => finish(new AbortError(context, { cause: signal.reason })));
       conn.socket.write(text);
       if (body !== undefined && body.length > 0) conn.socket.write(body);
     });
