@@ -28,7 +28,14 @@ import type { Message } from "../types.js";
 import { Deleter } from "./deleter.js";
 import { Emitter, type Listener } from "./events.js";
 import { GroupSequencer } from "./fifo.js";
-import { type ErrorSource, HeldMessage, holdMessage, type Shared } from "./held.js";
+import {
+  addSlotted,
+  type ErrorSource,
+  HeldMessage,
+  holdMessage,
+  removeSlotted,
+  type Shared,
+} from "./held.js";
 import {
   type ConsumerLogger,
   type ConsumerOptions,
@@ -219,7 +226,13 @@ interface Run {
   timer: ReturnType<typeof setTimeout> | undefined;
   /** The message groups of its messages (FIFO queues; none otherwise). */
   readonly groups: readonly string[];
+  /** Its place among the running units, -1 when not running (see `addSlotted`). */
+  runningAt: number;
 }
+
+const setRunningAt = (run: Run, at: number): void => {
+  run.runningAt = at;
+};
 
 const NO_GROUPS: readonly string[] = Object.freeze([]);
 
@@ -239,6 +252,9 @@ class Item<M> extends HeldMessage implements Run {
   aborted: { reason: unknown } | undefined = undefined;
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
   readonly groups: readonly string[];
+  runningAt = -1;
+  /** Counted among the messages held (until deleted or released). */
+  holding = false;
   /** A delivered message's run, published on the process channel: settled through this. */
   traced: { resolve(value: unknown): void; reject(error: unknown): void } | undefined = undefined;
 
@@ -257,6 +273,7 @@ class Batch<M> implements Run {
   controller: AbortController | undefined = undefined;
   aborted: { reason: unknown } | undefined = undefined;
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  runningAt = -1;
 
   constructor(items: Item<M>[], fifo: boolean) {
     this.items = items;
@@ -314,6 +331,17 @@ class BatchContext implements BatchHandlerContext {
     return signalOf(this.#run);
   }
 }
+
+/** A long poll in flight: the messages it asked for, its end, its place among the polls. */
+interface Poll {
+  readonly ask: number;
+  done: Promise<void>;
+  at: number;
+}
+
+const setPollAt = (poll: Poll, at: number): void => {
+  poll.at = at;
+};
 
 type Mode<M> = { batch: false; handler: MessageHandler<M> } | { batch: true; handler: BatchHandler<M> };
 
@@ -428,13 +456,17 @@ export class Consumer<M = Message> {
   readonly #sequencer: GroupSequencer<Unit<M>> | undefined;
   readonly #transform: (raw: Message) => M;
   readonly #pollController = new AbortController();
-  readonly #held = new Set<Item<M>>();
-  readonly #running = new Set<Unit<M>>();
+  /**
+   * Messages held: received, not yet deleted or released. A count (each item knows whether it is
+   * counted) and lists whose records hold their place, not `Set`s: see `addSlotted`.
+   */
+  #held = 0;
+  readonly #running: Unit<M>[] = [];
   /**
    * The long polls in flight, each with the messages it asked for (slots it reserves, counted as
    * stranded if it is cut) and its end.
    */
-  readonly #polls = new Set<{ readonly ask: number; done: Promise<void> }>();
+  readonly #polls: Poll[] = [];
   /**
    * Cuts the long polls in flight (`stop({ abort: true })`): one signal for all of them, since an
    * AbortSignal costs about 5 µs of CPU to make on Node 20 (a tenth of a poll's own work). The
@@ -591,13 +623,13 @@ export class Consumer<M = Message> {
     return {
       state: this.#state,
       received: this.#received,
-      inFlight: this.#held.size,
+      inFlight: this.#held,
       succeeded: this.#succeeded,
       failed: this.#failed,
       deleted: this.#deleted,
       released: this.#released,
       stranded: this.#stranded,
-      receiving: this.#polls.size,
+      receiving: this.#polls.length,
       lastError: this.#lastError,
       lastErrorAt: this.#lastErrorAt,
       lastReceiveAt: this.#lastReceiveAt,
@@ -753,8 +785,8 @@ export class Consumer<M = Message> {
     const maxPolls = this.#idle ? 1 : Number.POSITIVE_INFINITY;
     let reserved = 0;
     for (const poll of this.#polls) reserved += poll.ask;
-    while (this.#polls.size < maxPolls) {
-      const free = this.#options.concurrency - this.#held.size - reserved;
+    while (this.#polls.length < maxPolls) {
+      const free = this.#options.concurrency - this.#held - reserved;
       if (free <= 0) break;
       const ask = Math.min(perPoll, free);
       this.#poll(ask);
@@ -764,8 +796,8 @@ export class Consumer<M = Message> {
 
   #poll(ask: number): void {
     const started = Date.now();
-    const poll = { ask, done: Promise.resolve() };
-    this.#polls.add(poll);
+    const poll: Poll = { ask, done: Promise.resolve(), at: -1 };
+    addSlotted(this.#polls, poll, setPollAt);
     poll.done = (async () => {
       let messages: Message[] | undefined;
       let failure: unknown;
@@ -785,7 +817,7 @@ export class Consumer<M = Message> {
       } catch (error) {
         failure = error;
       }
-      this.#polls.delete(poll);
+      removeSlotted(this.#polls, poll.at, setPollAt);
       if (messages) {
         this.#lastReceiveAt = new Date();
         this.#errorStreak = 0;
@@ -832,7 +864,8 @@ export class Consumer<M = Message> {
       if (!raw.ReceiptHandle) continue;
       const item = new Item(raw, receivedAt, this.#visibilityTimeout, this.#transform(raw), fifo);
       this.#received++;
-      this.#held.add(item);
+      item.holding = true;
+      this.#held++;
       this.#visibility.track(item);
       items.push(item);
     }
@@ -871,7 +904,7 @@ export class Consumer<M = Message> {
 
   #run(unit: Unit<M>): void {
     unit.state = "running";
-    this.#running.add(unit);
+    addSlotted<Run>(this.#running, unit, setRunningAt);
     const limit = this.#options.maxHandlerSeconds;
     if (limit !== undefined) {
       unit.timer = setTimeout(() => {
@@ -992,7 +1025,7 @@ export class Consumer<M = Message> {
     if (unit.state !== "running") return;
     unit.state = "done";
     if (unit.timer !== undefined) clearTimeout(unit.timer);
-    this.#running.delete(unit);
+    removeSlotted<Run>(this.#running, unit.runningAt, setRunningAt);
     if (ok && unit instanceof Item) {
       // The common case: one message, handled. Nothing to release, no group to hold back.
       this.#succeed(unit);
@@ -1067,7 +1100,10 @@ export class Consumer<M = Message> {
 
   /** The message leaves our hands: its slot is free, its heartbeat stops. */
   #settle(item: Item<M>): void {
-    this.#held.delete(item);
+    if (item.holding) {
+      item.holding = false;
+      this.#held--;
+    }
     this.#visibility.untrack(item);
   }
 
@@ -1135,7 +1171,7 @@ export class Consumer<M = Message> {
   // Stopping
 
   #checkDrained(): void {
-    if (this.#running.size === 0) this.#drainWaiters.resolveAll();
+    if (this.#running.length === 0) this.#drainWaiters.resolveAll();
   }
 
   /** Aborts every running handler and releases its messages. */
@@ -1144,7 +1180,7 @@ export class Consumer<M = Message> {
     for (const unit of [...this.#running]) {
       unit.state = "done";
       if (unit.timer !== undefined) clearTimeout(unit.timer);
-      this.#running.delete(unit);
+      removeSlotted<Run>(this.#running, unit.runningAt, setRunningAt);
       abortRun(unit, reason);
       items.push(...itemsOf(unit));
     }
@@ -1185,7 +1221,7 @@ export class Consumer<M = Message> {
     const reason = new AsyncAwsError("the consumer stopped", this.#context);
     if (abort) {
       this.#abortRunning(reason);
-    } else if (this.#running.size > 0) {
+    } else if (this.#running.length > 0) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const drained = this.#drainWaiters.wait();
       // Aborting the running handlers ends them all, which resolves `drained`.
@@ -1199,7 +1235,7 @@ export class Consumer<M = Message> {
     this.#abortNow = undefined;
     await this.#starting;
     // What the polls in flight bring is released (never handed to a handler) as they end.
-    while (this.#polls.size > 0) await Promise.all([...this.#polls].map((poll) => poll.done));
+    while (this.#polls.length > 0) await Promise.all(this.#polls.map((poll) => poll.done));
     await Promise.all([this.#deleter.flush(), this.#visibility.drain()]);
     this.#visibility.stop();
     if (this.#onSignal) this.#options.signal?.removeEventListener("abort", this.#onSignal);

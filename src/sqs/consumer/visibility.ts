@@ -10,7 +10,7 @@ import { BatchProducer, type BatchTarget } from "../../batch/engine.js";
 import { answerOutcomes, MISSING_ENTRY_CODE, verdictOf } from "../../batch/outcomes.js";
 import { isAbortError, isServiceError } from "../../core/errors.js";
 import { Waiters } from "../../core/waiters.js";
-import type { Held, Shared } from "./held.js";
+import { addSlotted, type Held, removeSlotted, type Shared } from "./held.js";
 import { visibilityCeiling } from "./options.js";
 
 /** One visibility change: a message and its new timeout in seconds. */
@@ -67,10 +67,15 @@ function changeTarget(shared: Shared): BatchTarget<Job, true> {
   };
 }
 
+const setTrackedAt = (held: Held, at: number): void => {
+  held.trackedAt = at;
+};
+
 /** The heartbeat and the batched visibility changes of one consumer. */
 export class Visibility {
   readonly #shared: Shared;
-  readonly #tracked = new Set<Held>();
+  /** The messages extended, each holding its place (`trackedAt`): see `addSlotted`. */
+  readonly #tracked: Held[] = [];
   /** Extensions: one attempt each (the next beat tries again). */
   readonly #beats: BatchProducer<Job, true>;
   /** Releases and retry delays: a few attempts each; one request at a time when `ordered`. */
@@ -135,8 +140,8 @@ export class Visibility {
 
   /** Starts extending a message while its handler runs. */
   track(held: Held): void {
-    if (!this.#enabled) return;
-    this.#tracked.add(held);
+    if (!this.#enabled || held.trackedAt >= 0) return;
+    addSlotted(this.#tracked, held, setTrackedAt);
     if (this.#timer === undefined) this.#timer = setTimeout(() => this.#tick(), this.#period);
   }
 
@@ -147,12 +152,13 @@ export class Visibility {
    * receive cost more than the beat.
    */
   untrack(held: Held): void {
-    this.#tracked.delete(held);
+    removeSlotted(this.#tracked, held.trackedAt, setTrackedAt);
   }
 
   /** Stops the heartbeat. */
   stop(): void {
-    this.#tracked.clear();
+    for (const held of this.#tracked) held.trackedAt = -1;
+    this.#tracked.length = 0;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
   }
@@ -172,7 +178,7 @@ export class Visibility {
       }
       this.#enqueue({ held, timeout }, true);
     }
-    if (this.#tracked.size > 0) this.#timer = setTimeout(() => this.#tick(), this.#period);
+    if (this.#tracked.length > 0) this.#timer = setTimeout(() => this.#tick(), this.#period);
   }
 
   /**
