@@ -35,7 +35,13 @@ function checkMessages(messages) {
   if (!Array.isArray(messages) || messages.length !== RECEIVED.length) fail("Messages", messages?.length);
   for (let i = 0; i < messages.length; i++) checkMessage(messages[i], i);
 }
-function checkMessage(m, i = Number(JSON.parse(m.Body).id) - 1000) {
+// A message handed over alone (consumers, the iterator): its index read from its body's `"id":10NN`
+// without parsing the body, which no floor does either.
+const indexOf = (m) => {
+  const at = typeof m.Body === "string" ? m.Body.indexOf('"id":') : -1;
+  return at < 0 ? -1 : Number(m.Body.slice(at + 5, at + 9)) - 1000;
+};
+function checkMessage(m, i = indexOf(m)) {
   const want = RECEIVED[i];
   if (m.Body !== want?.Body || typeof m.MessageId !== "string" || !m.ReceiptHandle?.startsWith("AQEB"))
     fail(`message ${i}`, m);
