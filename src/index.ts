@@ -18,16 +18,16 @@
  */
 
 export type { SendAllOptions, SendAllResult } from "./batch/bound.js";
-export {
-  BatchProducer,
-  type BatchProducerOptions,
-  type BatchSendContext,
-  type BatchTarget,
-  type CloseOptions,
-  type EntryOutcome,
-  type ProducerStats,
+export type {
+  BatchProducerOptions,
+  BatchSendContext,
+  BatchTarget,
+  CloseOptions,
+  EntryOutcome,
+  ProducerStats,
 } from "./batch/engine.js";
 export { answerOutcomes, type BatchErrorEntry, batchOutcomes } from "./batch/outcomes.js";
+export { BatchProducer } from "./batch/produce.js";
 export type { CallOptions, ClientOptions } from "./core/client.js";
 export type { RetryMode } from "./core/config.js";
 export {

@@ -6,7 +6,8 @@
  */
 
 import { ValidationError } from "../core/errors.js";
-import type { BatchProducer, CloseOptions, ProducerStats } from "./engine.js";
+import type { CloseOptions, ProducerStats } from "./engine.js";
+import type { BatchProducer } from "./produce.js";
 
 /** Options of {@link BoundProducer.sendAll}. */
 export interface SendAllOptions<P> {

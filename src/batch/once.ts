@@ -7,8 +7,9 @@
  */
 
 import { type ErrorContext, isServiceError, ValidationError } from "../core/errors.js";
-import { BatchProducer, type BatchTarget } from "./engine.js";
+import type { BatchTarget } from "./engine.js";
 import { isNotSentError, NOT_SENT_CODE, verdictOf } from "./outcomes.js";
+import { BatchProducer } from "./produce.js";
 
 /** True when the error is AWS's own verdict on the entry (a failed entry of its answer). */
 export function isEntryVerdict(error: unknown): boolean {

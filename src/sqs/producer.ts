@@ -6,8 +6,9 @@
  */
 
 import { BoundProducer } from "../batch/bound.js";
-import { BatchProducer, type BatchProducerOptions, type BatchTarget } from "../batch/engine.js";
+import type { BatchProducerOptions, BatchTarget } from "../batch/engine.js";
 import { answerOutcomes } from "../batch/outcomes.js";
+import { BatchProducer } from "../batch/produce.js";
 import { CALL } from "../core/client.js";
 import { type ErrorContext, ValidationError } from "../core/errors.js";
 import { encodeBody } from "../core/handle.js";
