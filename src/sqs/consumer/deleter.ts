@@ -62,6 +62,20 @@ export class Deleter {
   readonly #shared: Shared;
   readonly #onDeleted: (held: Held) => void;
   readonly #onGaveUp: (held: Held) => void;
+  /**
+   * The messages being deleted, by the tag the engine gives back to the two callbacks below (its
+   * slot here, reused once free): no closure per message.
+   */
+  readonly #slots: (Held | undefined)[] = [];
+  readonly #free: number[] = [];
+  readonly #done = (_: true, tag: number): void => {
+    this.#onDeleted(this.#take(tag));
+  };
+  readonly #gaveUp = (error: unknown, tag: number): void => {
+    const held = this.#take(tag);
+    this.#shared.report(error, "delete", held.raw);
+    this.#onGaveUp(held);
+  };
 
   /**
    * @param lingerMs - how long a delete may wait for others to fill its batch
@@ -93,15 +107,17 @@ export class Deleter {
 
   /** Deletes a message, soon. */
   add(held: Held): void {
-    this.#engine.submit(
-      held,
-      `message ${held.raw.MessageId ?? "?"}`,
-      () => this.#onDeleted(held),
-      (error: unknown) => {
-        this.#shared.report(error, "delete", held.raw);
-        this.#onGaveUp(held);
-      },
-    );
+    const tag = this.#free.length > 0 ? this.#free.pop()! : this.#slots.length;
+    this.#slots[tag] = held;
+    this.#engine.submit(held, `message ${held.raw.MessageId ?? "?"}`, this.#done, this.#gaveUp, tag);
+  }
+
+  /** The message of a tag the engine gave back; its slot is free again. */
+  #take(tag: number): Held {
+    const held = this.#slots[tag]!;
+    this.#slots[tag] = undefined;
+    this.#free.push(tag);
+    return held;
   }
 
   /** Sends what waits now and resolves once every delete asked for so far is done or given up. */
