@@ -28,9 +28,17 @@ const script = {
   rejectRequestWith: new Set<string>(),
   /** Delay of batch answers (to see how many requests are in flight at once). */
   batchDelayMs: 0,
+  /**
+   * Batch answers wait until this many batch requests are in flight at once (or 5 s passed, a
+   * safety net): requests sent at once may reach the server far apart on a loaded machine.
+   */
+  holdUntilInFlight: 0,
 };
 let inFlight = 0;
 let maxInFlight = 0;
+/** Releases the batch answers held for `holdUntilInFlight`. */
+let releaseHeld: () => void = () => {};
+let held: Promise<void> = Promise.resolve();
 
 async function sqsLike(request: RecordedRequest): Promise<Reply> {
   const input = JSON.parse(request.body) as Record<string, unknown>;
@@ -57,6 +65,12 @@ async function sqsLike(request: RecordedRequest): Promise<Reply> {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       try {
+        if (script.holdUntilInFlight) {
+          if (inFlight >= script.holdUntilInFlight) releaseHeld();
+          let safety: NodeJS.Timeout | undefined;
+          await Promise.race([held, new Promise((resolve) => (safety = setTimeout(resolve, 5000)))]);
+          clearTimeout(safety);
+        }
         if (script.batchDelayMs) await delay(script.batchDelayMs);
         const entries = input.Entries as Entry[];
         if (entries.some((e) => script.rejectRequestWith.has(e.Id))) {
@@ -92,6 +106,10 @@ beforeEach(() => {
   script.failIds = new Set();
   script.rejectRequestWith = new Set();
   script.batchDelayMs = 0;
+  script.holdUntilInFlight = 0;
+  held = new Promise((resolve) => {
+    releaseHeld = resolve;
+  });
   maxInFlight = 0;
   // A new client each test: handles are cached per client.
   sqs = new SQS({ endpoint: server.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS });
@@ -260,10 +278,12 @@ describe("sendBatch", () => {
   });
 
   it("sends the requests of a standard queue at once, those of a FIFO queue one after another", async () => {
-    script.batchDelayMs = 150;
+    script.holdUntilInFlight = 3;
     await sqs.queue(urlOf("jobs")).sendBatch(Array.from({ length: 30 }, (_, i) => `m${i}`));
     assert.equal(maxInFlight, 3);
 
+    script.holdUntilInFlight = 0;
+    script.batchDelayMs = 150;
     maxInFlight = 0;
     server.requests.length = 0;
     const fifo = sqs.queue(urlOf("jobs.fifo"));
