@@ -11,7 +11,9 @@
  * it; `stop()` is checked as the engine checks it and handed to it (calls made meanwhile return
  * one promise, as the engine's do); `state` is `starting` and `status` counts nothing.
  * `MessageIterator` (from {@link QueueHandle.messages}) checks its options at once and loads the
- * engine's iterator at the first `next()`, when its consumer starts.
+ * engine's iterator at the first `next()`, when its consumer starts; until then its `status` is
+ * `starting` with every counter at 0 (`stopped` once the loop was left, `failed` if the engine
+ * could not be loaded).
  *
  * @module
  */
@@ -45,6 +47,24 @@ type Pending<M> = readonly [
   keyof ConsumerEvents<M>,
   Listener<ConsumerEvents<M>, never>,
 ];
+
+/** The status of a consumer whose engine is not there (yet): nothing counted. */
+function statusWithoutEngine(state: ConsumerState, lastError: unknown): ConsumerStatus {
+  return {
+    state,
+    received: 0,
+    inFlight: 0,
+    succeeded: 0,
+    failed: 0,
+    deleted: 0,
+    released: 0,
+    stranded: 0,
+    receiving: 0,
+    lastError,
+    lastErrorAt: undefined,
+    lastReceiveAt: undefined,
+  };
+}
 
 /**
  * Consumes a queue: calls a handler for each message, with `concurrency` at once, from
@@ -168,20 +188,7 @@ export class Consumer<M = Message> {
   /** The counters, the last error and the last receive time, as of now. */
   get status(): ConsumerStatus {
     if (this.#engine) return this.#engine.status;
-    return {
-      state: this.state,
-      received: 0,
-      inFlight: 0,
-      succeeded: 0,
-      failed: 0,
-      deleted: 0,
-      released: 0,
-      stranded: 0,
-      receiving: 0,
-      lastError: this.#failure?.error,
-      lastErrorAt: undefined,
-      lastReceiveAt: undefined,
-    };
+    return statusWithoutEngine(this.state, this.#failure?.error);
   }
 
   #listen<K extends keyof ConsumerEvents<M>>(
@@ -268,6 +275,8 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
   #loading: Promise<EngineIterator<M>> | undefined;
   /** The loop was left before the engine was loaded: every next() is done. */
   #done = false;
+  /** The engine could not be loaded or made: the error. */
+  #failure: { error: unknown } | undefined;
 
   /** @internal Use {@link Queue.messages}. */
   constructor(sqs: SQS, queue: Queue, options?: MessagesOptions<M>) {
@@ -275,10 +284,21 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
     const context = { operation: "messages", resource: queue.name };
     checkMessagesOptions(options, context);
     this.#make = () =>
-      import("./consumer/iterator.js").then((m) => {
-        this.#engine = new m.MessageIterator<M>(sqs, queue, options);
-        return this.#engine;
-      });
+      import("./consumer/iterator.js").then(
+        (m) => {
+          try {
+            this.#engine = new m.MessageIterator<M>(sqs, queue, options);
+          } catch (error) {
+            this.#failure = { error };
+            throw error;
+          }
+          return this.#engine;
+        },
+        (error: unknown) => {
+          this.#failure = { error };
+          throw error;
+        },
+      );
   }
 
   #load(): Promise<EngineIterator<M>> {
@@ -286,9 +306,17 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
     return this.#loading;
   }
 
-  /** The underlying consumer's status (counters, state, last error); undefined before the first `next()`. */
-  get status(): ConsumerStatus | undefined {
-    return this.#engine?.status;
+  /**
+   * The underlying consumer's status (counters, state, last error), as of now. Before the first
+   * `next()` nothing runs yet: the state is `starting` and every counter 0 (as a {@link Consumer}'s
+   * before its first receive); `stopped` if the loop was left before that.
+   */
+  get status(): ConsumerStatus {
+    // The engine's iterator has a status once its consumer started, at the first next().
+    const status = this.#engine?.status;
+    if (status) return status;
+    if (this.#failure) return statusWithoutEngine("failed", this.#failure.error);
+    return statusWithoutEngine(this.#done ? "stopped" : "starting", undefined);
   }
 
   [Symbol.asyncIterator](): this {

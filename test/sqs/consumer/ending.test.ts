@@ -67,8 +67,8 @@ describe("issue 13: never hang, never silent, nothing stranded", () => {
       "for await over messages({ signal })",
     );
     assert.deepEqual(seen.sort(), ["a", "b", "c"]);
-    assert.equal(messages.status!.state, "stopped");
-    assert.equal(messages.status!.deleted, 3);
+    assert.equal(messages.status.state, "stopped");
+    assert.equal(messages.status.deleted, 3);
     assert.deepEqual(await messages.next(), { done: true, value: undefined });
   });
 
@@ -108,7 +108,7 @@ describe("issue 13: never hang, never silent, nothing stranded", () => {
         what,
       );
       assert.ok(check(error), `${what}: ${String(error)}`);
-      const status = messages.status!;
+      const status = messages.status;
       assert.equal(status.state, "failed", what);
       assert.equal(status.lastError, error, what);
       // Reported once: by the loop's throw, not also by the logger.
@@ -144,7 +144,7 @@ describe("issue 13: never hang, never silent, nothing stranded", () => {
       m.ack();
       if (++acked === 10) break;
     }
-    const status = messages.status!;
+    const status = messages.status;
     const rest = await drain(bench.direct, url, total - 10, 20_000);
     assert.equal(rest.length, total - 10, "every message not acknowledged is visible again");
     assert.equal(status.deleted, 10);

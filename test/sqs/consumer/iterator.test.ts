@@ -30,7 +30,8 @@ describe("queue.messages()", () => {
       retryDelay: 0,
       waitTimeSeconds: 1,
     });
-    assert.equal(messages.status, undefined, "nothing starts before the first next()");
+    assert.equal(messages.status.state, "starting", "nothing starts before the first next()");
+    assert.equal(messages.status.receiving, 0, "nothing starts before the first next()");
     for await (const message of messages) {
       seen.push(message.Body!);
       if (message.Body === "m-3" && !retried) {
@@ -47,7 +48,7 @@ describe("queue.messages()", () => {
       unacked.push(message.Body!);
       if (unacked.length === 2) break;
     }
-    const status = messages.status!;
+    const status = messages.status;
     assert.equal(status.state, "stopped");
     assert.equal(status.deleted, 5);
     assert.equal(status.inFlight, 0);
@@ -86,6 +87,6 @@ describe("queue.messages()", () => {
     );
     value!.ack();
     await iterator.return();
-    assert.equal(iterator.status!.deleted, 1);
+    assert.equal(iterator.status.deleted, 1);
   });
 });

@@ -84,7 +84,8 @@ describe("consumer and iterator, engine loaded on first use", () => {
     assert.ok(messages instanceof RootIterator);
     assert.deepEqual(await messages.return(), { done: true, value: undefined });
     assert.deepEqual(await messages.next(), { done: true, value: undefined });
-    assert.equal(messages.status, undefined);
+    assert.equal(messages.status.state, "stopped");
+    assert.equal(messages.status.received, 0);
     assert.equal(bench.requests.length, before, "nothing was sent");
 
     await queue.send("one");
@@ -93,7 +94,7 @@ describe("consumer and iterator, engine loaded on first use", () => {
     const { value } = await first;
     assert.equal(value?.Body, "one");
     value?.ack();
-    assert.equal(iterator.status?.state, "running");
+    assert.equal(iterator.status.state, "running");
     await iterator.return();
   });
 });

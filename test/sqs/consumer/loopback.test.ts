@@ -447,7 +447,7 @@ describe("consumer against a scripted server", () => {
           for await (const m of messages) {
             seen.push(m.Body!);
             // Held, not acknowledged, while the receive after it fails for good.
-            await waitFor(() => messages.status!.state !== "running", "the fatal error");
+            await waitFor(() => messages.status.state !== "running", "the fatal error");
           }
         } catch (thrown) {
           return thrown;
@@ -456,7 +456,7 @@ describe("consumer against a scripted server", () => {
       })();
       assert.ok(isServiceError(error) && error.code === "QueueDoesNotExist", String(error));
       assert.deepEqual(seen, ["one"], "the buffered message is not handed out after the failure");
-      const status = messages.status!;
+      const status = messages.status;
       assert.equal(status.state, "failed");
       assert.equal(status.released, 2);
       const released = server.requests

@@ -76,7 +76,7 @@ describe("nothing stranded (an SQS that hands messages to abandoned polls)", () 
               controller.abort();
             }
           }
-          const status = messages.status!;
+          const status = messages.status;
           assert.equal(status.state, "stopped");
           assert.equal(server.invisible(), 0, "no message left invisible");
           assert.equal(status.deleted, acked);
