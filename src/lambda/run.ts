@@ -83,7 +83,9 @@ class TimeGuard {
   /**
    * The records' signal, aborted if the guard trips: one for the whole invocation, since the guard
    * aborts every running record at once (an AbortController per record was most of what a
-   * record cost). Listeners are unlimited: every record of a batch may listen.
+   * record cost). Listeners are unlimited: every record of a batch may listen. A record that
+   * already finished holds the same signal, so it sees the abort too (documented on the
+   * handlers' `timeMarginMs`); after the invocation (`dispose`) it never aborts.
    */
   get signal(): AbortSignal {
     if (this.#controller === undefined) {

@@ -79,7 +79,9 @@ export interface SnsLambdaOptions<M = SnsLambdaMessage> {
   /**
    * When `context.getRemainingTimeInMillis()` falls below this many milliseconds, the handlers'
    * signals abort, records not started are not started, and the invocation fails (so Lambda
-   * retries it) instead of timing out. 0 turns it off.
+   * retries it) instead of timing out. 0 turns it off. The records of an invocation share one
+   * signal: a handler that already resolved sees it abort too (see `sqsHandler`'s
+   * `timeMarginMs`); once the function has answered, it never aborts.
    * @default 1000
    */
   timeMarginMs?: number | undefined;

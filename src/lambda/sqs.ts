@@ -82,6 +82,14 @@ export interface SqsLambdaOptions<M = Message> {
    * milliseconds, records not started yet are reported failed unhandled, running handlers'
    * signals abort and their records are reported failed, and the function answers, instead of
    * being cut off by Lambda's timeout (which would bring the whole batch back). 0 turns it off.
+   *
+   * The records of an invocation share one signal (an `AbortController` per record cost more
+   * than the rest of a record's handling). So when the guard trips, a handler that already
+   * resolved sees it too: its signal reads aborted, abort listeners it left on it run, and work it
+   * left running with it is cancelled; its record stays succeeded. Remove such listeners when the
+   * handler ends, and keep no work running with the signal past the handler (Lambda freezes the
+   * environment once the function answers anyway). Once the function has answered, the signal
+   * never aborts.
    * @default 1000
    */
   timeMarginMs?: number | undefined;

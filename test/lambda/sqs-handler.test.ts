@@ -373,6 +373,41 @@ describe("sqsHandler: the time guard", () => {
     }
   });
 
+  it("shares the signal: a handler done before the guard trips sees it abort, none after the answer", async () => {
+    let early: AbortSignal | undefined;
+    let earlyAborts = 0;
+    const handler = sqsHandler(
+      async (message, { signal }) => {
+        if (message.Body === "message 0") {
+          early = signal;
+          signal.addEventListener("abort", () => earlyAborts++);
+          return; // done at once
+        }
+        await new Promise<void>((resolve) => {
+          signal.addEventListener("abort", () => resolve(), { once: true });
+        });
+        throw signal.reason;
+      },
+      { timeMarginMs: 1000 },
+    );
+    const response = await handler(manyRecords(2), frozenContext(1050));
+    assert.deepEqual(ids(response), [sqsRecord(1).messageId], "the finished record stays succeeded");
+    assert.equal(early?.aborted, true, "as documented on timeMarginMs");
+    assert.equal(earlyAborts, 1);
+
+    // Every record done before the guard's time: the signal never aborts after the answer.
+    let kept: AbortSignal | undefined;
+    const quick = sqsHandler(
+      async (_message, { signal }) => {
+        kept = signal;
+      },
+      { timeMarginMs: 1000 },
+    );
+    assert.deepEqual(await quick(manyRecords(2), frozenContext(1050)), { batchItemFailures: [] });
+    await new Promise((resolve) => setTimeout(resolve, 150)); // past when the guard would have tripped
+    assert.equal(kept?.aborted, false);
+  });
+
   it("starts nothing when less than the margin is left", async () => {
     let calls = 0;
     const handler = sqsHandler(() => {
