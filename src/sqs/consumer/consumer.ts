@@ -94,7 +94,16 @@ export interface ConsumerStatus {
   lastReceiveAt: Date | undefined;
 }
 
-/** What a handler gets besides the message. */
+/**
+ * What a handler gets besides the message.
+ *
+ * From a consumer, `signal` is made on its first read (most handlers never read it, and a signal
+ * costs more than the rest of a message's handling): it is a getter, not an own property, so
+ * `{ ...context }`, `Object.keys(context)` and `JSON.stringify(context)` leave it out. To hand it
+ * on, pass the context itself, or name it: `{ ...context, signal: context.signal }`.
+ * (`sqsHandler` and `snsHandler` pass a plain object, whose `signal` is shared by the records of
+ * an invocation: see their `timeMarginMs`.)
+ */
 export interface HandlerContext {
   /** Aborts when the handler runs past `maxHandlerSeconds`, or on `stop({ abort: true })`. */
   readonly signal: AbortSignal;
@@ -102,7 +111,10 @@ export interface HandlerContext {
   readonly attempt: number;
 }
 
-/** What a batch handler gets besides the messages. */
+/**
+ * What a batch handler gets besides the messages. As for {@link HandlerContext}, `signal` is a
+ * getter made on first read: `{ ...context }` leaves it out.
+ */
 export interface BatchHandlerContext {
   /** Aborts when the handler runs past `maxHandlerSeconds`, or on `stop({ abort: true })`. */
   readonly signal: AbortSignal;

@@ -116,6 +116,34 @@ describe("consumer", () => {
     assert.equal(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible, "0");
   });
 
+  it("hands a context whose signal is a getter made on first read (documented: a spread leaves it out)", async () => {
+    const queue = await bench.queue("context");
+    await queue.send("one");
+    const seen: { keys: string[]; spread: unknown; named: unknown; signal: unknown; attempt: number }[] = [];
+    const consumer = queue.consume(
+      async (_message, context) => {
+        const copy: Record<string, unknown> = { ...context };
+        seen.push({
+          keys: Object.keys(context),
+          spread: copy.signal,
+          named: { ...context, signal: context.signal }.signal,
+          signal: context.signal,
+          attempt: context.attempt,
+        });
+      },
+      { waitTimeSeconds: 1, logger: false },
+    );
+    await waitFor(() => consumer.status.deleted === 1, "the message handled");
+    await consumer.stop();
+    assert.equal(seen.length, 1);
+    const [context] = seen;
+    assert.deepEqual(context!.keys, ["attempt"]);
+    assert.equal(context!.spread, undefined);
+    assert.ok(context!.signal instanceof AbortSignal);
+    assert.equal(context!.named, context!.signal, "named, it is handed on");
+    assert.equal(context!.attempt, 1);
+  });
+
   it("aborts a handler past maxHandlerSeconds, counts it failed, and retries the message", async () => {
     const queue = await bench.queue("limit");
     await queue.send("stuck once");
