@@ -145,12 +145,15 @@ function applySmithyQueryNames(model, smithy, label) {
 /**
  * The Query error codes of a model whose errors have one (`<Code>` of a Query error, and the
  * `x-amzn-query-error` header of a JSON one) that differs from the error's shape name, as a
- * generated table (code -> the model's name), appended to `schema.ts`: the protocols report
+ * generated table (code -> the model's name; without the codes that are only the name behind
+ * `AWS.SimpleQueueService.`, which sqs/codes.ts strips), appended to `schema.ts`: the protocols report
  * every error under the model's name, whichever protocol carried it.
  */
 function queryErrorCodesTable(model) {
   const rows = Object.keys(model.shapes)
     .filter((name) => model.shapes[name].exception && model.shapes[name].error?.code)
+    // Codes that are the name behind SQS's prefix are left out: sqs/codes.ts strips the prefix.
+    .filter((name) => model.shapes[name].error.code !== `AWS.SimpleQueueService.${name}`)
     .sort()
     .map((name) => `  ${JSON.stringify(model.shapes[name].error.code)}: ${JSON.stringify(name)},`);
   return (

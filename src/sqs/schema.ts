@@ -504,10 +504,6 @@ export const paginators = {
 
 /** Query error codes (`<Code>`, `x-amzn-query-error`) that differ from the model's error names, to those names. */
 export const queryErrorCodes: Readonly<Record<string, string>> = {
-  "AWS.SimpleQueueService.BatchEntryIdsNotDistinct": "BatchEntryIdsNotDistinct",
-  "AWS.SimpleQueueService.BatchRequestTooLong": "BatchRequestTooLong",
-  "AWS.SimpleQueueService.EmptyBatchRequest": "EmptyBatchRequest",
-  "AWS.SimpleQueueService.InvalidBatchEntryId": "InvalidBatchEntryId",
   "KMS.AccessDeniedException": "KmsAccessDenied",
   "KMS.DisabledException": "KmsDisabled",
   "KMS.InvalidKeyUsageException": "KmsInvalidKeyUsage",
@@ -515,11 +511,6 @@ export const queryErrorCodes: Readonly<Record<string, string>> = {
   "KMS.NotFoundException": "KmsNotFound",
   "KMS.OptInRequired": "KmsOptInRequired",
   "KMS.ThrottlingException": "KmsThrottled",
-  "AWS.SimpleQueueService.MessageNotInflight": "MessageNotInflight",
-  "AWS.SimpleQueueService.PurgeQueueInProgress": "PurgeQueueInProgress",
-  "AWS.SimpleQueueService.QueueDeletedRecently": "QueueDeletedRecently",
   "AWS.SimpleQueueService.NonExistentQueue": "QueueDoesNotExist",
   QueueAlreadyExists: "QueueNameExists",
-  "AWS.SimpleQueueService.TooManyEntriesInBatchRequest": "TooManyEntriesInBatchRequest",
-  "AWS.SimpleQueueService.UnsupportedOperation": "UnsupportedOperation",
 };
