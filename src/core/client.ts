@@ -6,7 +6,12 @@
  */
 
 import { requestChannel } from "../observability/channels.js";
-import { type ClientHooks, checkHooks, RequestObservation } from "../observability/request.js";
+import {
+  type ClientHooks,
+  checkHooks,
+  type Messaging,
+  RequestObservation,
+} from "../observability/request.js";
 import { loadSharedFiles, loadSharedFilesSync, type SharedFiles } from "./config/profile.js";
 import {
   type Endpoint,
@@ -157,6 +162,8 @@ export interface ServiceInfo {
   readonly envKey: string;
   /** Input members that name the resource a call is about, for error messages, in order. */
   readonly resourceKeys: readonly string[];
+  /** What observers of a messaging service's calls are told (SQS, SNS). */
+  readonly messaging?: Messaging | undefined;
 }
 
 // The operation tables' helpers, where the services and the rest of the library import them from.
@@ -350,6 +357,7 @@ export class ServiceClient {
       input,
       this[RESOURCE](input),
       this.#hooks,
+      this.#info.messaging,
     );
     return seen.run(() => this.#call(op, seen.context.input, options, seen), channel);
   }

@@ -125,18 +125,26 @@ export function checkHooks(value: unknown): ClientHooks | undefined {
   return any ? (value as ClientHooks) : undefined;
 }
 
-/** The messaging calls: operation name, span kind and whether the input is a batch. */
-const MESSAGING: Readonly<Record<string, readonly [name: string, type: "send" | "receive", batch?: string]>> =
-  {
-    SendMessage: ["send", "send"],
-    SendMessageBatch: ["send", "send", "Entries"],
-    ReceiveMessage: ["receive", "receive"],
-    Publish: ["publish", "send"],
-    PublishBatch: ["publish", "send", "PublishBatchRequestEntries"],
-  };
+/**
+ * @internal What a messaging service (SQS, SNS) adds to the observation of its calls, given by
+ * the service's client (so that a bundle carries only its own services').
+ */
+export interface Messaging {
+  /** `messaging.system`: `aws_sqs`, `aws.sns`. */
+  readonly system: string;
+  /** The messaging calls: operation name, span kind and the input's batch member, if any. */
+  readonly operations: Readonly<
+    Record<string, readonly [name: string, type: "send" | "receive", batch?: string]>
+  >;
+  /**
+   * Sets the attributes naming the destination of a call's input (`aws.sqs.queue.url`,
+   * `aws.sns.topic.arn`), and returns the destination's name.
+   */
+  destination(fields: Record<string, unknown>, attributes: Record<string, ObservedValue>): string | undefined;
+}
 
-/** The last part of a queue URL's path or of an ARN: the queue's or topic's name. */
-function nameOf(value: string, separator: string): string {
+/** @internal The last part of a queue URL's path or of an ARN: the queue's or topic's name. */
+export function nameOf(value: string, separator: string): string {
   const trimmed = value.endsWith(separator) ? value.slice(0, -1) : value;
   return trimmed.slice(trimmed.lastIndexOf(separator) + 1);
 }
@@ -160,6 +168,7 @@ export class RequestObservation {
     input: object | undefined,
     resource: string | undefined,
     hooks: ClientHooks | undefined,
+    messaging?: Messaging,
   ) {
     this.#hooks = hooks;
     this.#began = performance.now();
@@ -174,25 +183,16 @@ export class RequestObservation {
     if (host) attributes["server.address"] = host;
     const fields = (input ?? {}) as Record<string, unknown>;
     let destination: string | undefined;
-    if (service === "sqs") {
-      attributes["messaging.system"] = "aws_sqs";
-      if (typeof fields.QueueUrl === "string") {
-        attributes["aws.sqs.queue.url"] = fields.QueueUrl;
-        destination = nameOf(fields.QueueUrl, "/");
-      } else if (typeof fields.QueueName === "string") destination = fields.QueueName;
-    } else if (service === "sns") {
-      attributes["messaging.system"] = "aws.sns";
-      const arn = fields.TopicArn ?? fields.TargetArn;
-      if (typeof arn === "string") {
-        attributes["aws.sns.topic.arn"] = arn;
-        destination = nameOf(arn, ":");
-      }
-    }
-    if (destination) attributes["messaging.destination.name"] = destination;
-    const messaging = attributes["messaging.system"] !== undefined ? MESSAGING[operation] : undefined;
-    let spanName = `${rpcService}.${operation}`;
+    let kind: readonly [name: string, type: "send" | "receive", batch?: string] | undefined;
     if (messaging) {
-      const [name, type, batch] = messaging;
+      attributes["messaging.system"] = messaging.system;
+      destination = messaging.destination(fields, attributes);
+      if (destination) attributes["messaging.destination.name"] = destination;
+      kind = messaging.operations[operation];
+    }
+    let spanName = `${rpcService}.${operation}`;
+    if (kind) {
+      const [name, type, batch] = kind;
       attributes["messaging.operation.name"] = name;
       attributes["messaging.operation.type"] = type;
       if (batch) {
@@ -210,7 +210,7 @@ export class RequestObservation {
       input,
       headers: undefined,
       spanName,
-      spanKind: messaging?.[1] === "send" ? "producer" : "client",
+      spanKind: kind?.[1] === "send" ? "producer" : "client",
       attributes,
       startTime: start,
       attempt: 0,

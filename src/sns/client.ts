@@ -6,6 +6,7 @@
  */
 
 import { type ClientOptions, ServiceClient, type ServiceInfo } from "../core/client.js";
+import { nameOf } from "../observability/request.js";
 import type { LargePayloadOptions } from "../payloads/options.js";
 
 /** Options of the SNS clients. Every option is optional. */
@@ -32,6 +33,19 @@ const SNS_INFO: ServiceInfo = {
     "EndpointArn",
     "PlatformApplicationArn",
   ],
+  messaging: {
+    system: "aws.sns",
+    operations: {
+      Publish: ["publish", "send"],
+      PublishBatch: ["publish", "send", "PublishBatchRequestEntries"],
+    },
+    destination(fields, attributes) {
+      const arn = fields.TopicArn ?? fields.TargetArn;
+      if (typeof arn !== "string") return undefined;
+      attributes["aws.sns.topic.arn"] = arn;
+      return nameOf(arn, ":");
+    },
+  },
 };
 
 /**

@@ -9,6 +9,7 @@ import { type ClientOptions, ServiceClient, type ServiceInfo } from "../core/cli
 import { ValidationError } from "../core/errors.js";
 import { jsonProtocol } from "../core/protocol/json.js";
 import type { Protocol } from "../core/protocol/types.js";
+import { nameOf } from "../observability/request.js";
 import type { LargePayloadOptions } from "../payloads/options.js";
 import { normalizeCode } from "./codes.js";
 import { loadQueryProtocol } from "./query-by-name.js";
@@ -51,6 +52,21 @@ const SQS_INFO: ServiceInfo = {
   endpointPrefix: "sqs",
   envKey: "SQS",
   resourceKeys: ["QueueUrl", "QueueName", "SourceArn", "TaskHandle"],
+  messaging: {
+    system: "aws_sqs",
+    operations: {
+      SendMessage: ["send", "send"],
+      SendMessageBatch: ["send", "send", "Entries"],
+      ReceiveMessage: ["receive", "receive"],
+    },
+    destination(fields, attributes) {
+      if (typeof fields.QueueUrl === "string") {
+        attributes["aws.sqs.queue.url"] = fields.QueueUrl;
+        return nameOf(fields.QueueUrl, "/");
+      }
+      return typeof fields.QueueName === "string" ? fields.QueueName : undefined;
+    },
+  },
 };
 
 /**
