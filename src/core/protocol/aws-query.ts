@@ -67,7 +67,8 @@ export function queryProtocol(
         );
       }
       try {
-        return decodeQueryResponse(op, response.body).output;
+        // The operation's own reader for answers in their usual form (PublishBatch's), else the generic one.
+        return op.readBody?.(response.body, "query") ?? decodeQueryResponse(op, response.body).output;
       } catch (error) {
         throw new ResponseError(
           `unreadable XML: ${bodySummary(response)}`,
