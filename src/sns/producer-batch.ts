@@ -5,7 +5,8 @@
  *
  * The generic path makes, per batch, a copy of each entry with its `Id` and encodes the whole
  * input; here each entry is encoded as it is under its precomputed prefix, its `Id` appended,
- * which is the same text (tested against the generic encoding). The entry copies are made only if
+ * which is the same text (tested against the generic encoding). The answer, in its usual form, is
+ * read without an element tree (`batch-xml.ts`). The entry copies are made only if
  * something reads `PublishBatchRequestEntries`: an observer of the call (OpenTelemetry, a
  * diagnostics channel).
  *
@@ -14,6 +15,7 @@
 
 import type { ErrorContext } from "../core/errors.js";
 import type { OperationSpec } from "../core/operation.js";
+import { type BatchAnswerShape, readBatchAnswer } from "../core/protocol/batch-xml.js";
 import { encodeStructure, percent } from "../core/protocol/query.js";
 import type { ListShape, StructureShape } from "../core/schema.js";
 import { PublishBatch } from "./operations.js";
@@ -36,6 +38,24 @@ const made = new WeakMap<object, Made>();
 
 const ENTRY_SHAPE = (PublishBatch.input.members.PublishBatchRequestEntries!.shape as ListShape)
   .member as StructureShape;
+/** The entry members that are text, sent under their own names. */
+const TEXT_MEMBERS: ReadonlySet<string> = new Set(
+  Object.keys(ENTRY_SHAPE.members).filter((key) => {
+    const member = ENTRY_SHAPE.members[key]!;
+    return member.shape === "s" && (member.name ?? key) === key;
+  }),
+);
+
+/** Whether every member the entry sets is a text member with a string value. */
+function textOnly(entry: Record<string, unknown>): boolean {
+  for (const key in entry) {
+    const value = entry[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== "string" || !TEXT_MEMBERS.has(key)) return false;
+  }
+  return true;
+}
+
 /** `PublishBatchRequestEntries.member.N.`, N from 1: the prefix of each entry's parameters. */
 const PREFIXES: readonly string[] = Array.from(
   { length: MAX_PUBLISH_BATCH_ENTRIES },
@@ -81,10 +101,34 @@ export function writePublishBatchBody(input: object, format: "json" | "query"): 
     const entry = items[index]!.entry as Record<string, unknown>;
     if ("Id" in entry) return undefined;
     const prefix = PREFIXES[index]!;
-    encodeStructure(ENTRY_SHAPE, entry, prefix, out);
+    if (textOnly(entry)) {
+      // Text members only (the usual entry: a message, maybe a subject or FIFO ids): each as
+      // `encodeStructure` writes a string member, in the entry's order.
+      for (const key in entry) {
+        const value = entry[key];
+        if (typeof value === "string") out.push(`&${prefix}${key}=${percent(value)}`);
+      }
+    } else {
+      encodeStructure(ENTRY_SHAPE, entry, prefix, out);
+    }
     out.push(`&${prefix}Id=${percent(ids[index]!)}`);
   }
   return out.join("");
+}
+
+/** PublishBatch's answer, as SNS writes it (see `readBatchAnswer`). */
+const ANSWER: BatchAnswerShape = {
+  response: "PublishBatchResponse",
+  result: "PublishBatchResult",
+  lists: {
+    Successful: { Id: "s", MessageId: "s", SequenceNumber: "s" },
+    Failed: { Id: "s", Code: "s", Message: "s", SenderFault: "b" },
+  },
+};
+
+/** Reads PublishBatch's answer in its usual form without an element tree; `undefined` for the generic reader. */
+export function readPublishBatchAnswer(body: string): Record<string, unknown> | undefined {
+  return readBatchAnswer(body, ANSWER);
 }
 
 /**
@@ -100,4 +144,5 @@ export const PUBLISH_CHECKED_BATCH: OperationSpec = {
     checkArn(input.TopicArn, "TopicArn", context);
   },
   writeBody: writePublishBatchBody,
+  readBody: readPublishBatchAnswer,
 };
