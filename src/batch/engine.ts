@@ -244,8 +244,13 @@ export class BatchProducer<E, R> {
   readonly #controller = new AbortController();
   /** The signal may have any number of listeners (set once 4 batches were in flight at once). */
   #unlimited = false;
-  /** Entries waiting to be sent, in send order (retries go back to their place). */
-  readonly #pending: Item<E, R>[] = [];
+  /**
+   * Entries waiting to be sent, in send order (retries go back to their place), from
+   * `#pendingHead` on: a batch taken from the head of the line moves the head rather than
+   * shifting what follows (`splice(0, 10)` of a line of 1,000 cost about 1 µs per entry).
+   */
+  #pending: (Item<E, R> | undefined)[] = [];
+  #pendingHead = 0;
   /** Sends waiting for room, from `#waitingHead` on. */
   #waiting: Item<E, R>[] = [];
   #waitingHead = 0;
@@ -296,7 +301,7 @@ export class BatchProducer<E, R> {
   /** Counters, as of now. */
   get stats(): ProducerStats {
     return {
-      queued: this.#pending.length,
+      queued: this.#queued,
       waiting: this.#waiting.length - this.#waitingHead,
       inFlightBatches: this.#inFlightBatches,
       inFlightEntries: this.#inFlightEntries,
@@ -385,7 +390,7 @@ export class BatchProducer<E, R> {
     else this.#newest.after = item;
     this.#newest = item;
     this.#unsettledCount++;
-    if (this.#waiting.length > this.#waitingHead || this.#pending.length >= this.#options.maxQueued) {
+    if (this.#waiting.length > this.#waitingHead || this.#queued >= this.#options.maxQueued) {
       this.#waiting.push(item);
     } else {
       this.#pending.push(item);
@@ -496,7 +501,8 @@ export class BatchProducer<E, R> {
     this.#closed = true;
     const items: Item<E, R>[] = [];
     for (let item = this.#oldest; item !== undefined; item = item.after) items.push(item);
-    this.#pending.length = 0;
+    this.#pending = [];
+    this.#pendingHead = 0;
     this.#waiting = [];
     this.#waitingHead = 0;
     for (const item of items) this.#settle(item, false, error);
@@ -507,8 +513,13 @@ export class BatchProducer<E, R> {
     this.#checkIdle();
   }
 
+  /** Entries in the line. */
+  get #queued(): number {
+    return this.#pending.length - this.#pendingHead;
+  }
+
   #hasRoom(): boolean {
-    return this.#waiting.length === this.#waitingHead && this.#pending.length < this.#options.maxQueued;
+    return this.#waiting.length === this.#waitingHead && this.#queued < this.#options.maxQueued;
   }
 
   #schedulePump(): void {
@@ -521,7 +532,7 @@ export class BatchProducer<E, R> {
   }
 
   #admitWaiting(): void {
-    while (this.#waiting.length > this.#waitingHead && this.#pending.length < this.#options.maxQueued) {
+    while (this.#waiting.length > this.#waitingHead && this.#queued < this.#options.maxQueued) {
       const item = this.#waiting[this.#waitingHead]!;
       this.#waiting[this.#waitingHead++] = undefined as never;
       item.readyAt = Date.now();
@@ -542,7 +553,8 @@ export class BatchProducer<E, R> {
     if (this.#options.deadlineMs === undefined) return Number.POSITIVE_INFINITY;
     const expired: Item<E, R>[] = [];
     let next = Number.POSITIVE_INFINITY;
-    for (const item of this.#pending) {
+    for (let i = this.#pendingHead; i < this.#pending.length; i++) {
+      const item = this.#pending[i]!;
       if (item.deadlineAt <= now) expired.push(item);
       else if (item.deadlineAt < next) next = item.deadlineAt;
     }
@@ -569,11 +581,12 @@ export class BatchProducer<E, R> {
   /** Takes entries out of the line and the waiting list. */
   #remove(gone: ReadonlySet<Item<E, R>>): void {
     let write = 0;
-    for (let read = 0; read < this.#pending.length; read++) {
+    for (let read = this.#pendingHead; read < this.#pending.length; read++) {
       const item = this.#pending[read]!;
       if (!gone.has(item)) this.#pending[write++] = item;
     }
     this.#pending.length = write;
+    this.#pendingHead = 0;
     const waiting: Item<E, R>[] = [];
     for (let i = this.#waitingHead; i < this.#waiting.length; i++) {
       const item = this.#waiting[i]!;
@@ -587,7 +600,7 @@ export class BatchProducer<E, R> {
   #pump(): void {
     this.#admitWaiting();
     let wakeAt = this.#expire(Date.now());
-    while (this.#inFlightBatches < this.#options.maxInFlightBatches && this.#pending.length > 0) {
+    while (this.#inFlightBatches < this.#options.maxInFlightBatches && this.#queued > 0) {
       const now = Date.now();
       const { batch, full, nextNotBefore } = this.#take(now);
       if (nextNotBefore < wakeAt) wakeAt = nextNotBefore;
@@ -640,17 +653,22 @@ export class BatchProducer<E, R> {
    */
   #take(now: number): { batch: Item<E, R>[]; full: boolean; nextNotBefore: number } {
     const batch: Item<E, R>[] = [];
-    const blocked = new Set<string>();
+    let blocked: Set<string> | undefined;
     let bytes = 0;
     let full = false;
     let nextNotBefore = Number.POSITIVE_INFINITY;
     const { maxEntries, maxBytes } = this.#target;
-    for (const item of this.#pending) {
+    const pending = this.#pending;
+    for (let i = this.#pendingHead; i < pending.length; i++) {
+      const item = pending[i]!;
       const group = item.group;
-      if (group !== undefined && (blocked.has(group) || this.#busyGroups.has(group))) continue;
+      if (group !== undefined && (blocked?.has(group) || this.#busyGroups.has(group))) continue;
       if (item.notBefore > now) {
         if (item.notBefore < nextNotBefore) nextNotBefore = item.notBefore;
-        if (group !== undefined) blocked.add(group);
+        if (group !== undefined) {
+          blocked ??= new Set();
+          blocked.add(group);
+        }
         continue;
       }
       if (batch.length > 0 && bytes + item.size > maxBytes) {
@@ -668,24 +686,38 @@ export class BatchProducer<E, R> {
   }
 
   #dispatch(batch: Item<E, R>[]): void {
-    if (batch.every((item, index) => this.#pending[index] === item)) {
-      // The usual case: the batch is the head of the line.
-      this.#pending.splice(0, batch.length);
+    const pending = this.#pending;
+    const head = this.#pendingHead;
+    if (batch.every((item, index) => pending[head + index] === item)) {
+      // The usual case: the batch is the head of the line, which moves past it.
+      for (let index = 0; index < batch.length; index++) pending[head + index] = undefined;
+      this.#pendingHead = head + batch.length;
+      if (this.#pendingHead === pending.length) {
+        pending.length = 0;
+        this.#pendingHead = 0;
+      } else if (this.#pendingHead > 1024 && this.#pendingHead * 2 > pending.length) {
+        this.#pending = pending.slice(this.#pendingHead);
+        this.#pendingHead = 0;
+      }
     } else {
       const taken = new Set(batch);
       let write = 0;
-      for (let read = 0; read < this.#pending.length; read++) {
-        const item = this.#pending[read]!;
-        if (!taken.has(item)) this.#pending[write++] = item;
+      for (let read = head; read < pending.length; read++) {
+        const item = pending[read]!;
+        if (!taken.has(item)) pending[write++] = item;
       }
-      this.#pending.length = write;
+      pending.length = write;
+      this.#pendingHead = 0;
     }
-    const groups = new Set<string>();
+    let groups: Set<string> | undefined;
     for (const item of batch) {
       item.attempts++;
-      if (item.group !== undefined) groups.add(item.group);
+      if (item.group !== undefined) {
+        groups ??= new Set();
+        groups.add(item.group);
+      }
     }
-    for (const group of groups) this.#busyGroups.add(group);
+    if (groups !== undefined) for (const group of groups) this.#busyGroups.add(group);
     // Every batch in flight listens on the one signal: past a few, lift Node's leak warning.
     if (++this.#inFlightBatches === 4 && !this.#unlimited) {
       this.#unlimited = true;
@@ -717,13 +749,13 @@ export class BatchProducer<E, R> {
 
   #complete(
     batch: Item<E, R>[],
-    groups: Set<string>,
+    groups: Set<string> | undefined,
     outcomes: ReadonlyArray<EntryOutcome<R>> | undefined,
     error: unknown,
   ): void {
     this.#inFlightBatches--;
     this.#inFlightEntries -= batch.length;
-    for (const group of groups) this.#busyGroups.delete(group);
+    if (groups !== undefined) for (const group of groups) this.#busyGroups.delete(group);
     if (outcomes !== undefined && allAccepted(outcomes, batch.length)) {
       // The usual answer: every entry accepted. Nothing to retry or keep in order: each settles.
       for (let index = 0; index < batch.length; index++) {
@@ -834,7 +866,10 @@ export class BatchProducer<E, R> {
     const group = item.group;
     if (group === undefined) return;
     const later: Item<E, R>[] = [];
-    for (const other of this.#pending) if (other.group === group && other.seq > item.seq) later.push(other);
+    for (let i = this.#pendingHead; i < this.#pending.length; i++) {
+      const other = this.#pending[i]!;
+      if (other.group === group && other.seq > item.seq) later.push(other);
+    }
     for (let i = this.#waitingHead; i < this.#waiting.length; i++) {
       const other = this.#waiting[i]!;
       if (other.group === group && other.seq > item.seq) later.push(other);
@@ -862,7 +897,7 @@ export class BatchProducer<E, R> {
     this.#retried += items.length;
     // Both lists are in sequence order: merge them.
     const merged: Item<E, R>[] = [];
-    let i = 0;
+    let i = this.#pendingHead;
     let j = 0;
     while (i < this.#pending.length || j < items.length) {
       const a = this.#pending[i];
@@ -875,8 +910,8 @@ export class BatchProducer<E, R> {
         j++;
       }
     }
-    this.#pending.length = 0;
-    for (const item of merged) this.#pending.push(item);
+    this.#pending = merged;
+    this.#pendingHead = 0;
   }
 
   #settle(item: Item<E, R>, ok: boolean, value: unknown): void {
