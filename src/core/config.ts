@@ -16,10 +16,9 @@
  */
 
 import type { IniSection, SharedFiles } from "./config/profile.js";
-import { profileName, setting, subSection } from "./config/profile.js";
+import { lookup, lookupEndpoint, lookupRegion, profileName } from "./config/profile.js";
 import { ValidationError } from "./errors.js";
 import type { AdaptiveRetry } from "./retry.js";
-import { env } from "./runtime.js";
 
 /** A parsed endpoint: where requests go. */
 export interface Endpoint {
@@ -204,27 +203,7 @@ export interface ResolvedConfig {
   readonly retryMode: RetryMode;
 }
 
-/** The first of these environment variables that is set: its value and its name. */
-function fromEnv(...names: string[]): [value: string, field: string] | undefined {
-  for (const name of names) {
-    const value = env(name);
-    if (value !== undefined) return [value, name];
-  }
-  return undefined;
-}
-
-/**
- * A setting of the environment, else of the profile: the profile's key is the variable's name
- * without `AWS_`, in lower case (`AWS_MAX_ATTEMPTS`, `max_attempts`), as in the SDKs' settings
- * reference. Its value and where it came from (the field a ValidationError names).
- */
-function lookup(profile: IniSection | undefined, name: string): [value: string, field: string] | undefined {
-  const key = name.slice(4).toLowerCase();
-  const fromProfile = setting(profile, key);
-  return fromEnv(name) ?? (fromProfile === undefined ? undefined : [fromProfile, key]);
-}
-
-/** A boolean setting of the environment, else of the profile (see {@link lookup}). */
+/** A boolean setting of the environment, else of the profile (see `lookup` in config/profile). */
 function lookupBoolean(profile: IniSection | undefined, name: string): boolean | undefined {
   const found = lookup(profile, name);
   return found && parseBoolean(...found);
@@ -236,10 +215,7 @@ function lookupBoolean(profile: IniSection | undefined, name: string): boolean |
  */
 export function resolveRegion(option: string | undefined, profile?: IniSection): string | undefined {
   if (option !== undefined) return checkRegion(option);
-  const fromProfile = setting(profile, "region");
-  const found =
-    fromEnv("AWS_REGION", "AWS_DEFAULT_REGION") ??
-    (fromProfile === undefined ? undefined : [fromProfile, "profile region"]);
+  const found = lookupRegion(profile);
   return found && checkRegion(...found);
 }
 
@@ -266,13 +242,7 @@ function endpointOverride(
 ): { url: string; source: string } | undefined {
   if (option !== undefined) return { url: option, source: "option" };
   if (lookupBoolean(profile, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) return undefined;
-  const servicesName = setting(profile, "services");
-  const services = servicesName === undefined ? undefined : files?.services[servicesName];
-  const fromServices = subSection(services, envKey.toLowerCase())?.endpoint_url;
-  const fromProfile = setting(profile, "endpoint_url");
-  const [url, source] =
-    fromEnv(`AWS_ENDPOINT_URL_${envKey}`, "AWS_ENDPOINT_URL") ??
-    (fromServices ? [fromServices, `services ${servicesName}`] : [fromProfile, profileLabel]);
+  const [url, source] = lookupEndpoint(envKey, profile, files, profileLabel);
   return url === undefined ? undefined : { url, source };
 }
 

@@ -2,13 +2,16 @@
  * The browser build's stand-in for `config/profile` (package.json's `browser` field maps one to
  * the other): a browser has no `~/.aws/config` or `~/.aws/credentials`, so the shared files are
  * always empty, and neither the file reader nor the INI parser is bundled. Profile settings given
- * in code still resolve the same way (`profileName`, `setting`, `subSection` are the same).
+ * in code still resolve the same way (`profileName`, `setting`, `subSection` are the same); the
+ * client's settings come from the environment only (`lookup`, `lookupRegion`, `lookupEndpoint`
+ * read no profile: a browser's client has none).
  *
  * @module
  */
 
 import type { IniSection } from "./ini.js";
 import type { SharedFiles } from "./profile.js";
+import { fromEnv } from "./section.js";
 
 export type { IniSection, IniValue } from "./ini.js";
 export type { SharedFiles } from "./profile.js";
@@ -36,4 +39,27 @@ export function loadSharedFilesSync(): SharedFiles {
 /** The shared files of a browser: none. */
 export async function loadSharedFiles(): Promise<SharedFiles> {
   return none();
+}
+
+/** @internal A setting of the environment (a browser's client has no profile). */
+export function lookup(
+  _profile: IniSection | undefined,
+  name: string,
+): [value: string, field: string] | undefined {
+  return fromEnv(name);
+}
+
+/** @internal The region of `AWS_REGION`, then `AWS_DEFAULT_REGION`. */
+export function lookupRegion(_profile: IniSection | undefined): [value: string, field: string] | undefined {
+  return fromEnv("AWS_REGION", "AWS_DEFAULT_REGION");
+}
+
+/** @internal The endpoint URL of `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`. */
+export function lookupEndpoint(
+  envKey: string,
+  _profile: IniSection | undefined,
+  _files: SharedFiles | undefined,
+  profileLabel: string,
+): [url: string | undefined, source: string] {
+  return fromEnv(`AWS_ENDPOINT_URL_${envKey}`, "AWS_ENDPOINT_URL") ?? [undefined, profileLabel];
 }

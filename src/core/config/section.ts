@@ -27,3 +27,12 @@ export function subSection(
   const value = section?.[key];
   return typeof value === "object" ? value : undefined;
 }
+
+/** The first of these environment variables that is set: its value and its name. */
+export function fromEnv(...names: string[]): [value: string, field: string] | undefined {
+  for (const name of names) {
+    const value = env(name);
+    if (value !== undefined) return [value, name];
+  }
+  return undefined;
+}
