@@ -90,7 +90,7 @@ async function consumeAndProduce(sqs: SQS, suffix: string, created: string[]): P
   }
   const rest = await tasks.attributes(["ApproximateNumberOfMessages"]);
   log(
-    `  left the loop: ${messages.status?.deleted} deleted, ${messages.status?.released} released at once; ` +
+    `  left the loop: ${messages.status.deleted} deleted, ${messages.status.released} released at once; ` +
       `${rest.ApproximateNumberOfMessages} wait on the queue for later`,
   );
 }

@@ -64,7 +64,8 @@ describe("options given as undefined are absent", () => {
     const sqs = new SQS({ endpoint: server.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS });
     const queue = sqs.queue(URL);
     const iterator = queue.messages({ concurrency: undefined, unwrapSns: undefined, signal: undefined });
-    assert.equal(iterator.status, undefined);
+    assert.equal(iterator.status.state, "starting", "nothing starts before the first next()");
+    assert.equal(iterator.status.received, 0);
     await iterator.return();
     const consumer = queue.consume(async () => {}, {
       concurrency: undefined,
