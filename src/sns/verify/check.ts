@@ -13,13 +13,7 @@ import { readAtMost } from "./body.js";
 import { checkSigningCertUrl } from "./cert-url.js";
 import { DerError, isRsaKey, pemToDer, spkiFromCertificate } from "./der.js";
 import { stringToSign } from "./string-to-sign.js";
-import type {
-  CertificateFetch,
-  Settings,
-  SnsSignedMessage,
-  SnsVerifier,
-  verifySnsMessage,
-} from "./verifier.js";
+import type { CertificateFetch, Settings, SnsSignedMessage, verifySnsMessage } from "./verifier.js";
 
 const TYPES = new Set(["Notification", "SubscriptionConfirmation", "UnsubscribeConfirmation"]);
 /** Lambda (and some tools) spell three of the names differently. */

@@ -14,7 +14,7 @@ import type { Queue } from "../queue.js";
 import type { SQS } from "../sqs.js";
 import type { Message } from "../types.js";
 import { Consumer, type ConsumerStatus, type Delivery, RetryRequest, SETTLE } from "./consumer.js";
-import { type ConsumerOptions, checkMessagesOptions, resolveConsumerOptions } from "./options.js";
+import { type ConsumerOptions, checkMessagesOptions } from "./options.js";
 
 /** What the iterator yields: the message, with `ack` and `retry`. */
 export type Acknowledgeable<M> = M & {
