@@ -72,6 +72,14 @@ export interface CallOptions {
    * @default the client's `deadlineMs`: none
    */
   deadlineMs?: number | undefined;
+  /**
+   * Once this signal aborts, the call sends no further request: the attempt in flight runs to
+   * its end, and its error, if any, is the answer (no retry, no re-signing for a skewed clock or
+   * refreshed credentials). Unlike `signal`, it never cuts a request in flight. The consumer
+   * passes its stop signal here, so that `stop()` sends no ReceiveMessage after it is called.
+   * @default none: every retry the retry mode allows is made
+   */
+  retriesUntil?: AbortSignal | undefined;
 }
 
 /** Options common to every client. All are optional. */
@@ -501,6 +509,7 @@ export class ServiceClient {
           throw isAbortError(error) ? error : new AbortError(context, { cause: signal?.reason });
         }
         if (sent) retry.afterAttempt(error);
+        if (options?.retriesUntil?.aborted) throw error;
         if (isServiceError(error)) {
           // A skewed clock: sign again with the corrected time, at once and without using an
           // attempt, also when another request in flight made the correction.

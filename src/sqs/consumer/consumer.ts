@@ -486,6 +486,8 @@ export class Consumer<M = Message> {
    * 10 of them.
    */
   readonly #cut = new AbortController();
+  /** Aborted when a stop begins: a long poll in flight then makes no retry (no ReceiveMessage after stop()). */
+  readonly #noRetry = new AbortController();
   /** stop() calls waiting for the running handlers to end. */
   readonly #drainWaiters = new Waiters();
   readonly #hooks: ConsumerHooks;
@@ -823,7 +825,7 @@ export class Consumer<M = Message> {
             MessageSystemAttributeNames: this.#options.messageSystemAttributeNames as never,
             ...(this.#receiveVisibility === undefined ? {} : { VisibilityTimeout: this.#receiveVisibility }),
           },
-          { signal: this.#cut.signal },
+          { signal: this.#cut.signal, retriesUntil: this.#noRetry.signal },
         );
         messages = output.Messages ?? [];
       } catch (error) {
@@ -1219,6 +1221,7 @@ export class Consumer<M = Message> {
 
   async #stop(abort: boolean, timeoutMs: number | undefined, failure?: { error: unknown }): Promise<void> {
     this.#state = "stopping";
+    this.#noRetry.abort();
     if (this.#pumpTimer !== undefined) clearTimeout(this.#pumpTimer);
     this.#pumpTimer = undefined;
     // Ends the start (GetQueueUrl, GetQueueAttributes) and the backoff sleeps. Long polls in flight

@@ -100,3 +100,28 @@ describe("a whole-call deadline", () => {
     );
   });
 });
+
+describe("retriesUntil: no further request once it aborts", () => {
+  it("an aborted retriesUntil makes the first attempt's error the answer, and cuts nothing", async () => {
+    const sqs = new SQS({ endpoint: flaky.endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 5 });
+    const before = flaky.requests.length;
+    const stop = new AbortController();
+    stop.abort();
+    const error = await failure(
+      sqs.sendMessage(input(flaky), { retriesUntil: stop.signal, signal: safety() }),
+    );
+    assert.ok(isServiceError(error) && error.code === "ServiceUnavailable", String(error));
+    assert.equal(flaky.requests.length - before, 1, "one attempt, no retry");
+  });
+
+  it("retries as usual while it has not aborted", async () => {
+    const sqs = new SQS({ endpoint: flaky.endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 2 });
+    const before = flaky.requests.length;
+    const stop = new AbortController();
+    const error = await failure(
+      sqs.sendMessage(input(flaky), { retriesUntil: stop.signal, signal: safety() }),
+    );
+    assert.ok(isServiceError(error), String(error));
+    assert.equal(flaky.requests.length - before, 2, "both attempts");
+  });
+});

@@ -250,4 +250,45 @@ describe("issue 13: never hang, never silent, nothing stranded", () => {
       await server.close();
     }
   });
+
+  it("stop() sends no ReceiveMessage after it is called: a long poll in flight that fails is not retried", async () => {
+    let receives = 0;
+    let release: (() => void) | undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const server = await startLoopback(async (request) => {
+      const action = String(request.headers["x-amz-target"]).split(".")[1];
+      if (action === "GetQueueAttributes") return json({ Attributes: { VisibilityTimeout: "30" } });
+      if (action === "ReceiveMessage") {
+        receives++;
+        if (receives === 1) {
+          // The first poll is held until the test has called stop(), then fails with a retryable error.
+          await held;
+          return json({ __type: "ServiceUnavailable", message: "busy" }, 503);
+        }
+        return json({});
+      }
+      return json({ __type: "InvalidAction" }, 400);
+    });
+    try {
+      // maxAttempts 3 (the default): without the stop signal the client would retry the poll.
+      const sqs = new SQS({ endpoint: server.endpoint, credentials: TEST_CREDENTIALS });
+      const consumer = sqs.queue(`${server.endpoint}/000000000000/stopping`).consume(async () => undefined, {
+        logger: recorder(),
+        concurrency: 1,
+        waitTimeSeconds: 20,
+      });
+      await waitFor(() => receives === 1, "the first long poll");
+      const stopped = consumer.stop();
+      release!();
+      await settlesWithin(stopped, "stop() with a failing poll in flight");
+      await consumer.closed;
+      assert.equal(receives, 1, "no ReceiveMessage after stop(), not even the poll's retry");
+      assert.ok(server.requests.every((r) => r.signatureValid));
+    } finally {
+      release?.();
+      await server.close();
+    }
+  });
 });
