@@ -6,6 +6,7 @@
 
 import { BoundProducer } from "../batch/bound.js";
 import type { BatchProducerOptions, BatchTarget } from "../batch/engine.js";
+import { batchIds } from "../batch/ids.js";
 import { answerOutcomes } from "../batch/outcomes.js";
 import { BatchProducer } from "../batch/produce.js";
 import { CALL } from "../core/client.js";
@@ -59,24 +60,6 @@ async function loadBatchModule(): Promise<typeof import("./producer-batch.js")> 
   return batchModule;
 }
 
-/** The ids "0" to "9", which a producer's entries are sent with. */
-const POSITIONS: readonly string[] = Array.from({ length: MAX_PUBLISH_BATCH_ENTRIES }, (_, index) =>
-  String(index),
-);
-
-/** Each entry's `Id`: its own (`publishBatch`'s), else its position in the batch. */
-function idsOf(items: readonly Sized[]): readonly string[] {
-  let ids: string[] | undefined;
-  for (let index = 0; index < items.length; index++) {
-    const id = items[index]!.id;
-    if (id !== undefined) {
-      ids ??= POSITIONS.slice(0, items.length);
-      ids[index] = id;
-    }
-  }
-  return ids ?? (items.length === POSITIONS.length ? POSITIONS : POSITIONS.slice(0, items.length));
-}
-
 /** The members `send`'s params may hold: PublishBatch entry members other than `Id` and `Message`. */
 const PARAM_KEYS: ReadonlySet<string> = new Set([
   "Subject",
@@ -112,7 +95,7 @@ export function publishBatchTarget<R>(
       const { signal, deadlineMs } = batch;
       const TopicArn = await topicArn();
       const send = async (items: readonly Sized[], labels: readonly string[]) => {
-        const ids = idsOf(items);
+        const ids = batchIds(items);
         const { PUBLISH_CHECKED_BATCH, publishBatchInput } = batchModule ?? (await loadBatchModule());
         const output = (await sns[CALL](PUBLISH_CHECKED_BATCH, publishBatchInput(TopicArn, items, ids), {
           signal,

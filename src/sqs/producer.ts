@@ -7,6 +7,7 @@
 
 import { BoundProducer } from "../batch/bound.js";
 import type { BatchProducerOptions, BatchTarget } from "../batch/engine.js";
+import { batchIds } from "../batch/ids.js";
 import { answerOutcomes } from "../batch/outcomes.js";
 import { BatchProducer } from "../batch/produce.js";
 import { CALL } from "../core/client.js";
@@ -56,22 +57,6 @@ export function checkBatchMessage(
   );
 }
 
-/** The ids "0" to "9", which a producer's entries are sent with. */
-const POSITIONS: readonly string[] = Array.from({ length: MAX_BATCH_ENTRIES }, (_, index) => String(index));
-
-/** Each entry's `Id`: its own (`sendBatch`'s), else its position in the batch. */
-function idsOf(items: readonly Sized[]): readonly string[] {
-  let ids: string[] | undefined;
-  for (let index = 0; index < items.length; index++) {
-    const id = items[index]!.id;
-    if (id !== undefined) {
-      ids ??= POSITIONS.slice(0, items.length);
-      ids[index] = id;
-    }
-  }
-  return ids ?? (items.length === POSITIONS.length ? POSITIONS : POSITIONS.slice(0, items.length));
-}
-
 /**
  * The SendMessageBatch target of the batch engine, for the producer and for `queue.sendBatch`.
  * @internal
@@ -96,7 +81,7 @@ export function sendMessageBatchTarget<R>(
       const { signal, deadlineMs } = batch;
       const QueueUrl = await queueUrl();
       const send = async (items: readonly Sized[], labels: readonly string[]) => {
-        const ids = idsOf(items);
+        const ids = batchIds(items);
         const output = (await sqs[CALL](SEND_CHECKED_BATCH, sendBatchInput(QueueUrl, items, ids), {
           signal,
           deadlineMs,
