@@ -13,6 +13,7 @@
  * @module
  */
 
+import { batchOf, entriesWithIds, type HeldEntry, recordBatch } from "../batch/input.js";
 import type { ErrorContext } from "../core/errors.js";
 import type { OperationSpec } from "../core/operation.js";
 import { type BatchAnswerShape, readBatchAnswer } from "../core/protocol/batch-xml.js";
@@ -22,19 +23,8 @@ import { PublishBatch } from "./operations.js";
 import type { PublishBatchInput, PublishBatchRequestEntry } from "./types.js";
 import { checkArn, MAX_PUBLISH_BATCH_ENTRIES } from "./validate.js";
 
-/** A checked entry as the targets hold it (see `Sized` in producer.ts). */
-interface Held {
-  readonly entry: Omit<PublishBatchRequestEntry, "Id">;
-}
-
-/** What a batch input was made of: its entries and the `Id` of each. */
-interface Made {
-  readonly items: readonly Held[];
-  readonly ids: readonly string[];
-}
-
-/** The inputs made by {@link publishBatchInput}, with what they were made of. */
-const made = new WeakMap<object, Made>();
+/** A checked entry as the targets hold it. */
+type Held = HeldEntry<Omit<PublishBatchRequestEntry, "Id">>;
 
 const ENTRY_SHAPE = (PublishBatch.input.members.PublishBatchRequestEntries!.shape as ListShape)
   .member as StructureShape;
@@ -73,15 +63,17 @@ export function publishBatchInput(
   ids: readonly string[],
 ): PublishBatchInput {
   let entries: PublishBatchRequestEntry[] | undefined;
-  const input: PublishBatchInput = {
-    TopicArn,
-    get PublishBatchRequestEntries(): PublishBatchRequestEntry[] {
-      entries ??= items.map((item, index) => ({ ...item.entry, Id: ids[index]! }));
-      return entries;
+  return recordBatch(
+    {
+      TopicArn,
+      get PublishBatchRequestEntries(): PublishBatchRequestEntry[] {
+        entries ??= entriesWithIds(items, ids);
+        return entries;
+      },
     },
-  };
-  made.set(input, { items, ids });
-  return input;
+    items,
+    ids,
+  );
 }
 
 /**
@@ -92,7 +84,7 @@ export function publishBatchInput(
  */
 export function writePublishBatchBody(input: object, format: "json" | "query"): string | undefined {
   if (format !== "query") return undefined;
-  const batch = made.get(input);
+  const batch = batchOf<Held["entry"]>(input);
   if (batch === undefined) return undefined;
   const { items, ids } = batch;
   if (items.length > PREFIXES.length) return undefined;

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { batchOf, entriesWithIds, type HeldEntry, recordBatch } from "../batch/input.js";
 import type { ErrorContext } from "../core/errors.js";
 import { toJsonValue } from "../core/protocol/json.js";
 import type { ListShape, Shape, StructureShape } from "../core/schema.js";
@@ -25,19 +26,8 @@ import type {
 } from "./types.js";
 import { checkQueueUrl } from "./validate.js";
 
-/** A checked entry as the targets hold it (see `Sized` in producer.ts). */
-interface Held {
-  readonly entry: Omit<SendMessageBatchRequestEntry, "Id">;
-}
-
-/** What a batch input was made of: its entries and the `Id` of each. */
-interface Made {
-  readonly items: readonly Held[];
-  readonly ids: readonly string[];
-}
-
-/** The inputs made by {@link sendBatchInput}, with what they were made of. */
-const made = new WeakMap<object, Made>();
+/** A checked entry as the targets hold it. */
+type Held = HeldEntry<Omit<SendMessageBatchRequestEntry, "Id">>;
 
 const ENTRY_SHAPE = (SendMessageBatch.input.members.Entries!.shape as ListShape).member as StructureShape;
 /** The entry members that may hold a blob (attribute values), which the JSON form writes in base64. */
@@ -57,15 +47,17 @@ export function sendBatchInput(
   ids: readonly string[],
 ): SendMessageBatchRequest {
   let entries: SendMessageBatchRequestEntry[] | undefined;
-  const input: SendMessageBatchRequest = {
-    QueueUrl,
-    get Entries(): SendMessageBatchRequestEntry[] {
-      entries ??= items.map((item, index) => ({ ...item.entry, Id: ids[index]! }));
-      return entries;
+  return recordBatch(
+    {
+      QueueUrl,
+      get Entries(): SendMessageBatchRequestEntry[] {
+        entries ??= entriesWithIds(items, ids);
+        return entries;
+      },
     },
-  };
-  made.set(input, { items, ids });
-  return input;
+    items,
+    ids,
+  );
 }
 
 /**
@@ -76,7 +68,7 @@ export function sendBatchInput(
  */
 export function writeSendBatchBody(input: object, format: "json" | "query"): string | undefined {
   if (format !== "json") return undefined;
-  const batch = made.get(input);
+  const batch = batchOf<Held["entry"]>(input);
   if (batch === undefined) return undefined;
   const { items, ids } = batch;
   let body = `{"QueueUrl":${JSON.stringify((input as SendMessageBatchRequest).QueueUrl)},"Entries":[`;
@@ -102,7 +94,7 @@ function checkSentBatch(
   output: SendMessageBatchResult,
   context: ErrorContext,
 ) {
-  const batch = made.get(input);
+  const batch = batchOf<Held["entry"]>(input);
   const successful = output.Successful;
   if (batch !== undefined && successful !== undefined) {
     const { items, ids } = batch;
