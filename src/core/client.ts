@@ -388,6 +388,10 @@ export class ServiceClient {
       if (signal !== undefined && typeof signal?.addEventListener !== "function") {
         throw new ValidationError("signal", "an AbortSignal", signal, context);
       }
+      const until = options.retriesUntil;
+      if (until !== undefined && typeof until?.addEventListener !== "function") {
+        throw new ValidationError("retriesUntil", "an AbortSignal", until, context);
+      }
       if (options.timeoutMs !== undefined)
         timeoutMs = positiveNumber("timeoutMs", options.timeoutMs, false, context);
       if (options.deadlineMs !== undefined)

@@ -114,6 +114,16 @@ describe("retriesUntil: no further request once it aborts", () => {
     assert.equal(flaky.requests.length - before, 1, "one attempt, no retry");
   });
 
+  it("checks retriesUntil before anything is sent", async () => {
+    const sqs = new SQS({ endpoint: flaky.endpoint, credentials: TEST_CREDENTIALS });
+    const before = flaky.requests.length;
+    await assert.rejects(
+      sqs.sendMessage(input(flaky), { retriesUntil: "soon" as never }),
+      (error) => isValidationError(error) && error.field === "retriesUntil",
+    );
+    assert.equal(flaky.requests.length, before);
+  });
+
   it("retries as usual while it has not aborted", async () => {
     const sqs = new SQS({ endpoint: flaky.endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 2 });
     const before = flaky.requests.length;
