@@ -3,7 +3,8 @@
  * made of: the queue or topic, and the list of entries, each a copy of a checked entry with its
  * `Id`, made only when read. The operations that send it write the body straight from the
  * entries ({@link batchOf}), so the copies are made only for an observer of the call or for the
- * generic encoding.
+ * generic encoding. The ids are the entries' own (`sendBatch`'s and `publishBatch`'s), else
+ * their positions ({@link batchIds}).
  *
  * @module
  */
@@ -47,4 +48,20 @@ export function entriesWithIds<E extends object>(
 /** What an input recorded by {@link recordBatch} was made of; `undefined` for any other input. */
 export function batchOf<E extends object>(input: object): BatchMade<E> | undefined {
   return made.get(input) as BatchMade<E> | undefined;
+}
+
+/** The ids "0" to "9": a batch holds at most 10 entries in SQS and SNS alike. */
+const POSITIONS: readonly string[] = Array.from({ length: 10 }, (_, index) => String(index));
+
+/** Each entry's `Id`: its own, else its position in the batch (one shared array when none has its own). */
+export function batchIds(items: readonly { readonly id?: string | undefined }[]): readonly string[] {
+  let ids: string[] | undefined;
+  for (let index = 0; index < items.length; index++) {
+    const id = items[index]!.id;
+    if (id !== undefined) {
+      ids ??= POSITIONS.slice(0, items.length);
+      ids[index] = id;
+    }
+  }
+  return ids ?? (items.length === POSITIONS.length ? POSITIONS : POSITIONS.slice(0, items.length));
 }

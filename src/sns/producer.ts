@@ -6,7 +6,7 @@
 
 import { BoundProducer } from "../batch/bound.js";
 import type { BatchProducerOptions, BatchTarget } from "../batch/engine.js";
-import { batchIds } from "../batch/ids.js";
+import { batchIds } from "../batch/input.js";
 import { answerOutcomes } from "../batch/outcomes.js";
 import { BatchProducer } from "../batch/produce.js";
 import { CALL } from "../core/client.js";
