@@ -48,16 +48,30 @@ if (flag("help")) {
       "  --groups consume,receive,delete,send,publish,lambda   (batch section: which groups)",
       "  --scenarios NAMES   (batch section: these scenarios and each group's floors; see bench/batch-clients.mjs)",
       "  clients:  asyncaws,aws-sdk,aws-lite,aws4fetch,http-replay,undici-replay (all by default)",
+      "  --out FILE   where the JSON goes (default: bench/results/latest.json and chart.svg for a full run;",
+      "               quick.json with --quick; partial.json when --only, --clients, --groups or --scenarios narrow it)",
       "",
     ].join("\n"),
   );
   process.exit(0);
 }
+const VALUED = new Set(["only", "clients", "groups", "scenarios", "rounds", "seconds", "warmup", "out"]);
+const KNOWN = new Set(["quick", "help", ...VALUED]);
+for (let i = 0; i < argv.length; i++) {
+  const name = argv[i].startsWith("--") ? argv[i].slice(2) : undefined;
+  if (name === undefined || !KNOWN.has(name)) {
+    console.error(`bench/run.mjs: unknown argument ${JSON.stringify(argv[i])} (see --help)`);
+    process.exit(2);
+  }
+  if (VALUED.has(name)) i++;
+}
 const QUICK = flag("quick");
+/** A run narrowed by section, client, group or scenario: its JSON must not replace the full run's. */
+const PARTIAL = ["only", "clients", "groups", "scenarios"].some((name) => option(name) !== undefined);
 const SECTIONS = new Set(
   option("only", "batch,send,receive,publish,cold,memory,bundle,sign,verify,flow").split(","),
 );
-const OUT = option("out", `${BENCH}results/${QUICK ? "quick" : "latest"}.json`);
+const OUT = option("out", `${BENCH}results/${QUICK ? "quick" : PARTIAL ? "partial" : "latest"}.json`);
 const CONFIG = QUICK
   ? { warmupMs: 100, warmupCalls: 0, runMs: 250, rounds: 1, coldRuns: 3 }
   : { warmupMs: 1000, warmupCalls: 3000, runMs: 1500, rounds: 5, coldRuns: 21 };
@@ -1231,7 +1245,7 @@ async function main() {
   mkdirSync(new URL("results/", import.meta.url), { recursive: true });
   writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
   log(`\nwrote ${OUT.replace(ROOT, "")} (${results.meta.durationS} s)`);
-  if (!QUICK && !option("out")) {
+  if (!QUICK && !PARTIAL && !option("out")) {
     const chart = await timeProcess([`${BENCH}chart.mjs`, OUT, `${BENCH}results/chart.svg`]);
     log(chart.code === 0 ? "wrote bench/results/chart.svg" : `chart failed: ${chart.stderr}`);
   }
