@@ -539,10 +539,12 @@ export class ServiceClient {
         if (deadlineAt !== undefined && Date.now() + delay >= deadlineAt) throw error;
         seen?.retry(error, delay);
         try {
-          await sleep(delay, signal);
+          await sleep(delay, signal, options?.retriesUntil);
         } catch {
           throw new AbortError(context, { cause: signal?.reason });
         }
+        // retriesUntil aborted while the call waited: the retry is not made.
+        if (options?.retriesUntil?.aborted) throw error;
       }
     }
   }

@@ -397,18 +397,32 @@ export class RateLimiter {
   }
 }
 
-/** Waits `ms` milliseconds, or rejects as soon as `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Waits `ms` milliseconds, or rejects as soon as `signal` aborts; resolves early when `until`
+ * aborts (a call's `retriesUntil`: the wait before a retry that will not be made).
+ */
+export function sleep(ms: number, signal?: AbortSignal, until?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
+    if (until?.aborted) return resolve();
+    const end = () => {
       clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      until?.removeEventListener("abort", onUntil);
+    };
+    const onAbort = () => {
+      end();
       reject(signal?.reason);
     };
+    const onUntil = () => {
+      end();
+      resolve();
+    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      end();
       resolve();
     }, ms);
     signal?.addEventListener("abort", onAbort, { once: true });
+    until?.addEventListener("abort", onUntil, { once: true });
   });
 }

@@ -483,7 +483,7 @@ export class Consumer<M = Message> {
    * Cuts the long polls in flight (`stop({ abort: true })`): one signal for all of them, since an
    * AbortSignal costs about 5 µs of CPU to make on Node 20 (a tenth of a poll's own work). The
    * client adds a listener to it for each poll that waits between retries: no leak warning past
-   * 10 of them.
+   * 10 of them (nor on `#noRetry`, which the same waits listen to).
    */
   readonly #cut = new AbortController();
   /** Aborted when a stop begins: a long poll in flight then makes no retry (no ReceiveMessage after stop()). */
@@ -600,6 +600,7 @@ export class Consumer<M = Message> {
       signal.addEventListener("abort", this.#onSignal, { once: true });
     }
     unlimitedListeners(this.#cut.signal);
+    unlimitedListeners(this.#noRetry.signal); // each poll waiting to retry listens to it too
     this.#starting = this.#start();
     if (signal?.aborted) this.#onSignal?.();
   }

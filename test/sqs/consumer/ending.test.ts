@@ -291,4 +291,40 @@ describe("issue 13: never hang, never silent, nothing stranded", () => {
       await server.close();
     }
   });
+  it("stop() during the wait before a failed poll's retry: no ReceiveMessage after stop()", async () => {
+    let receives = 0;
+    const server = await startLoopback((request) => {
+      const action = String(request.headers["x-amz-target"]).split(".")[1];
+      if (action === "GetQueueAttributes") return json({ Attributes: { VisibilityTimeout: "30" } });
+      if (action === "ReceiveMessage") {
+        receives++;
+        return receives === 1 ? json({ __type: "ServiceUnavailable", message: "busy" }, 503) : json({});
+      }
+      return json({ __type: "InvalidAction" }, 400);
+    });
+    try {
+      let stopped: Promise<void> | undefined;
+      let consumer: { stop(): Promise<void> } | undefined;
+      // onRetry runs after the poll failed and before the client waits to retry it: stop() there.
+      const sqs = new SQS({
+        endpoint: server.endpoint,
+        credentials: TEST_CREDENTIALS,
+        hooks: {
+          onRetry: (call) => {
+            if (call.operation === "ReceiveMessage") stopped ??= consumer!.stop();
+          },
+        },
+      });
+      consumer = sqs.queue(`${server.endpoint}/000000000000/stopping`).consume(async () => undefined, {
+        logger: recorder(),
+        concurrency: 1,
+        waitTimeSeconds: 1,
+      });
+      await waitFor(() => stopped !== undefined, "the poll's retry");
+      await settlesWithin(stopped!, "stop() while the poll waits to retry");
+      assert.equal(receives, 1, "no ReceiveMessage after stop(), not even after the retry's wait");
+    } finally {
+      await server.close();
+    }
+  });
 });
