@@ -15,6 +15,7 @@
 
 import { AsyncAwsError, ValidationError } from "../core/errors.js";
 import type { BatchProducerOptions, BatchTarget, CloseOptions, ProducerStats } from "./engine.js";
+import { loadEngineModule } from "./load.js";
 import { resolveProducerOptions } from "./options.js";
 
 type Engine<E, R> = import("./engine.js").BatchProducer<E, R>;
@@ -25,7 +26,7 @@ let loading: Promise<typeof import("./engine.js")> | undefined;
 
 /** Loads the engine module (once; again after a failed load). */
 function loadEngine(): Promise<typeof import("./engine.js")> {
-  loading ??= import("./engine.js").then(
+  loading ??= loadEngineModule().then(
     (m) => {
       loaded = m;
       return m;

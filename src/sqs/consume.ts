@@ -35,6 +35,7 @@ import {
   checkStopOptions,
   resolveConsumerOptions,
 } from "./consumer/options.js";
+import { loadConsumer, loadIterator } from "./lazy.js";
 import type { Queue } from "./queue.js";
 import type { SQS } from "./sqs.js";
 import type { Message } from "./types.js";
@@ -116,7 +117,7 @@ export class Consumer<M = Message> {
     });
     // Observed here, so that a rejection nobody awaits is never an unhandled rejection.
     this.#closed.catch(() => undefined);
-    import("./consumer/consumer.js").then(
+    loadConsumer().then(
       (m) => {
         let engine: Engine<M>;
         try {
@@ -284,7 +285,7 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
     const context = { operation: "messages", resource: queue.name };
     checkMessagesOptions(options, context);
     this.#make = () =>
-      import("./consumer/iterator.js").then(
+      loadIterator().then(
         (m) => {
           try {
             this.#engine = new m.MessageIterator<M>(sqs, queue, options);

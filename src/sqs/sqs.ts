@@ -13,6 +13,7 @@ import {
   resolveLargePayloads,
 } from "../payloads/options.js";
 import { SQSClient, type SQSOptions } from "./client.js";
+import { loadSqsPayloads } from "./lazy.js";
 import type { SQSMethods } from "./methods.js";
 import { operations, paginators } from "./operations.js";
 import { QueueHandle, type QueueOptions } from "./queue.js";
@@ -41,7 +42,7 @@ export class SQS extends SQSClient {
     if (options?.largePayloads !== undefined) {
       const resolved = resolveLargePayloads(options.largePayloads, MAX_MESSAGE_BYTES, options);
       this.#payloads = clientPayloads(resolved, () =>
-        import("../payloads/sqs.js").then((m) => m.sqsPayloads(resolved, this)),
+        loadSqsPayloads().then((m) => m.sqsPayloads(resolved, this)),
       );
     }
   }

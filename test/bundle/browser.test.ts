@@ -16,6 +16,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import { build, type Metafile } from "esbuild";
+import * as browserLoad from "../../src/batch/load.browser.js";
+import type * as RealLoad from "../../src/batch/load.js";
 import * as browserProfile from "../../src/core/config/profile.browser.js";
 import type * as RealProfile from "../../src/core/config/profile.js";
 import * as browserChain from "../../src/core/credentials/chain.browser.js";
@@ -33,6 +35,8 @@ import * as browserRetryByName from "../../src/core/retry-by-name.browser.js";
 import type * as RealRetryByName from "../../src/core/retry-by-name.js";
 import * as browserOwn from "../../src/core/signer/own.browser.js";
 import type * as RealOwn from "../../src/core/signer/own.js";
+import * as browserLazy from "../../src/sqs/lazy.browser.js";
+import type * as RealLazy from "../../src/sqs/lazy.js";
 import * as browserQueryByName from "../../src/sqs/query-by-name.browser.js";
 import type * as RealQueryByName from "../../src/sqs/query-by-name.js";
 import { withEnv } from "../core/credentials/helpers.js";
@@ -50,7 +54,9 @@ const _http: typeof RealHttp = browserHttp;
 const _default: typeof RealDefault = browserDefault;
 const _own: typeof RealOwn = browserOwn;
 const _retryByName: typeof RealRetryByName = browserRetryByName;
-void [_profile, _chain, _httpNode, _crypto, _queryByName, _http, _default, _own, _retryByName];
+const _lazy: typeof RealLazy = browserLazy;
+const _load: typeof RealLoad = browserLoad;
+void [_profile, _chain, _httpNode, _crypto, _queryByName, _http, _default, _own, _retryByName, _lazy, _load];
 
 /** Modules that must never be in a browser bundle of the package (paths under dist/). */
 const NODE_ONLY = [
@@ -88,7 +94,9 @@ after(() => rmSync(dir, { recursive: true, force: true }));
  * Bundles `source` (an ES module importing asyncaws) for the browser; the code, the package files
  * it reaches (`inputs`) and those with code left in the output after tree shaking (`kept`).
  */
-async function bundle(source: string): Promise<{ code: string; inputs: string[]; kept: string[] }> {
+async function bundle(
+  source: string,
+): Promise<{ code: string; inputs: string[]; kept: string[]; dynamicImports: string[] }> {
   const entry = join(dir, `entry-${Math.random().toString(36).slice(2)}.mjs`);
   writeFileSync(entry, source);
   const result = await build({
@@ -109,7 +117,12 @@ async function bundle(source: string): Promise<{ code: string; inputs: string[];
   const kept = Object.entries(output.inputs)
     .filter(([path, use]) => path.startsWith("node_modules/asyncaws/dist/") && use.bytesInOutput > 0)
     .map(([path]) => path.slice("node_modules/asyncaws/dist/".length));
-  return { code: result.outputFiles[0]!.text, inputs, kept };
+  const dynamicImports = Object.entries((result.metafile as Metafile).inputs)
+    .filter(([path]) => path.startsWith("node_modules/asyncaws/dist/"))
+    .flatMap(([path, input]) =>
+      input.imports.filter((i) => i.kind === "dynamic-import").map((i) => `${path} -> ${i.path}`),
+    );
+  return { code: result.outputFiles[0]!.text, inputs, kept, dynamicImports };
 }
 
 function nodeOnlyIn(inputs: string[]): string[] {
@@ -240,6 +253,23 @@ describe("browser bundles", () => {
       "core/signer/own.browser.js",
     ]) {
       assert.ok(inputs.includes(path), `${path} is not in the bundle`);
+    }
+  });
+
+  it("a program of asyncaws/sqs reaches no import(): the core is not wrapped for lazy initialization", async () => {
+    // esbuild wraps every module an import() reaches (in a single file, each behind a lazy
+    // initializer), deciding it before it leaves out the modules the program does not use:
+    // asyncaws/sqs exports the consumer, the producers and the SQS class, whose engines the
+    // Node build loads with import(); the browser twins (sqs/lazy, batch/load) import them.
+    const { code, kept, dynamicImports } = await bundle(
+      `import { SQSClient, sendMessage } from "asyncaws/sqs";
+       const client = new SQSClient({ region: "eu-west-1" });
+       await sendMessage(client, { QueueUrl: "https://sqs.eu-west-1.amazonaws.com/1/q", MessageBody: "x" });`,
+    );
+    assert.deepEqual(dynamicImports, []);
+    assert.ok(!code.includes("__esm("), "no module is wrapped");
+    for (const path of ["sqs/consumer/consumer.js", "batch/engine.js", "payloads/sqs.js"]) {
+      assert.ok(!kept.includes(path), `${path} is left out`);
     }
   });
 

@@ -1,0 +1,24 @@
+/**
+ * The SQS modules loaded on first use, each behind an `import()` of its own: the consumer's
+ * engine and iterator (`consume.ts` loads them when a consumer starts) and the payload store's
+ * interceptor (`sqs.ts`, with `largePayloads`). Node, Bun and Deno load them when first needed;
+ * bundlers for browsers and Workers take `lazy.browser.ts` instead (package.json's `browser`
+ * field), which imports them statically.
+ *
+ * @module
+ */
+
+/** The consumer's engine (`consumer/consumer.ts`). */
+export function loadConsumer(): Promise<typeof import("./consumer/consumer.js")> {
+  return import("./consumer/consumer.js");
+}
+
+/** The engine's iterator (`consumer/iterator.ts`). */
+export function loadIterator(): Promise<typeof import("./consumer/iterator.js")> {
+  return import("./consumer/iterator.js");
+}
+
+/** The payload store's SQS interceptor (`payloads/sqs.ts`). */
+export function loadSqsPayloads(): Promise<typeof import("../payloads/sqs.js")> {
+  return import("../payloads/sqs.js");
+}
