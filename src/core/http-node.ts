@@ -405,6 +405,11 @@ export function netTransport(): Transport {
     mayRetry: boolean,
   ): Promise<HttpResponse> =>
     new Promise((resolve, reject) => {
+      // Aborted since the caller checked (while node:net loaded): an aborted signal fires no event.
+      if (signal?.aborted) {
+        reject(new AbortError(context, { cause: signal.reason }));
+        return;
+      }
       const conn = take(sockets, request, key);
       const reused = conn.served > 0;
       conn.socket.ref();

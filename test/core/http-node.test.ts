@@ -339,6 +339,29 @@ describe("net transport", () => {
     );
   });
 
+  test("a signal that aborts while the transport loads node:net still ends the request (no hang)", async () => {
+    const server = await rawServer(() => undefined); // never answers
+    servers.push(server);
+    const controller = new AbortController();
+    // Aborts in the microtask after the call began: after the transport checked the signal, while
+    // its first request waits for node:net.
+    queueMicrotask(() => controller.abort(new Error("stop")));
+    const pending = netTransport()(requestTo(server.port), controller.signal, 0, context);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const hung = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve("hung"), 5000);
+    });
+    const outcome = await Promise.race([
+      pending.then(
+        () => "answered",
+        (error: unknown) => (isAbortError(error) ? "aborted" : String(error)),
+      ),
+      hung,
+    ]);
+    clearTimeout(timer);
+    assert.equal(outcome, "aborted");
+  });
+
   test("concurrent requests each get their own connection and their own answer", async () => {
     const server = await rawServer((socket, request) => {
       const body = /\r\n\r\n(.*)$/s.exec(request)![1]!;
