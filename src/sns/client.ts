@@ -9,6 +9,9 @@ import { type ClientOptions, ServiceClient, type ServiceInfo } from "../core/cli
 import { nameOf } from "../observability/request.js";
 import type { LargePayloadOptions } from "../payloads/options.js";
 
+/** @internal The SNS client's method giving the caller's account (defined in sns.ts). */
+export const CALLER_ACCOUNT = Symbol("asyncaws.callerAccount");
+
 /** Options of the SNS clients. Every option is optional. */
 export interface SNSOptions extends ClientOptions {
   /**

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { CallerAccount } from "../core/account.js";
+import type { CallerAccount } from "../core/account.js";
 import { CALL, type CallOptions, CREDENTIALS, type OperationSpec } from "../core/client.js";
 import type { ErrorContext } from "../core/errors.js";
 import { defineLazyOperations } from "../core/operation.js";
@@ -15,9 +15,9 @@ import {
   LARGE_PAYLOADS,
   resolveLargePayloads,
 } from "../payloads/options.js";
-import { SNSClient, type SNSOptions } from "./client.js";
+import { CALLER_ACCOUNT, SNSClient, type SNSOptions } from "./client.js";
 import type { SNSMethods } from "./methods.js";
-import { CALLER_ACCOUNT, TopicHandle, type TopicOptions } from "./topic.js";
+import { TopicHandle, type TopicOptions } from "./topic.js";
 import { TypedTopicHandle, type TypedTopicOptions } from "./typed-topic.js";
 
 /** SNS's largest message, with its attributes. */
@@ -71,7 +71,9 @@ export class SNS extends SNSClient {
   }
 
   /** @internal The caller's account id (STS GetCallerIdentity, cached per access key). */
-  [CALLER_ACCOUNT](context: ErrorContext, options?: CallOptions): Promise<string> {
+  async [CALLER_ACCOUNT](context: ErrorContext, options?: CallOptions): Promise<string> {
+    // Loaded at the first lookup (core/account.ts, with its STS call): most programs never need it.
+    const { CallerAccount } = await import("../core/account.js");
     const { largePayloads: _, ...clientOptions } = this.#options;
     this.#account ??= new CallerAccount(this[CREDENTIALS], clientOptions);
     return this.#account.get(context, options);

@@ -5,21 +5,11 @@
  * @module
  */
 
-import { batchEntryIds, checkBatchOptions, sendEntries, settleEntries } from "../batch/once.js";
 import type { CallOptions } from "../core/client.js";
-import { partitionOf } from "../core/config.js";
-import { AsyncAwsError, isServiceError, ValidationError } from "../core/errors.js";
-import { encodeBody, Resolved } from "../core/handle.js";
-import { classify } from "../core/retry.js";
-import { isRecord } from "../core/validate.js";
+import { ValidationError } from "../core/errors.js";
+import { Resolved } from "../core/handle.js";
 import type { QueueHandle } from "../sqs/queue.js";
-import {
-  checkPublished,
-  publishBatchTarget,
-  type Sized,
-  TopicProducer,
-  type TopicProducerOptions,
-} from "./producer.js";
+import { TopicProducer, type TopicProducerOptions } from "./producer.js";
 import type { SNS } from "./sns.js";
 import type {
   BatchResultErrorEntry,
@@ -30,9 +20,6 @@ import type {
   Subscription,
 } from "./types.js";
 import { checkArn, checkTopicName, isFifoTopic } from "./validate.js";
-
-/** @internal The SNS client's method giving the caller's account (defined in sns.ts). */
-export const CALLER_ACCOUNT = Symbol("asyncaws.callerAccount");
 
 /** Options of a {@link TopicHandle}. */
 export interface TopicOptions {
@@ -175,6 +162,25 @@ export interface SubscribeQueueResult {
 
 const ARN_PREFIX = /^arn:/;
 
+// What the handle does (topic-ops.ts) is loaded at its first asynchronous call: a cold start that
+// makes handles, or never uses SNS, does not compile it. Once loaded, calls go to it directly.
+let ops: typeof import("./topic-ops.js") | undefined;
+let loadingOps: Promise<typeof import("./topic-ops.js")> | undefined;
+
+function loadOps(): Promise<typeof import("./topic-ops.js")> {
+  loadingOps ??= import("./topic-ops.js").then(
+    (m) => {
+      ops = m;
+      return m;
+    },
+    (error: unknown) => {
+      loadingOps = undefined;
+      throw error;
+    },
+  );
+  return loadingOps;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The handle
 
@@ -221,22 +227,9 @@ export class TopicHandle {
    * does not exist fails the call that uses it, with SNS's `NotFound`.
    */
   async arn(options?: CallOptions): Promise<string> {
-    return this.#arn.get(async () => {
-      const context = { operation: "topic", resource: this.name };
-      if (this.#options.create) {
-        const result = await this.#sns.createTopic(
-          this.fifo ? { Name: this.name, Attributes: { FifoTopic: "true" } } : { Name: this.name },
-          options,
-        );
-        if (!result.TopicArn)
-          throw new ValidationError("TopicArn", "returned by CreateTopic", result.TopicArn);
-        return result.TopicArn;
-      }
-      const account = this.#options.accountId ?? (await this.#sns[CALLER_ACCOUNT](context, options));
-      const region = this.#sns.region;
-      if (!region) throw new AsyncAwsError("no region: set the region option or AWS_REGION", context);
-      return `arn:${partitionOf(region).id}:sns:${region}:${account}:${this.name}`;
-    });
+    return this.#arn.get(async () =>
+      (ops ?? (await loadOps())).resolveArn(this, this.#sns, this.#options, options),
+    );
   }
 
   /**
@@ -250,11 +243,7 @@ export class TopicHandle {
    * ```
    */
   async publish(message: unknown, params?: PublishParams, options?: CallOptions): Promise<PublishResponse> {
-    const context = { operation: "Publish", resource: this.name };
-    const Message = encodeBody(message, "message", context);
-    const input = { ...params, Message };
-    checkPublished(this.#sns, input, "", this.fifo, context);
-    return this.#sns.publish({ ...input, TopicArn: await this.arn(options) }, options);
+    return (ops ?? (await loadOps())).publish(this, this.#sns, message, params, options);
   }
 
   /**
@@ -271,40 +260,7 @@ export class TopicHandle {
     messages: readonly PublishBatchMessage[],
     options?: PublishBatchOptions,
   ): Promise<PublishBatchResult> {
-    const context = { operation: "PublishBatch", resource: this.name };
-    if (!Array.isArray(messages)) throw new ValidationError("messages", "an array", messages, context);
-    const batchOptions = checkBatchOptions(options, context);
-    const fifo = this.fifo;
-    const ids = batchEntryIds(messages, context);
-    const items: Sized[] = messages.map((message, index) => {
-      let entry: Omit<PublishBatchRequestEntry, "Id">;
-      if (typeof message === "string") {
-        entry = { Message: message };
-      } else {
-        const { Id: _, ...rest } = message as Exclude<PublishBatchMessage, string>;
-        entry = { ...rest, Message: encodeBody(rest.Message, `messages[${index}].Message`, context) };
-      }
-      const checked = checkPublished(this.#sns, entry, `messages[${index}].`, fifo, context);
-      return { entry, ...checked, id: ids[index]! };
-    });
-    const result: PublishBatchResult = { Successful: [], Failed: [] };
-    if (items.length === 0) return result;
-    const TopicArn = await this.arn(options);
-    const target = publishBatchTarget(
-      this.#sns,
-      async () => TopicArn,
-      fifo,
-      context,
-      (ok: PublishBatchResultEntry & { Id: string }) => ok,
-      options?.timeoutMs,
-    );
-    const outcomes = await sendEntries(
-      target,
-      items,
-      items.map((_, index) => `messages[${index}]`),
-      batchOptions,
-    );
-    return settleEntries(outcomes, ids, result);
+    return (ops ?? (await loadOps())).publishBatch(this, this.#sns, messages, options);
   }
 
   /**
@@ -347,87 +303,7 @@ export class TopicHandle {
     subscribeOptions: SubscribeQueueOptions = {},
     options?: CallOptions,
   ): Promise<SubscribeQueueResult> {
-    const context = { operation: "subscribeQueue", resource: this.name };
-    if (
-      queue === null ||
-      typeof queue !== "object" ||
-      typeof (queue as QueueHandle).attributes !== "function"
-    ) {
-      throw new ValidationError("queue", "a Queue handle (sqs.queue(...))", queue, context);
-    }
-    if (!isRecord(subscribeOptions))
-      throw new ValidationError("options", "an object", subscribeOptions, context);
-    const { raw, filterPolicy, filterPolicyScope, attributes: extra } = subscribeOptions;
-    if (raw !== undefined && typeof raw !== "boolean")
-      throw new ValidationError("raw", "a boolean", raw, context);
-    const attributes: Record<string, string> = {};
-    if (extra !== undefined) {
-      if (!isRecord(extra)) throw new ValidationError("attributes", "an object of strings", extra, context);
-      Object.assign(attributes, extra);
-    }
-    if (raw) attributes.RawMessageDelivery = "true";
-    if (filterPolicy !== undefined) {
-      if (typeof filterPolicy === "string") attributes.FilterPolicy = filterPolicy;
-      else if (isRecord(filterPolicy)) attributes.FilterPolicy = JSON.stringify(filterPolicy);
-      else throw new ValidationError("filterPolicy", "an object or a JSON string", filterPolicy, context);
-    }
-    if (filterPolicyScope !== undefined) {
-      if (filterPolicyScope !== "MessageAttributes" && filterPolicyScope !== "MessageBody") {
-        throw new ValidationError(
-          "filterPolicyScope",
-          '"MessageAttributes" or "MessageBody"',
-          filterPolicyScope,
-          context,
-        );
-      }
-      if (filterPolicy === undefined)
-        throw new ValidationError("filterPolicy", "set when filterPolicyScope is", undefined, context);
-      attributes.FilterPolicyScope = filterPolicyScope;
-    }
-    const subscribeAttributes = Object.keys(attributes).length ? { Attributes: attributes } : {};
-    // The subscription's attributes are checked before any call: bad input changes nothing. The
-    // validators and the policy code are loaded here, on first use (most programs never subscribe).
-    const [validators, { grantTopic, revokeTopic, withQueueLock }] = await Promise.all([
-      import("./validators.js"),
-      import("./policy.js"),
-    ]);
-    validators.Subscribe(
-      {
-        TopicArn: "arn:aws:sns:us-east-1:000000000000:t",
-        Protocol: "sqs",
-        Endpoint: "arn:aws:sqs:us-east-1:000000000000:q",
-        ...subscribeAttributes,
-      },
-      context,
-    );
-    const TopicArn = await this.arn(options);
-    const QueueArn = (await queue.attributes(["QueueArn"], options)).QueueArn;
-    if (!QueueArn) {
-      throw new AsyncAwsError("the queue has no QueueArn attribute", { ...context, resource: queue.name });
-    }
-    const input = {
-      TopicArn,
-      Protocol: "sqs",
-      Endpoint: QueueArn,
-      ReturnSubscriptionArn: true,
-      ...subscribeAttributes,
-    };
-    const policyChanged = await withQueueLock(QueueArn, () => grantTopic(queue, QueueArn, TopicArn, options));
-    let SubscriptionArn: string | undefined;
-    try {
-      ({ SubscriptionArn } = await this.#sns.subscribe(input, options));
-    } catch (error) {
-      // Refused for good (no such topic, a bad filter policy, access denied): the statement added
-      // for it is taken back. After a timeout or a 5xx the subscription may exist, so it stays.
-      if (policyChanged && isServiceError(error) && classify(error) === "fatal") {
-        await withQueueLock(QueueArn, () => revokeTopic(queue, QueueArn, TopicArn, options)).catch(
-          () => undefined,
-        );
-      }
-      throw error;
-    }
-    if (!SubscriptionArn) throw new AsyncAwsError("Subscribe returned no SubscriptionArn", context);
-    return { SubscriptionArn, TopicArn, QueueArn, policyChanged };
+    return (ops ?? (await loadOps())).subscribeQueue(this, this.#sns, queue, subscribeOptions, options);
   }
 
   /**
@@ -438,21 +314,12 @@ export class TopicHandle {
     subscription: string | { SubscriptionArn: string },
     options?: CallOptions,
   ): Promise<void> {
-    const context = { operation: "Unsubscribe", resource: this.name };
-    const SubscriptionArn = typeof subscription === "string" ? subscription : subscription?.SubscriptionArn;
-    const arn = checkArn(SubscriptionArn, "SubscriptionArn", context);
-    if (arn.split(":")[5] !== this.name) {
-      throw new ValidationError("SubscriptionArn", `a subscription of the topic ${this.name}`, arn, context);
-    }
-    await this.#sns.unsubscribe({ SubscriptionArn: arn }, options);
+    return (ops ?? (await loadOps())).unsubscribe(this, this.#sns, subscription, options);
   }
 
   /** The topic's subscriptions, every page of ListSubscriptionsByTopic. */
   async *subscriptions(options?: CallOptions): AsyncGenerator<Subscription, void, undefined> {
-    const TopicArn = await this.arn(options);
-    for await (const page of this.#sns.paginateListSubscriptionsByTopic({ TopicArn }, options)) {
-      yield* page.Subscriptions ?? [];
-    }
+    yield* (ops ?? (await loadOps())).subscriptions(this, this.#sns, options);
   }
 
   /**
@@ -465,8 +332,7 @@ export class TopicHandle {
    * ```
    */
   async attributes(options?: CallOptions): Promise<TopicAttributes> {
-    const output = await this.#sns.getTopicAttributes({ TopicArn: await this.arn(options) }, options);
-    return output.Attributes ?? {};
+    return (ops ?? (await loadOps())).attributes(this, this.#sns, options);
   }
 
   /**
@@ -477,13 +343,7 @@ export class TopicHandle {
     attributes: { [K in SettableTopicAttributeName]?: string | undefined },
     options?: CallOptions,
   ): Promise<void> {
-    const context = { operation: "SetTopicAttributes", resource: this.name };
-    if (!isRecord(attributes)) throw new ValidationError("attributes", "an object", attributes, context);
-    const TopicArn = await this.arn(options);
-    for (const [AttributeName, AttributeValue] of Object.entries(attributes)) {
-      if (AttributeValue === undefined) continue;
-      await this.#sns.setTopicAttributes({ TopicArn, AttributeName, AttributeValue }, options);
-    }
+    return (ops ?? (await loadOps())).setAttributes(this, this.#sns, attributes, options);
   }
 
   /** Deletes the topic (DeleteTopic), and its subscriptions with it. */

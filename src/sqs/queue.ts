@@ -4,7 +4,6 @@
  * @module
  */
 
-import { batchEntryIds, checkBatchOptions, sendEntries, settleEntries } from "../batch/once.js";
 import type { CallOptions } from "../core/client.js";
 import { ValidationError } from "../core/errors.js";
 import { definedOnly, encodeBody, Resolved } from "../core/handle.js";
@@ -13,13 +12,7 @@ import type { BatchHandler, MessageHandler } from "./consumer/consumer.js";
 import type { MessagesOptions } from "./consumer/iterator.js";
 import type { ConsumerOptions } from "./consumer/options.js";
 import type { SnsQueueMessage } from "./consumer/sns.js";
-import {
-  checkBatchMessage,
-  QueueProducer,
-  type QueueProducerOptions,
-  type Sized,
-  sendMessageBatchTarget,
-} from "./producer.js";
+import { QueueProducer, type QueueProducerOptions } from "./producer.js";
 import type { SQS } from "./sqs.js";
 import type {
   BatchResultErrorEntry,
@@ -84,6 +77,14 @@ export interface SendBatchResult {
 }
 
 const URL_PREFIX = /^https?:\/\//;
+
+// sendBatch's work (queue-batch.ts) is loaded at its first call; once loaded, calls go to it directly.
+let batchOps: typeof import("./queue-batch.js") | undefined;
+
+async function loadBatchOps(): Promise<typeof import("./queue-batch.js")> {
+  batchOps ??= await import("./queue-batch.js");
+  return batchOps;
+}
 
 /**
  * A handle on one queue, from {@link SQS.queue}. A name is resolved to its URL once, with
@@ -166,37 +167,7 @@ export class QueueHandle {
    * ```
    */
   async sendBatch(messages: readonly BatchMessage[], options?: SendBatchOptions): Promise<SendBatchResult> {
-    const context = { operation: "SendMessageBatch", resource: this.name };
-    if (!Array.isArray(messages)) throw new ValidationError("messages", "an array", messages, context);
-    const batchOptions = checkBatchOptions(options, context);
-    const fifo = this.fifo;
-    const ids = batchEntryIds(messages, context);
-    const items: Sized[] = messages.map((message, index) => {
-      const { Id: _, ...entry } =
-        typeof message === "string"
-          ? { Id: undefined, MessageBody: message }
-          : (message as SendMessageBatchRequestEntry);
-      const checked = checkBatchMessage(this.#sqs, entry, `messages[${index}].`, fifo, context);
-      return { entry, ...checked, id: ids[index]! };
-    });
-    const result: SendBatchResult = { Successful: [], Failed: [] };
-    if (items.length === 0) return result;
-    const QueueUrl = await this.url(options);
-    const target = sendMessageBatchTarget(
-      this.#sqs,
-      async () => QueueUrl,
-      fifo,
-      context,
-      (ok: SendMessageBatchResultEntry) => ok,
-      options?.timeoutMs,
-    );
-    const outcomes = await sendEntries(
-      target,
-      items,
-      items.map((_, index) => `messages[${index}]`),
-      batchOptions,
-    );
-    return settleEntries(outcomes, ids, result);
+    return (batchOps ?? (await loadBatchOps())).sendBatch(this, this.#sqs, messages, options);
   }
 
   /**
