@@ -264,10 +264,40 @@ const restBuild = await build({
   plugins: [layerShim(new Set(LAYERS), { lazyUpper: true })],
 });
 
+/**
+ * One import statement per imported file, naming only the bindings the file uses. esbuild writes
+ * the re-exports of each importer's shim as an import of every binding of the module, once per
+ * importer (the layers were a fifth made of such lines); code that a cold start does not run still
+ * costs it its compiling, so they are cut to what the code names. A file whose bindings are all
+ * unused stays imported, for its place in the evaluation order.
+ */
+function mergeImports(text) {
+  const line = /^import \{([^}]*)\} from ("[^"]+");\n/gm;
+  const rest = text.replace(line, "");
+  const used = new Set(rest.match(/[A-Za-z_$][\w$]*/g));
+  const bySource = new Map();
+  for (const [, list, source] of text.matchAll(line)) {
+    if (!bySource.has(source)) bySource.set(source, new Set());
+    for (const specifier of list.split(",")) {
+      const trimmed = specifier.trim();
+      if (!trimmed) continue;
+      const local = trimmed.split(/\s+as\s+/).pop();
+      if (used.has(local)) bySource.get(source).add(trimmed);
+    }
+  }
+  const written = new Set();
+  return text.replace(line, (_, __, source) => {
+    if (written.has(source)) return "";
+    written.add(source);
+    const names = [...bySource.get(source)];
+    return names.length ? `import { ${names.join(", ")} } from ${source};\n` : `import ${source};\n`;
+  });
+}
+
 // 3. Write everything, with the placeholders made relative to each file's place.
 for (const file of [...layerBuilds.flatMap((b) => b.outputFiles), ...restBuild.outputFiles]) {
   const from = dirname(file.path);
-  const text = file.text.replace(/(["'])asyncaws-node:([^"']+)\1/g, (_, quote, target) => {
+  const text = mergeImports(file.text).replace(/(["'])asyncaws-node:([^"']+)\1/g, (_, quote, target) => {
     let path = posix(relative(from, join(out, target)));
     if (!path.startsWith(".")) path = `./${path}`;
     return `${quote}${path}${quote}`;
