@@ -13,7 +13,7 @@
  * @module
  */
 
-import { batchOf, entriesWithIds, type HeldEntry, recordBatch } from "../batch/input.js";
+import { batchInput, batchOf, type HeldEntry } from "../batch/input.js";
 import type { ErrorContext } from "../core/errors.js";
 import type { OperationSpec } from "../core/operation.js";
 import { type BatchAnswerShape, readBatchAnswer } from "../core/protocol/batch-xml.js";
@@ -62,18 +62,7 @@ export function publishBatchInput(
   items: readonly Held[],
   ids: readonly string[],
 ): PublishBatchInput {
-  let entries: PublishBatchRequestEntry[] | undefined;
-  return recordBatch(
-    {
-      TopicArn,
-      get PublishBatchRequestEntries(): PublishBatchRequestEntry[] {
-        entries ??= entriesWithIds(items, ids);
-        return entries;
-      },
-    },
-    items,
-    ids,
-  );
+  return batchInput({ TopicArn } as PublishBatchInput, "PublishBatchRequestEntries", items, ids);
 }
 
 /**
