@@ -234,6 +234,29 @@ function assertNoSecrets(value: unknown): void {
   }
 }
 
+describe("broken answers", () => {
+  it("a binary attribute value that is not base64 is a ResponseError naming the operation, not a TypeError", async () => {
+    reply = () =>
+      json({
+        Messages: [
+          {
+            MessageId: "m-1",
+            ReceiptHandle: "r-1",
+            Body: "x",
+            MD5OfBody: "9dd4e461268c8034f5c8564e155c67a6",
+            MessageAttributes: { a: { DataType: "Binary", BinaryValue: "not base64!" } },
+          },
+        ],
+      });
+    const error = await caught(() =>
+      client({ maxAttempts: 1, checksums: false }).receiveMessage({ QueueUrl: QUEUE_URL }),
+    );
+    assert.ok(isResponseError(error), `expected a ResponseError, got ${String(error)}`);
+    assert.equal((error as AsyncAwsError).operation, "ReceiveMessage");
+    assert.equal((error as AsyncAwsError).resource, QUEUE_URL);
+  });
+});
+
 describe("no secret in errors or clients", () => {
   it("keeps the secret and the signature out of the client, however it is printed", () => {
     for (const protocol of ["json", "query"] as const) {

@@ -236,7 +236,19 @@ export function jsonProtocol(
           context,
         );
       }
-      return op.output.special ? fromJsonValue(op.output, value) : value;
+      if (!op.output.special) return value;
+      try {
+        return fromJsonValue(op.output, value);
+      } catch (error) {
+        // A blob that is not base64: a broken answer, typed as the others are.
+        throw new ResponseError(
+          `unreadable JSON value: ${bodySummary(response)}`,
+          response.statusCode,
+          requestId,
+          context,
+          { cause: error },
+        );
+      }
     },
   };
 }
