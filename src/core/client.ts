@@ -29,9 +29,11 @@ import {
   CredentialsError,
   type ErrorContext,
   isAbortError,
+  isAsyncAwsError,
   isCredentialsError,
   isServiceError,
   isTimeoutError,
+  ResponseError,
   type ServiceError,
   TimeoutError,
   ValidationError,
@@ -503,10 +505,23 @@ export class ServiceClient {
         };
         const response = await this.#transport(request, signal, attemptTimeoutMs, context);
         seen?.response(response);
-        const output = protocol.decode(op, response, context);
-        retry.afterAttempt();
-        retry.succeeded(state);
-        if (this.#checks) op.check?.((input ?? {}) as never, output as never, context);
+        let output: unknown;
+        try {
+          output = protocol.decode(op, response, context);
+          retry.afterAttempt();
+          retry.succeeded(state);
+          if (this.#checks) op.check?.((input ?? {}) as never, output as never, context);
+        } catch (error) {
+          // A member of an unexpected type (a null attribute value...): a broken answer, typed.
+          if (isAsyncAwsError(error)) throw error;
+          throw new ResponseError(
+            `unreadable answer (${(error as Error)?.message ?? String(error)})`,
+            response.statusCode,
+            response.headers["x-amzn-requestid"],
+            context,
+            { cause: error },
+          );
+        }
         return output;
       } catch (error) {
         if (isAbortError(error) || signal?.aborted) {

@@ -255,6 +255,25 @@ describe("broken answers", () => {
     assert.equal((error as AsyncAwsError).operation, "ReceiveMessage");
     assert.equal((error as AsyncAwsError).resource, QUEUE_URL);
   });
+
+  it("a received message whose attribute value is null is a ResponseError while the digests are checked, not a TypeError", async () => {
+    reply = () =>
+      json({
+        Messages: [
+          {
+            MessageId: "m-1",
+            ReceiptHandle: "r-1",
+            Body: "x",
+            MD5OfBody: "9dd4e461268c8034f5c8564e155c67a6",
+            MessageAttributes: { a: null },
+            MD5OfMessageAttributes: "0".repeat(32),
+          },
+        ],
+      });
+    const error = await caught(() => client({ maxAttempts: 1 }).receiveMessage({ QueueUrl: QUEUE_URL }));
+    assert.ok(isResponseError(error), `expected a ResponseError, got ${String(error)}`);
+    assert.equal((error as AsyncAwsError).operation, "ReceiveMessage");
+  });
 });
 
 describe("no secret in errors or clients", () => {
