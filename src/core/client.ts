@@ -249,9 +249,9 @@ function retryOf(config: ResolvedConfig, option: RetryMode | AdaptiveRetry | und
 /** The client base. Holds credentials privately: they never show in `inspect` or JSON. */
 export class ServiceClient {
   /** The region requests are signed for. */
-  readonly region: string | undefined;
+  declare readonly region: string | undefined;
   /** Where requests go. */
-  readonly endpoint: string | undefined;
+  declare readonly endpoint: string | undefined;
   readonly #info: ServiceInfo;
   #protocol: Protocol | (() => Promise<Protocol>);
   readonly #credentials: CredentialsProvider;

@@ -43,19 +43,19 @@ export interface ServiceErrorDetails extends ErrorContext {
 /** AWS answered with an error. */
 export class ServiceError extends AsyncAwsError {
   /** AWS's error code, such as `QueueDoesNotExist`. */
-  readonly code: string;
+  declare readonly code: string;
   /** HTTP status of the response. */
-  readonly statusCode: number;
+  declare readonly statusCode: number;
   /** AWS's request id. */
-  readonly requestId: string | undefined;
+  declare readonly requestId: string | undefined;
   /** Sender or receiver fault, when AWS says. */
-  readonly fault: "client" | "server" | undefined;
+  declare readonly fault: "client" | "server" | undefined;
   /** Whether the same request may succeed if retried. */
-  readonly retryable: boolean;
+  declare readonly retryable: boolean;
   /** The server's clock, from its `Date` header. */
-  readonly serverDate: Date | undefined;
+  declare readonly serverDate: Date | undefined;
   /** A retry-after hint in milliseconds. */
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
 
   constructor(message: string, details: ServiceErrorDetails, options?: { cause?: unknown }) {
     super(
@@ -76,16 +76,16 @@ export class ServiceError extends AsyncAwsError {
 /** Input was rejected before anything was sent. */
 export class ValidationError extends AsyncAwsError {
   /** The field at fault, as a path (`Entries[3].Id`, `MessageAttributes.color.DataType`). */
-  readonly field: string;
+  declare readonly field: string;
   /** The rule it broke, in words (`at most 10 entries`). */
-  readonly rule: string;
+  declare readonly rule: string;
   /** The value received (strings longer than 100 characters are cut in the message). */
-  readonly value: unknown;
+  declare readonly value: unknown;
   /**
    * What a schema found wrong, each issue with its path, when a Standard Schema rejected the
    * value (typed queues and topics); undefined otherwise.
    */
-  readonly issues: readonly SchemaIssue[] | undefined;
+  declare readonly issues: readonly SchemaIssue[] | undefined;
 
   constructor(
     field: string,
@@ -123,9 +123,9 @@ export function describe(value: unknown): string {
 /** The request could not be completed: connection refused or reset, DNS failure, broken response. */
 export class NetworkError extends AsyncAwsError {
   /** The system error code when there is one (`ECONNRESET`, `ECONNREFUSED`, `ENOTFOUND`). */
-  readonly code: string | undefined;
+  declare readonly code: string | undefined;
   /** True when the failure came before any response byte: the request was certainly not processed twice. */
-  readonly beforeResponse: boolean;
+  declare readonly beforeResponse: boolean;
 
   constructor(
     message: string,
@@ -141,7 +141,7 @@ export class NetworkError extends AsyncAwsError {
 /** The request took longer than its timeout. */
 export class TimeoutError extends AsyncAwsError {
   /** The timeout that ran out, in milliseconds. */
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
 
   constructor(timeoutMs: number, context?: ErrorContext, options?: { cause?: unknown }) {
     super(`timed out after ${timeoutMs} ms`, context, options);
@@ -174,11 +174,11 @@ function isTimeoutReason(reason: unknown): boolean {
 /** An MD5 digest AWS returned does not match what was sent or received. */
 export class ChecksumError extends AsyncAwsError {
   /** What was checked (`MD5OfMessageBody`, `MD5OfMessageAttributes`, ...). */
-  readonly field: string;
+  declare readonly field: string;
   /** The digest computed locally. */
-  readonly expected: string;
+  declare readonly expected: string;
   /** The digest AWS returned. */
-  readonly received: string;
+  declare readonly received: string;
 
   constructor(field: string, expected: string, received: string, context?: ErrorContext) {
     super(`${field} mismatch: computed ${expected}, AWS returned ${received}`, context);
@@ -199,7 +199,7 @@ export interface CredentialsAttempt {
 /** No credentials could be found, or those found were refused. */
 export class CredentialsError extends AsyncAwsError {
   /** The sources tried, in order, and why each gave nothing. */
-  readonly attempts: readonly CredentialsAttempt[];
+  declare readonly attempts: readonly CredentialsAttempt[];
 
   constructor(
     message: string,
@@ -221,9 +221,9 @@ export class CredentialsError extends AsyncAwsError {
 /** The response could not be read as the protocol requires (truncated, HTML, wrong type). */
 export class ResponseError extends AsyncAwsError {
   /** HTTP status of the broken response. */
-  readonly statusCode: number;
+  declare readonly statusCode: number;
   /** AWS's request id, when the headers had one. */
-  readonly requestId: string | undefined;
+  declare readonly requestId: string | undefined;
 
   constructor(
     message: string,

@@ -113,7 +113,7 @@ export interface RetryOptions {
 
 /** The backoff: whether and when to retry one failed attempt, without a quota. */
 export class RetryPolicy {
-  readonly maxAttempts: number;
+  declare readonly maxAttempts: number;
   readonly #base: number;
   readonly #cap: number;
 
@@ -175,7 +175,7 @@ const NO_RETRY_INCREMENT = 1;
  */
 export class ClientRetry {
   /** Attempts per call, the first included. */
-  readonly maxAttempts: number;
+  declare readonly maxAttempts: number;
   readonly #policy: RetryPolicy;
   readonly #max: number;
   #capacity: number;

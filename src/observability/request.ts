@@ -155,7 +155,7 @@ function now(): number {
 
 /** @internal The observation of one call: its context, the hooks and the channel. */
 export class RequestObservation {
-  readonly context: RequestContext;
+  declare readonly context: RequestContext;
   readonly #hooks: ClientHooks | undefined;
   readonly #began: number;
   #attemptBegan = 0;

@@ -16,11 +16,11 @@ const REDACTED = "[redacted]";
  */
 export class SecretCredentials implements Credentials {
   /** The access key id. */
-  readonly accessKeyId: string;
+  declare readonly accessKeyId: string;
   /** When they expire; undefined for long-term keys. */
-  readonly expiration: Date | undefined;
+  declare readonly expiration: Date | undefined;
   /** Where they came from (`environment`, `profile dev`, `instance metadata`...). */
-  readonly source: string;
+  declare readonly source: string;
   readonly #secretAccessKey: string;
   readonly #sessionToken: string | undefined;
 
@@ -75,9 +75,9 @@ export class SecretCredentials implements Credentials {
 /** A credential source that is not set up: the chain moves on to the next source. */
 export class NotConfigured extends CredentialsError {
   /** The source, as {@link CredentialsError.attempts} names it. */
-  readonly source: string;
+  declare readonly source: string;
   /** Why it gave nothing. */
-  readonly reason: string;
+  declare readonly reason: string;
 
   constructor(source: string, reason: string) {
     super("no credentials", [{ source, reason }]);

@@ -25,9 +25,9 @@ function where(ctx: ErrorContext | undefined): string {
 /** Base class of every asyncaws error. */
 export class AsyncAwsError extends Error {
   /** The AWS action that failed, when there was one. */
-  readonly operation: string | undefined;
+  declare readonly operation: string | undefined;
   /** The queue or topic the call concerned, when known. */
-  readonly resource: string | undefined;
+  declare readonly resource: string | undefined;
   constructor(message: string, context?: ErrorContext, options?: { cause?: unknown }) {
     super(where(context) + message, options);
     this.operation = context?.operation;
