@@ -5,8 +5,10 @@
  * decides that before it leaves out the modules a program does not use: with `import()` here,
  * every browser and Workers program of `asyncaws/sqs` (which exports the consumer) had the whole
  * core so wrapped (about 550 bytes gzip of the smallest program) even when it never consumes. A
- * program that consumes, or sets `largePayloads`, carries these modules either way; one that
- * does not gets none of them (its bundler leaves out what is not used).
+ * program that consumes, sets `largePayloads` or calls `sendBatch` carries these modules either
+ * way; one that does none of that gets none of them (its bundler leaves out what is not used).
+ * Any new `import()` reachable from `asyncaws/sqs` belongs here (test/bundle/browser.test.ts
+ * fails otherwise).
  *
  * @module
  */
@@ -14,6 +16,7 @@
 import * as payloads from "../payloads/sqs.js";
 import * as consumer from "./consumer/consumer.js";
 import * as iterator from "./consumer/iterator.js";
+import * as queueBatch from "./queue-batch.js";
 
 /** The consumer's engine (`consumer/consumer.ts`). */
 export function loadConsumer(): Promise<typeof consumer> {
@@ -28,4 +31,9 @@ export function loadIterator(): Promise<typeof iterator> {
 /** The payload store's SQS interceptor (`payloads/sqs.ts`). */
 export function loadSqsPayloads(): Promise<typeof payloads> {
   return Promise.resolve(payloads);
+}
+
+/** The work of `QueueHandle.sendBatch` (`queue-batch.ts`). */
+export function loadQueueBatch(): Promise<typeof queueBatch> {
+  return Promise.resolve(queueBatch);
 }

@@ -1,7 +1,8 @@
 /**
  * The SQS modules loaded on first use, each behind an `import()` of its own: the consumer's
- * engine and iterator (`consume.ts` loads them when a consumer starts) and the payload store's
- * interceptor (`sqs.ts`, with `largePayloads`). Node, Bun and Deno load them when first needed;
+ * engine and iterator (`consume.ts` loads them when a consumer starts), the payload store's
+ * interceptor (`sqs.ts`, with `largePayloads`) and the work of `QueueHandle.sendBatch`
+ * (`queue.ts`, at its first call). Node, Bun and Deno load them when first needed;
  * bundlers for browsers and Workers take `lazy.browser.ts` instead (package.json's `browser`
  * field), which imports them statically.
  *
@@ -21,4 +22,9 @@ export function loadIterator(): Promise<typeof import("./consumer/iterator.js")>
 /** The payload store's SQS interceptor (`payloads/sqs.ts`). */
 export function loadSqsPayloads(): Promise<typeof import("../payloads/sqs.js")> {
   return import("../payloads/sqs.js");
+}
+
+/** The work of `QueueHandle.sendBatch` (`queue-batch.ts`). */
+export function loadQueueBatch(): Promise<typeof import("./queue-batch.js")> {
+  return import("./queue-batch.js");
 }

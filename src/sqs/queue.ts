@@ -12,6 +12,7 @@ import type { BatchHandler, MessageHandler } from "./consumer/consumer.js";
 import type { MessagesOptions } from "./consumer/iterator.js";
 import type { ConsumerOptions } from "./consumer/options.js";
 import type { SnsQueueMessage } from "./consumer/sns.js";
+import { loadQueueBatch } from "./lazy.js";
 import { QueueProducer, type QueueProducerOptions } from "./producer.js";
 import type { SQS } from "./sqs.js";
 import type {
@@ -82,7 +83,7 @@ const URL_PREFIX = /^https?:\/\//;
 let batchOps: typeof import("./queue-batch.js") | undefined;
 
 async function loadBatchOps(): Promise<typeof import("./queue-batch.js")> {
-  batchOps ??= await import("./queue-batch.js");
+  batchOps ??= await loadQueueBatch();
   return batchOps;
 }
 
