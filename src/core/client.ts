@@ -77,7 +77,9 @@ export interface CallOptions {
   /**
    * Once this signal aborts, the call sends no further request: the attempt in flight runs to
    * its end, and its error, if any, is the answer (no retry, no re-signing for a skewed clock or
-   * refreshed credentials). Unlike `signal`, it never cuts a request in flight. The consumer
+   * refreshed credentials); a call whose first request was not sent yet (its credentials or
+   * signature still on their way) ends with an `AbortError`. Unlike `signal`, it never cuts a
+   * request in flight. The consumer
    * passes its stop signal here, so that `stop()` sends no ReceiveMessage after it is called.
    * @default none: every retry the retry mode allows is made
    */
@@ -440,6 +442,8 @@ export class ServiceClient {
     let skewRetries = 0;
     let refreshed = false;
     let forceRefresh = false;
+    /** The error of the last attempt, the answer when `retriesUntil` stops the call before the next. */
+    let lastError: unknown;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw new AbortError(context, { cause: signal.reason });
       let attemptTimeoutMs = timeoutMs;
@@ -491,6 +495,12 @@ export class ServiceClient {
         // An observer's headers (X-Amzn-Trace-Id), unsigned as the SDKs leave that one; never
         // one the protocol or the signer set.
         if (extra) for (const name in extra) signed[name.toLowerCase()] ??= extra[name]!;
+        // retriesUntil aborted before this attempt went out (while the credentials were read, the
+        // request signed, or a send token awaited): it is not sent.
+        const until = options?.retriesUntil;
+        if (until?.aborted) {
+          throw lastError !== undefined ? lastError : new AbortError(context, { cause: until.reason });
+        }
         sent = true;
         seen?.attempt(attempt);
         const request: HttpRequest = {
@@ -528,6 +538,7 @@ export class ServiceClient {
           throw isAbortError(error) ? error : new AbortError(context, { cause: signal?.reason });
         }
         if (sent) retry.afterAttempt(error);
+        lastError = error;
         if (options?.retriesUntil?.aborted) throw error;
         if (isServiceError(error)) {
           // A skewed clock: sign again with the corrected time, at once and without using an

@@ -9,6 +9,7 @@
 import {
   AsyncAwsError,
   type ErrorContext,
+  isAbortError,
   isAsyncAwsError,
   isCredentialsError,
   isResponseError,
@@ -851,7 +852,8 @@ export class Consumer<M = Message> {
         this.#stranded += ask;
         return;
       } else if (this.#state !== "running") {
-        this.#report(failure, "receive");
+        // An AbortError here is the stop's own: the poll was not sent (retriesUntil).
+        if (!isAbortError(failure)) this.#report(failure, "receive");
         return;
       } else if (fatalKind(failure) !== undefined) {
         this.#fail(failure, "receive");

@@ -102,7 +102,24 @@ describe("a whole-call deadline", () => {
 });
 
 describe("retriesUntil: no further request once it aborts", () => {
-  it("an aborted retriesUntil makes the first attempt's error the answer, and cuts nothing", async () => {
+  it("retriesUntil aborted while the attempt is in flight: its error is the answer, nothing is cut, no retry", async () => {
+    const stop = new AbortController();
+    // onRequest runs as the attempt goes out: the abort comes while it is in flight.
+    const sqs = new SQS({
+      endpoint: flaky.endpoint,
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 5,
+      hooks: { onRequest: () => stop.abort() },
+    });
+    const before = flaky.requests.length;
+    const error = await failure(
+      sqs.sendMessage(input(flaky), { retriesUntil: stop.signal, signal: safety() }),
+    );
+    assert.ok(isServiceError(error) && error.code === "ServiceUnavailable", String(error));
+    assert.equal(flaky.requests.length - before, 1, "one attempt, no retry");
+  });
+
+  it("retriesUntil aborted before the first attempt went out: nothing is sent, an AbortError", async () => {
     const sqs = new SQS({ endpoint: flaky.endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 5 });
     const before = flaky.requests.length;
     const stop = new AbortController();
@@ -110,8 +127,8 @@ describe("retriesUntil: no further request once it aborts", () => {
     const error = await failure(
       sqs.sendMessage(input(flaky), { retriesUntil: stop.signal, signal: safety() }),
     );
-    assert.ok(isServiceError(error) && error.code === "ServiceUnavailable", String(error));
-    assert.equal(flaky.requests.length - before, 1, "one attempt, no retry");
+    assert.ok(isAbortError(error), String(error));
+    assert.equal(flaky.requests.length - before, 0, "nothing sent");
   });
 
   it("checks retriesUntil before anything is sent", async () => {

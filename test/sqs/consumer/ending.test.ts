@@ -327,4 +327,40 @@ describe("issue 13: never hang, never silent, nothing stranded", () => {
       await server.close();
     }
   });
+  it("stop() while a poll waits for its credentials: that poll is not sent", async () => {
+    let receives = 0;
+    const server = await startLoopback((request) => {
+      const action = String(request.headers["x-amz-target"]).split(".")[1];
+      if (action === "GetQueueAttributes") return json({ Attributes: { VisibilityTimeout: "30" } });
+      if (action === "ReceiveMessage") {
+        receives++;
+        return json({});
+      }
+      return json({ __type: "InvalidAction" }, 400);
+    });
+    try {
+      let consumer: { stop(): Promise<void> } | undefined;
+      let stopped: Promise<void> | undefined;
+      let calls = 0;
+      // The provider's second call is the first poll's (the first is GetQueueAttributes'): stop() there,
+      // as a stop that comes while credentials are refreshed (or, in a browser, while Web Crypto signs).
+      const credentials = async () => {
+        if (++calls === 2) stopped = consumer!.stop();
+        return TEST_CREDENTIALS;
+      };
+      const sqs = new SQS({ endpoint: server.endpoint, credentials });
+      const logger = recorder();
+      consumer = sqs.queue(`${server.endpoint}/000000000000/stopping`).consume(async () => undefined, {
+        logger,
+        concurrency: 1,
+        waitTimeSeconds: 1,
+      });
+      await waitFor(() => stopped !== undefined, "the first poll");
+      await settlesWithin(stopped!, "stop() while the poll waits for credentials");
+      assert.equal(receives, 0, "no ReceiveMessage after stop()");
+      assert.deepEqual([...logger.warns, ...logger.errors], [], "the poll not sent is no error");
+    } finally {
+      await server.close();
+    }
+  });
 });
