@@ -277,6 +277,9 @@ export class BatchProducer<E, R> {
   #timer: Timer | undefined;
   #timerAt = 0;
   #pumpScheduled = false;
+  /** A clock reading shared by the entries given in one burst (see {@link BatchProducer.#now}). */
+  #clock = 0;
+  #clockUses = 0;
   #inFlightBatches = 0;
   #inFlightEntries = 0;
   #sent = 0;
@@ -367,7 +370,7 @@ export class BatchProducer<E, R> {
       );
       return;
     }
-    const now = Date.now();
+    const now = this.#now();
     const deadlineMs = this.#options.deadlineMs;
     const item: Item<E, R> = {
       seq: this.#seq++,
@@ -527,15 +530,36 @@ export class BatchProducer<E, R> {
     this.#pumpScheduled = true;
     queueMicrotask(() => {
       this.#pumpScheduled = false;
+      this.#clockUses = 0;
       this.#pump();
     });
   }
 
-  #admitWaiting(): void {
+  /**
+   * The time, for an entry given now: one reading serves the entries given in one synchronous
+   * burst (up to 32 of them, while the pump they scheduled has not run), since a clock reading
+   * is not free (`Date.now()` cost 140 ns on the machine of the benchmarks, more than the rest of
+   * an entry's admission). The reading is at most one burst old: an entry's linger and deadline
+   * count from a moment of that burst.
+   */
+  #now(): number {
+    if (this.#clockUses > 0) {
+      this.#clockUses--;
+      return this.#clock;
+    }
+    const now = Date.now();
+    if (this.#pumpScheduled) {
+      this.#clock = now;
+      this.#clockUses = 32;
+    }
+    return now;
+  }
+
+  #admitWaiting(now: number): void {
     while (this.#waiting.length > this.#waitingHead && this.#queued < this.#options.maxQueued) {
       const item = this.#waiting[this.#waitingHead]!;
       this.#waiting[this.#waitingHead++] = undefined as never;
-      item.readyAt = Date.now();
+      item.readyAt = now;
       this.#pending.push(item);
     }
     if (this.#waitingHead === this.#waiting.length) {
@@ -598,10 +622,11 @@ export class BatchProducer<E, R> {
 
   /** Forms and sends batches while requests may go; arms a timer for lingering and backoff. */
   #pump(): void {
-    this.#admitWaiting();
-    let wakeAt = this.#expire(Date.now());
+    // One clock reading per pass: the batches it sends go within microseconds of each other.
+    const now = Date.now();
+    this.#admitWaiting(now);
+    let wakeAt = this.#expire(now);
     while (this.#inFlightBatches < this.#options.maxInFlightBatches && this.#queued > 0) {
-      const now = Date.now();
       const { batch, full, nextNotBefore } = this.#take(now);
       if (nextNotBefore < wakeAt) wakeAt = nextNotBefore;
       if (batch.length === 0) break;
@@ -620,12 +645,12 @@ export class BatchProducer<E, R> {
         }
       }
       this.#dispatch(batch);
-      this.#admitWaiting();
+      this.#admitWaiting(now);
     }
-    this.#arm(wakeAt);
+    this.#arm(wakeAt, now);
   }
 
-  #arm(at: number): void {
+  #arm(at: number, now: number): void {
     if (at === Number.POSITIVE_INFINITY) {
       // Nothing to wake for (a finishing request pumps again): a stale timer would only keep the
       // process alive.
@@ -643,7 +668,7 @@ export class BatchProducer<E, R> {
         this.#timer = undefined;
         this.#pump();
       },
-      Math.max(0, at - Date.now()),
+      Math.max(0, at - now),
     );
   }
 
@@ -688,7 +713,14 @@ export class BatchProducer<E, R> {
   #dispatch(batch: Item<E, R>[]): void {
     const pending = this.#pending;
     const head = this.#pendingHead;
-    if (batch.every((item, index) => pending[head + index] === item)) {
+    let atHead = true;
+    for (let index = 0; index < batch.length; index++) {
+      if (pending[head + index] !== batch[index]) {
+        atHead = false;
+        break;
+      }
+    }
+    if (atHead) {
       // The usual case: the batch is the head of the line, which moves past it.
       for (let index = 0; index < batch.length; index++) pending[head + index] = undefined;
       this.#pendingHead = head + batch.length;
@@ -709,13 +741,21 @@ export class BatchProducer<E, R> {
       pending.length = write;
       this.#pendingHead = 0;
     }
+    // One pass over the batch: attempts, groups, the earliest deadline, what the target is given.
     let groups: Set<string> | undefined;
-    for (const item of batch) {
+    let deadlineAt = Number.POSITIVE_INFINITY;
+    const entries: E[] = new Array(batch.length);
+    const labels: string[] = new Array(batch.length);
+    for (let index = 0; index < batch.length; index++) {
+      const item = batch[index]!;
       item.attempts++;
       if (item.group !== undefined) {
         groups ??= new Set();
         groups.add(item.group);
       }
+      if (item.deadlineAt < deadlineAt) deadlineAt = item.deadlineAt;
+      entries[index] = item.entry;
+      labels[index] = item.label;
     }
     if (groups !== undefined) for (const group of groups) this.#busyGroups.add(group);
     // Every batch in flight listens on the one signal: past a few, lift Node's leak warning.
@@ -725,19 +765,14 @@ export class BatchProducer<E, R> {
     }
     this.#inFlightEntries += batch.length;
     this.#batches++;
-    let deadlineAt = Number.POSITIVE_INFINITY;
-    for (const item of batch) if (item.deadlineAt < deadlineAt) deadlineAt = item.deadlineAt;
     let request: Promise<ReadonlyArray<EntryOutcome<R>>>;
     try {
-      request = this.#target.sendBatch(
-        batch.map((item) => item.entry),
-        {
-          labels: batch.map((item) => item.label),
-          signal: this.#controller.signal,
-          deadlineMs:
-            deadlineAt === Number.POSITIVE_INFINITY ? undefined : Math.max(1, deadlineAt - Date.now()),
-        },
-      );
+      request = this.#target.sendBatch(entries, {
+        labels,
+        signal: this.#controller.signal,
+        deadlineMs:
+          deadlineAt === Number.POSITIVE_INFINITY ? undefined : Math.max(1, deadlineAt - Date.now()),
+      });
     } catch (error) {
       request = Promise.reject(error);
     }
