@@ -5,7 +5,8 @@
  * @module
  */
 
-import { type ErrorContext, ValidationError } from "./errors.js";
+import type { CallOptions } from "./client.js";
+import { AbortError, type ErrorContext, ValidationError } from "./errors.js";
 
 /**
  * A value resolved once, on first use, and cached; concurrent callers share one resolution, and
@@ -31,6 +32,44 @@ export class Resolved<T> {
       },
     );
     return this.#value;
+  }
+
+  /**
+   * The value for one call with `options`: the resolution, shared by every caller waiting, is
+   * made without any caller's `signal` or `retriesUntil` (`resolve` gets the options without
+   * them), and each caller waits on its own signal. So a caller that aborts fails alone: the
+   * others get the value, which is cached. A caller aborted already starts nothing. (A `signal`
+   * that is no AbortSignal goes to the call as it is, which refuses it.)
+   */
+  getFor(
+    options: CallOptions | undefined,
+    resolve: (shared: CallOptions | undefined) => Promise<T>,
+    context: ErrorContext,
+  ): T | Promise<T> {
+    const signal = options?.signal;
+    if (signal === undefined || typeof signal?.addEventListener !== "function") {
+      return this.get(() => resolve(options));
+    }
+    const known = this.#value;
+    if (known !== undefined && !(known instanceof Promise)) return known;
+    if (signal.aborted) return Promise.reject(new AbortError(context, { cause: signal.reason }));
+    const { signal: _signal, retriesUntil: _until, ...shared } = options!;
+    const value = this.get(() => resolve(shared));
+    if (!(value instanceof Promise)) return value;
+    return new Promise<T>((done, fail) => {
+      const onAbort = () => fail(new AbortError(context, { cause: signal.reason }));
+      signal.addEventListener("abort", onAbort, { once: true });
+      value.then(
+        (result) => {
+          signal.removeEventListener("abort", onAbort);
+          done(result);
+        },
+        (error: unknown) => {
+          signal.removeEventListener("abort", onAbort);
+          fail(error);
+        },
+      );
+    });
   }
 
   /** Sets the value directly (known without a call). */

@@ -227,8 +227,11 @@ export class TopicHandle {
    * does not exist fails the call that uses it, with SNS's `NotFound`.
    */
   async arn(options?: CallOptions): Promise<string> {
-    return this.#arn.get(async () =>
-      (ops ?? (await loadOps())).resolveArn(this, this.#sns, this.#options, options),
+    // One resolution for every caller waiting, each on its own signal (see Resolved.getFor).
+    return this.#arn.getFor(
+      options,
+      async (shared) => (ops ?? (await loadOps())).resolveArn(this, this.#sns, this.#options, shared),
+      { operation: "topic", resource: this.name },
     );
   }
 

@@ -122,16 +122,22 @@ export class QueueHandle {
 
   /** The queue's URL, resolved once and cached. */
   async url(options?: CallOptions): Promise<string> {
-    return this.#url.get(async () => {
-      const result = await this.#sqs.getQueueUrl(
-        this.#options.ownerAccountId
-          ? { QueueName: this.name, QueueOwnerAWSAccountId: this.#options.ownerAccountId }
-          : { QueueName: this.name },
-        options,
-      );
-      if (!result.QueueUrl) throw new ValidationError("QueueUrl", "returned by GetQueueUrl", result.QueueUrl);
-      return result.QueueUrl;
-    });
+    // One lookup for every caller waiting, each on its own signal (see Resolved.getFor).
+    return this.#url.getFor(
+      options,
+      async (shared) => {
+        const result = await this.#sqs.getQueueUrl(
+          this.#options.ownerAccountId
+            ? { QueueName: this.name, QueueOwnerAWSAccountId: this.#options.ownerAccountId }
+            : { QueueName: this.name },
+          shared,
+        );
+        if (!result.QueueUrl)
+          throw new ValidationError("QueueUrl", "returned by GetQueueUrl", result.QueueUrl);
+        return result.QueueUrl;
+      },
+      { operation: "GetQueueUrl", resource: this.name },
+    );
   }
 
   /**

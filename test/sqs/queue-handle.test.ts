@@ -3,7 +3,7 @@
 // everyday work against fauxqs: send, receive, change visibility, delete, purge, attributes.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
-import { isServiceError } from "../../src/core/errors.js";
+import { isAbortError, isServiceError } from "../../src/core/errors.js";
 import { SQS } from "../../src/sqs/sqs.js";
 import { type Emulator, startEmulator, TEST_CREDENTIALS, uniqueName } from "../helpers/fauxqs.js";
 import { json, type Loopback, type RecordedRequest, type Reply, startLoopback } from "../helpers/loopback.js";
@@ -22,6 +22,8 @@ interface Entry {
 const script = {
   /** GetQueueUrl answers QueueDoesNotExist this many more times. */
   missingLookups: 0,
+  /** GetQueueUrl answers after this many milliseconds. */
+  lookupDelayMs: 0,
   /** Batch entry ids that fail with a per-entry error. */
   failIds: new Set<string>(),
   /** A request holding one of these entry ids fails as a whole with a 400. */
@@ -44,6 +46,7 @@ async function sqsLike(request: RecordedRequest): Promise<Reply> {
   const input = JSON.parse(request.body) as Record<string, unknown>;
   switch (targetOf(request)) {
     case "GetQueueUrl": {
+      if (script.lookupDelayMs) await delay(script.lookupDelayMs);
       if (script.missingLookups > 0) {
         script.missingLookups--;
         return json(
@@ -103,6 +106,7 @@ after(() => server.close());
 beforeEach(() => {
   server.requests.length = 0;
   script.missingLookups = 0;
+  script.lookupDelayMs = 0;
   script.failIds = new Set();
   script.rejectRequestWith = new Set();
   script.batchDelayMs = 0;
@@ -145,6 +149,24 @@ describe("queue URL resolution", () => {
     await queue.send("third");
     assert.equal(sent("GetQueueUrl").length, 2, "one failed lookup, one that succeeded and was cached");
     assert.equal(sent("SendMessage").length, 2);
+  });
+
+  it("a caller whose signal aborts during the shared lookup fails alone: the others get the URL", async () => {
+    script.lookupDelayMs = 300;
+    const queue = sqs.queue("shared");
+    const controller = new AbortController();
+    const first = caught(() => queue.url({ signal: controller.signal }));
+    const other = queue.send("x");
+    await delay(50);
+    controller.abort(new Error("this caller gave up"));
+    assert.ok(isAbortError(await first), "the aborted caller gets an AbortError");
+    await other;
+    assert.equal(sent("GetQueueUrl").length, 1, "one lookup, shared");
+    assert.equal(sent("SendMessage").length, 1);
+    assert.equal(await queue.url(), urlOf("shared"), "cached");
+    const aborted = caught(() => sqs.queue("never").url({ signal: AbortSignal.abort() }));
+    assert.ok(isAbortError(await aborted));
+    assert.equal(sent("GetQueueUrl").length, 1, "no lookup for a caller aborted already");
   });
 
   it("takes a URL as it is: no lookup, the name read from it", async () => {
