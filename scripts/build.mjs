@@ -213,9 +213,31 @@ for (const { layer, inputs, reached } of probes) {
 }
 
 const layerBuilds = [];
-for (const [index, layer] of LAYERS.entries()) {
+/** Each layer's barrel: [source file, [[name, mangled name]]] of the bindings the layer defines. */
+const barrels = [];
+/** Builds a layer's file from its barrel; with `wanted`, exporting only those mangled names. */
+function buildLayer(index, wanted) {
+  const layer = LAYERS[index];
   const below = new Set(LAYERS.slice(0, index));
-  const barrelLines = [];
+  const lines = [];
+  for (const [file, bindings] of barrels[index]) {
+    const kept = bindings.filter(([, mangled]) => wanted === undefined || wanted.has(mangled));
+    if (kept.length)
+      lines.push(
+        `export { ${kept.map(([name, mangled]) => `${name} as ${mangled}`).join(", ")} } from ${JSON.stringify(`./${file}`)};`,
+      );
+  }
+  return build({
+    ...common,
+    stdin: { contents: lines.join("\n"), resolveDir: root, sourcefile: `${layer.out}.js`, loader: "js" },
+    outfile: join(out, `${layer.out}.js`),
+    // The core bundles what it loads lazily (behind esbuild's wrapper); the layers above it
+    // take the core's modules from core.js and leave what they load lazily to dist/node/lazy/.
+    plugins: index === 0 ? [lazyExternal] : [lazyExternal, layerShim(below, { lazyUpper: true })],
+  });
+}
+for (const [index, layer] of LAYERS.entries()) {
+  const barrel = [];
   for (const [i, file] of layer.files.entries()) {
     const url = pathToFileURL(join(root, "dist", file.slice("src/".length).replace(/\.ts$/, ".js"))).href;
     const mod = await import(url);
@@ -226,30 +248,17 @@ for (const [index, layer] of LAYERS.entries()) {
       if (named === undefined) {
         named = [`${layer.prefix}${i}$${name}`, layer];
         nameOf.set(mod[name], named);
-        mine.push(`${name} as ${named[0]}`);
+        mine.push([name, named[0]]);
       }
       list.push([name, named[0], named[1]]);
     }
     names.set(file, list);
-    if (mine.length) barrelLines.push(`export { ${mine.join(", ")} } from ${JSON.stringify(`./${file}`)};`);
+    if (mine.length) barrel.push([file, mine]);
   }
+  barrels.push(barrel);
   // A binding that this layer's modules re-export from a layer below keeps its name there: the
   // shims of this layer's modules (for upper layers and the entries) point to that layer's file.
-  layerBuilds.push(
-    await build({
-      ...common,
-      stdin: {
-        contents: barrelLines.join("\n"),
-        resolveDir: root,
-        sourcefile: `${layer.out}.js`,
-        loader: "js",
-      },
-      outfile: join(out, `${layer.out}.js`),
-      // The core bundles what it loads lazily (behind esbuild's wrapper); the layers above it
-      // take the core's modules from core.js and leave what they load lazily to dist/node/lazy/.
-      plugins: index === 0 ? [lazyExternal] : [lazyExternal, layerShim(below, { lazyUpper: true })],
-    }),
-  );
+  layerBuilds.push(await buildLayer(index));
 }
 
 // 2. The entry points and the lazy modules: modules of the layers become re-exports from them.
@@ -296,10 +305,33 @@ function mergeImports(text) {
   });
 }
 
+// 2b. A layer holds and exports only the bindings that other files of dist/node import from it
+//     (it was every binding of every module it holds: code nothing uses, compiled by every cold
+//     start, and an export each to link). The layers are built again from the top down, each with
+//     the names that the files above it (the entries, the lazy modules, the upper layers as just
+//     rebuilt) import: what a layer no longer uses is then left out of the layers below.
+const rest = restBuild.outputFiles.map((file) => ({ path: file.path, text: mergeImports(file.text) }));
+const layerOutputs = [];
+for (let index = LAYERS.length - 1; index >= 0; index--) {
+  const target = `${LAYERS[index].out}.js`;
+  const wanted = new Set();
+  for (const { text } of [...rest, ...layerOutputs.filter(Boolean)]) {
+    for (const [, list, from] of text.matchAll(/^import \{([^}]*)\} from "asyncaws-node:([^"]+)";$/gm)) {
+      if (from !== target) continue;
+      for (const specifier of list.split(",")) {
+        if (specifier.trim()) wanted.add(specifier.trim().split(/\s+as\s+/)[0]);
+      }
+    }
+  }
+  const rebuilt = (await buildLayer(index, wanted)).outputFiles[0];
+  layerOutputs[index] = { path: rebuilt.path, text: mergeImports(rebuilt.text) };
+}
+const outputs = [...layerOutputs, ...rest];
+
 // 3. Write everything, with the placeholders made relative to each file's place.
-for (const file of [...layerBuilds.flatMap((b) => b.outputFiles), ...restBuild.outputFiles]) {
+for (const file of outputs) {
   const from = dirname(file.path);
-  const text = mergeImports(file.text).replace(/(["'])asyncaws-node:([^"']+)\1/g, (_, quote, target) => {
+  const text = file.text.replace(/(["'])asyncaws-node:([^"']+)\1/g, (_, quote, target) => {
     let path = posix(relative(from, join(out, target)));
     if (!path.startsWith(".")) path = `./${path}`;
     return `${quote}${path}${quote}`;
