@@ -4,17 +4,14 @@
  * known length (the prefix and a UUID), and the marker gives the body's byte length. So the
  * producers and `sendBatch`/`publishBatch` check and size each message as it will be sent (a
  * 5 MiB body weighs about 150 bytes), and upload the payloads only when their batch goes out,
- * once per message however often the batch is retried. Pure and synchronous but for
- * {@link sendOffloaded}; loaded with the clients (the store itself is loaded on first use).
+ * once per message however often the batch is retried. Pure and synchronous; loaded with the
+ * clients (the uploads, `sendOffloaded` in offload-batch.ts, when a batch goes out).
  *
  * @module
  */
 
-import type { BatchSendContext, EntryOutcome } from "../batch/engine.js";
 import { utf8Length } from "../core/bytes.js";
-import type { CallOptions } from "../core/client.js";
 import { type ErrorContext, ValidationError } from "../core/errors.js";
-import { classify } from "../core/retry.js";
 import { isRecord } from "../core/validate.js";
 import {
   type AttributeValue,
@@ -80,7 +77,8 @@ export function shouldOffload(
 }
 
 /** A message's body member and attributes (SQS: `MessageBody`; SNS: `Message`). */
-type BodyMember = "MessageBody" | "Message";
+/** The member that holds a message's body: SQS's and SNS's. */
+export type BodyMember = "MessageBody" | "Message";
 
 /**
  * Checks a message that may go through S3 and gives its size as it will be sent: `check` (the
@@ -129,78 +127,4 @@ export function checkOffloaded(
     },
   };
   return { size: check(planned), offload: true };
-}
-
-/** A batch item as the SQS and SNS targets hold it: an entry, and whether it goes through S3. */
-export interface OffloadItem {
-  readonly entry: object;
-  readonly offload?: boolean | undefined;
-}
-
-/**
- * Sends a batch whose marked items go through S3: their payloads are uploaded first (a bounded
- * number at once; each once, kept in `uploaded` for the batch's retries), then `send` sends the
- * batch with pointers. An item whose upload failed fails alone (retryable as the client
- * classifies the error); the others are sent.
- */
-export async function sendOffloaded<T extends OffloadItem, R>(
-  payloads: ClientPayloads,
-  member: BodyMember,
-  uploaded: WeakMap<T, T>,
-  items: readonly T[],
-  context: BatchSendContext,
-  send: (items: readonly T[], labels: readonly string[]) => Promise<ReadonlyArray<EntryOutcome<R>>>,
-): Promise<ReadonlyArray<EntryOutcome<R>>> {
-  const call: CallOptions = { signal: context.signal };
-  if (context.deadlineMs !== undefined) call.deadlineMs = context.deadlineMs;
-  const failures = new Map<number, unknown>();
-  const pending = items.flatMap((item, index) => (item.offload && !uploaded.has(item) ? [index] : []));
-  let next = 0;
-  const worker = async () => {
-    while (next < pending.length) {
-      const index = pending[next++]!;
-      const item = items[index]!;
-      const entry = item.entry as Record<string, unknown>;
-      try {
-        const done = await payloads.offload(
-          entry[member] as string,
-          entry.MessageAttributes as Record<string, AttributeValue> | undefined,
-          call,
-        );
-        uploaded.set(item, {
-          ...item,
-          entry: { ...entry, [member]: done.body, MessageAttributes: done.attributes },
-        });
-      } catch (error) {
-        failures.set(index, error);
-      }
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(payloads.options.maxConcurrency, pending.length) }, worker),
-  );
-  const sendable = items.map((item) => uploaded.get(item) ?? item);
-  if (failures.size === 0) return send(sendable, context.labels);
-  const kept = items.flatMap((_, index) => (failures.has(index) ? [] : [index]));
-  const sent = kept.length
-    ? await send(
-        kept.map((index) => sendable[index]!),
-        kept.map((index) => context.labels[index] ?? `entry ${index}`),
-      )
-    : [];
-  const outcomes: EntryOutcome<R>[] = [];
-  let k = 0;
-  items.forEach((_, index) => {
-    const error = failures.get(index);
-    if (error === undefined) {
-      outcomes.push(sent[k++]!);
-      return;
-    }
-    outcomes.push({
-      ok: false,
-      error: error instanceof Error ? error : new Error(String(error)),
-      retryable: classify(error) !== "fatal",
-    });
-  });
-  return outcomes;
 }

@@ -6,18 +6,15 @@
 
 import { BoundProducer } from "../batch/bound.js";
 import type { BatchProducerOptions, BatchTarget } from "../batch/engine.js";
-import { batchIds } from "../batch/input.js";
-import { answerOutcomes } from "../batch/outcomes.js";
 import { BatchProducer } from "../batch/produce.js";
-import { CALL } from "../core/client.js";
 import { type ErrorContext, ValidationError } from "../core/errors.js";
 import { encodeBody } from "../core/handle.js";
 import { isRecord } from "../core/validate.js";
 import { LARGE_PAYLOADS } from "../payloads/options.js";
-import { checkOffloaded, sendOffloaded } from "../payloads/plan.js";
+import { checkOffloaded } from "../payloads/plan.js";
 import type { SNS } from "./sns.js";
 import type { PublishParams, TopicHandle } from "./topic.js";
-import type { PublishBatchRequestEntry, PublishBatchResponse, PublishBatchResultEntry } from "./types.js";
+import type { PublishBatchRequestEntry, PublishBatchResultEntry } from "./types.js";
 import { checkMessage, MAX_PUBLISH_BATCH_ENTRIES, MAX_PUBLISH_BYTES } from "./validate.js";
 
 /** Options of {@link TopicHandle.producer}: how entries are batched, sent and retried. */
@@ -52,12 +49,15 @@ export function checkPublished(
   );
 }
 
-/** The module that sends PublishBatch requests: loaded with SNS's operation table, at the first batch. */
-let batchModule: typeof import("./producer-batch.js") | undefined;
+/** The module that sends PublishBatch requests (producer-send.ts, with SNS's operation table): loaded at the first batch. */
+let sender: Promise<typeof import("./producer-send.js")> | undefined;
 
-async function loadBatchModule(): Promise<typeof import("./producer-batch.js")> {
-  batchModule ??= await import("./producer-batch.js");
-  return batchModule;
+function loadSender(): Promise<typeof import("./producer-send.js")> {
+  sender = import("./producer-send.js");
+  sender.catch(() => {
+    sender = undefined;
+  });
+  return sender;
 }
 
 /** The members `send`'s params may hold: PublishBatch entry members other than `Id` and `Message`. */
@@ -83,39 +83,21 @@ export function publishBatchTarget<R>(
   resultOf: (ok: PublishBatchResultEntry & { Id: string }) => R,
   timeoutMs?: number,
 ): BatchTarget<Sized, R> {
-  /** Entries whose payload is in S3 already, for the batch's retries. */
-  const uploaded = new WeakMap<Sized, Sized>();
+  let send: BatchTarget<Sized, R>["sendBatch"] | undefined;
   return {
     maxEntries: MAX_PUBLISH_BATCH_ENTRIES,
     maxBytes: MAX_PUBLISH_BYTES,
     context,
     sizeOf: (item) => item.size,
     groupOf: (item) => (fifo ? item.entry.MessageGroupId : undefined),
-    async sendBatch(items, batch) {
-      const { signal, deadlineMs } = batch;
-      const TopicArn = await topicArn();
-      const send = async (items: readonly Sized[], labels: readonly string[]) => {
-        const ids = batchIds(items);
-        const { PUBLISH_CHECKED_BATCH, publishBatchInput } = batchModule ?? (await loadBatchModule());
-        const output = (await sns[CALL](PUBLISH_CHECKED_BATCH, publishBatchInput(TopicArn, items, ids), {
-          signal,
-          deadlineMs,
-          timeoutMs,
-        })) as PublishBatchResponse;
-        // SNS's result entries have an optional Id: one without is as good as missing.
-        return answerOutcomes(
-          ids,
-          labels,
-          output.Successful as (PublishBatchResultEntry & { Id: string })[] | undefined,
-          output.Failed,
-          resultOf,
-          context,
-        );
-      };
-      const payloads = sns[LARGE_PAYLOADS];
-      return payloads && items.some((item) => item.offload)
-        ? sendOffloaded(payloads, "Message", uploaded, items, batch, send)
-        : send(items, batch.labels);
+    sendBatch(items, batch) {
+      if (send !== undefined) return send(items, batch);
+      // The sending code (producer-send.ts, with PublishBatch's operation) is loaded when the
+      // first batch goes out.
+      return (sender ?? loadSender()).then((m) => {
+        send ??= m.batchSender(sns, topicArn, context, resultOf, timeoutMs);
+        return send(items, batch);
+      });
     },
   };
 }

@@ -7,22 +7,14 @@
 
 import { BoundProducer } from "../batch/bound.js";
 import type { BatchProducerOptions, BatchTarget } from "../batch/engine.js";
-import { batchIds } from "../batch/input.js";
-import { answerOutcomes } from "../batch/outcomes.js";
 import { BatchProducer } from "../batch/produce.js";
-import { CALL } from "../core/client.js";
 import { type ErrorContext, ValidationError } from "../core/errors.js";
 import { encodeBody } from "../core/handle.js";
 import { LARGE_PAYLOADS } from "../payloads/options.js";
-import { checkOffloaded, sendOffloaded } from "../payloads/plan.js";
-import { SEND_CHECKED_BATCH, sendBatchInput } from "./producer-batch.js";
+import { checkOffloaded } from "../payloads/plan.js";
 import type { Queue, SendParams } from "./queue.js";
 import type { SQS } from "./sqs.js";
-import type {
-  SendMessageBatchRequestEntry,
-  SendMessageBatchResult,
-  SendMessageBatchResultEntry,
-} from "./types.js";
+import type { SendMessageBatchRequestEntry, SendMessageBatchResultEntry } from "./types.js";
 import { checkMessage, MAX_BATCH_ENTRIES, MAX_MESSAGE_BYTES } from "./validate.js";
 
 /** Options of {@link Queue.producer}: how entries are batched, sent and retried. */
@@ -57,6 +49,16 @@ export function checkBatchMessage(
   );
 }
 
+let sender: Promise<typeof import("./producer-send.js")> | undefined;
+
+function loadSender(): Promise<typeof import("./producer-send.js")> {
+  sender = import("./producer-send.js");
+  sender.catch(() => {
+    sender = undefined;
+  });
+  return sender;
+}
+
 /**
  * The SendMessageBatch target of the batch engine, for the producer and for `queue.sendBatch`.
  * @internal
@@ -69,30 +71,20 @@ export function sendMessageBatchTarget<R>(
   resultOf: (ok: SendMessageBatchResultEntry) => R,
   timeoutMs?: number,
 ): BatchTarget<Sized, R> {
-  /** Entries whose payload is in S3 already, for the batch's retries. */
-  const uploaded = new WeakMap<Sized, Sized>();
+  let send: BatchTarget<Sized, R>["sendBatch"] | undefined;
   return {
     maxEntries: MAX_BATCH_ENTRIES,
     maxBytes: MAX_MESSAGE_BYTES,
     context,
     sizeOf: (item) => item.size,
     groupOf: (item) => (fifo ? item.entry.MessageGroupId : undefined),
-    async sendBatch(items, batch) {
-      const { signal, deadlineMs } = batch;
-      const QueueUrl = await queueUrl();
-      const send = async (items: readonly Sized[], labels: readonly string[]) => {
-        const ids = batchIds(items);
-        const output = (await sqs[CALL](SEND_CHECKED_BATCH, sendBatchInput(QueueUrl, items, ids), {
-          signal,
-          deadlineMs,
-          timeoutMs,
-        })) as SendMessageBatchResult;
-        return answerOutcomes(ids, labels, output.Successful, output.Failed, resultOf, context);
-      };
-      const payloads = sqs[LARGE_PAYLOADS];
-      return payloads && items.some((item) => item.offload)
-        ? sendOffloaded(payloads, "MessageBody", uploaded, items, batch, send)
-        : send(items, batch.labels);
+    sendBatch(items, batch) {
+      if (send !== undefined) return send(items, batch);
+      // The sending code (producer-send.ts) is loaded when the first batch goes out.
+      return (sender ?? loadSender()).then((m) => {
+        send ??= m.batchSender(sqs, queueUrl, context, resultOf, timeoutMs);
+        return send(items, batch);
+      });
     },
   };
 }

@@ -1,0 +1,49 @@
+/**
+ * How the SendMessageBatch target of the producer and `queue.sendBatch` sends a batch (the
+ * request, its answer read entry by entry, the uploads of payloads that go through S3): loaded
+ * with `import()` when the first batch goes out, so that a cold start that makes a producer, or
+ * none, does not compile it.
+ *
+ * @module
+ */
+
+import type { BatchTarget } from "../batch/engine.js";
+import { batchIds } from "../batch/input.js";
+import { answerOutcomes } from "../batch/outcomes.js";
+import { CALL } from "../core/client.js";
+import type { ErrorContext } from "../core/errors.js";
+import { sendOffloaded } from "../payloads/offload-batch.js";
+import { LARGE_PAYLOADS } from "../payloads/options.js";
+import type { Sized } from "./producer.js";
+import { SEND_CHECKED_BATCH, sendBatchInput } from "./producer-batch.js";
+import type { SQS } from "./sqs.js";
+import type { SendMessageBatchResult, SendMessageBatchResultEntry } from "./types.js";
+
+/** The target's `sendBatch`, for one queue. */
+export function batchSender<R>(
+  sqs: SQS,
+  queueUrl: () => Promise<string>,
+  context: ErrorContext,
+  resultOf: (ok: SendMessageBatchResultEntry) => R,
+  timeoutMs: number | undefined,
+): BatchTarget<Sized, R>["sendBatch"] {
+  /** Entries whose payload is in S3 already, for the batch's retries. */
+  const uploaded = new WeakMap<Sized, Sized>();
+  return async (items, batch) => {
+    const { signal, deadlineMs } = batch;
+    const QueueUrl = await queueUrl();
+    const send = async (items: readonly Sized[], labels: readonly string[]) => {
+      const ids = batchIds(items);
+      const output = (await sqs[CALL](SEND_CHECKED_BATCH, sendBatchInput(QueueUrl, items, ids), {
+        signal,
+        deadlineMs,
+        timeoutMs,
+      })) as SendMessageBatchResult;
+      return answerOutcomes(ids, labels, output.Successful, output.Failed, resultOf, context);
+    };
+    const payloads = sqs[LARGE_PAYLOADS];
+    return payloads && items.some((item) => item.offload)
+      ? sendOffloaded(payloads, "MessageBody", uploaded, items, batch, send)
+      : send(items, batch.labels);
+  };
+}
