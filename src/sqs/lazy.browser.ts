@@ -5,7 +5,7 @@
  * decides that before it leaves out the modules a program does not use: with `import()` here,
  * every browser and Workers program of `asyncaws/sqs` (which exports the consumer) had the whole
  * core so wrapped (about 550 bytes gzip of the smallest program) even when it never consumes. A
- * program that consumes, sets `largePayloads` or calls `sendBatch` carries these modules either
+ * program that consumes, sets `largePayloads`, calls `sendBatch` or makes a producer carries these modules either
  * way; one that does none of that gets none of them (its bundler leaves out what is not used).
  * Any new `import()` reachable from `asyncaws/sqs` belongs here (test/bundle/browser.test.ts
  * fails otherwise).
@@ -16,6 +16,7 @@
 import * as payloads from "../payloads/sqs.js";
 import * as consumer from "./consumer/consumer.js";
 import * as iterator from "./consumer/iterator.js";
+import * as producerSend from "./producer-send.js";
 import * as queueBatch from "./queue-batch.js";
 
 /** The consumer's engine (`consumer/consumer.ts`). */
@@ -36,4 +37,9 @@ export function loadSqsPayloads(): Promise<typeof payloads> {
 /** The work of `QueueHandle.sendBatch` (`queue-batch.ts`). */
 export function loadQueueBatch(): Promise<typeof queueBatch> {
   return Promise.resolve(queueBatch);
+}
+
+/** The producers' sending code (`producer-send.ts`). */
+export function loadProducerSend(): Promise<typeof producerSend> {
+  return Promise.resolve(producerSend);
 }

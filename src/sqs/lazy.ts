@@ -2,7 +2,8 @@
  * The SQS modules loaded on first use, each behind an `import()` of its own: the consumer's
  * engine and iterator (`consume.ts` loads them when a consumer starts), the payload store's
  * interceptor (`sqs.ts`, with `largePayloads`) and the work of `QueueHandle.sendBatch`
- * (`queue.ts`, at its first call). Node, Bun and Deno load them when first needed;
+ * (`queue.ts`, at its first call), the producers' sending code (`producer.ts`, at a target's
+ * first batch). Node, Bun and Deno load them when first needed;
  * bundlers for browsers and Workers take `lazy.browser.ts` instead (package.json's `browser`
  * field), which imports them statically.
  *
@@ -27,4 +28,9 @@ export function loadSqsPayloads(): Promise<typeof import("../payloads/sqs.js")> 
 /** The work of `QueueHandle.sendBatch` (`queue-batch.ts`). */
 export function loadQueueBatch(): Promise<typeof import("./queue-batch.js")> {
   return import("./queue-batch.js");
+}
+
+/** The producers' sending code (`producer-send.ts`). */
+export function loadProducerSend(): Promise<typeof import("./producer-send.js")> {
+  return import("./producer-send.js");
 }

@@ -12,6 +12,7 @@ import { type ErrorContext, ValidationError } from "../core/errors.js";
 import { encodeBody } from "../core/handle.js";
 import { LARGE_PAYLOADS } from "../payloads/options.js";
 import { checkOffloaded } from "../payloads/plan.js";
+import { loadProducerSend } from "./lazy.js";
 import type { Queue, SendParams } from "./queue.js";
 import type { SQS } from "./sqs.js";
 import type { SendMessageBatchRequestEntry, SendMessageBatchResultEntry } from "./types.js";
@@ -52,7 +53,7 @@ export function checkBatchMessage(
 let sender: Promise<typeof import("./producer-send.js")> | undefined;
 
 function loadSender(): Promise<typeof import("./producer-send.js")> {
-  sender = import("./producer-send.js");
+  sender = loadProducerSend();
   sender.catch(() => {
     sender = undefined;
   });
