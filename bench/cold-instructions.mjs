@@ -1,5 +1,5 @@
 // Instructions of a cold start, by entry point: `node bench/cold-instructions.mjs [--runs 3]
-// [--send] [entries...]` (after `npm run build`; needs valgrind). Each run is a whole process under
+// [--send] [--predictable] [entries...]` (after `npm run build`; needs valgrind). Each run is a whole process under
 // valgrind's cachegrind (no cache simulation), which counts the instructions it runs: on a shared,
 // loaded machine a steadier measure than CPU time (about ±5 M between runs of the same code, the
 // cost of a garbage collection more or less, against ±20 % for time). The processes import and
@@ -15,6 +15,9 @@ const argv = process.argv.slice(2);
 const runsAt = argv.indexOf("--runs");
 const RUNS = runsAt >= 0 ? Number(argv[runsAt + 1]) : 3;
 const SEND = argv.includes("--send");
+// V8's --predictable (one thread, no concurrent compiling or marking, fixed seeds): the counts of
+// one build repeat to within about 0.01 M, so two builds compare with one run each.
+const NODE_FLAGS = argv.includes("--predictable") ? ["--predictable"] : [];
 const wanted = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--runs");
 const PROBES = {
   asyncaws: "asyncaws.mjs",
@@ -48,7 +51,14 @@ if (SEND) {
 function instructions(args) {
   const run = spawnSync(
     "valgrind",
-    ["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", process.execPath, ...args],
+    [
+      "--tool=cachegrind",
+      "--cache-sim=no",
+      "--cachegrind-out-file=/dev/null",
+      process.execPath,
+      ...NODE_FLAGS,
+      ...args,
+    ],
     { encoding: "utf8" },
   );
   const match = /I\s+refs:\s+([\d,]+)/.exec(run.stderr);
