@@ -17,17 +17,43 @@ import type { DeleteMessageBatchRequest, DeleteMessageBatchResult } from "../typ
 import { checkQueueUrl } from "../validate.js";
 import type { Held, Shared } from "./held.js";
 
+/** Text that JSON writes as it is, between quotes (printable ASCII but `"` and `\`). */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/**
+ * The JSON body of the consumer's DeleteMessageBatch: what `JSON.stringify` writes for it (the
+ * same text), joined from its parts, where `JSON.stringify` of the entries' objects cost about 5
+ * µs per request of 10 in the consumer (receipt handles of about 130 characters each). A receipt
+ * handle or id with any other character is written by `JSON.stringify` itself.
+ */
+export function writeDeleteBody(input: object, format: "json" | "query"): string | undefined {
+  const { QueueUrl, Entries } = input as DeleteMessageBatchRequest;
+  if (format !== "json" || typeof QueueUrl !== "string" || !Array.isArray(Entries)) return undefined;
+  let body = `{"QueueUrl":${JSON.stringify(QueueUrl)},"Entries":[`;
+  for (let i = 0; i < Entries.length; i++) {
+    const { Id, ReceiptHandle } = Entries[i]!;
+    if (typeof Id !== "string" || typeof ReceiptHandle !== "string") return undefined;
+    body += `${i === 0 ? "" : ","}{"Id":${PLAIN.test(Id) ? `"${Id}"` : JSON.stringify(Id)},"ReceiptHandle":${PLAIN.test(ReceiptHandle) ? `"${ReceiptHandle}"` : JSON.stringify(ReceiptHandle)}}`;
+  }
+  return `${body}]}`;
+}
+
 /**
  * DeleteMessageBatch for the consumer's own requests: the entries are made here (ids `0` to `9`,
  * receipt handles as SQS gave them, at most 10 per request: the engine's limit), so only the queue
- * URL is checked, not each entry again (1.6 µs per request of 10).
+ * URL is checked, not each entry again (1.6 µs per request of 10), and the body is written from
+ * them ({@link writeDeleteBody}).
  */
 const DELETE_CHECKED = {
   ...DeleteMessageBatch,
   validate: (input: DeleteMessageBatchRequest, context: ErrorContext) => {
     checkQueueUrl(input.QueueUrl, "QueueUrl", context);
   },
+  writeBody: writeDeleteBody,
 };
+
+/** The entries' ids, `0` to `9` (the engine sends at most 10 per request). */
+const IDS: readonly string[] = Array.from({ length: 10 }, (_, index) => String(index));
 
 /** Attempts of one delete (each a request the client retries too). */
 const DELETE_ATTEMPTS = 4;
@@ -42,7 +68,7 @@ function deleteTarget(shared: Shared): BatchTarget<Held, true> {
     sizeOf: () => 0,
     context,
     async sendBatch(entries, { labels, signal }) {
-      const ids = entries.map((_, index) => String(index));
+      const ids = entries.length === IDS.length ? IDS : IDS.slice(0, entries.length);
       const output = (await shared.sqs[CALL](
         DELETE_CHECKED,
         {
