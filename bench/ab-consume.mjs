@@ -219,8 +219,8 @@ if (profiled) {
     await post("HeapProfiler.enable");
     await post("HeapProfiler.startSampling", {
       samplingInterval: 4096,
-      includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: false,
+      includeObjectsCollectedByMajorGC: true, // --all: every allocation, not only survivors
+      includeObjectsCollectedByMinorGC: argv.includes("--all"),
     });
     const { us, rate } = await timed(s, runMs);
     const { profile } = await post("HeapProfiler.stopSampling");
