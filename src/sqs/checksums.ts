@@ -8,6 +8,7 @@
 
 import { md5Hex } from "../core/crypto.js";
 import { ChecksumError, type ErrorContext } from "../core/errors.js";
+import { loadReceivedChecker } from "./md5-load.js";
 
 /** A message attribute value as the digest reads it. */
 export interface AttributeValue {
@@ -216,7 +217,7 @@ export function checkSent(sent: SentMessage, result: SendResult, context: ErrorC
 
 /**
  * The check of many messages' digests in one call (`md5-many.ts`, WebAssembly), once loaded:
- * `undefined` before, `null` where it cannot run.
+ * `undefined` before, `null` where it cannot run (and in browser bundles, `md5-load.browser.ts`).
  */
 let many: ((messages: readonly ReceivedMessage[]) => boolean) | null | undefined;
 let manyLoading: Promise<void> | undefined;
@@ -227,9 +228,9 @@ let manyLoading: Promise<void> | undefined;
  * @internal
  */
 export function loadManyDigests(): Promise<void> {
-  manyLoading ??= import("./md5-many.js").then(
-    (module) => {
-      many = module.receivedChecker(sortNames, writeAttributes) ?? null;
+  manyLoading ??= loadReceivedChecker().then(
+    (receivedChecker) => {
+      many = receivedChecker?.(sortNames, writeAttributes) ?? null;
     },
     () => {
       many = null;

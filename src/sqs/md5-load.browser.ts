@@ -1,0 +1,13 @@
+/**
+ * The browser build's stand-in for `md5-load.ts` (package.json's `browser` field maps one to the
+ * other): received messages' digests are checked one at a time, with the pure MD5 the bundle has.
+ *
+ * @module
+ */
+
+import type { receivedChecker } from "./md5-many.js";
+
+/** Nothing to load: `checksums.ts` keeps its one-digest-at-a-time path. */
+export function loadReceivedChecker(): Promise<typeof receivedChecker | undefined> {
+  return Promise.resolve(undefined);
+}
