@@ -168,10 +168,12 @@ function nibble(c: number): number {
 const HEX = "0123456789abcdef";
 
 /**
- * Digests of many inputs, computed in one call. Add the inputs ({@link text}, {@link bytes}), call
- * {@link run}, then read each digest by its index ({@link matches}, {@link hex}); {@link reset}
- * before the next set. At most 256 inputs and 16 MiB per set (an input past either is refused:
- * -1). Not reentrant: one set at a time (the callers are synchronous).
+ * Digests of many inputs, computed in one call. Add the inputs ({@link text}, or {@link reserve},
+ * bytes written into {@link bytes}, {@link commit}), call {@link run}, then read each digest by
+ * its index ({@link matches}, {@link hex}); {@link reset} before the next set. At most 256 inputs
+ * and 16 MiB per set (an input past either is refused: -1); the memory grown for a large set is
+ * kept (WebAssembly memory does not shrink). Not reentrant: one set at a time (the callers are
+ * synchronous).
  */
 export class Md5Many {
   readonly #run: (table: number, groups: number) => void;
@@ -212,7 +214,11 @@ export class Md5Many {
     const have = this.#u8.length;
     if (need <= have) return true;
     if (need > MAX_BYTES) return false;
-    this.#memory.grow(Math.ceil((need - have) / PAGE));
+    try {
+      this.#memory.grow(Math.ceil((need - have) / PAGE));
+    } catch {
+      return false; // no memory to grow into: the caller's other path
+    }
     this.#u8 = new Uint8Array(this.#memory.buffer);
     this.#u32 = new Uint32Array(this.#memory.buffer);
     return true;
