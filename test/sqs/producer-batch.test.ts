@@ -9,7 +9,12 @@ import { isChecksumError } from "../../src/core/errors.js";
 import { jsonProtocol } from "../../src/core/protocol/json.js";
 import { md5OfMessageAttributes } from "../../src/sqs/checksums.js";
 import { SendMessageBatch } from "../../src/sqs/operations.js";
-import { SEND_CHECKED_BATCH, sendBatchInput, writeSendBatchBody } from "../../src/sqs/producer-batch.js";
+import {
+  loadSentDigests,
+  SEND_CHECKED_BATCH,
+  sendBatchInput,
+  writeSendBatchBody,
+} from "../../src/sqs/producer-batch.js";
 import type {
   MessageAttributeValue,
   SendMessageBatchRequestEntry,
@@ -177,6 +182,57 @@ describe("SendMessageBatch bodies written from the entries", () => {
     // An entry with no member is left to the generic encoding (which the validator refuses).
     const empty = sendBatchInput(QUEUE_URL, [{ entry: {} as Entry }], ["0"]);
     assert.equal(writeSendBatchBody(empty, "json"), undefined);
+  });
+
+  it("have their bodies' digests checked many at once as one at a time: accepted when all match, the differing entry named", async () => {
+    await loadSentDigests();
+    const random = seededRandom(21);
+    const context = { operation: "SendMessageBatch", resource: "orders.fifo" };
+    for (let round = 0; round < 300; round++) {
+      const count = 2 + Math.floor(random() * 9);
+      const items = Array.from({ length: count }, () => {
+        const made = entry(random);
+        // Most entries without attributes (the many-at-once path), some with (one at a time).
+        if (random() < 0.8) {
+          delete made.MessageAttributes;
+          delete made.MessageSystemAttributes;
+        }
+        return { entry: made };
+      });
+      const ids = items.map((_, i) => String(i));
+      const input = sendBatchInput(QUEUE_URL, items, ids);
+      const upper = random() < 0.2;
+      const good: SendMessageBatchResult = {
+        Successful: items.map(({ entry: sent }, i) => ({
+          Id: ids[i]!,
+          MessageId: `m${i}`,
+          MD5OfMessageBody: upper ? md5(sent.MessageBody).toUpperCase() : md5(sent.MessageBody),
+          ...(sent.MessageAttributes && Object.keys(sent.MessageAttributes).length
+            ? { MD5OfMessageAttributes: md5OfMessageAttributes(sent.MessageAttributes) }
+            : {}),
+          ...(sent.MessageSystemAttributes
+            ? { MD5OfMessageSystemAttributes: md5OfMessageAttributes(sent.MessageSystemAttributes) }
+            : {}),
+        })),
+        Failed: [],
+      };
+      SEND_CHECKED_BATCH.check(input, good, context);
+      const wrong = Math.floor(random() * count);
+      const bad: SendMessageBatchResult = {
+        ...good,
+        Successful: good.Successful.map((result, i) =>
+          i === wrong ? { ...result, MD5OfMessageBody: md5(`${items[i]!.entry.MessageBody}x`) } : result,
+        ),
+      };
+      assert.throws(
+        () => SEND_CHECKED_BATCH.check(input, bad, context),
+        (error: unknown) =>
+          isChecksumError(error) &&
+          /MD5OfMessageBody/.test(error.message) &&
+          new RegExp(`entry ${wrong}\\b`).test(error.message),
+        `round ${round}`,
+      );
+    }
   });
 
   it("have their answers' digests checked against the entries, naming the entry that differs", () => {
