@@ -16,7 +16,6 @@
 import * as payloads from "../payloads/sqs.js";
 import * as consumer from "./consumer/consumer.js";
 import * as iterator from "./consumer/iterator.js";
-import * as producerSend from "./producer-send.js";
 import * as queueBatch from "./queue-batch.js";
 
 /** The consumer's engine (`consumer/consumer.ts`). */
@@ -37,9 +36,4 @@ export function loadSqsPayloads(): Promise<typeof payloads> {
 /** The work of `QueueHandle.sendBatch` (`queue-batch.ts`). */
 export function loadQueueBatch(): Promise<typeof queueBatch> {
   return Promise.resolve(queueBatch);
-}
-
-/** The producers' sending code (`producer-send.ts`). */
-export function loadProducerSend(): Promise<typeof producerSend> {
-  return Promise.resolve(producerSend);
 }

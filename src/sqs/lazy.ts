@@ -2,8 +2,9 @@
  * The SQS modules loaded on first use, each behind an `import()` of its own: the consumer's
  * engine and iterator (`consume.ts` loads them when a consumer starts), the payload store's
  * interceptor (`sqs.ts`, with `largePayloads`) and the work of `QueueHandle.sendBatch`
- * (`queue.ts`, at its first call), the producers' sending code (`producer.ts`, at a target's
- * first batch). Node, Bun and Deno load them when first needed;
+ * (`queue.ts`, at its first call); the producers' sending code has its own loader
+ * (`producer-load.ts`: `queue-batch.ts` imports the producer, so one loader module for both
+ * would make an import cycle). Node, Bun and Deno load them when first needed;
  * bundlers for browsers and Workers take `lazy.browser.ts` instead (package.json's `browser`
  * field), which imports them statically.
  *
@@ -28,9 +29,4 @@ export function loadSqsPayloads(): Promise<typeof import("../payloads/sqs.js")> 
 /** The work of `QueueHandle.sendBatch` (`queue-batch.ts`). */
 export function loadQueueBatch(): Promise<typeof import("./queue-batch.js")> {
   return import("./queue-batch.js");
-}
-
-/** The producers' sending code (`producer-send.ts`). */
-export function loadProducerSend(): Promise<typeof import("./producer-send.js")> {
-  return import("./producer-send.js");
 }

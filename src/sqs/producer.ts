@@ -12,7 +12,7 @@ import { type ErrorContext, ValidationError } from "../core/errors.js";
 import { encodeBody } from "../core/handle.js";
 import { LARGE_PAYLOADS } from "../payloads/options.js";
 import { checkOffloaded } from "../payloads/plan.js";
-import { loadProducerSend } from "./lazy.js";
+import { loadProducerSend } from "./producer-load.js";
 import type { Queue, SendParams } from "./queue.js";
 import type { SQS } from "./sqs.js";
 import type { SendMessageBatchRequestEntry, SendMessageBatchResultEntry } from "./types.js";

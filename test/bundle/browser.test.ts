@@ -37,6 +37,8 @@ import * as browserOwn from "../../src/core/signer/own.browser.js";
 import type * as RealOwn from "../../src/core/signer/own.js";
 import * as browserLazy from "../../src/sqs/lazy.browser.js";
 import type * as RealLazy from "../../src/sqs/lazy.js";
+import * as browserProducerLoad from "../../src/sqs/producer-load.browser.js";
+import type * as RealProducerLoad from "../../src/sqs/producer-load.js";
 import * as browserQueryByName from "../../src/sqs/query-by-name.browser.js";
 import type * as RealQueryByName from "../../src/sqs/query-by-name.js";
 import { withEnv } from "../core/credentials/helpers.js";
@@ -55,8 +57,22 @@ const _default: typeof RealDefault = browserDefault;
 const _own: typeof RealOwn = browserOwn;
 const _retryByName: typeof RealRetryByName = browserRetryByName;
 const _lazy: typeof RealLazy = browserLazy;
+const _producerLoad: typeof RealProducerLoad = browserProducerLoad;
 const _load: typeof RealLoad = browserLoad;
-void [_profile, _chain, _httpNode, _crypto, _queryByName, _http, _default, _own, _retryByName, _lazy, _load];
+void [
+  _profile,
+  _chain,
+  _httpNode,
+  _crypto,
+  _queryByName,
+  _http,
+  _default,
+  _own,
+  _retryByName,
+  _lazy,
+  _producerLoad,
+  _load,
+];
 
 /** Modules that must never be in a browser bundle of the package (paths under dist/). */
 const NODE_ONLY = [
