@@ -186,3 +186,23 @@ export function settleEntries<R extends object, L extends { Successful: unknown[
   });
   return result;
 }
+
+/**
+ * A one-call batch send from start to answer (`queue.sendBatch()`, `topic.publishBatch()`): sends
+ * every entry ({@link sendEntries}, each labelled `messages[i]` in errors) and puts each outcome in
+ * `result` ({@link settleEntries}).
+ */
+export async function sendAndSettle<
+  E,
+  R extends object,
+  L extends { Successful: unknown[]; Failed: unknown[] },
+>(
+  target: BatchTarget<E, R>,
+  entries: readonly E[],
+  ids: readonly string[],
+  result: L,
+  options: SendEntriesOptions,
+): Promise<L> {
+  const labels = entries.map((_, index) => `messages[${index}]`);
+  return settleEntries(await sendEntries(target, entries, labels, options), ids, result);
+}

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { batchEntryIds, checkBatchOptions, sendEntries, settleEntries } from "../batch/once.js";
+import { batchEntryIds, checkBatchOptions, sendAndSettle } from "../batch/once.js";
 import type { CallOptions } from "../core/client.js";
 import { partitionOf } from "../core/config.js";
 import { AsyncAwsError, isServiceError, ValidationError } from "../core/errors.js";
@@ -110,13 +110,7 @@ export async function publishBatch(
     (ok: PublishBatchResultEntry & { Id: string }) => ok,
     options?.timeoutMs,
   );
-  const outcomes = await sendEntries(
-    target,
-    items,
-    items.map((_, index) => `messages[${index}]`),
-    batchOptions,
-  );
-  return settleEntries(outcomes, ids, result);
+  return sendAndSettle(target, items, ids, result, batchOptions);
 }
 
 /** {@link TopicHandle.subscribeQueue}. */

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { batchEntryIds, checkBatchOptions, sendEntries, settleEntries } from "../batch/once.js";
+import { batchEntryIds, checkBatchOptions, sendAndSettle } from "../batch/once.js";
 import { ValidationError } from "../core/errors.js";
 import { checkBatchMessage, type Sized, sendMessageBatchTarget } from "./producer.js";
 import type { BatchMessage, QueueHandle, SendBatchOptions, SendBatchResult } from "./queue.js";
@@ -45,11 +45,5 @@ export async function sendBatch(
     (ok: SendMessageBatchResultEntry) => ok,
     options?.timeoutMs,
   );
-  const outcomes = await sendEntries(
-    target,
-    items,
-    items.map((_, index) => `messages[${index}]`),
-    batchOptions,
-  );
-  return settleEntries(outcomes, ids, result);
+  return sendAndSettle(target, items, ids, result, batchOptions);
 }
