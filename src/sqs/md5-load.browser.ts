@@ -5,9 +5,14 @@
  * @module
  */
 
-import type { receivedChecker } from "./md5-many.js";
+import type { md5Many, receivedChecker } from "./md5-many.js";
 
 /** Nothing to load: `checksums.ts` keeps its one-digest-at-a-time path. */
 export function loadReceivedChecker(): Promise<typeof receivedChecker | undefined> {
+  return Promise.resolve(undefined);
+}
+
+/** Nothing in browsers: the producers check one sent body at a time. */
+export function loadMd5Many(): Promise<typeof md5Many | undefined> {
   return Promise.resolve(undefined);
 }

@@ -18,6 +18,7 @@ import { toJsonValue } from "../core/protocol/json.js";
 import type { ListShape, Shape, StructureShape } from "../core/schema.js";
 import { SendMessageBatch as checkBatch } from "./checks.js";
 import { sentMatches } from "./checksums.js";
+import { loadMd5Many } from "./md5-load.js";
 import { SendMessageBatch } from "./operations.js";
 import type {
   SendMessageBatchRequest,
@@ -121,9 +122,9 @@ let manyLoading: Promise<void> | undefined;
  * @internal
  */
 export function loadSentDigests(): Promise<void> {
-  manyLoading ??= import("./md5-many.js").then(
-    (module) => {
-      many = module.md5Many() ?? null;
+  manyLoading ??= loadMd5Many().then(
+    (md5Many) => {
+      many = md5Many?.() ?? null;
     },
     () => {
       many = null;
