@@ -52,7 +52,12 @@ export async function resolveArn(
       topic.fifo ? { Name: topic.name, Attributes: { FifoTopic: "true" } } : { Name: topic.name },
       options,
     );
-    if (!result.TopicArn) throw new ValidationError("TopicArn", "returned by CreateTopic", result.TopicArn);
+    if (!result.TopicArn) {
+      throw new ValidationError("TopicArn", "returned by CreateTopic", result.TopicArn, {
+        operation: "CreateTopic",
+        resource: topic.name,
+      });
+    }
     return result.TopicArn;
   }
   const account = topicOptions.accountId ?? (await sns[CALLER_ACCOUNT](context, options));

@@ -132,8 +132,12 @@ export class QueueHandle {
             : { QueueName: this.name },
           shared,
         );
-        if (!result.QueueUrl)
-          throw new ValidationError("QueueUrl", "returned by GetQueueUrl", result.QueueUrl);
+        if (!result.QueueUrl) {
+          throw new ValidationError("QueueUrl", "returned by GetQueueUrl", result.QueueUrl, {
+            operation: "GetQueueUrl",
+            resource: this.name,
+          });
+        }
         return result.QueueUrl;
       },
       { operation: "GetQueueUrl", resource: this.name },

@@ -142,6 +142,17 @@ describe("resolving a topic name", () => {
     assert.equal(server.requests[0]!.body, "Action=CreateTopic&Version=2010-03-31&Name=orders");
   });
 
+  it("a CreateTopic answer without TopicArn fails the call with an error naming CreateTopic and the topic", async () => {
+    handler = (_request, params) => ok(params.get("Action")!);
+    await assert.rejects(client().topic("orders", { create: true }).publish("x"), (e: unknown) => {
+      assert.ok(isValidationError(e));
+      assert.equal(e.operation, "CreateTopic");
+      assert.equal(e.resource, "orders");
+      assert.match(e.message, /^CreateTopic \(orders\): invalid TopicArn: must be returned by CreateTopic/);
+      return true;
+    });
+  });
+
   it("creates a FIFO name as a FIFO topic", async () => {
     await client().topic("orders.fifo", { create: true }).publish("x", { MessageGroupId: "g" });
     assert.equal(

@@ -24,6 +24,8 @@ const script = {
   missingLookups: 0,
   /** GetQueueUrl answers after this many milliseconds. */
   lookupDelayMs: 0,
+  /** GetQueueUrl answers without a QueueUrl. */
+  lookupWithoutUrl: false,
   /** Batch entry ids that fail with a per-entry error. */
   failIds: new Set<string>(),
   /** A request holding one of these entry ids fails as a whole with a 400. */
@@ -57,6 +59,7 @@ async function sqsLike(request: RecordedRequest): Promise<Reply> {
           },
         );
       }
+      if (script.lookupWithoutUrl) return json({});
       return json({ QueueUrl: urlOf(input.QueueName as string) });
     }
     case "SendMessage":
@@ -107,6 +110,7 @@ beforeEach(() => {
   server.requests.length = 0;
   script.missingLookups = 0;
   script.lookupDelayMs = 0;
+  script.lookupWithoutUrl = false;
   script.failIds = new Set();
   script.rejectRequestWith = new Set();
   script.batchDelayMs = 0;
@@ -123,6 +127,20 @@ const sent = (action: string) => server.requests.filter((r) => targetOf(r) === a
 const entriesOf = (r: RecordedRequest) => (JSON.parse(r.body) as { Entries: Entry[] }).Entries;
 
 describe("queue URL resolution", () => {
+  it("a GetQueueUrl answer without QueueUrl fails the call with an error naming GetQueueUrl and the queue", async () => {
+    script.lookupWithoutUrl = true;
+    const error = await caught(() => sqs.queue("orders").send("x"));
+    assert.equal((error as { name?: string }).name, "ValidationError");
+    const { operation, resource, message } = error as {
+      operation?: string;
+      resource?: string;
+      message: string;
+    };
+    assert.equal(operation, "GetQueueUrl");
+    assert.equal(resource, "orders");
+    assert.match(message, /^GetQueueUrl \(orders\): invalid QueueUrl: must be returned by GetQueueUrl/);
+  });
+
   it("resolves a name once with GetQueueUrl, however many sends (concurrent ones included)", async () => {
     const queue = sqs.queue("jobs");
     assert.equal(sqs.queue("jobs"), queue, "the same handle for the same name");
