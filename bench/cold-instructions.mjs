@@ -8,7 +8,7 @@
 // empty ES module (and, with --send, the pre-signed node:http floor); prints the medians over the
 // empty module's and the ratios to `asyncaws/sqs/client`'s (and to the floor's).
 import { spawnSync } from "node:child_process";
-import { BENCH_CREDENTIALS, MESSAGE_BODY, queueUrl, REGION } from "./fixtures.mjs";
+import { coldFloorRequest, MESSAGE_BODY } from "./fixtures.mjs";
 import { BENCH, ipcChild, median, STUB_CORE } from "./lib.mjs";
 
 const argv = process.argv.slice(2);
@@ -29,24 +29,7 @@ const entries = wanted.length ? wanted : Object.keys(PROBES);
 const stub = SEND ? ipcChild([`${BENCH}stub.mjs`], { core: STUB_CORE }) : undefined;
 const port = stub ? (await stub.next("listening")).port : 1;
 
-let floorRequest;
-if (SEND) {
-  const { default: aws4 } = await import("aws4");
-  const body = JSON.stringify({ QueueUrl: queueUrl(port, "cold-floor"), MessageBody: MESSAGE_BODY });
-  const signed = aws4.sign(
-    {
-      host: `127.0.0.1:${port}`,
-      path: "/",
-      method: "POST",
-      service: "sqs",
-      region: REGION,
-      headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.SendMessage" },
-      body,
-    },
-    { ...BENCH_CREDENTIALS },
-  );
-  floorRequest = JSON.stringify({ headers: signed.headers, body });
-}
+const floorRequest = SEND ? await coldFloorRequest(port) : undefined;
 
 function instructions(args) {
   const run = spawnSync(

@@ -21,7 +21,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BENCH_CREDENTIALS, MESSAGE_BODY, queueUrl, REGION } from "./fixtures.mjs";
+import { coldFloorRequest, MESSAGE_BODY } from "./fixtures.mjs";
 import { BENCH, CLIENT_CORE, fmt, ipcChild, median, STUB_CORE, table, timeProcess } from "./lib.mjs";
 
 const argv = process.argv.slice(2);
@@ -47,23 +47,7 @@ async function probe(preload = "", nodeFlags = []) {
 }
 
 // The floor's request: an ES module sending one request signed beforehand with node:http.
-const floorRequest = await (async () => {
-  const { default: aws4 } = await import("aws4");
-  const body = JSON.stringify({ QueueUrl: queueUrl(port, "cold-floor"), MessageBody: MESSAGE_BODY });
-  const signed = aws4.sign(
-    {
-      host: `127.0.0.1:${port}`,
-      path: "/",
-      method: "POST",
-      service: "sqs",
-      region: REGION,
-      headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.SendMessage" },
-      body,
-    },
-    { ...BENCH_CREDENTIALS },
-  );
-  return JSON.stringify({ headers: signed.headers, body });
-})();
+const floorRequest = await coldFloorRequest(port);
 
 // 1. Interleaved, one untimed warm-up of each probe first: the probe's phases with and without
 //    the built-ins loaded first, and whole processes' wall time (nothing, an empty ES module, the

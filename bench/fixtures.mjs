@@ -71,3 +71,25 @@ export function deliveredId(serial) {
 export function deliveredHandle(serial) {
   return `AQEB${"x".repeat(120)}${serial}`;
 }
+
+/**
+ * The cold-start floor's request (headers and body, as JSON): a SendMessage to the stub at `port`,
+ * signed beforehand with aws4, which `cold/floor.mjs` sends with `node:http`.
+ */
+export async function coldFloorRequest(port) {
+  const { default: aws4 } = await import("aws4");
+  const body = JSON.stringify({ QueueUrl: queueUrl(port, "cold-floor"), MessageBody: MESSAGE_BODY });
+  const signed = aws4.sign(
+    {
+      host: `127.0.0.1:${port}`,
+      path: "/",
+      method: "POST",
+      service: "sqs",
+      region: REGION,
+      headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.SendMessage" },
+      body,
+    },
+    { ...BENCH_CREDENTIALS },
+  );
+  return JSON.stringify({ headers: signed.headers, body });
+}

@@ -13,7 +13,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { batchSection, batchTable } from "./batch.mjs";
-import { MESSAGE_BODY } from "./fixtures.mjs";
+import { coldFloorRequest, MESSAGE_BODY } from "./fixtures.mjs";
 import {
   BENCH,
   BROWSER_BUNDLE,
@@ -268,26 +268,6 @@ function throughputTable(op, rows) {
 
 // ---------------------------------------------------------------------------------------------
 // Cold start
-
-/** The floor's request (headers and body, JSON): a SendMessage signed beforehand with aws4. */
-async function coldFloorRequest(port) {
-  const { default: aws4 } = await import("aws4");
-  const { BENCH_CREDENTIALS, queueUrl, REGION } = await import("./fixtures.mjs");
-  const body = JSON.stringify({ QueueUrl: queueUrl(port, "cold-floor"), MessageBody: MESSAGE_BODY });
-  const signed = aws4.sign(
-    {
-      host: `127.0.0.1:${port}`,
-      path: "/",
-      method: "POST",
-      service: "sqs",
-      region: REGION,
-      headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.SendMessage" },
-      body,
-    },
-    { ...BENCH_CREDENTIALS },
-  );
-  return JSON.stringify({ headers: signed.headers, body });
-}
 
 async function coldStart(port) {
   const kinds = [
