@@ -173,7 +173,7 @@ const HEX = "0123456789abcdef";
  * its index ({@link matches}, {@link hex}); {@link reset} before the next set. At most 256 inputs
  * and 16 MiB per set (an input past either is refused: -1); the memory grown for a large set is
  * kept (WebAssembly memory does not shrink). Not reentrant: one set at a time (the callers are
- * synchronous).
+ * synchronous, and share the one {@link md5Many} gives).
  */
 export class Md5Many {
   readonly #run: (table: number, groups: number) => void;
@@ -325,11 +325,22 @@ export class Md5Many {
   }
 }
 
+/** The process's digester, made at the first {@link md5Many}: `null` where it cannot be. */
+let shared: Md5Many | null | undefined;
+
 /**
- * A digester of many inputs, or `undefined` where the module cannot be compiled (no WebAssembly,
- * no SIMD, or code made at run time refused, as in Workers).
+ * The process's digester of many inputs, or `undefined` where the module cannot be compiled (no
+ * WebAssembly, no SIMD, or code made at run time refused, as in Workers). One for every caller
+ * (the received messages' check, the producers' check of sent bodies): the module is compiled
+ * once and one memory is kept, and each caller's use runs synchronously from its `reset()`.
  */
 export function md5Many(): Md5Many | undefined {
+  shared ??= compile() ?? null;
+  return shared ?? undefined;
+}
+
+/** Compiles the module and makes a digester on it. */
+function compile(): Md5Many | undefined {
   try {
     const wasm = (globalThis as { WebAssembly?: typeof WebAssembly }).WebAssembly;
     if (wasm === undefined) return undefined;
