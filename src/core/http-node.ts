@@ -7,7 +7,9 @@
  * (a text body in the same write as the head, bytes in a second write), answers framed by `content-length` or chunked encoding (or, rarely, the end of the connection).
  *
  * Connections are kept alive per origin and reused last-in first-out; idle ones do not keep the
- * process alive and close after a few seconds. A request that fails on a reused connection before
+ * process alive and close after a few seconds. A connection is not reused when it is out of step
+ * with the server: bytes arrived beyond the answer's end, or the answer came before all of the
+ * request was written. A request that fails on a reused connection before
  * any byte of the answer arrives (the server closed it while idle) is sent once more on a new one.
  *
  * @module
@@ -29,6 +31,8 @@ interface NodeSocket {
   once(event: string, listener: (...args: never[]) => void): this;
   off(event: string, listener: (...args: never[]) => void): this;
   readonly destroyed: boolean;
+  /** Bytes written but not yet handed to the system. */
+  readonly writableLength: number;
 }
 interface NetModule {
   connect(options: object): NodeSocket;
@@ -147,7 +151,10 @@ class ResponseParser {
   readonly #Buffer: BufferStatic;
   /** True once any byte arrived. */
   started = false;
-  /** True when the server asked to close the connection after this response. */
+  /**
+   * True when the connection must not serve another request: the server asked to close it after
+   * this response, or sent bytes beyond its end (the connection is out of step with the server).
+   */
   close = false;
   /** The answer to a HEAD request: no body, whatever its length says. */
   readonly #head: boolean;
@@ -198,7 +205,7 @@ class ResponseParser {
           continue;
         }
         this.#bodyStart = end + 4;
-        if (this.#head) return this.#done(all.subarray(0, 0));
+        if (this.#head) return this.#done(all.subarray(0, 0), this.#bodyStart);
       }
       if (this.#length >= 0 && !this.#chunked && this.#binary) {
         // Bytes (an S3 object): copied once, into an array of their own, as they arrive.
@@ -211,14 +218,16 @@ class ResponseParser {
       if (this.#length >= 0 && !this.#chunked) {
         // Joined only once complete: a large body arrives in many chunks.
         if (this.#size - this.#bodyStart < this.#length) return undefined;
-        return this.#done(this.#all().subarray(this.#bodyStart, this.#bodyStart + this.#length));
+        const bodyEnd = this.#bodyStart + this.#length;
+        return this.#done(this.#all().subarray(this.#bodyStart, bodyEnd), bodyEnd);
       }
       if (this.#chunked) return this.#readChunked();
       const all = this.#all();
-      if (this.#statusCode === 204 || this.#statusCode === 304) return this.#done(all.subarray(0, 0));
+      if (this.#statusCode === 204 || this.#statusCode === 304)
+        return this.#done(all.subarray(0, 0), this.#bodyStart);
       // No framing: the body runs to the end of the connection.
       this.close = true;
-      return ended ? this.#done(all.subarray(this.#bodyStart, this.#size)) : undefined;
+      return ended ? this.#done(all.subarray(this.#bodyStart, this.#size), this.#size) : undefined;
     }
   }
 
@@ -267,7 +276,8 @@ class ResponseParser {
       const size = Number.parseInt(sizeText, 16);
       if (size === 0) {
         // Optional trailers, then an empty line: the first blank line from the size line's end.
-        if (all.indexOf("\r\n\r\n", lineEnd) >= 0) response = this.#done(this.#Buffer.concat(this.#parts));
+        const end = all.indexOf("\r\n\r\n", lineEnd);
+        if (end >= 0) response = this.#done(this.#Buffer.concat(this.#parts), end + 4);
         break;
       }
       const frameEnd = lineEnd + 2 + size + 2;
@@ -293,10 +303,16 @@ class ResponseParser {
     body.set(chunk.subarray(0, take) as unknown as Uint8Array, this.#filled);
     this.#filled += take;
     if (this.#filled < body.length) return undefined;
+    if (chunk.length > take) this.close = true; // bytes beyond the body
     return { statusCode: this.#statusCode, headers: this.#headers!, body: "", bytes: body };
   }
 
-  #done(body: NodeBuffer): HttpResponse {
+  /**
+   * The response of `body`, whose framing ends at `end` in what arrived: anything after it is
+   * bytes nobody asked for, and the connection is closed after this response.
+   */
+  #done(body: NodeBuffer, end: number): HttpResponse {
+    if (this.#size > end) this.close = true;
     if (this.#binary) {
       // A copy: the chunks' memory may be a pool shared with other buffers.
       const bytes = new Uint8Array(body.length);
@@ -433,7 +449,9 @@ export function netTransport(): Transport {
           return;
         }
         conn.served++;
-        if (parser.close) {
+        // Not reused either when the answer came before all of the request was written: the
+        // server did not read it all, and would read the rest as the next request.
+        if (parser.close || conn.socket.writableLength > 0) {
           conn.onData = conn.onEnd = conn.onError = undefined;
           conn.socket.destroy();
         } else release(conn);

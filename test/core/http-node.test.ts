@@ -383,6 +383,99 @@ describe("net transport", () => {
     assert.ok(server.connections <= 20);
   });
 
+  test("an answer followed by bytes beyond its framing is read, and its connection is not reused", async () => {
+    // Each first answer comes with the start of a stale one after its end, in the same write: the
+    // connection is out of step with the server, so the next request must go on a new one.
+    const stale = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale";
+    const cases: { name: string; answer: string; binary?: boolean; method?: string; body: string }[] = [
+      {
+        name: "content-length",
+        answer: `HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok${stale}`,
+        body: "ok",
+      },
+      {
+        name: "content-length, bytes",
+        answer: `HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok${stale}`,
+        binary: true,
+        body: "ok",
+      },
+      {
+        name: "chunked",
+        answer: `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n${stale}`,
+        body: "ok",
+      },
+      { name: "204", answer: `HTTP/1.1 204 No Content\r\n\r\n${stale}`, body: "" },
+      {
+        name: "HEAD",
+        answer: `HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n${stale}`,
+        method: "HEAD",
+        body: "",
+      },
+    ];
+    for (const { name, answer, binary, method, body } of cases) {
+      const server = await rawServer((socket, _request, index) => {
+        socket.write(index === 0 ? answer : "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh");
+      });
+      servers.push(server);
+      const send = netTransport();
+      const request = {
+        ...requestTo(server.port),
+        ...(method ? { method } : {}),
+        binaryResponse: binary === true,
+      };
+      const first = await send(request, undefined, 5000, context);
+      assert.equal(first.statusCode, name === "204" ? 204 : 200, name);
+      assert.equal(binary ? Buffer.from(first.bytes!).toString() : first.body, body, name);
+      const second = await send(requestTo(server.port), undefined, 5000, context);
+      assert.equal(second.body, "fresh", name);
+      assert.equal(server.connections, 2, `${name}: the connection with extra bytes was not reused`);
+    }
+  });
+
+  test("an answer that arrives before the request is written is read, and its connection is not reused", async () => {
+    // The server answers as soon as it has the head of the first request and reads no more of
+    // it: the rest of the body, still being written, would be read as the next request.
+    let connection = 0;
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      const index = connection++;
+      sockets.add(socket);
+      socket.on("error", () => undefined);
+      let head = "";
+      socket.setEncoding("latin1");
+      socket.on("data", (chunk: string) => {
+        head += chunk;
+        const end = head.indexOf("\r\n\r\n");
+        if (end < 0) return;
+        if (index === 0) {
+          socket.pause();
+          socket.write("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 8\r\n\r\ntoo big!");
+          return;
+        }
+        const length = Number(/content-length: (\d+)/i.exec(head.slice(0, end))?.[1] ?? 0);
+        if (head.length - end - 4 < length) return;
+        head = "";
+        socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const send = netTransport();
+      // More than the socket buffers of both ends hold while the server reads nothing.
+      const big = { ...requestTo(port), body: new Uint8Array(16 * 1024 * 1024) };
+      const first = await send(big, undefined, 5000, context);
+      assert.equal(first.statusCode, 413);
+      assert.equal(first.body, "too big!");
+      const second = await send(requestTo(port), undefined, 5000, context);
+      assert.equal(second.body, "ok");
+      assert.equal(connection, 2);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   test("https: speaks TLS with the server (node:tls, loaded on first use) and reuses the connection", async () => {
     const signer = makeSigner({ commonName: "127.0.0.1" });
     let handshakes = 0;
