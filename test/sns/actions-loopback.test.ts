@@ -471,6 +471,47 @@ describe("errors", () => {
     );
   });
 
+  it("reads an error body sent with status 200 as a ServiceError, never as a success", async () => {
+    // AWS answers errors with 4xx/5xx; proxies and emulators have been seen to send them with 200.
+    replies.push(
+      xml(
+        `<ErrorResponse ${NS}><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>Invalid parameter: TopicArn</Message></Error><RequestId>${REQUEST_ID}</RequestId></ErrorResponse>`,
+      ),
+      xml(
+        `<Response><Errors><Error><Code>InternalError</Code><Message>busy</Message></Error></Errors><RequestID>r-2</RequestID></Response>`,
+      ),
+      xml(
+        `<ErrorResponse ${NS}><Error><Type>Sender</Type><Code>NotFound</Code><Message>Topic does not exist</Message></Error><RequestId>r-3</RequestId></ErrorResponse>`,
+      ),
+    );
+    await assert.rejects(sns.publish({ TopicArn: TOPIC, Message: "hello" }), (error: unknown) => {
+      assert.ok(isServiceError(error), String(error));
+      assert.equal(error.code, "InvalidParameter");
+      assert.equal(error.statusCode, 200);
+      assert.equal(error.requestId, REQUEST_ID);
+      assert.equal(error.operation, "Publish");
+      assert.match(error.message, /InvalidParameter: Invalid parameter: TopicArn/);
+      return true;
+    });
+    await assert.rejects(sns.listTopics(), (error: unknown) => {
+      assert.ok(isServiceError(error), String(error));
+      assert.equal(error.code, "InternalError");
+      assert.equal(error.requestId, "r-2");
+      assert.match(error.message, /busy/);
+      return true;
+    });
+    // PublishBatch has its own reader of answers.
+    await assert.rejects(
+      sns.publishBatch({ TopicArn: TOPIC, PublishBatchRequestEntries: [{ Id: "1", Message: "m" }] }),
+      (error: unknown) => {
+        assert.ok(isServiceError(error), String(error));
+        assert.equal(error.code, "NotFound");
+        assert.equal(error.requestId, "r-3");
+        return true;
+      },
+    );
+  });
+
   it("names the platform application or endpoint a failed call was about", async () => {
     replies.push(
       xml(

@@ -3,6 +3,7 @@
 // answers with the XML that AWS's API reference documents for the action.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
+import { isServiceError } from "../../src/core/errors.js";
 import { SQSClient } from "../../src/sqs/client.js";
 import { sqsQuery } from "../../src/sqs/query.js";
 import { SQS } from "../../src/sqs/sqs.js";
@@ -721,6 +722,36 @@ describe("Query decoding details", () => {
       assert.deepEqual(await client.listQueues({}), {});
     } finally {
       await empty.close();
+    }
+  });
+
+  it("reads an error body sent with status 200 as a ServiceError, its code mapped", async () => {
+    const odd = await startLoopback(() =>
+      xml(
+        `<ErrorResponse><Error><Type>Sender</Type><Code>AWS.SimpleQueueService.NonExistentQueue</Code><Message>The specified queue does not exist.</Message></Error><RequestId>r-200</RequestId></ErrorResponse>`,
+      ),
+    );
+    try {
+      const client = new SQS({
+        endpoint: odd.endpoint,
+        region: "us-east-1",
+        credentials: TEST_CREDENTIALS,
+        protocol: "query",
+        maxAttempts: 1,
+      });
+      await assert.rejects(
+        client.sendMessage({ QueueUrl: QUEUE_URL, MessageBody: "x" }),
+        (error: unknown) => {
+          assert.ok(isServiceError(error), String(error));
+          assert.equal(error.code, "QueueDoesNotExist");
+          assert.equal(error.statusCode, 200);
+          assert.equal(error.requestId, "r-200");
+          assert.equal(error.operation, "SendMessage");
+          return true;
+        },
+      );
+    } finally {
+      await odd.close();
     }
   });
 

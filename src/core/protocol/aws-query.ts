@@ -8,15 +8,15 @@
 import { type ErrorContext, ResponseError } from "../errors.js";
 import type { HttpResponse } from "../http.js";
 import { bodySummary, requestIdOf, serviceErrorOf } from "./errors.js";
-import { decodeQueryResponse, encodeQuery, parseQueryError } from "./query.js";
+import { decodeQueryResponse, encodeQuery, parseQueryError, type QueryError } from "./query.js";
 import type { Protocol } from "./types.js";
 
 function decodeError(
   response: HttpResponse,
   context: ErrorContext,
   normalizeCode: (code: string) => string,
+  parsed: QueryError | undefined = parseQueryError(response.body),
 ): Error {
-  const parsed = parseQueryError(response.body);
   if (!parsed) {
     return new ResponseError(
       `unreadable error response: ${bodySummary(response)}`,
@@ -57,6 +57,13 @@ export function queryProtocol(
     decode(op, response, context) {
       if (response.statusCode < 200 || response.statusCode >= 300)
         throw decodeError(response, context, normalizeCode);
+      // An error body with a success status (proxies and emulators send them; AWS does not) is
+      // the error it says, never a success decoded as `{}`. The cheap test first: a success
+      // escapes every `<` of its values, so `<Error` is an element.
+      if (response.body.includes("<Error")) {
+        const parsed = parseQueryError(response.body);
+        if (parsed) throw decodeError(response, context, normalizeCode, parsed);
+      }
       const type = response.headers["content-type"];
       if (type !== undefined && !type.includes("xml")) {
         throw new ResponseError(
