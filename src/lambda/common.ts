@@ -6,8 +6,10 @@
  */
 
 import { type ErrorContext, ValidationError } from "../core/errors.js";
-import { Emitter, type Listener } from "../sqs/consumer/events.js";
-import type { RecordOutcome, SkipReason } from "./run.js";
+import type { StandardSchemaV1 } from "../core/standard-schema.js";
+import { checkInvalidPolicy, checkSchema, type InvalidMessagePolicy } from "../core/typed.js";
+import type { Emitter, Listener } from "../sqs/consumer/events.js";
+import type { SkipReason } from "./run.js";
 
 /** What one invocation did: how many records, and how each kind of ending counted. */
 export interface InvocationOutcome {
@@ -70,52 +72,50 @@ export interface LambdaHandlerEmitter<M, O extends InvocationOutcome> {
   readonly status: LambdaHandlerStatus;
 }
 
-/** Gives a handler function its events and status; returns the emitter and the counters. */
-export function equip<F extends (...args: never[]) => unknown, M, O extends InvocationOutcome>(
-  fn: F,
-): {
-  handler: F & LambdaHandlerEmitter<M, O>;
-  emitter: Emitter<LambdaHandlerEvents<M, O>>;
-  status: LambdaHandlerStatus;
-} {
-  const status: LambdaHandlerStatus = { invocations: 0, records: 0, succeeded: 0, failed: 0, skipped: 0 };
-  const emitter: Emitter<LambdaHandlerEvents<M, O>> = new Emitter<LambdaHandlerEvents<M, O>>(
-    (error, event) => {
-      if (event !== "error") emitter.emit("error", error, { source: "listener" });
-    },
-  );
-  const handler = fn as F & LambdaHandlerEmitter<M, O>;
-  Object.defineProperties(handler, {
-    on: {
-      value(event: keyof LambdaHandlerEvents<M, O>, listener: never) {
-        emitter.on(event, listener);
-        return handler;
-      },
-    },
-    once: {
-      value(event: keyof LambdaHandlerEvents<M, O>, listener: never) {
-        emitter.once(event, listener);
-        return handler;
-      },
-    },
-    off: {
-      value(event: keyof LambdaHandlerEvents<M, O>, listener: never) {
-        emitter.off(event, listener);
-        return handler;
-      },
-    },
-    status: { get: () => ({ ...status }), enumerable: true },
-  });
-  return { handler, emitter, status };
+/** A listener change made before the events' emitter was there (kept in order, replayed on it). */
+export type PendingListener = readonly ["on" | "once" | "off", PropertyKey, unknown];
+
+/**
+ * What a Lambda handler's function carries between its invocations: the counters, and the
+ * emitter of its events, made at the first invocation (`settle.ts`, loaded with the invocation
+ * code); listeners added or removed before that are kept in `pending`, in order.
+ */
+export interface LambdaState<M, O extends InvocationOutcome> {
+  readonly status: LambdaHandlerStatus;
+  pending: PendingListener[];
+  emitter: Emitter<LambdaHandlerEvents<M, O>> | undefined;
 }
 
-/** Adds one invocation's counts to the running status. */
-export function count(status: LambdaHandlerStatus, outcome: InvocationOutcome): void {
-  status.invocations++;
-  status.records += outcome.records;
-  status.succeeded += outcome.succeeded;
-  status.failed += outcome.failed;
-  status.skipped += outcome.skipped;
+/**
+ * Gives a handler function its events (`on`, `once`, `off`) and `status`; returns the function
+ * and its state. Until the first invocation makes the emitter, listener changes are kept (a
+ * listener that is no function throws the emitter's TypeError at once).
+ */
+export function equip<F extends (...args: never[]) => unknown, M, O extends InvocationOutcome>(
+  fn: F,
+): { handler: F & LambdaHandlerEmitter<M, O>; state: LambdaState<M, O> } {
+  const state: LambdaState<M, O> = {
+    status: { invocations: 0, records: 0, succeeded: 0, failed: 0, skipped: 0 },
+    pending: [],
+    emitter: undefined,
+  };
+  const handler = fn as F & LambdaHandlerEmitter<M, O>;
+  const listen = (method: "on" | "once" | "off") => ({
+    value(event: keyof LambdaHandlerEvents<M, O>, listener: never) {
+      if (state.emitter) state.emitter[method](event, listener);
+      else if (method !== "off" && typeof listener !== "function") {
+        throw new TypeError(`listener of "${String(event)}" must be a function`);
+      } else state.pending.push([method, event, listener]);
+      return handler;
+    },
+  });
+  Object.defineProperties(handler, {
+    on: listen("on"),
+    once: listen("once"),
+    off: listen("off"),
+    status: { get: () => ({ ...state.status }), enumerable: true },
+  });
+  return { handler, state };
 }
 
 /** Checks an options object against the known keys; returns it as a record. */
@@ -176,32 +176,17 @@ export function booleanOption(
 export const DEFAULT_TIME_MARGIN_MS = 1000;
 
 /**
- * The `settle` step of one invocation, shared by the SQS and SNS handlers: counts each record's
- * ending in `outcome` and emits its event; `failures.first` keeps the first failure's error (the
- * cause when the invocation itself fails).
+ * The `schema` and `onInvalid` options of both handlers: the schema checked, the policy checked
+ * (and refused without a schema).
  */
-export function settler<M, O extends InvocationOutcome>(
-  emitter: Emitter<LambdaHandlerEvents<M, O>>,
-  messages: readonly M[],
-  outcome: O,
-): {
-  settle: (index: number, result: RecordOutcome, detail: unknown) => void;
-  failures: { first?: unknown };
-} {
-  const failures: { first?: unknown } = {};
-  const settle = (index: number, result: RecordOutcome, detail: unknown): void => {
-    const message = messages[index]!;
-    if (result === "succeeded") {
-      outcome.succeeded++;
-      emitter.emit("processed", message);
-    } else if (result === "failed") {
-      outcome.failed++;
-      if (failures.first === undefined) failures.first = detail;
-      emitter.emit("failed", message, detail);
-    } else {
-      outcome.skipped++;
-      emitter.emit("skipped", message, detail as SkipReason);
-    }
-  };
-  return { settle, failures };
+export function schemaOptions<M>(
+  o: Record<string, unknown>,
+  context: ErrorContext,
+): { schema: StandardSchemaV1 | undefined; policy: InvalidMessagePolicy<M> } {
+  const schema = o.schema === undefined ? undefined : checkSchema(o.schema, "schema", context);
+  const policy = checkInvalidPolicy<M>(o.onInvalid, "onInvalid", context);
+  if (schema === undefined && o.onInvalid !== undefined) {
+    throw new ValidationError("onInvalid", "given with a schema", o.onInvalid, context);
+  }
+  return { schema, policy };
 }

@@ -9,32 +9,57 @@
  */
 
 import { AsyncAwsError, type ErrorContext, ValidationError } from "../core/errors.js";
+import type { StandardSchemaV1 } from "../core/standard-schema.js";
+import { decodeTyped, type InvalidMessagePolicy, type TypedMessage } from "../core/typed.js";
 import { traceProcess } from "../observability/process.js";
 import { parseSnsEnvelope, toSqsAttributes, withDeprecatedDeliveryNames } from "../sns/envelope.js";
 import { type SnsVerifyOptions, verifySnsMessage } from "../sns/verify/verifier.js";
 import type { MessageHandler } from "../sqs/consumer/consumer.js";
 import type { Emitter } from "../sqs/consumer/events.js";
-import {
-  count,
-  type InvocationOutcome,
-  type LambdaHandlerEvents,
-  type LambdaHandlerStatus,
-  settler,
-} from "./common.js";
+import { typedHandler } from "../sqs/typed.js";
+import type { InvocationOutcome, LambdaHandlerEvents, LambdaState } from "./common.js";
 import type { LambdaContext, SnsEvent, SnsRecord } from "./events.js";
 import { runRecords } from "./run.js";
+import { count, emitterOf, settler } from "./settle.js";
 import type { SnsLambdaMessage, snsHandler } from "./sns.js";
 
-/** What {@link snsHandler} made of its handler and options, for each invocation. */
-export interface SnsSetup {
+/** What {@link snsHandler} checked of its handler and options (`sns.ts`). */
+export interface SnsChecked {
+  readonly handler: MessageHandler<SnsLambdaMessage>;
   readonly concurrency: number | undefined;
   readonly marginMs: number;
   /** verifySnsMessage's options, when records are verified. */
   readonly verify: SnsVerifyOptions | undefined;
+  readonly schema: StandardSchemaV1 | undefined;
+  readonly policy: InvalidMessagePolicy<SnsLambdaMessage>;
+  readonly state: LambdaState<SnsLambdaMessage, InvocationOutcome>;
+  /** What the first invocation made of them, for every invocation. */
+  made?: SnsSetup;
+}
+
+/** What an {@link snsHandler} runs each invocation with, made at its first one. */
+interface SnsSetup {
   /** The handler, decoding and checking messages when there is a schema. */
   readonly run: MessageHandler<SnsLambdaMessage>;
   readonly emitter: Emitter<LambdaHandlerEvents<SnsLambdaMessage, InvocationOutcome>>;
-  readonly status: LambdaHandlerStatus;
+}
+
+/** Makes what the handler runs with from its checked options. */
+function setupOf(c: SnsChecked): SnsSetup {
+  const { schema } = c;
+  let run = c.handler;
+  if (schema !== undefined) {
+    run = typedHandler<SnsLambdaMessage, unknown>(
+      c.handler as MessageHandler<TypedMessage<unknown, SnsLambdaMessage>>,
+      (message) =>
+        decodeTyped(schema, message.Message, "Message", {
+          operation: "snsHandler",
+          resource: message.Envelope.TopicArn,
+        }),
+      c.policy,
+    );
+  }
+  return { run, emitter: emitterOf(c.state) };
 }
 
 const SETUP: ErrorContext = { operation: "snsHandler" };
@@ -55,10 +80,12 @@ function messageOf(record: SnsRecord, index: number, context: ErrorContext): Sns
 
 /** Runs one invocation of a handler made by {@link snsHandler}. */
 export async function invokeSns(
-  s: SnsSetup,
+  c: SnsChecked,
   event: SnsEvent,
   lambda: LambdaContext | undefined,
 ): Promise<void> {
+  c.made ??= setupOf(c);
+  const s = c.made;
   if (event === null || typeof event !== "object" || !Array.isArray(event.Records)) {
     throw new ValidationError("event", "an SNS event ({ Records: [...] })", event, SETUP);
   }
@@ -74,10 +101,10 @@ export async function invokeSns(
   await runRecords({
     count: records.length,
     ordering: "parallel",
-    concurrency: s.concurrency ?? Math.max(1, records.length),
+    concurrency: c.concurrency ?? Math.max(1, records.length),
     groupOf: () => "",
     lambda,
-    marginMs: s.marginMs,
+    marginMs: c.marginMs,
     errorContext: context,
     work: (index, signal) => {
       const message = messages[index]!;
@@ -94,14 +121,14 @@ export async function invokeSns(
         }),
         () => {
           const handle = () => s.run(message, { signal, attempt: 1 });
-          if (s.verify === undefined) return handle();
-          return verifySnsMessage(records[index]!.Sns, s.verify).then(handle);
+          if (c.verify === undefined) return handle();
+          return verifySnsMessage(records[index]!.Sns, c.verify).then(handle);
         },
       );
     },
     settle,
   });
-  count(s.status, outcome);
+  count(c.state.status, outcome);
   s.emitter.emit("invocation", outcome);
   const failures = outcome.failed + outcome.skipped;
   if (failures > 0) {

@@ -19,18 +19,10 @@
 
 import { type ErrorContext, ValidationError } from "../core/errors.js";
 import type { StandardSchemaV1 } from "../core/standard-schema.js";
-import {
-  checkInvalidPolicy,
-  checkSchema,
-  decodeTyped,
-  type InvalidMessagePolicy,
-  type SchemaOutput,
-  type TypedMessage,
-} from "../core/typed.js";
+import type { InvalidMessagePolicy, SchemaOutput, TypedMessage } from "../core/typed.js";
 import type { SnsDelivery, SnsEnvelope } from "../sns/envelope.js";
 import type { SnsVerifyOptions } from "../sns/verify/verifier.js";
 import type { MessageHandler } from "../sqs/consumer/consumer.js";
-import { typedHandler } from "../sqs/typed.js";
 import {
   booleanOption,
   equip,
@@ -39,9 +31,10 @@ import {
   marginOption,
   optionsRecord,
   positiveInteger,
+  schemaOptions,
 } from "./common.js";
 import type { LambdaContext, SnsEvent } from "./events.js";
-import type { SnsSetup } from "./sns-invoke.js";
+import type { SnsChecked } from "./sns-invoke.js";
 
 /** The invocation side (`sns-invoke.ts`), once loaded. */
 let invoker: typeof import("./sns-invoke.js") | undefined;
@@ -149,37 +142,25 @@ export function snsHandler(
     }
     verify = o.verify as SnsVerifyOptions;
   } else if (booleanOption(o.verify, "verify", false, setup)) verify = {};
-  const schema = o.schema === undefined ? undefined : checkSchema(o.schema, "schema", setup);
-  const policy = checkInvalidPolicy<SnsLambdaMessage>(o.onInvalid, "onInvalid", setup);
-  if (schema === undefined && o.onInvalid !== undefined) {
-    throw new ValidationError("onInvalid", "given with a schema", o.onInvalid, setup);
-  }
-  let run = handler as MessageHandler<SnsLambdaMessage>;
-  if (schema !== undefined) {
-    run = typedHandler<SnsLambdaMessage, unknown>(
-      handler as MessageHandler<TypedMessage<unknown, SnsLambdaMessage>>,
-      (message) =>
-        decodeTyped(schema, message.Message, "Message", {
-          operation: "snsHandler",
-          resource: message.Envelope.TopicArn,
-        }),
-      policy,
-    );
-  }
-
-  // Each invocation runs in sns-invoke.ts, loaded at the first one (see the module comment).
-  let made: SnsSetup | undefined;
-  const {
-    handler: lambdaHandler,
-    emitter,
-    status,
-  } = equip<(event: SnsEvent, context?: LambdaContext) => Promise<void>, SnsLambdaMessage, InvocationOutcome>(
-    (event: SnsEvent, lambda?: LambdaContext): Promise<void> => {
-      made ??= { concurrency, marginMs, verify, run, emitter, status };
-      const setup: SnsSetup = made;
-      if (invoker !== undefined) return invoker.invokeSns(setup, event, lambda);
-      return loadInvoker().then((m) => m.invokeSns(setup, event, lambda));
-    },
-  );
+  const { schema, policy } = schemaOptions<SnsLambdaMessage>(o, setup);
+  // Each invocation runs in sns-invoke.ts, loaded at the first one (see the module comment),
+  // which also makes there the decoding the options ask for.
+  const { handler: lambdaHandler, state } = equip<
+    (event: SnsEvent, context?: LambdaContext) => Promise<void>,
+    SnsLambdaMessage,
+    InvocationOutcome
+  >((event: SnsEvent, lambda?: LambdaContext): Promise<void> => {
+    if (invoker !== undefined) return invoker.invokeSns(checked, event, lambda);
+    return loadInvoker().then((m) => m.invokeSns(checked, event, lambda));
+  });
+  const checked: SnsChecked = {
+    handler: handler as MessageHandler<SnsLambdaMessage>,
+    concurrency,
+    marginMs,
+    verify,
+    schema,
+    policy,
+    state,
+  };
   return lambdaHandler as SnsLambdaHandler;
 }

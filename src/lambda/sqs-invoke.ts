@@ -8,27 +8,43 @@
  */
 
 import { AsyncAwsError, type ErrorContext, ValidationError } from "../core/errors.js";
+import type { StandardSchemaV1 } from "../core/standard-schema.js";
+import { decodeTyped, type InvalidMessagePolicy, type TypedMessage } from "../core/typed.js";
 import { traceProcess } from "../observability/process.js";
 import { MARKER_ATTRIBUTES, type PayloadPointer } from "../payloads/codec.js";
 import type { LambdaPayloads } from "../payloads/lambda.js";
 import type { ResolvedLargePayloads } from "../payloads/options.js";
 import type { MessageHandler } from "../sqs/consumer/consumer.js";
 import type { Emitter } from "../sqs/consumer/events.js";
-import type { SnsQueueMessage } from "../sqs/consumer/sns.js";
+import { type SnsQueueMessage, unwrapSns } from "../sqs/consumer/sns.js";
+import { typedHandler } from "../sqs/typed.js";
 import type { Message } from "../sqs/types.js";
-import { count, type LambdaHandlerEvents, type LambdaHandlerStatus, settler } from "./common.js";
+import type { LambdaHandlerEvents, LambdaState } from "./common.js";
 import type { LambdaContext, SqsBatchResponse, SqsEvent, SqsRecord } from "./events.js";
 import { messageFromRecord } from "./record.js";
 import { type Ordering, runRecords } from "./run.js";
+import { count, emitterOf, settler } from "./settle.js";
 import type { SqsInvocationOutcome, sqsHandler } from "./sqs.js";
 
-/** What {@link sqsHandler} made of its handler and options, for each invocation. */
-export interface SqsSetup {
+/** What {@link sqsHandler} checked of its handler and options (`sqs.ts`). */
+export interface SqsChecked {
+  readonly handler: MessageHandler<never>;
   readonly concurrency: number | undefined;
   readonly fifoMode: "stop" | "group";
   readonly marginMs: number;
+  /** `unwrapSns`. */
+  readonly sns: boolean;
   readonly throwAll: boolean;
+  readonly schema: StandardSchemaV1 | undefined;
+  readonly policy: InvalidMessagePolicy<never>;
   readonly largePayloads: ResolvedLargePayloads | undefined;
+  readonly state: LambdaState<Message, SqsInvocationOutcome>;
+  /** What the first invocation made of them, for every invocation. */
+  made?: SqsSetup;
+}
+
+/** What an {@link sqsHandler} runs each invocation with, made at its first one. */
+interface SqsSetup {
   /** The payload side, loaded on the first record that needs it (again after a failed load). */
   readonly payloadsOf: (resolved: ResolvedLargePayloads) => Promise<LambdaPayloads>;
   /** The message as the handler takes it: unwrapped from SNS, or as it is. */
@@ -36,7 +52,43 @@ export interface SqsSetup {
   /** The handler, decoding and checking bodies when there is a schema. */
   readonly run: MessageHandler<Message | SnsQueueMessage>;
   readonly emitter: Emitter<LambdaHandlerEvents<Message, SqsInvocationOutcome>>;
-  readonly status: LambdaHandlerStatus;
+}
+
+/** Makes what the handler runs with from its checked options. */
+function setupOf(c: SqsChecked): SqsSetup {
+  let payloadsLoaded: Promise<LambdaPayloads> | undefined;
+  const payloadsOf = (resolved: ResolvedLargePayloads): Promise<LambdaPayloads> => {
+    payloadsLoaded ??= import("../payloads/lambda.js").then(
+      (m) => m.lambdaPayloads(resolved),
+      (error: unknown) => {
+        payloadsLoaded = undefined;
+        throw error;
+      },
+    );
+    return payloadsLoaded;
+  };
+  // The handler each record goes to: unwrapped from SNS, decoded, as the options say.
+  type In = Message | SnsQueueMessage;
+  const { sns, schema } = c;
+  const transform: (message: Message) => In = sns ? unwrapSns : (message) => message;
+  let run: MessageHandler<In> = c.handler as MessageHandler<In>;
+  if (schema !== undefined) {
+    run = typedHandler<In, unknown>(
+      c.handler as MessageHandler<TypedMessage<unknown, In>>,
+      (message) =>
+        sns
+          ? decodeTyped(schema, (message as SnsQueueMessage).Message, "Message", {
+              operation: "sqsHandler",
+              resource: (message as SnsQueueMessage).Envelope?.TopicArn,
+            })
+          : decodeTyped(schema, (message as Message).Body, "Body", {
+              operation: "sqsHandler",
+              resource: (message as Message).MessageId,
+            }),
+      c.policy as InvalidMessagePolicy<In>,
+    );
+  }
+  return { payloadsOf, transform, run, emitter: emitterOf(c.state) };
 }
 
 const SETUP: ErrorContext = { operation: "sqsHandler" };
@@ -76,10 +128,12 @@ function recordsOf(event: unknown, context: ErrorContext): SqsRecord[] {
 
 /** Runs one invocation of a handler made by {@link sqsHandler}. */
 export async function invokeSqs(
-  s: SqsSetup,
+  c: SqsChecked,
   event: SqsEvent,
   lambda: LambdaContext | undefined,
 ): Promise<SqsBatchResponse> {
+  c.made ??= setupOf(c);
+  const s = c.made;
   const records = recordsOf(event, SETUP);
   const arn = records[0]?.eventSourceARN;
   const context: ErrorContext = {
@@ -106,7 +160,7 @@ export async function invokeSqs(
   }
   /** Where each record's payload was in S3 (with largePayloads), for deleteFromS3. */
   const pointers: (PayloadPointer | undefined)[] = [];
-  const ordering: Ordering = fifo ? s.fifoMode : "parallel";
+  const ordering: Ordering = fifo ? c.fifoMode : "parallel";
   const outcome: SqsInvocationOutcome = {
     records: records.length,
     succeeded: 0,
@@ -118,16 +172,16 @@ export async function invokeSqs(
   const outcomes = await runRecords({
     count: records.length,
     ordering,
-    concurrency: s.concurrency ?? Math.max(1, records.length),
+    concurrency: c.concurrency ?? Math.max(1, records.length),
     groupOf: (index) => messages[index]?.Attributes?.MessageGroupId ?? "",
     lambda,
-    marginMs: s.marginMs,
+    marginMs: c.marginMs,
     errorContext: context,
     work: async (index, signal) => {
       let message = messages[index]!;
       if (broken[index] !== undefined) throw broken[index];
-      if (s.largePayloads !== undefined && hasPayloadMarker(message)) {
-        const resolved = await (await s.payloadsOf(s.largePayloads)).resolve(message, context, signal);
+      if (c.largePayloads !== undefined && hasPayloadMarker(message)) {
+        const resolved = await (await s.payloadsOf(c.largePayloads)).resolve(message, context, signal);
         // A missing object with missingObject: "delete": handled, so Lambda deletes the message.
         if (resolved.skipped) return;
         message = resolved.message;
@@ -149,9 +203,9 @@ export async function invokeSqs(
     },
     settle,
   });
-  if (s.largePayloads?.deleteFromS3) {
+  if (c.largePayloads?.deleteFromS3) {
     const done = pointers.filter((pointer, index) => pointer && outcomes[index] === "succeeded");
-    if (done.length > 0) await (await s.payloadsOf(s.largePayloads)).deleteObjects(done as PayloadPointer[]);
+    if (done.length > 0) await (await s.payloadsOf(c.largePayloads)).deleteObjects(done as PayloadPointer[]);
   }
   const reported = new Set<string>();
   outcomes.forEach((result, index) => {
@@ -161,9 +215,9 @@ export async function invokeSqs(
       outcome.batchItemFailures.push({ itemIdentifier: id });
     }
   });
-  count(s.status, outcome);
+  count(c.state.status, outcome);
   s.emitter.emit("invocation", outcome);
-  if (s.throwAll && records.length > 0 && outcome.succeeded === 0) {
+  if (c.throwAll && records.length > 0 && outcome.succeeded === 0) {
     throw new AsyncAwsError(
       `every record of the batch failed (${records.length}; throwOnFullBatchFailure is set)`,
       context,

@@ -18,23 +18,10 @@
 
 import { type ErrorContext, ValidationError } from "../core/errors.js";
 import type { StandardSchemaV1 } from "../core/standard-schema.js";
-import {
-  checkInvalidPolicy,
-  checkSchema,
-  decodeTyped,
-  type InvalidMessagePolicy,
-  type SchemaOutput,
-  type TypedMessage,
-} from "../core/typed.js";
-import type { LambdaPayloads } from "../payloads/lambda.js";
-import {
-  type HandlerPayloadOptions,
-  type ResolvedLargePayloads,
-  resolveHandlerPayloads,
-} from "../payloads/options.js";
+import type { InvalidMessagePolicy, SchemaOutput, TypedMessage } from "../core/typed.js";
+import { type HandlerPayloadOptions, resolveHandlerPayloads } from "../payloads/options.js";
 import type { MessageHandler } from "../sqs/consumer/consumer.js";
-import { type SnsQueueMessage, unwrapSns } from "../sqs/consumer/sns.js";
-import { typedHandler } from "../sqs/typed.js";
+import type { SnsQueueMessage } from "../sqs/consumer/sns.js";
 import type { Message } from "../sqs/types.js";
 import {
   booleanOption,
@@ -44,9 +31,10 @@ import {
   marginOption,
   optionsRecord,
   positiveInteger,
+  schemaOptions,
 } from "./common.js";
 import type { LambdaContext, SqsBatchItemFailure, SqsBatchResponse, SqsEvent } from "./events.js";
-import type { SqsSetup } from "./sqs-invoke.js";
+import type { SqsChecked } from "./sqs-invoke.js";
 
 export { messageFromRecord } from "./record.js";
 
@@ -224,72 +212,29 @@ export function sqsHandler(
   const marginMs = marginOption(o.timeMarginMs, setup);
   const sns = booleanOption(o.unwrapSns, "unwrapSns", false, setup);
   const throwAll = booleanOption(o.throwOnFullBatchFailure, "throwOnFullBatchFailure", false, setup);
-  const schema = o.schema === undefined ? undefined : checkSchema(o.schema, "schema", setup);
-  const policy = checkInvalidPolicy<unknown>(o.onInvalid, "onInvalid", setup);
-  if (schema === undefined && o.onInvalid !== undefined) {
-    throw new ValidationError("onInvalid", "given with a schema", o.onInvalid, setup);
-  }
+  const { schema, policy } = schemaOptions<never>(o, setup);
   const largePayloads = resolveHandlerPayloads(o.largePayloads);
-  let payloadsLoaded: Promise<LambdaPayloads> | undefined;
-  /** The payload side, loaded on the first record that needs it (again after a failed load). */
-  const payloadsOf = (resolved: ResolvedLargePayloads): Promise<LambdaPayloads> => {
-    payloadsLoaded ??= import("../payloads/lambda.js").then(
-      (m) => m.lambdaPayloads(resolved),
-      (error: unknown) => {
-        payloadsLoaded = undefined;
-        throw error;
-      },
-    );
-    return payloadsLoaded;
-  };
-
-  // The handler each record goes to: unwrapped from SNS, decoded, as the options say.
-  type In = Message | SnsQueueMessage;
-  const transform: (message: Message) => In = sns ? unwrapSns : (message) => message;
-  let run: MessageHandler<In> = handler as MessageHandler<In>;
-  if (schema !== undefined) {
-    run = typedHandler<In, unknown>(
-      handler as MessageHandler<TypedMessage<unknown, In>>,
-      (message) =>
-        sns
-          ? decodeTyped(schema, (message as SnsQueueMessage).Message, "Message", {
-              operation: "sqsHandler",
-              resource: (message as SnsQueueMessage).Envelope?.TopicArn,
-            })
-          : decodeTyped(schema, (message as Message).Body, "Body", {
-              operation: "sqsHandler",
-              resource: (message as Message).MessageId,
-            }),
-      policy as InvalidMessagePolicy<In>,
-    );
-  }
-
-  // Each invocation runs in sqs-invoke.ts, loaded at the first one (see the module comment).
-  let made: SqsSetup | undefined;
-  const {
-    handler: lambdaHandler,
-    emitter,
-    status,
-  } = equip<
+  // Each invocation runs in sqs-invoke.ts, loaded at the first one (see the module comment),
+  // which also makes there what the options ask for (SNS unwrapping, decoding, the payload side).
+  const { handler: lambdaHandler, state } = equip<
     (event: SqsEvent, context?: LambdaContext) => Promise<SqsBatchResponse>,
     Message,
     SqsInvocationOutcome
   >((event: SqsEvent, lambda?: LambdaContext): Promise<SqsBatchResponse> => {
-    made ??= {
-      concurrency,
-      fifoMode,
-      marginMs,
-      throwAll,
-      largePayloads,
-      payloadsOf,
-      transform,
-      run,
-      emitter,
-      status,
-    };
-    const setup: SqsSetup = made;
-    if (invoker !== undefined) return invoker.invokeSqs(setup, event, lambda);
-    return loadInvoker().then((m) => m.invokeSqs(setup, event, lambda));
+    if (invoker !== undefined) return invoker.invokeSqs(checked, event, lambda);
+    return loadInvoker().then((m) => m.invokeSqs(checked, event, lambda));
   });
+  const checked: SqsChecked = {
+    handler: handler as MessageHandler<never>,
+    concurrency,
+    fifoMode,
+    marginMs,
+    sns,
+    throwAll,
+    schema,
+    policy,
+    largePayloads,
+    state,
+  };
   return lambdaHandler as SqsLambdaHandler;
 }
