@@ -21,45 +21,65 @@ export { retryAfterOf } from "./errors.js";
  * without a copy of each entry).
  */
 export function toJsonValue(shape: Shape, value: unknown): unknown {
+  return convert(shape, value, true);
+}
+
+/** Converts JSON wire values to API values, in place: base64 to `Uint8Array`, epoch seconds to `Date`. */
+export function fromJsonValue(shape: Shape, value: unknown): unknown {
+  return convert(shape, value, false);
+}
+
+/**
+ * Both directions in one walk over the members that may hold a blob or a timestamp: to the wire
+ * (`toWire`), copying an object or list the first time one of its items changes; from the wire,
+ * in place (the parsed JSON is the caller's own).
+ */
+function convert(shape: Shape, value: unknown, toWire: boolean): unknown {
   if (typeof shape === "string") {
-    if (shape === "B" && value instanceof Uint8Array) return toBase64(value);
-    if (shape === "t" && value instanceof Date) return value.getTime() / 1000;
+    if (toWire) {
+      if (shape === "B" && value instanceof Uint8Array) return toBase64(value);
+      if (shape === "t" && value instanceof Date) return value.getTime() / 1000;
+    } else if (shape === "B") {
+      if (typeof value === "string") return fromBase64(value);
+    } else if (shape === "t") {
+      if (typeof value === "number") return new Date(value * 1000);
+      if (typeof value === "string") return new Date(value);
+    }
     return value;
   }
   if (!shape.special || value === null || typeof value !== "object") return value;
+  const source = value as Record<string | number, unknown>;
+  /** The object written to: the wire form's copy once made; the value itself from the wire. */
+  let out: Record<string | number, unknown> | undefined = toWire ? undefined : source;
   if (shape.type === "list") {
     if (!Array.isArray(value)) return value;
-    let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      const converted = toJsonValue(shape.member, item);
+      const converted = convert(shape.member, item, toWire);
       if (converted !== item) {
-        out ??= value.slice();
+        out ??= value.slice() as unknown as Record<number, unknown>;
         out[i] = converted;
       }
     }
-    return out ?? value;
-  }
-  const source = value as Record<string, unknown>;
-  let out: Record<string, unknown> | undefined;
-  if (shape.type === "map") {
+  } else if (shape.type === "map") {
     for (const key in source) {
       const item = source[key];
-      const converted = toJsonValue(shape.value, item);
+      const converted = convert(shape.value, item, toWire);
       if (converted !== item) {
         out ??= { ...source };
         out[key] = converted;
       }
     }
-    return out ?? value;
-  }
-  // Only the members that may hold a blob or a date are looked at.
-  for (const [key, memberShape] of specialMembersOf(shape)) {
-    const item = source[key];
-    const converted = toJsonValue(memberShape, item);
-    if (converted !== item) {
-      out ??= { ...source };
-      out[key] = converted;
+  } else {
+    // Only the members that may hold a blob or a date are looked at.
+    for (const [key, memberShape] of specialMembersOf(shape)) {
+      const item = source[key];
+      if (item === undefined) continue;
+      const converted = convert(memberShape, item, toWire);
+      if (converted !== item) {
+        out ??= { ...source };
+        out[key] = converted;
+      }
     }
   }
   return out ?? value;
@@ -81,32 +101,6 @@ function specialMembersOf(shape: StructureShape): ReadonlyArray<readonly [string
     specialMembers.set(shape, members);
   }
   return members;
-}
-
-/** Converts JSON wire values to API values, in place: base64 to `Uint8Array`, epoch seconds to `Date`. */
-export function fromJsonValue(shape: Shape, value: unknown): unknown {
-  if (typeof shape === "string") {
-    if (shape === "B" && typeof value === "string") return fromBase64(value);
-    if (shape === "t" && typeof value === "number") return new Date(value * 1000);
-    if (shape === "t" && typeof value === "string") return new Date(value);
-    return value;
-  }
-  if (!shape.special || value === null || typeof value !== "object") return value;
-  if (shape.type === "list") {
-    if (Array.isArray(value))
-      for (let i = 0; i < value.length; i++) value[i] = fromJsonValue(shape.member, value[i]);
-    return value;
-  }
-  const target = value as Record<string, unknown>;
-  if (shape.type === "map") {
-    for (const key in target) target[key] = fromJsonValue(shape.value, target[key]);
-  } else {
-    for (const [key, memberShape] of specialMembersOf(shape)) {
-      const item = target[key];
-      if (item !== undefined) target[key] = fromJsonValue(memberShape, item);
-    }
-  }
-  return value;
 }
 
 /** The short error code of a `__type` such as `com.amazonaws.sqs#QueueDoesNotExist`. */
@@ -223,9 +217,7 @@ export function jsonProtocol(
           response.statusCode,
           requestId,
           context,
-          {
-            cause: error,
-          },
+          { cause: error },
         );
       }
       if (value === null || typeof value !== "object" || Array.isArray(value)) {
