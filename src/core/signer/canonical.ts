@@ -57,7 +57,7 @@ export function invalid(field: string, rule: string, value: unknown): Validation
   return new ValidationError(field, rule, value);
 }
 
-export const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+export const NO_HEADERS: Readonly<Record<string, string>> = /* @__PURE__ */ Object.freeze({});
 
 const HOST = /^(?:(https?):\/\/)?([^/?#\s@]+)$/i;
 

@@ -16,11 +16,10 @@
  */
 
 import type { Credentials } from "../credentials/types.js";
-import { toHex } from "../crypto-pure.js";
+import { toBytes, toHex, utf8Encode } from "../crypto-pure.js";
 import { AsyncAwsError } from "../errors.js";
 import { ALGORITHM, amzDate, credentialScope } from "./canonical.js";
 
-const encoder = new TextEncoder();
 const KEY_CACHE_MAX = 50;
 /**
  * Signing keys, by access key id and scope, each with the secret it was derived from (compared on
@@ -38,20 +37,24 @@ function subtle(): SubtleCrypto {
 
 /** Hex SHA-256 of text (as UTF-8) or bytes. */
 async function sha256HexAsync(data: string | Uint8Array): Promise<string> {
-  const bytes = typeof data === "string" ? encoder.encode(data) : data;
-  return toHex(new Uint8Array(await subtle().digest("SHA-256", bytes as Uint8Array<ArrayBuffer>)));
+  return toHex(new Uint8Array(await subtle().digest("SHA-256", toBytes(data) as Uint8Array<ArrayBuffer>)));
 }
 
 /** HMAC-SHA-256 of text (as UTF-8) under a raw key. */
-async function hmac(raw: BufferSource, data: string): Promise<ArrayBuffer> {
-  const key = await subtle().importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return subtle().sign("HMAC", key, encoder.encode(data));
+function hmacKey(raw: BufferSource): Promise<CryptoKey> {
+  return subtle().importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
 }
 
+/** HMAC-SHA-256 of text (as UTF-8) under a key. */
+async function hmac(key: CryptoKey, data: string): Promise<ArrayBuffer> {
+  return subtle().sign("HMAC", key, utf8Encode(data) as Uint8Array<ArrayBuffer>);
+}
+
+/** The signing key: `AWS4<secret>`, then HMACs of the day, region, service and `aws4_request`. */
 async function deriveKey(secret: string, day: string, region: string, service: string): Promise<CryptoKey> {
-  const kService = await hmac(await hmac(await hmac(encoder.encode(`AWS4${secret}`), day), region), service);
-  const raw = await hmac(kService, "aws4_request");
-  return subtle().importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  let raw: BufferSource = utf8Encode(`AWS4${secret}`) as Uint8Array<ArrayBuffer>;
+  for (const part of [day, region, service, "aws4_request"]) raw = await hmac(await hmacKey(raw), part);
+  return hmacKey(raw);
 }
 
 /**
@@ -115,6 +118,6 @@ export async function signOwnRequestAsync(
   const hash = headers["x-amz-content-sha256"] ?? (await sha256HexAsync(body));
   const request = `${method}\n${canonicalUri}\n${query}\n${canonical}\n${signed}\n${hash}`;
   const toSign = `${ALGORITHM}\n${time}\n${scope}\n${await sha256HexAsync(request)}`;
-  const signature = toHex(new Uint8Array(await subtle().sign("HMAC", await key, encoder.encode(toSign))));
+  const signature = toHex(new Uint8Array(await hmac(await key, toSign)));
   headers.authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signed}, Signature=${signature}`;
 }
