@@ -252,24 +252,15 @@ export function md5Pure(data: string | Uint8Array): Uint8Array {
   const t = tail.length;
   const lo = (len * 8) >>> 0;
   const hi = Math.floor(len / 0x20000000);
-  tail[t - 8] = lo;
-  tail[t - 7] = lo >>> 8;
-  tail[t - 6] = lo >>> 16;
-  tail[t - 5] = lo >>> 24;
-  tail[t - 4] = hi;
-  tail[t - 3] = hi >>> 8;
-  tail[t - 2] = hi >>> 16;
-  tail[t - 1] = hi >>> 24;
+  for (let i = 0; i < 4; i++) {
+    tail[t - 8 + i] = lo >>> (8 * i);
+    tail[t - 4 + i] = hi >>> (8 * i);
+  }
   md5Block(s, tail, 0);
   if (t === 128) md5Block(s, tail, 64);
   const out = new Uint8Array(16);
-  for (let i = 0; i < 4; i++) {
-    const v = s[i]!;
-    out[i * 4] = v;
-    out[i * 4 + 1] = v >>> 8;
-    out[i * 4 + 2] = v >>> 16;
-    out[i * 4 + 3] = v >>> 24;
-  }
+  // Little-endian words, as the length above.
+  for (let i = 0; i < 16; i++) out[i] = s[i >> 2]! >>> (8 * (i & 3));
   return out;
 }
 
