@@ -160,21 +160,16 @@ export function jsonProtocol(
   targetPrefix: string,
   normalizeCode: (code: string) => string = (code) => code,
 ): Protocol {
-  const targets = new Map<string, string>();
+  const prefix = `${targetPrefix}.`;
   return {
     encode(op, input): ProtocolRequest {
-      let target = targets.get(op.name);
-      if (target === undefined) {
-        target = `${targetPrefix}.${op.name}`;
-        targets.set(op.name, target);
-      }
       // A body the input's maker wrote (a producer's batch), else the generic encoding.
       const written = input === undefined ? undefined : op.writeBody?.(input, "json");
       return {
         method: "POST",
         path: "/",
         query: "",
-        headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": target },
+        headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": prefix + op.name },
         body:
           written ??
           JSON.stringify(input === undefined ? {} : op.input.special ? toJsonValue(op.input, input) : input),
