@@ -16,6 +16,7 @@ import {
   toHex,
   utf8Encode,
 } from "../../src/core/crypto.js";
+import { base64DataLength } from "../../src/core/crypto-pure.js";
 
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, "hex"));
 const fill = (byte: number, n: number): Uint8Array => new Uint8Array(n).fill(byte);
@@ -361,6 +362,24 @@ describe("base64", () => {
       }
     });
   }
+
+  it("the browser build accepts exactly the base64 that the pure check does", () => {
+    const chars = ["A", "z", "9", "+", "/", "=", "_", " "];
+    const texts = [""];
+    for (let at = 0; at < texts.length && texts.length < 40_000; at++) {
+      if (texts[at]!.length < 5) for (const c of chars) texts.push(texts[at] + c);
+    }
+    for (const text of texts) {
+      let accepted = true;
+      try {
+        browserCrypto.fromBase64(text);
+      } catch (error) {
+        assert.ok(error instanceof TypeError);
+        accepted = false;
+      }
+      assert.equal(accepted, base64DataLength(text) >= 0, JSON.stringify(text));
+    }
+  });
 
   it("fromBase64 returns a fresh plain Uint8Array", () => {
     const d = fromBase64("Zm9vYmFy");
