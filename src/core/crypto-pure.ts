@@ -269,8 +269,12 @@ export function md5Pure(data: string | Uint8Array): Uint8Array {
 // ---------------------------------------------------------------------------------------------
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const B64_LOOKUP = new Int8Array(128).fill(-1);
-for (let i = 0; i < 64; i++) B64_LOOKUP[B64.charCodeAt(i)] = i;
+/** Each character's value, -1 for those outside the alphabet (made in a call marked pure: a bundle that decodes with `atob` drops it). */
+const B64_LOOKUP = /* @__PURE__ */ (() => {
+  const lookup = new Int8Array(128).fill(-1);
+  for (let i = 0; i < 64; i++) lookup[B64.charCodeAt(i)] = i;
+  return lookup;
+})();
 
 /** Standard base64 with padding. */
 export function toBase64Pure(bytes: Uint8Array): string {
