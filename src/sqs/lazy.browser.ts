@@ -17,6 +17,7 @@ import * as payloads from "../payloads/sqs.js";
 import * as consumer from "./consumer/consumer.js";
 import * as iterator from "./consumer/iterator.js";
 import * as queueBatch from "./queue-batch.js";
+import * as typed from "./typed.js";
 
 /** The consumer's engine (`consumer/consumer.ts`). */
 export function loadConsumer(): Promise<typeof consumer> {
@@ -36,4 +37,9 @@ export function loadSqsPayloads(): Promise<typeof payloads> {
 /** The work of `QueueHandle.sendBatch` (`queue-batch.ts`). */
 export function loadQueueBatch(): Promise<typeof queueBatch> {
   return Promise.resolve(queueBatch);
+}
+
+/** The typed handles' and producers' work (`typed.ts`). */
+export function loadTyped(): Promise<typeof typed> {
+  return Promise.resolve(typed);
 }
