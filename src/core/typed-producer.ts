@@ -1,14 +1,35 @@
 /**
  * A typed producer: each value is checked by the schema, then JSON-encoded and handed to the
  * batching producer, in the order of the `send` calls (an asynchronous schema's checks can end in
- * any order; the values still reach the producer, and so a FIFO group, in call order).
+ * any order; the values still reach the producer, and so a FIFO group, in call order). The
+ * encoding and checking of values (`sqs/typed.ts`, with the typed handles' work) is loaded at the
+ * first typed send; sends made before it is there wait for it, in order.
  *
  * @module
  */
 
+import { loadTyped } from "../sqs/lazy.js";
 import type { ErrorContext } from "./errors.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
-import { encodeTyped, isThenable } from "./typed.js";
+import { isThenable } from "./typed.js";
+
+type TypedWork = typeof import("../sqs/typed.js");
+
+/** The typed work, once loaded: from then on a typed send encodes synchronously. */
+let work: TypedWork | undefined;
+
+/** @internal The typed work (`sqs/typed.ts`), loaded once (again after a failed load). */
+export function loadTypedWork(): Promise<TypedWork> {
+  return loadTyped().then((m) => {
+    work = m;
+    return m;
+  });
+}
+
+/** @internal The typed work if it is loaded. */
+export function typedWork(): TypedWork | undefined {
+  return work;
+}
 
 /** What a typed producer needs of the producer it wraps (a queue's or a topic's). */
 export interface TextProducer<P, S> {
@@ -47,8 +68,12 @@ export class TypedProducer<In, P, S> {
   /** Checks the value, then sends it; resolves with the message id once its batch was accepted. */
   send(value: In, params?: P): Promise<string> {
     let body: string | Promise<string>;
+    const m = work;
     try {
-      body = encodeTyped(this.#schema, value, "value", this.#context);
+      body =
+        m !== undefined
+          ? m.encodeTyped(this.#schema, value, "value", this.#context)
+          : loadTypedWork().then((loaded) => loaded.encodeTyped(this.#schema, value, "value", this.#context));
     } catch (error) {
       return Promise.reject(error);
     }

@@ -10,7 +10,8 @@
 
 import { AsyncAwsError, type ErrorContext, ValidationError } from "../core/errors.js";
 import type { StandardSchemaV1 } from "../core/standard-schema.js";
-import { decodeTyped, type InvalidMessagePolicy, type TypedMessage } from "../core/typed.js";
+import type { InvalidMessagePolicy, TypedMessage } from "../core/typed.js";
+import { decodeTyped } from "../core/typed-codec.js";
 import { traceProcess } from "../observability/process.js";
 import { parseSnsEnvelope, toSqsAttributes, withDeprecatedDeliveryNames } from "../sns/envelope.js";
 import { type SnsVerifyOptions, verifySnsMessage } from "../sns/verify/verifier.js";

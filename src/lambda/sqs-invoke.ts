@@ -9,7 +9,8 @@
 
 import { AsyncAwsError, type ErrorContext, ValidationError } from "../core/errors.js";
 import type { StandardSchemaV1 } from "../core/standard-schema.js";
-import { decodeTyped, type InvalidMessagePolicy, type TypedMessage } from "../core/typed.js";
+import type { InvalidMessagePolicy, TypedMessage } from "../core/typed.js";
+import { decodeTyped } from "../core/typed-codec.js";
 import { traceProcess } from "../observability/process.js";
 import { MARKER_ATTRIBUTES, type PayloadPointer } from "../payloads/codec.js";
 import type { LambdaPayloads } from "../payloads/lambda.js";

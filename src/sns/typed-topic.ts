@@ -8,8 +8,8 @@
 import type { ProducerStats } from "../batch/engine.js";
 import type { CallOptions } from "../core/client.js";
 import type { StandardSchemaV1 } from "../core/standard-schema.js";
-import { checkSchema, encodeTyped, type SchemaInput } from "../core/typed.js";
-import { TypedProducer } from "../core/typed-producer.js";
+import { checkSchema, type SchemaInput } from "../core/typed.js";
+import { loadTypedWork, TypedProducer, typedWork } from "../core/typed-producer.js";
 import type { QueueHandle } from "../sqs/queue.js";
 import type { TopicProducerOptions } from "./producer.js";
 import type {
@@ -81,7 +81,8 @@ export class TypedTopicHandle<S extends StandardSchemaV1> {
     params?: PublishParams,
     options?: CallOptions,
   ): Promise<PublishResponse> {
-    const message = await encodeTyped(this.schema, value, "value", {
+    const m = typedWork() ?? (await loadTypedWork());
+    const message = await m.encodeTyped(this.schema, value, "value", {
       operation: "Publish",
       resource: this.topic.name,
     });

@@ -30,3 +30,11 @@ export function loadSqsPayloads(): Promise<typeof import("../payloads/sqs.js")> 
 export function loadQueueBatch(): Promise<typeof import("./queue-batch.js")> {
   return import("./queue-batch.js");
 }
+
+/**
+ * The typed handles' and producers' work (`typed.ts`: encoding and decoding values, the typed
+ * handlers, a typed queue's receive and messages).
+ */
+export function loadTyped(): Promise<typeof import("./typed.js")> {
+  return import("./typed.js");
+}

@@ -12,14 +12,12 @@ import type { StandardSchemaV1 } from "../core/standard-schema.js";
 import {
   checkInvalidPolicy,
   checkSchema,
-  decodeTyped,
-  encodeTyped,
   type InvalidMessagePolicy,
   type SchemaInput,
   type SchemaOutput,
   type TypedMessage,
 } from "../core/typed.js";
-import { TypedProducer } from "../core/typed-producer.js";
+import { loadTypedWork, TypedProducer, typedWork } from "../core/typed-producer.js";
 import type { Consumer } from "./consume.js";
 import type { BatchHandler, MessageHandler } from "./consumer/consumer.js";
 import type { Acknowledgeable, MessagesOptions } from "./consumer/iterator.js";
@@ -27,7 +25,7 @@ import type { ConsumerOptions } from "./consumer/options.js";
 import type { SnsQueueMessage } from "./consumer/sns.js";
 import type { QueueProducerOptions } from "./producer.js";
 import type { QueueHandle, QueueOptions, SendParams } from "./queue.js";
-import { onInvalidMessage, typedBatchHandler, typedHandler, withValue } from "./typed.js";
+import type { TypedQueue } from "./typed.js";
 import type { Message, ReceiveMessageRequest, SendMessageResult } from "./types.js";
 
 /** Options of a typed queue handle: a queue handle's, with the schema. */
@@ -80,6 +78,11 @@ export class TypedQueueHandle<S extends StandardSchemaV1> {
     this.#onInvalid = checkInvalidPolicy(onInvalid, "onInvalid", context);
   }
 
+  /** What the typed work (`typed.ts`, loaded at the first use) needs of this handle. */
+  #work(): TypedQueue {
+    return { queue: this.queue, schema: this.schema, onInvalid: this.#onInvalid };
+  }
+
   /** The queue's name. */
   get name(): string {
     return this.queue.name;
@@ -101,7 +104,8 @@ export class TypedQueueHandle<S extends StandardSchemaV1> {
    * @throws ValidationError carrying the schema's `issues`, before anything is sent
    */
   async send(value: SchemaInput<S>, params?: SendParams, options?: CallOptions): Promise<SendMessageResult> {
-    const body = await encodeTyped(this.schema, value, "value", {
+    const m = typedWork() ?? (await loadTypedWork());
+    const body = await m.encodeTyped(this.schema, value, "value", {
       operation: "SendMessage",
       resource: this.queue.name,
     });
@@ -118,25 +122,11 @@ export class TypedQueueHandle<S extends StandardSchemaV1> {
     params?: Omit<ReceiveMessageRequest, "QueueUrl">,
     options?: CallOptions,
   ): Promise<TypedMessage<SchemaOutput<S>, Message>[]> {
-    const messages = await this.queue.receive(params, options);
-    const decoded = await Promise.all(
-      messages.map(async (message) => {
-        try {
-          return withValue(message, await this.#decode(message));
-        } catch (error) {
-          let remove: boolean;
-          try {
-            await onInvalidMessage(this.#onInvalid, message, error);
-            remove = true;
-          } catch {
-            remove = false;
-          }
-          if (remove) await this.queue.delete(message, options);
-          return undefined;
-        }
-      }),
-    );
-    return decoded.filter((message) => message !== undefined);
+    return await ((typedWork() ?? (await loadTypedWork())).receiveTyped(
+      this.#work(),
+      params,
+      options,
+    ) as Promise<TypedMessage<SchemaOutput<S>, Message>[]>);
   }
 
   /** Deletes a message, by receipt handle or as received. */
@@ -178,10 +168,16 @@ export class TypedQueueHandle<S extends StandardSchemaV1> {
     handler: MessageHandler<never> | BatchHandler<never>,
     options?: ConsumerOptions<never>,
   ): Consumer<Message> | Consumer<SnsQueueMessage> {
-    const decode = (message: Message | SnsQueueMessage) => this.#decode(message);
-    const wrapped = options?.batch
-      ? typedBatchHandler(handler as BatchHandler<TypedMessage<unknown, Message>>, decode, this.#onInvalid)
-      : typedHandler(handler as MessageHandler<TypedMessage<unknown, Message>>, decode, this.#onInvalid);
+    // The typed handler is made at the first message, with the typed work (loaded then).
+    const batch = options?.batch === true;
+    let made: ((...args: never[]) => unknown) | undefined;
+    const wrapped = (...args: never[]): unknown => {
+      if (made !== undefined) return made(...args);
+      return loadTypedWork().then((m) => {
+        made ??= m.typedConsumeHandler(this.#work(), handler, batch) as (...args: never[]) => unknown;
+        return made(...args);
+      });
+    };
     return this.queue.consume(wrapped as never, options as never) as unknown as Consumer<Message>;
   }
 
@@ -199,24 +195,7 @@ export class TypedQueueHandle<S extends StandardSchemaV1> {
   async *messages(
     options?: MessagesOptions<never>,
   ): AsyncGenerator<Acknowledgeable<TypedMessage<unknown, Message | SnsQueueMessage>>, void, undefined> {
-    const iterator = this.queue.messages(options as never) as unknown as AsyncIterable<
-      Acknowledgeable<Message | SnsQueueMessage>
-    >;
-    for await (const message of iterator) {
-      let value: unknown;
-      try {
-        value = await this.#decode(message);
-      } catch (error) {
-        try {
-          await onInvalidMessage(this.#onInvalid, message, error);
-          message.ack();
-        } catch {
-          message.retry();
-        }
-        continue;
-      }
-      yield withValue(message, value);
-    }
+    yield* (typedWork() ?? (await loadTypedWork())).typedMessages(this.#work(), options);
   }
 
   /**
@@ -229,12 +208,5 @@ export class TypedQueueHandle<S extends StandardSchemaV1> {
       this.schema,
       { operation: "SendMessageBatch", resource: this.queue.name },
     );
-  }
-
-  /** Decodes and checks a body (or, with unwrapSns, the message published to SNS). */
-  #decode(message: Message | SnsQueueMessage): unknown {
-    const context = { operation: "receive", resource: this.queue.name };
-    if ("SqsMessage" in message) return decodeTyped(this.schema, message.Message, "Message", context);
-    return decodeTyped(this.schema, message.Body, "Body", context);
   }
 }

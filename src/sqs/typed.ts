@@ -1,20 +1,31 @@
 /**
  * The typed handler: a handler of typed messages (`message.value`, the schema's output) made into
  * a handler of plain messages, which decodes and validates each body first. What the consumer,
- * the iterator and the Lambda handlers run for a typed queue.
+ * the iterator and the Lambda handlers run for a typed queue; and the rest of a typed queue's
+ * work (`receive`, `messages`) and the values' encoding and decoding (`core/typed-codec.ts`).
+ * Loaded at a typed handle's or producer's first use (`lazy.ts`'s `loadTyped`), so that a cold
+ * start compiles none of it.
  *
  * @module
  */
 
+import type { CallOptions } from "../core/client.js";
 import { isValidationError, type ValidationError } from "../core/errors.js";
+import type { StandardSchemaV1 } from "../core/standard-schema.js";
 import { type InvalidMessagePolicy, isThenable, type TypedMessage } from "../core/typed.js";
+import { decodeTyped } from "../core/typed-codec.js";
 import type {
   BatchHandler,
   BatchHandlerContext,
   HandlerContext,
   MessageHandler,
 } from "./consumer/consumer.js";
-import type { Message } from "./types.js";
+import type { Acknowledgeable, MessagesOptions } from "./consumer/iterator.js";
+import type { SnsQueueMessage } from "./consumer/sns.js";
+import type { QueueHandle } from "./queue.js";
+import type { Message, ReceiveMessageRequest } from "./types.js";
+
+export { decodeTyped, encodeTyped } from "../core/typed-codec.js";
 
 /**
  * Adds the decoded value to a message, as its `value` property (on the object itself, so that
@@ -122,4 +133,84 @@ export function typedBatchHandler<M, T>(
     }
     return failed;
   };
+}
+
+/** What a typed queue's work needs of its handle. */
+export interface TypedQueue {
+  readonly queue: QueueHandle;
+  readonly schema: StandardSchemaV1;
+  readonly onInvalid: InvalidMessagePolicy<Message | SnsQueueMessage>;
+}
+
+/** Decodes and checks a received message's body (or, unwrapped from SNS, its `Message`). */
+export function decodeQueueMessage(t: TypedQueue, message: Message | SnsQueueMessage): unknown {
+  const context = { operation: "receive", resource: t.queue.name };
+  if ("SqsMessage" in message) return decodeTyped(t.schema, message.Message, "Message", context);
+  return decodeTyped(t.schema, message.Body, "Body", context);
+}
+
+/** A typed queue's consume handler, decoding each message before the user's handler. */
+export function typedConsumeHandler(
+  t: TypedQueue,
+  handler: MessageHandler<never> | BatchHandler<never>,
+  batch: boolean,
+): MessageHandler<Message> | BatchHandler<Message> {
+  const decode = (message: Message | SnsQueueMessage) => decodeQueueMessage(t, message);
+  return batch
+    ? typedBatchHandler(handler as BatchHandler<TypedMessage<unknown, Message>>, decode, t.onInvalid)
+    : typedHandler(handler as MessageHandler<TypedMessage<unknown, Message>>, decode, t.onInvalid);
+}
+
+/** {@link TypedQueueHandle.receive}: the messages whose bodies decode and pass the schema. */
+export async function receiveTyped(
+  t: TypedQueue,
+  params: Omit<ReceiveMessageRequest, "QueueUrl"> | undefined,
+  options: CallOptions | undefined,
+): Promise<TypedMessage<unknown, Message>[]> {
+  const messages = await t.queue.receive(params, options);
+  const decoded = await Promise.all(
+    messages.map(async (message) => {
+      try {
+        return withValue(message, await decodeQueueMessage(t, message));
+      } catch (error) {
+        // The invalid message: deleted if the policy says so (or its function resolves), else
+        // left to come back after its visibility timeout.
+        let remove: boolean;
+        try {
+          await onInvalidMessage(t.onInvalid, message, error);
+          remove = true;
+        } catch {
+          remove = false;
+        }
+        if (remove) await t.queue.delete(message, options);
+        return undefined;
+      }
+    }),
+  );
+  return decoded.filter((message) => message !== undefined);
+}
+
+/** {@link TypedQueueHandle.messages}: the queue's messages, decoded; invalid ones as the policy says. */
+export async function* typedMessages(
+  t: TypedQueue,
+  options: MessagesOptions<never> | undefined,
+): AsyncGenerator<Acknowledgeable<TypedMessage<unknown, Message | SnsQueueMessage>>, void, undefined> {
+  const iterator = t.queue.messages(options as never) as unknown as AsyncIterable<
+    Acknowledgeable<Message | SnsQueueMessage>
+  >;
+  for await (const message of iterator) {
+    let value: unknown;
+    try {
+      value = await decodeQueueMessage(t, message);
+    } catch (error) {
+      try {
+        await onInvalidMessage(t.onInvalid, message, error);
+        message.ack();
+      } catch {
+        message.retry();
+      }
+      continue;
+    }
+    yield withValue(message, value);
+  }
 }

@@ -7,7 +7,8 @@ import * as v from "valibot";
 import { z } from "zod";
 import { isValidationError, type ValidationError } from "../../src/core/errors.js";
 import type { StandardSchemaV1 } from "../../src/core/standard-schema.js";
-import { decodeTyped, encodeTyped, isStandardSchema, issuePath, validate } from "../../src/core/typed.js";
+import { isStandardSchema } from "../../src/core/typed.js";
+import { decodeTyped, encodeTyped, issuePath, validate } from "../../src/core/typed-codec.js";
 import { snsHandler, sqsHandler } from "../../src/lambda/index.js";
 import type { Message } from "../../src/sqs/types.js";
 import {
