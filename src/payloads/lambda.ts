@@ -11,7 +11,8 @@
 
 import { type ErrorContext, isPayloadNotFoundError, type PayloadNotFoundError } from "../core/errors.js";
 import type { Message } from "../sqs/types.js";
-import { type PayloadPointer, parseHandle } from "./codec.js";
+import type { PayloadPointer } from "./codec.js";
+import { parseHandle } from "./codec-read.js";
 import { payloadErrorOf } from "./errors.js";
 import type { ResolvedLargePayloads } from "./options.js";
 import { resolveMessage } from "./sqs.js";

@@ -20,15 +20,8 @@ import type {
   SendMessageBatchRequest,
   SendMessageRequest,
 } from "../sqs/types.js";
-import {
-  type AttributeValue,
-  embedHandle,
-  MARKER_ATTRIBUTES,
-  markerOf,
-  type PayloadPointer,
-  parseHandle,
-  parsePointer,
-} from "./codec.js";
+import { type AttributeValue, MARKER_ATTRIBUTES, type PayloadPointer } from "./codec.js";
+import { embedHandle, markerOf, parseHandle, parsePointer } from "./codec-read.js";
 import { payloadErrorOf, setPayloadError } from "./errors.js";
 import type { PayloadInterceptor, ResolvedLargePayloads } from "./options.js";
 import { mapLimit, PayloadStore } from "./store.js";

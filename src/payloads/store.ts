@@ -9,7 +9,8 @@ import type { CallOptions } from "../core/client.js";
 import { ChecksumError, type ErrorContext, isServiceError, PayloadNotFoundError } from "../core/errors.js";
 import type { S3Options } from "../s3/client.js";
 import { S3 } from "../s3/s3.js";
-import { type AttributeValue, newKey, type PayloadPointer, pointerBody } from "./codec.js";
+import { type AttributeValue, type PayloadPointer, pointerBody } from "./codec.js";
+import { newKey } from "./codec-read.js";
 import type { ResolvedLargePayloads } from "./options.js";
 import { checkPayloadAttributes, shouldOffload } from "./plan.js";
 

@@ -2,15 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isValidationError } from "../../src/core/errors.js";
 import { SNS } from "../../src/index.js";
-import {
-  attributesBytes,
-  embedHandle,
-  markerOf,
-  newKey,
-  parseHandle,
-  parsePointer,
-  pointerBody,
-} from "../../src/payloads/codec.js";
+import { attributesBytes, pointerBody } from "../../src/payloads/codec.js";
+import { embedHandle, markerOf, newKey, parseHandle, parsePointer } from "../../src/payloads/codec-read.js";
 import { SQS } from "../../src/sqs/sqs.js";
 
 describe("the extended clients' format", () => {
