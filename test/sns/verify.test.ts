@@ -6,12 +6,8 @@ import { after, before, describe, it } from "node:test";
 import { isSignatureVerificationError, isValidationError } from "../../src/core/errors.js";
 import { checkSigningCertUrl } from "../../src/sns/verify/cert-url.js";
 import { DerError, isRsaKey, pemToDer, readElement, spkiFromCertificate } from "../../src/sns/verify/der.js";
-import {
-  type CertificateFetch,
-  SnsVerifier,
-  stringToSign,
-  verifySnsMessage,
-} from "../../src/sns/verify/verifier.js";
+import { stringToSign } from "../../src/sns/verify/string-to-sign.js";
+import { type CertificateFetch, SnsVerifier, verifySnsMessage } from "../../src/sns/verify/verifier.js";
 import { makeSigner, signSnsMessage, snsStringToSign, type TestSigner } from "../helpers/x509.js";
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:orders";

@@ -14,8 +14,6 @@ import { ValidationError } from "../../core/errors.js";
 import type { SnsEnvelope } from "../envelope.js";
 import type { CertificateCache } from "./check.js";
 
-export { stringToSign } from "./string-to-sign.js";
-
 /** The verifying side (`check.ts`), once loaded. */
 let engine: typeof import("./check.js") | undefined;
 /** Loads the verifying side (again after a failed load). */
