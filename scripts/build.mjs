@@ -35,6 +35,7 @@ import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { buildWorkerTree } from "./build-worker.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const out = join(root, "dist", "node");
@@ -384,3 +385,6 @@ const cliBuild = await build({
 mkdirSync(dirname(cliFile), { recursive: true });
 for (const file of cliBuild.outputFiles) writeFileSync(file.path, file.text);
 chmodSync(cliFile, 0o755);
+
+// 5. dist/worker/: what the `workerd` and `worker` export conditions name (scripts/build-worker.mjs).
+await buildWorkerTree(root);

@@ -16,9 +16,19 @@
  */
 
 import type { IniSection, SharedFiles } from "./config/profile.js";
-import { lookup, lookupEndpoint, lookupRegion, profileName } from "./config/profile.js";
+import {
+  lookupAttempts,
+  lookupEndpoint,
+  lookupFlag,
+  lookupRegion,
+  lookupRetryMode,
+  profileName,
+} from "./config/profile.js";
+import { positiveInteger, type RetryMode } from "./config/section.js";
 import { ValidationError } from "./errors.js";
 import type { AdaptiveRetry } from "./retry.js";
+
+export { parseBoolean, type RetryMode } from "./config/section.js";
 
 /** A parsed endpoint: where requests go. */
 export interface Endpoint {
@@ -150,18 +160,6 @@ export function defaultEndpoint(
 // ---------------------------------------------------------------------------------------------
 // Resolution
 
-/** Parses a boolean setting (`true` / `false`, any case). */
-export function parseBoolean(value: string | undefined, field: string): boolean | undefined {
-  if (value === undefined) return undefined;
-  const lower = value.trim().toLowerCase();
-  if (lower === "true") return true;
-  if (lower === "false") return false;
-  throw new ValidationError(field, '"true" or "false"', value);
-}
-
-/** The retry modes. `legacy` (accepted from the environment and profile) is read as `standard`. */
-export type RetryMode = "standard" | "adaptive";
-
 /** Settings the client takes from its options before the environment and the profile. */
 export interface ConfigOptions {
   region?: string | undefined;
@@ -203,12 +201,6 @@ export interface ResolvedConfig {
   readonly retryMode: RetryMode;
 }
 
-/** A boolean setting of the environment, else of the profile (see `lookup` in config/profile). */
-function lookupBoolean(profile: IniSection | undefined, name: string): boolean | undefined {
-  const found = lookup(profile, name);
-  return found && parseBoolean(...found);
-}
-
 /**
  * Resolves the region: the option, then `AWS_REGION`, then `AWS_DEFAULT_REGION`, then the
  * profile's `region`. Returns undefined when none is set.
@@ -241,22 +233,9 @@ function endpointOverride(
   profileLabel = "profile",
 ): { url: string; source: string } | undefined {
   if (option !== undefined) return { url: option, source: "option" };
-  if (lookupBoolean(profile, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) return undefined;
+  if (lookupFlag(profile, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) return undefined;
   const [url, source] = lookupEndpoint(envKey, profile, files, profileLabel);
   return url === undefined ? undefined : { url, source };
-}
-
-function positiveInteger(value: string | number, field: string): number {
-  const n = typeof value === "number" ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(n) || n < 1) throw new ValidationError(field, "a positive integer", value);
-  return n;
-}
-
-function retryModeOf(value: string, field: string): RetryMode {
-  const lower = value.trim().toLowerCase();
-  if (lower === "standard" || lower === "legacy") return "standard";
-  if (lower === "adaptive") return "adaptive";
-  throw new ValidationError(field, '"standard" or "adaptive"', value);
 }
 
 /**
@@ -271,9 +250,9 @@ export function resolveConfig(
   const profile = profileName(options.profile);
   const profileSettings = files?.profiles[profile];
   let region = resolveRegion(options.region, profileSettings);
-  let useFips = options.useFipsEndpoint ?? lookupBoolean(profileSettings, "AWS_USE_FIPS_ENDPOINT") ?? false;
+  let useFips = options.useFipsEndpoint ?? lookupFlag(profileSettings, "AWS_USE_FIPS_ENDPOINT") ?? false;
   const useDualstack =
-    options.useDualstackEndpoint ?? lookupBoolean(profileSettings, "AWS_USE_DUALSTACK_ENDPOINT") ?? false;
+    options.useDualstackEndpoint ?? lookupFlag(profileSettings, "AWS_USE_DUALSTACK_ENDPOINT") ?? false;
   // Legacy pseudo-regions name FIPS in the region: fips-us-gov-west-1, us-east-1-fips.
   if (region?.startsWith("fips-") || region?.endsWith("-fips")) {
     region = region.startsWith("fips-") ? region.slice(5) : region.slice(0, -5);
@@ -294,13 +273,10 @@ export function resolveConfig(
       ? undefined
       : defaultEndpoint(service.endpointPrefix, region, { useFips, useDualstack }));
 
-  const attempts = options.maxAttempts ?? lookup(profileSettings, "AWS_MAX_ATTEMPTS");
   const maxAttempts =
-    attempts === undefined
-      ? 3
-      : Array.isArray(attempts)
-        ? positiveInteger(...attempts)
-        : positiveInteger(attempts, "maxAttempts");
+    options.maxAttempts === undefined
+      ? (lookupAttempts(profileSettings) ?? 3)
+      : positiveInteger(options.maxAttempts, "maxAttempts");
   let retryMode: RetryMode = "standard";
   const option = options.retryMode;
   if (option !== undefined) {
@@ -312,8 +288,7 @@ export function resolveConfig(
     }
     retryMode = mode;
   } else {
-    const mode = lookup(profileSettings, "AWS_RETRY_MODE");
-    if (mode) retryMode = retryModeOf(...mode);
+    retryMode = lookupRetryMode(profileSettings) ?? retryMode;
   }
 
   return {

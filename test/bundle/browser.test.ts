@@ -20,10 +20,12 @@ import * as browserLoad from "../../src/batch/load.browser.js";
 import type * as RealLoad from "../../src/batch/load.js";
 import * as browserProfile from "../../src/core/config/profile.browser.js";
 import type * as RealProfile from "../../src/core/config/profile.js";
+import * as workerProfile from "../../src/core/config/profile.worker.js";
 import * as browserChain from "../../src/core/credentials/chain.browser.js";
 import type * as RealChain from "../../src/core/credentials/chain.js";
 import * as browserDefault from "../../src/core/credentials/default.browser.js";
 import type * as RealDefault from "../../src/core/credentials/default.js";
+import * as workerDefault from "../../src/core/credentials/default.worker.js";
 import * as browserCrypto from "../../src/core/crypto.browser.js";
 import type * as RealCrypto from "../../src/core/crypto.js";
 import { isCredentialsError } from "../../src/core/errors.js";
@@ -35,6 +37,8 @@ import * as browserRetryByName from "../../src/core/retry-by-name.browser.js";
 import type * as RealRetryByName from "../../src/core/retry-by-name.js";
 import * as browserOwn from "../../src/core/signer/own.browser.js";
 import type * as RealOwn from "../../src/core/signer/own.js";
+import * as browserChannels from "../../src/observability/channels.browser.js";
+import type * as RealChannels from "../../src/observability/channels.js";
 import * as browserLazy from "../../src/sqs/lazy.browser.js";
 import type * as RealLazy from "../../src/sqs/lazy.js";
 import * as browserProducerLoad from "../../src/sqs/producer-load.browser.js";
@@ -45,9 +49,13 @@ import { withEnv } from "../core/credentials/helpers.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
 import { json, startLoopback } from "../helpers/loopback.js";
 
-// Each browser module offers what its Node twin offers to the rest of the library (a type error
-// here means one of them changed without the other). `arrange` is used by the file reader's tests only.
+// Each browser (and Workers) module offers what its Node twin offers to the rest of the library (a
+// type error here means one of them changed without the other). `arrange` is used by the file
+// reader's tests only.
 const _profile: Omit<typeof RealProfile, "arrange"> = browserProfile;
+const _workerProfile: Omit<typeof RealProfile, "arrange"> = workerProfile;
+const _workerDefault: typeof RealDefault = workerDefault;
+const _channels: typeof RealChannels = browserChannels;
 const _chain: typeof RealChain = browserChain;
 const _httpNode: typeof RealHttpNode = browserHttpNode;
 const _crypto: typeof RealCrypto = browserCrypto;
@@ -61,6 +69,9 @@ const _producerLoad: typeof RealProducerLoad = browserProducerLoad;
 const _load: typeof RealLoad = browserLoad;
 void [
   _profile,
+  _workerProfile,
+  _workerDefault,
+  _channels,
   _chain,
   _httpNode,
   _crypto,
@@ -94,7 +105,7 @@ const NODE_ONLY = [
 const root = new URL("../../../", import.meta.url).pathname;
 let dir: string;
 
-before(() => {
+before(async () => {
   dir = mkdtempSync(join(tmpdir(), "asyncaws-browser-"));
   const pkg = join(dir, "node_modules/asyncaws");
   mkdirSync(pkg, { recursive: true });
@@ -103,15 +114,23 @@ before(() => {
     recursive: true,
     filter: (source) => !source.endsWith(".map"),
   });
+  // Workers' tree (the `workerd` and `worker` export conditions), made as `npm run build` makes it.
+  const { buildWorkerTree } = (await import(pathToFileURL(join(root, "scripts/build-worker.mjs")).href)) as {
+    buildWorkerTree(root: string, options: { verify: boolean }): Promise<string[]>;
+  };
+  await buildWorkerTree(pkg, { verify: false });
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
- * Bundles `source` (an ES module importing asyncaws) for the browser; the code, the package files
- * it reaches (`inputs`) and those with code left in the output after tree shaking (`kept`).
+ * Bundles `source` (an ES module importing asyncaws) for the browser (or, with `worker`, as
+ * wrangler bundles a Worker: the browser platform with the conditions workerd, worker, browser);
+ * the code, the package files it reaches (`inputs`) and those with code left in the output after
+ * tree shaking (`kept`).
  */
 async function bundle(
   source: string,
+  { worker = false } = {},
 ): Promise<{ code: string; inputs: string[]; kept: string[]; wrappedByImport: string[] }> {
   const entry = join(dir, `entry-${Math.random().toString(36).slice(2)}.mjs`);
   writeFileSync(entry, source);
@@ -120,6 +139,7 @@ async function bundle(
     entryPoints: [entry],
     bundle: true,
     platform: "browser",
+    ...(worker ? { conditions: ["workerd", "worker", "browser"] } : {}),
     format: "esm",
     target: "es2022",
     write: false,
@@ -217,29 +237,33 @@ describe("browser bundles", () => {
        export const client = new SQSClient({ region: "eu-west-1", retryMode: adaptiveRetry });`,
     );
     assert.ok(adaptive.code.includes("#fillRate"), "the rate limiter comes with adaptiveRetry");
-    const { code } = await bundle(
-      `import { SQSClient, adaptiveRetry } from "asyncaws/sqs";
+    const program = `import { SQSClient, adaptiveRetry } from "asyncaws/sqs";
        export const make = (retryMode) => new SQSClient({ region: "eu-west-1", retryMode });
-       export { adaptiveRetry };`,
-    );
-    const out = join(dir, "adaptive.bundle.mjs");
-    writeFileSync(out, code);
-    const bundled = (await import(pathToFileURL(out).href)) as {
-      make(retryMode?: unknown): { region: string };
-      adaptiveRetry: unknown;
+       export { adaptiveRetry };`;
+    type Bundled = { make(retryMode?: unknown): { region: string }; adaptiveRetry: unknown };
+    const load = async (name: string, worker: boolean): Promise<Bundled> => {
+      const out = join(dir, name);
+      writeFileSync(out, (await bundle(program, { worker })).code);
+      return (await import(pathToFileURL(out).href)) as Bundled;
     };
-    assert.equal(bundled.make(bundled.adaptiveRetry).region, "eu-west-1");
-    assert.throws(
-      () => bundled.make("adaptive"),
-      (error: Error & { field?: string }) => {
-        assert.equal(error.name, "ValidationError");
-        assert.equal(error.field, "retryMode");
-        assert.match(error.message, /adaptiveRetry imported from "asyncaws"/);
-        return true;
-      },
-    );
+    const bundled = await load("adaptive.bundle.mjs", false);
+    const workerBundled = await load("adaptive.worker.mjs", true);
+    for (const { make, adaptiveRetry } of [bundled, workerBundled]) {
+      assert.equal(make(adaptiveRetry).region, "eu-west-1");
+      assert.throws(
+        () => make("adaptive"),
+        (error: Error & { field?: string }) => {
+          assert.equal(error.name, "ValidationError");
+          assert.equal(error.field, "retryMode");
+          assert.match(error.message, /adaptiveRetry imported from "asyncaws"/);
+          return true;
+        },
+      );
+    }
     await withEnv({ AWS_RETRY_MODE: "adaptive" }, () => {
-      assert.throws(() => bundled.make(), { name: "ValidationError", field: "AWS_RETRY_MODE" });
+      // A Worker reads the environment (nodejs_compat); a browser has none and reads none.
+      assert.throws(() => workerBundled.make(), { name: "ValidationError", field: "AWS_RETRY_MODE" });
+      assert.equal(bundled.make().region, "eu-west-1");
     });
   });
 
@@ -276,6 +300,25 @@ describe("browser bundles", () => {
     ]) {
       assert.ok(inputs.includes(path), `${path} is not in the bundle`);
     }
+  });
+
+  it("a browser program reads no environment and looks for no tracing channel; a Worker's does both", async () => {
+    const program = `import { SQSClient, sendMessage } from "asyncaws/sqs";
+       const client = new SQSClient({ region: "eu-west-1" });
+       await sendMessage(client, { QueueUrl: "https://sqs.eu-west-1.amazonaws.com/1/q", MessageBody: "x" });`;
+    const browser = await bundle(program);
+    const worker = await bundle(program, { worker: true });
+    for (const marker of [
+      "AWS_DEFAULT_REGION",
+      "AWS_PROFILE",
+      "AWS_ACCESS_KEY_ID",
+      "node:diagnostics_channel",
+    ]) {
+      assert.ok(!browser.code.includes(marker), `${marker} is in the browser bundle`);
+      assert.ok(worker.code.includes(marker), `${marker} is not in the Worker bundle`);
+    }
+    assert.ok(worker.inputs.includes("worker/core/client.js"), "the Worker takes dist/worker/");
+    assert.ok(worker.inputs.includes("core/signer/webcrypto.js"), "and shares the rest with dist/");
   });
 
   it("a program of asyncaws/sqs reaches no import() of code that imports the core: nothing is wrapped for lazy initialization", async () => {
@@ -328,8 +371,7 @@ describe("browser bundles", () => {
   });
 
   it("runs: without credentials, says to pass them; with them, signs and sends with fetch", async () => {
-    const { code } = await bundle(
-      `import { fromEnv } from "asyncaws";
+    const program = `import { fromEnv } from "asyncaws";
        import { SQSClient, sendMessage } from "asyncaws/sqs";
        export async function send(endpoint, credentials) {
          const client = new SQSClient({
@@ -338,13 +380,15 @@ describe("browser bundles", () => {
            ...(credentials === "env" ? { credentials: fromEnv() } : credentials ? { credentials } : {}),
          });
          return sendMessage(client, { QueueUrl: endpoint + "/123456789012/jobs", MessageBody: "Hello" });
-       }`,
-    );
-    const out = join(dir, "send.bundle.mjs");
-    writeFileSync(out, code);
-    const { send } = (await import(pathToFileURL(out).href)) as {
-      send(endpoint: string, credentials?: object | "env"): Promise<{ MessageId?: string }>;
+       }`;
+    type Send = (endpoint: string, credentials?: object | "env") => Promise<{ MessageId?: string }>;
+    const load = async (name: string, worker: boolean): Promise<Send> => {
+      const out = join(dir, name);
+      writeFileSync(out, (await bundle(program, { worker })).code);
+      return ((await import(pathToFileURL(out).href)) as { send: Send }).send;
     };
+    const send = await load("send.bundle.mjs", false);
+    const workerSend = await load("send.worker.mjs", true);
     const md5 = createHash("md5").update("Hello").digest("hex");
     const server = await startLoopback(() => json({ MessageId: "m-1", MD5OfMessageBody: md5 }));
     const keys = {
@@ -354,11 +398,13 @@ describe("browser bundles", () => {
     try {
       // No credentials anywhere (a browser): a clear error, and nothing sent.
       await withEnv({}, async () => {
-        await assert.rejects(send(server.endpoint), (error: Error & { attempts?: unknown[] }) => {
-          assert.equal(error.name, "CredentialsError");
-          assert.match(error.message, /pass the credentials option/);
-          return true;
-        });
+        for (const sender of [send, workerSend]) {
+          await assert.rejects(sender(server.endpoint), (error: Error & { attempts?: unknown[] }) => {
+            assert.equal(error.name, "CredentialsError");
+            assert.match(error.message, /pass the credentials option/);
+            return true;
+          });
+        }
       });
       assert.equal(server.requests.length, 0, "nothing was sent without credentials");
 
@@ -366,8 +412,10 @@ describe("browser bundles", () => {
       await withEnv(keys, async () => {
         assert.equal((await send(server.endpoint, "env")).MessageId, "m-1");
         // Where there is an environment with keys (a Worker with nodejs_compat, which wrangler
-        // bundles for the browser platform), the default takes them, as the full chain does.
-        assert.equal((await send(server.endpoint)).MessageId, "m-1");
+        // bundles for the browser platform with Workers' conditions), the default takes them, as
+        // the full chain does; a browser's default reads no environment and asks for credentials.
+        assert.equal((await workerSend(server.endpoint)).MessageId, "m-1");
+        await assert.rejects(send(server.endpoint), /pass the credentials option/);
       });
       assert.equal(server.requests.length, 3);
       assert.ok(server.requests.every((request) => request.signatureValid));
@@ -386,9 +434,16 @@ describe("browser modules", () => {
     assert.equal(browserProfile.setting({ region: "eu-west-1", sqs: { a: "b" } }, "region"), "eu-west-1");
     assert.equal(browserProfile.setting({ region: "" }, "region"), undefined);
     assert.deepEqual(browserProfile.subSection({ sqs: { endpoint_url: "x" } }, "sqs"), { endpoint_url: "x" });
-    await withEnv({ AWS_PROFILE: "dev" }, () => {
-      assert.equal(browserProfile.profileName(), "dev");
+    await withEnv({ AWS_PROFILE: "dev", AWS_REGION: "eu-south-2", AWS_MAX_ATTEMPTS: "7" }, () => {
+      // Workers read the environment; a browser has none and reads none.
+      assert.equal(workerProfile.profileName(), "dev");
+      assert.equal(workerProfile.profileName("ops"), "ops");
+      assert.deepEqual(workerProfile.lookupRegion(undefined), ["eu-south-2", "AWS_REGION"]);
+      assert.equal(workerProfile.lookupAttempts(undefined), 7);
+      assert.equal(browserProfile.profileName(), "default");
       assert.equal(browserProfile.profileName("ops"), "ops");
+      assert.equal(browserProfile.lookupRegion(undefined), undefined);
+      assert.equal(browserProfile.lookupAttempts(undefined), undefined);
     });
   });
 

@@ -53,9 +53,10 @@ async function buildBundles(): Promise<void> {
     format: "esm",
     platform: "neutral",
   });
-  // Two bundles of the Worker: as wrangler makes it (esbuild's browser platform, so package.json's
-  // "browser" field applies, with the workerd conditions), and for the neutral platform (the
-  // package's modules as they are, as other bundlers may leave them).
+  // Two bundles of the Worker, both resolving the package's exports with Workers' conditions
+  // (`workerd`, `worker`: dist/worker/): as wrangler makes it (esbuild's browser platform, so
+  // package.json's "browser" field applies to the modules dist/worker/ shares with dist/), and for
+  // the neutral platform (no "browser" field, as other bundlers may leave them).
   for (const [file, platform] of [
     ["worker.js", "browser"],
     ["worker-neutral.js", "neutral"],

@@ -1,21 +1,29 @@
 /**
  * The browser build's stand-in for `config/profile` (package.json's `browser` field maps one to
- * the other): a browser has no `~/.aws/config` or `~/.aws/credentials`, so the shared files are
- * always empty, and neither the file reader nor the INI parser is bundled. Profile settings given
- * in code still resolve the same way (`profileName`, `setting`, `subSection` are the same); the
- * client's settings come from the environment only (`lookup`, `lookupRegion`, `lookupEndpoint`
- * read no profile: a browser's client has none).
+ * the other): a browser has neither shared files (`~/.aws/config`, `~/.aws/credentials`) nor
+ * environment variables, so the client's settings come from its options alone, and neither the
+ * file reader, the INI parser nor the environment lookups are bundled. Profile settings given in
+ * code still resolve the same way (`setting`, `subSection` are the same).
+ *
+ * Cloudflare Workers, whose bundlers also apply the `browser` field, take `profile.worker.ts`
+ * instead (the package's `workerd` and `worker` export conditions, dist/worker/): they have an
+ * environment with `nodejs_compat`, which it reads.
  *
  * @module
  */
 
 import type { IniSection } from "./ini.js";
 import type { SharedFiles } from "./profile.js";
-import { fromEnv } from "./section.js";
+import type { RetryMode } from "./section.js";
 
 export type { IniSection, IniValue } from "./ini.js";
 export type { SharedFiles } from "./profile.js";
-export { profileName, setting, subSection } from "./section.js";
+export { setting, subSection } from "./section.js";
+
+/** The profile to use: the option, else `default` (a browser has no `AWS_PROFILE`). */
+export function profileName(option?: string): string {
+  return option ?? "default";
+}
 
 /** No files: empty sections without a prototype (a profile named `constructor` finds nothing). */
 function none(): SharedFiles {
@@ -41,25 +49,40 @@ export async function loadSharedFiles(): Promise<SharedFiles> {
   return none();
 }
 
-/** @internal A setting of the environment (a browser's client has no profile). */
+/** @internal A setting of the environment or the profile: a browser has neither. */
 export function lookup(
   _profile: IniSection | undefined,
-  name: string,
+  _name: string,
 ): [value: string, field: string] | undefined {
-  return fromEnv(name);
+  return undefined;
 }
 
-/** @internal The region of `AWS_REGION`, then `AWS_DEFAULT_REGION`. */
+/** @internal The region of the environment or the profile: a browser has neither. */
 export function lookupRegion(_profile: IniSection | undefined): [value: string, field: string] | undefined {
-  return fromEnv("AWS_REGION", "AWS_DEFAULT_REGION");
+  return undefined;
 }
 
-/** @internal The endpoint URL of `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`. */
+/** @internal The endpoint URL of the environment or the profile: a browser has neither. */
 export function lookupEndpoint(
-  envKey: string,
+  _envKey: string,
   _profile: IniSection | undefined,
   _files: SharedFiles | undefined,
   profileLabel: string,
 ): [url: string | undefined, source: string] {
-  return fromEnv(`AWS_ENDPOINT_URL_${envKey}`, "AWS_ENDPOINT_URL") ?? [undefined, profileLabel];
+  return [undefined, profileLabel];
+}
+
+/** @internal A boolean setting of the environment or the profile: a browser has neither. */
+export function lookupFlag(_profile: IniSection | undefined, _name: string): boolean | undefined {
+  return undefined;
+}
+
+/** @internal The attempts of the environment or the profile: a browser has neither. */
+export function lookupAttempts(_profile: IniSection | undefined): number | undefined {
+  return undefined;
+}
+
+/** @internal The retry mode of the environment or the profile: a browser has neither. */
+export function lookupRetryMode(_profile: IniSection | undefined): RetryMode | undefined {
+  return undefined;
 }

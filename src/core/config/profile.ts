@@ -22,7 +22,15 @@ import {
   type NodeOs,
 } from "../runtime.js";
 import { type IniFile, type IniSection, parseIni } from "./ini.js";
-import { fromEnv, setting, subSection } from "./section.js";
+import {
+  fromEnv,
+  parseBoolean,
+  positiveInteger,
+  type RetryMode,
+  retryModeOf,
+  setting,
+  subSection,
+} from "./section.js";
 
 export type { IniSection, IniValue } from "./ini.js";
 export { profileName, setting, subSection } from "./section.js";
@@ -39,6 +47,24 @@ export function lookup(
   const key = name.slice(4).toLowerCase();
   const fromProfile = setting(profile, key);
   return fromEnv(name) ?? (fromProfile === undefined ? undefined : [fromProfile, key]);
+}
+
+/** @internal A boolean setting (see {@link lookup}), parsed. */
+export function lookupFlag(profile: IniSection | undefined, name: string): boolean | undefined {
+  const found = lookup(profile, name);
+  return found && parseBoolean(...found);
+}
+
+/** @internal `AWS_MAX_ATTEMPTS`, else the profile's `max_attempts`, parsed. */
+export function lookupAttempts(profile: IniSection | undefined): number | undefined {
+  const found = lookup(profile, "AWS_MAX_ATTEMPTS");
+  return found && positiveInteger(...found);
+}
+
+/** @internal `AWS_RETRY_MODE`, else the profile's `retry_mode`, parsed. */
+export function lookupRetryMode(profile: IniSection | undefined): RetryMode | undefined {
+  const found = lookup(profile, "AWS_RETRY_MODE");
+  return found && retryModeOf(...found);
 }
 
 /** @internal The region of `AWS_REGION`, then `AWS_DEFAULT_REGION`, then the profile's `region`. */

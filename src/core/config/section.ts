@@ -1,12 +1,17 @@
 /**
- * Reading the shared files' settings, for the file reader (`profile.ts`) and its browser
- * stand-in alike: which profile, a string setting, a sub-section.
+ * Reading the shared files' and the environment's settings, for the file reader (`profile.ts`)
+ * and its stand-ins alike: which profile, a string setting, a sub-section, and the parsers of the
+ * settings that are not strings.
  *
  * @module
  */
 
+import { ValidationError } from "../errors.js";
 import { env } from "../runtime.js";
 import type { IniSection } from "./ini.js";
+
+/** The retry modes. `legacy` (accepted from the environment and profile) is read as `standard`. */
+export type RetryMode = "standard" | "adaptive";
 
 /** The profile to use: the option, then `AWS_PROFILE`, then `AWS_DEFAULT_PROFILE`, then `default`. */
 export function profileName(option?: string): string {
@@ -35,4 +40,28 @@ export function fromEnv(...names: string[]): [value: string, field: string] | un
     if (value !== undefined) return [value, name];
   }
   return undefined;
+}
+
+/** Parses a boolean setting (`true` / `false`, any case). */
+export function parseBoolean(value: string | undefined, field: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  const lower = value.trim().toLowerCase();
+  if (lower === "true") return true;
+  if (lower === "false") return false;
+  throw new ValidationError(field, '"true" or "false"', value);
+}
+
+/** Parses a count of attempts (a number, or the text of one), naming `field` when it is not one. */
+export function positiveInteger(value: string | number, field: string): number {
+  const n = typeof value === "number" ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1) throw new ValidationError(field, "a positive integer", value);
+  return n;
+}
+
+/** Parses a retry mode setting. */
+export function retryModeOf(value: string, field: string): RetryMode {
+  const lower = value.trim().toLowerCase();
+  if (lower === "standard" || lower === "legacy") return "standard";
+  if (lower === "adaptive") return "adaptive";
+  throw new ValidationError(field, '"standard" or "adaptive"', value);
 }
