@@ -26,6 +26,8 @@
 //   A layer's modules are those esbuild reaches from its entry point less the layers below; their
 //   binding names come from importing tsc's output of each. The build stops if a lazy module is
 //   imported statically.
+// - dist/worker/: the entries of Cloudflare Workers (the `workerd` and `worker` export conditions),
+//   built last by scripts/build-worker.mjs from dist/ (see there).
 // - dist/cli/asyncaws.js: the `asyncaws` bin (src/cli/), bundled for Node. It imports the library
 //   from the package's own entry (dist/node/index.js), as a user would, so it adds nothing to the
 //   library's files and chunks; the build stops if it imports anything of the library but
