@@ -41,13 +41,11 @@ import {
   type ConsumerLogger,
   type ConsumerOptions,
   checkStopOptions,
-  defaultRetryDelay,
   type ResolvedOptions,
   resolveConsumerOptions,
-  visibilityCeiling,
 } from "./options.js";
 import { unwrapSns } from "./sns.js";
-import { type Change, Visibility } from "./visibility.js";
+import { type Change, defaultRetryDelay, Visibility, visibilityCeiling } from "./visibility.js";
 
 /**
  * Where a consumer is in its life: `starting` (resolving the queue), `running`, `stopping`

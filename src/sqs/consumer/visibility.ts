@@ -11,7 +11,25 @@ import { answerOutcomes, MISSING_ENTRY_CODE, verdictOf } from "../../batch/outco
 import { isAbortError, isServiceError } from "../../core/errors.js";
 import { Waiters } from "../../core/waiters.js";
 import { addSlotted, type Held, removeSlotted, type Shared } from "./held.js";
-import { visibilityCeiling } from "./options.js";
+
+/** The default delay before a failed message is visible again: 1, 2, 4... seconds, at most 900. */
+export function defaultRetryDelay(attempt: number): number {
+  return Math.min(2 ** Math.max(0, attempt - 1), 900);
+}
+
+/** Longest a message may stay invisible, counted from its receipt: 12 hours. */
+export const MAX_VISIBILITY_SECONDS = 43_200;
+/** Margin kept under the 12-hour ceiling, for the time between SQS's receipt and ours. */
+export const VISIBILITY_MARGIN_SECONDS = 5;
+
+/**
+ * The visibility timeout a message may still be given, in whole seconds, `elapsedMs` after it
+ * was received: at most `wanted`, and never past 12 hours after receipt (less a margin).
+ */
+export function visibilityCeiling(wanted: number, elapsedMs: number): number {
+  const left = Math.floor(MAX_VISIBILITY_SECONDS - VISIBILITY_MARGIN_SECONDS - elapsedMs / 1000);
+  return Math.max(0, Math.min(wanted, left));
+}
 
 /** One visibility change: a message and its new timeout in seconds. */
 export interface Change {

@@ -15,7 +15,7 @@ import {
   ValidationError,
 } from "../../../src/core/errors.js";
 import { fatalKind } from "../../../src/sqs/consumer/consumer.js";
-import { visibilityCeiling } from "../../../src/sqs/consumer/options.js";
+import { visibilityCeiling } from "../../../src/sqs/consumer/visibility.js";
 import { SQS } from "../../../src/sqs/index.js";
 import { TEST_CREDENTIALS } from "../../helpers/fauxqs.js";
 import { json, type RecordedRequest, startLoopback } from "../../helpers/loopback.js";
