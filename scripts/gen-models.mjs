@@ -173,6 +173,8 @@ const SERVICES = [
     functions: true,
     // Every action has a validator: the generator stops when a new one has none.
     validatorsRequired: true,
+    // JSON by default: the Query names go to `queryNames()`, put on the shapes by `sqsQuery`.
+    queryNamesApart: true,
   },
   {
     dir: "sns",
@@ -628,6 +630,9 @@ function generateSchema(service, model, operations, paginators) {
   const visiting = new Set();
   const used = new Set(["EMPTY"]);
   const scalarMembers = new Set();
+  /** `queryNamesApart`: per shape const, its Query names, as the text of an object's fields. */
+  const queryNames = [];
+  const apart = service.queryNamesApart === true;
 
   /** Descriptor expression of a shape, with whether it holds a blob or timestamp below. */
   function ref(name, flattenedOverride) {
@@ -656,6 +661,7 @@ function generateSchema(service, model, operations, paginators) {
     if (shape.type === "structure") {
       type = "StructureShape";
       const members = [];
+      const names = [];
       for (const [member, memberRef] of Object.entries(shape.members)) {
         const target = shapes[memberRef.shape];
         const inner = ref(memberRef.shape, memberRef.flattened);
@@ -671,20 +677,25 @@ function generateSchema(service, model, operations, paginators) {
           scalarMembers.add(scalar);
           members.push(`${key(member)}: ${scalar}`);
         } else {
+          const named = wire !== member && !apart;
+          if (wire !== member && apart) names.push(`${key(member)}: ${JSON.stringify(wire)}`);
           members.push(
-            `${key(member)}: { shape: ${inner.expr}${wire === member ? "" : `, name: ${JSON.stringify(wire)}`}${rest} }`,
+            `${key(member)}: { shape: ${inner.expr}${named ? `, name: ${JSON.stringify(wire)}` : ""}${rest} }`,
           );
         }
       }
+      if (names.length) queryNames.push([constName, names]);
       body = `{ type: "structure", members: { ${members.join(", ")} }${special ? ", special: true" : ""}${restStructureFields(service, shape)} }`;
     } else if (shape.type === "list") {
       type = "ListShape";
       const inner = ref(shape.member.shape);
       special = inner.special;
       const memberName = shape.member.locationName;
-      body = `{ type: "list", member: ${inner.expr}${
-        memberName && memberName !== "member" ? `, memberName: ${JSON.stringify(memberName)}` : ""
-      }${flattened ? ", flattened: true" : ""}${special ? ", special: true" : ""} }`;
+      const names = [];
+      if (memberName && memberName !== "member") names.push(`memberName: ${JSON.stringify(memberName)}`);
+      if (flattened) names.push("flattened: true");
+      if (apart && names.length) queryNames.push([constName, names]);
+      body = `{ type: "list", member: ${inner.expr}${apart ? "" : names.map((n) => `, ${n}`).join("")}${special ? ", special: true" : ""} }`;
     } else if (shape.type === "map") {
       type = "MapShape";
       const keyShape = shapes[shape.key.shape];
@@ -694,9 +705,12 @@ function generateSchema(service, model, operations, paginators) {
       special = inner.special;
       const keyName = shape.key.locationName;
       const valueName = shape.value.locationName;
-      body = `{ type: "map", value: ${inner.expr}${keyName && keyName !== "key" ? `, keyName: ${JSON.stringify(keyName)}` : ""}${
-        valueName && valueName !== "value" ? `, valueName: ${JSON.stringify(valueName)}` : ""
-      }${flattened ? ", flattened: true" : ""}${special ? ", special: true" : ""} }`;
+      const names = [];
+      if (keyName && keyName !== "key") names.push(`keyName: ${JSON.stringify(keyName)}`);
+      if (valueName && valueName !== "value") names.push(`valueName: ${JSON.stringify(valueName)}`);
+      if (flattened) names.push("flattened: true");
+      if (apart && names.length) queryNames.push([constName, names]);
+      body = `{ type: "map", value: ${inner.expr}${apart ? "" : names.map((n) => `, ${n}`).join("")}${special ? ", special: true" : ""} }`;
     } else {
       throw new Error(`gen-models: ${service.dir}: unsupported shape type ${shape.type} (${name})`);
     }
@@ -721,6 +735,7 @@ function generateSchema(service, model, operations, paginators) {
   }
 
   const typeImports = new Set(["OperationShape", "StructureShape"]);
+  if (apart) for (const t of ["ListShape", "MapShape"]) typeImports.add(t);
   for (const c of consts.values()) typeImports.add(c.type);
   if (scalarMembers.size) typeImports.add("MemberShape");
   let out = `${HEADER}\n\n`;
@@ -732,6 +747,21 @@ function generateSchema(service, model, operations, paginators) {
   if (usesEmpty) out += `const EMPTY: StructureShape = { type: "structure", members: {} };\n`;
   for (const c of consts.values()) out += `${c.text}\n`;
   out += `\n${opConsts.join("\n")}\n\n`;
+  if (apart) {
+    out += `/**
+ * The Query protocol's wire names of the shapes above, which the JSON protocol never reads: per
+ * shape, a list's or map's fields (\`memberName\`, \`keyName\`, \`valueName\`, \`flattened\`), or a
+ * structure's members' names. \`sqsQuery\` puts them on the shapes when it is made (sqs/query.ts),
+ * so that a program that speaks JSON alone carries none of them.
+ */
+export function queryNames(): [ListShape | MapShape | StructureShape, Readonly<Record<string, string | true>>][] {
+  return [
+${queryNames.map(([c, names]) => `    [${c}, { ${names.join(", ")} }],`).join("\n")}
+  ];
+}
+
+`;
+  }
   out += "export const paginators = {\n";
   for (const op of Object.keys(paginators).sort()) {
     const p = paginators[op];

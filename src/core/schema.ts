@@ -19,7 +19,12 @@ export type ScalarShape =
   /** timestamp: `Date` in the API; epoch seconds in JSON, ISO 8601 in Query/XML */
   | "t";
 
-/** A member of a structure: its shape and, where it differs from the member name, its wire name. */
+/**
+ * A member of a structure: its shape and, where it differs from the member name, its wire name.
+ * The Query-only names (`name`, and the lists' and maps' `memberName`, `keyName`, `valueName`,
+ * `flattened`) of a service that speaks JSON by default (SQS) are generated apart, in
+ * `queryNames()` of its schema.ts, and put on the shapes when its Query protocol is made.
+ */
 export interface MemberShape {
   /** The member's shape. */
   readonly shape: Shape;

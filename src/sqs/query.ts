@@ -18,6 +18,7 @@
 import { queryProtocol } from "../core/protocol/aws-query.js";
 import type { Protocol } from "../core/protocol/types.js";
 import { normalizeCode } from "./codes.js";
+import { queryNames } from "./schema.js";
 
 export type { Protocol } from "../core/protocol/types.js";
 
@@ -26,4 +27,17 @@ export type { Protocol } from "../core/protocol/types.js";
  * (`AttributeName.N` for both `AttributeNames` and `MessageSystemAttributeNames`, numbered as one
  * list) and its error codes mapped to the model's names: `protocol: sqsQuery`.
  */
-export const sqsQuery: Protocol = /* @__PURE__ */ queryProtocol("2012-11-05", normalizeCode);
+export const sqsQuery: Protocol = /* @__PURE__ */ withQueryNames(queryProtocol("2012-11-05", normalizeCode));
+
+/**
+ * Puts the Query names of SQS's shapes (`queryNames` of schema.ts: list items, map keys and
+ * values, flattened lists and maps, members' wire names) on the shapes the JSON protocol shares,
+ * which carry none, once, as this module loads; returns the protocol.
+ */
+function withQueryNames(protocol: Protocol): Protocol {
+  for (const [shape, names] of queryNames()) {
+    if (shape.type !== "structure") Object.assign(shape, names);
+    else for (const member in names) Object.assign(shape.members[member]!, { name: names[member] });
+  }
+  return protocol;
+}

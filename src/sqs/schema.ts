@@ -7,15 +7,15 @@ const b: MemberShape = { shape: "b" };
 const n: MemberShape = { shape: "n" };
 const s: MemberShape = { shape: "s" };
 const EMPTY: StructureShape = { type: "structure", members: {} };
-const AWSAccountIdList: ListShape = { type: "list", member: "s", flattened: true };
-const ActionNameList: ListShape = { type: "list", member: "s", flattened: true };
+const AWSAccountIdList: ListShape = { type: "list", member: "s" };
+const ActionNameList: ListShape = { type: "list", member: "s" };
 const AddPermissionRequest: StructureShape = {
   type: "structure",
   members: {
     QueueUrl: s,
     Label: s,
-    AWSAccountIds: { shape: AWSAccountIdList, name: "AWSAccountId" },
-    Actions: { shape: ActionNameList, name: "ActionName" },
+    AWSAccountIds: { shape: AWSAccountIdList },
+    Actions: { shape: ActionNameList },
   },
 };
 const CancelMessageMoveTaskRequest: StructureShape = { type: "structure", members: { TaskHandle: s } };
@@ -34,54 +34,33 @@ const ChangeMessageVisibilityBatchRequestEntry: StructureShape = {
 const ChangeMessageVisibilityBatchRequestEntryList: ListShape = {
   type: "list",
   member: ChangeMessageVisibilityBatchRequestEntry,
-  flattened: true,
 };
 const ChangeMessageVisibilityBatchRequest: StructureShape = {
   type: "structure",
-  members: {
-    QueueUrl: s,
-    Entries: {
-      shape: ChangeMessageVisibilityBatchRequestEntryList,
-      name: "ChangeMessageVisibilityBatchRequestEntry",
-    },
-  },
+  members: { QueueUrl: s, Entries: { shape: ChangeMessageVisibilityBatchRequestEntryList } },
 };
 const ChangeMessageVisibilityBatchResultEntry: StructureShape = { type: "structure", members: { Id: s } };
 const ChangeMessageVisibilityBatchResultEntryList: ListShape = {
   type: "list",
   member: ChangeMessageVisibilityBatchResultEntry,
-  flattened: true,
 };
 const BatchResultErrorEntry: StructureShape = {
   type: "structure",
   members: { Id: s, SenderFault: b, Code: s, Message: s },
 };
-const BatchResultErrorEntryList: ListShape = { type: "list", member: BatchResultErrorEntry, flattened: true };
+const BatchResultErrorEntryList: ListShape = { type: "list", member: BatchResultErrorEntry };
 const ChangeMessageVisibilityBatchResult: StructureShape = {
   type: "structure",
   members: {
-    Successful: {
-      shape: ChangeMessageVisibilityBatchResultEntryList,
-      name: "ChangeMessageVisibilityBatchResultEntry",
-    },
-    Failed: { shape: BatchResultErrorEntryList, name: "BatchResultErrorEntry" },
+    Successful: { shape: ChangeMessageVisibilityBatchResultEntryList },
+    Failed: { shape: BatchResultErrorEntryList },
   },
 };
-const QueueAttributeMap: MapShape = {
-  type: "map",
-  value: "s",
-  keyName: "Name",
-  valueName: "Value",
-  flattened: true,
-};
-const TagMap: MapShape = { type: "map", value: "s", keyName: "Key", valueName: "Value", flattened: true };
+const QueueAttributeMap: MapShape = { type: "map", value: "s" };
+const TagMap: MapShape = { type: "map", value: "s" };
 const CreateQueueRequest: StructureShape = {
   type: "structure",
-  members: {
-    QueueName: s,
-    Attributes: { shape: QueueAttributeMap, name: "Attribute" },
-    tags: { shape: TagMap, name: "Tag" },
-  },
+  members: { QueueName: s, Attributes: { shape: QueueAttributeMap }, tags: { shape: TagMap } },
 };
 const CreateQueueResult: StructureShape = { type: "structure", members: { QueueUrl: s } };
 const DeleteMessageRequest: StructureShape = {
@@ -95,37 +74,29 @@ const DeleteMessageBatchRequestEntry: StructureShape = {
 const DeleteMessageBatchRequestEntryList: ListShape = {
   type: "list",
   member: DeleteMessageBatchRequestEntry,
-  flattened: true,
 };
 const DeleteMessageBatchRequest: StructureShape = {
   type: "structure",
-  members: {
-    QueueUrl: s,
-    Entries: { shape: DeleteMessageBatchRequestEntryList, name: "DeleteMessageBatchRequestEntry" },
-  },
+  members: { QueueUrl: s, Entries: { shape: DeleteMessageBatchRequestEntryList } },
 };
 const DeleteMessageBatchResultEntry: StructureShape = { type: "structure", members: { Id: s } };
-const DeleteMessageBatchResultEntryList: ListShape = {
-  type: "list",
-  member: DeleteMessageBatchResultEntry,
-  flattened: true,
-};
+const DeleteMessageBatchResultEntryList: ListShape = { type: "list", member: DeleteMessageBatchResultEntry };
 const DeleteMessageBatchResult: StructureShape = {
   type: "structure",
   members: {
-    Successful: { shape: DeleteMessageBatchResultEntryList, name: "DeleteMessageBatchResultEntry" },
-    Failed: { shape: BatchResultErrorEntryList, name: "BatchResultErrorEntry" },
+    Successful: { shape: DeleteMessageBatchResultEntryList },
+    Failed: { shape: BatchResultErrorEntryList },
   },
 };
 const DeleteQueueRequest: StructureShape = { type: "structure", members: { QueueUrl: s } };
-const AttributeNameList: ListShape = { type: "list", member: "s", flattened: true };
+const AttributeNameList: ListShape = { type: "list", member: "s" };
 const GetQueueAttributesRequest: StructureShape = {
   type: "structure",
-  members: { QueueUrl: s, AttributeNames: { shape: AttributeNameList, name: "AttributeName" } },
+  members: { QueueUrl: s, AttributeNames: { shape: AttributeNameList } },
 };
 const GetQueueAttributesResult: StructureShape = {
   type: "structure",
-  members: { Attributes: { shape: QueueAttributeMap, name: "Attribute" } },
+  members: { Attributes: { shape: QueueAttributeMap } },
 };
 const GetQueueUrlRequest: StructureShape = {
   type: "structure",
@@ -136,10 +107,10 @@ const ListDeadLetterSourceQueuesRequest: StructureShape = {
   type: "structure",
   members: { QueueUrl: s, NextToken: s, MaxResults: n },
 };
-const QueueUrlList: ListShape = { type: "list", member: "s", flattened: true };
+const QueueUrlList: ListShape = { type: "list", member: "s" };
 const ListDeadLetterSourceQueuesResult: StructureShape = {
   type: "structure",
-  members: { queueUrls: { shape: QueueUrlList, name: "QueueUrl" }, NextToken: s },
+  members: { queueUrls: { shape: QueueUrlList }, NextToken: s },
 };
 const ListMessageMoveTasksRequest: StructureShape = {
   type: "structure",
@@ -162,82 +133,52 @@ const ListMessageMoveTasksResultEntry: StructureShape = {
 const ListMessageMoveTasksResultEntryList: ListShape = {
   type: "list",
   member: ListMessageMoveTasksResultEntry,
-  flattened: true,
 };
 const ListMessageMoveTasksResult: StructureShape = {
   type: "structure",
-  members: {
-    Results: { shape: ListMessageMoveTasksResultEntryList, name: "ListMessageMoveTasksResultEntry" },
-  },
+  members: { Results: { shape: ListMessageMoveTasksResultEntryList } },
 };
 const ListQueueTagsRequest: StructureShape = { type: "structure", members: { QueueUrl: s } };
-const ListQueueTagsResult: StructureShape = {
-  type: "structure",
-  members: { Tags: { shape: TagMap, name: "Tag" } },
-};
+const ListQueueTagsResult: StructureShape = { type: "structure", members: { Tags: { shape: TagMap } } };
 const ListQueuesRequest: StructureShape = {
   type: "structure",
   members: { QueueNamePrefix: s, NextToken: s, MaxResults: n },
 };
 const ListQueuesResult: StructureShape = {
   type: "structure",
-  members: { QueueUrls: { shape: QueueUrlList, name: "QueueUrl" }, NextToken: s },
+  members: { QueueUrls: { shape: QueueUrlList }, NextToken: s },
 };
 const PurgeQueueRequest: StructureShape = { type: "structure", members: { QueueUrl: s } };
-const MessageSystemAttributeList: ListShape = { type: "list", member: "s", flattened: true };
-const MessageAttributeNameList: ListShape = { type: "list", member: "s", flattened: true };
+const MessageSystemAttributeList: ListShape = { type: "list", member: "s" };
+const MessageAttributeNameList: ListShape = { type: "list", member: "s" };
 const ReceiveMessageRequest: StructureShape = {
   type: "structure",
   members: {
     QueueUrl: s,
-    AttributeNames: { shape: AttributeNameList, name: "AttributeName" },
-    MessageSystemAttributeNames: { shape: MessageSystemAttributeList, name: "AttributeName" },
-    MessageAttributeNames: { shape: MessageAttributeNameList, name: "MessageAttributeName" },
+    AttributeNames: { shape: AttributeNameList },
+    MessageSystemAttributeNames: { shape: MessageSystemAttributeList },
+    MessageAttributeNames: { shape: MessageAttributeNameList },
     MaxNumberOfMessages: n,
     VisibilityTimeout: n,
     WaitTimeSeconds: n,
     ReceiveRequestAttemptId: s,
   },
 };
-const MessageSystemAttributeMap: MapShape = {
-  type: "map",
-  value: "s",
-  keyName: "Name",
-  valueName: "Value",
-  flattened: true,
-};
-const StringListFlattened: ListShape = {
-  type: "list",
-  member: "s",
-  memberName: "StringListValue",
-  flattened: true,
-};
-const BinaryListFlattened: ListShape = {
-  type: "list",
-  member: "B",
-  memberName: "BinaryListValue",
-  flattened: true,
-  special: true,
-};
+const MessageSystemAttributeMap: MapShape = { type: "map", value: "s" };
+const StringListFlattened: ListShape = { type: "list", member: "s" };
+const BinaryListFlattened: ListShape = { type: "list", member: "B", special: true };
 const MessageAttributeValue: StructureShape = {
   type: "structure",
   members: {
     StringValue: s,
     BinaryValue: B,
-    StringListValues: { shape: StringListFlattened, name: "StringListValue" },
-    BinaryListValues: { shape: BinaryListFlattened, name: "BinaryListValue" },
+    StringListValues: { shape: StringListFlattened },
+    BinaryListValues: { shape: BinaryListFlattened },
     DataType: s,
   },
   special: true,
 };
-const MessageBodyAttributeMap: MapShape = {
-  type: "map",
-  value: MessageAttributeValue,
-  keyName: "Name",
-  valueName: "Value",
-  flattened: true,
-  special: true,
-};
+const MessageBodyAttributeMap: MapShape = { type: "map", value: MessageAttributeValue, special: true };
 const Message: StructureShape = {
   type: "structure",
   members: {
@@ -245,16 +186,16 @@ const Message: StructureShape = {
     ReceiptHandle: s,
     MD5OfBody: s,
     Body: s,
-    Attributes: { shape: MessageSystemAttributeMap, name: "Attribute" },
+    Attributes: { shape: MessageSystemAttributeMap },
     MD5OfMessageAttributes: s,
-    MessageAttributes: { shape: MessageBodyAttributeMap, name: "MessageAttribute" },
+    MessageAttributes: { shape: MessageBodyAttributeMap },
   },
   special: true,
 };
-const MessageList: ListShape = { type: "list", member: Message, flattened: true, special: true };
+const MessageList: ListShape = { type: "list", member: Message, special: true };
 const ReceiveMessageResult: StructureShape = {
   type: "structure",
-  members: { Messages: { shape: MessageList, name: "Message" } },
+  members: { Messages: { shape: MessageList } },
   special: true,
 };
 const RemovePermissionRequest: StructureShape = { type: "structure", members: { QueueUrl: s, Label: s } };
@@ -263,8 +204,8 @@ const MessageSystemAttributeValue: StructureShape = {
   members: {
     StringValue: s,
     BinaryValue: B,
-    StringListValues: { shape: StringListFlattened, name: "StringListValue" },
-    BinaryListValues: { shape: BinaryListFlattened, name: "BinaryListValue" },
+    StringListValues: { shape: StringListFlattened },
+    BinaryListValues: { shape: BinaryListFlattened },
     DataType: s,
   },
   special: true,
@@ -272,9 +213,6 @@ const MessageSystemAttributeValue: StructureShape = {
 const MessageBodySystemAttributeMap: MapShape = {
   type: "map",
   value: MessageSystemAttributeValue,
-  keyName: "Name",
-  valueName: "Value",
-  flattened: true,
   special: true,
 };
 const SendMessageRequest: StructureShape = {
@@ -283,8 +221,8 @@ const SendMessageRequest: StructureShape = {
     QueueUrl: s,
     MessageBody: s,
     DelaySeconds: n,
-    MessageAttributes: { shape: MessageBodyAttributeMap, name: "MessageAttribute" },
-    MessageSystemAttributes: { shape: MessageBodySystemAttributeMap, name: "MessageSystemAttribute" },
+    MessageAttributes: { shape: MessageBodyAttributeMap },
+    MessageSystemAttributes: { shape: MessageBodySystemAttributeMap },
     MessageDeduplicationId: s,
     MessageGroupId: s,
   },
@@ -306,8 +244,8 @@ const SendMessageBatchRequestEntry: StructureShape = {
     Id: s,
     MessageBody: s,
     DelaySeconds: n,
-    MessageAttributes: { shape: MessageBodyAttributeMap, name: "MessageAttribute" },
-    MessageSystemAttributes: { shape: MessageBodySystemAttributeMap, name: "MessageSystemAttribute" },
+    MessageAttributes: { shape: MessageBodyAttributeMap },
+    MessageSystemAttributes: { shape: MessageBodySystemAttributeMap },
     MessageDeduplicationId: s,
     MessageGroupId: s,
   },
@@ -316,15 +254,11 @@ const SendMessageBatchRequestEntry: StructureShape = {
 const SendMessageBatchRequestEntryList: ListShape = {
   type: "list",
   member: SendMessageBatchRequestEntry,
-  flattened: true,
   special: true,
 };
 const SendMessageBatchRequest: StructureShape = {
   type: "structure",
-  members: {
-    QueueUrl: s,
-    Entries: { shape: SendMessageBatchRequestEntryList, name: "SendMessageBatchRequestEntry" },
-  },
+  members: { QueueUrl: s, Entries: { shape: SendMessageBatchRequestEntryList } },
   special: true,
 };
 const SendMessageBatchResultEntry: StructureShape = {
@@ -338,21 +272,17 @@ const SendMessageBatchResultEntry: StructureShape = {
     SequenceNumber: s,
   },
 };
-const SendMessageBatchResultEntryList: ListShape = {
-  type: "list",
-  member: SendMessageBatchResultEntry,
-  flattened: true,
-};
+const SendMessageBatchResultEntryList: ListShape = { type: "list", member: SendMessageBatchResultEntry };
 const SendMessageBatchResult: StructureShape = {
   type: "structure",
   members: {
-    Successful: { shape: SendMessageBatchResultEntryList, name: "SendMessageBatchResultEntry" },
-    Failed: { shape: BatchResultErrorEntryList, name: "BatchResultErrorEntry" },
+    Successful: { shape: SendMessageBatchResultEntryList },
+    Failed: { shape: BatchResultErrorEntryList },
   },
 };
 const SetQueueAttributesRequest: StructureShape = {
   type: "structure",
-  members: { QueueUrl: s, Attributes: { shape: QueueAttributeMap, name: "Attribute" } },
+  members: { QueueUrl: s, Attributes: { shape: QueueAttributeMap } },
 };
 const StartMessageMoveTaskRequest: StructureShape = {
   type: "structure",
@@ -361,12 +291,12 @@ const StartMessageMoveTaskRequest: StructureShape = {
 const StartMessageMoveTaskResult: StructureShape = { type: "structure", members: { TaskHandle: s } };
 const TagQueueRequest: StructureShape = {
   type: "structure",
-  members: { QueueUrl: s, Tags: { shape: TagMap, name: "Tag" } },
+  members: { QueueUrl: s, Tags: { shape: TagMap } },
 };
-const TagKeyList: ListShape = { type: "list", member: "s", flattened: true };
+const TagKeyList: ListShape = { type: "list", member: "s" };
 const UntagQueueRequest: StructureShape = {
   type: "structure",
-  members: { QueueUrl: s, TagKeys: { shape: TagKeyList, name: "TagKey" } },
+  members: { QueueUrl: s, TagKeys: { shape: TagKeyList } },
 };
 
 export const AddPermissionOp: OperationShape = {
@@ -486,6 +416,89 @@ export const StartMessageMoveTaskOp: OperationShape = {
 };
 export const TagQueueOp: OperationShape = { name: "TagQueue", input: TagQueueRequest, output: EMPTY };
 export const UntagQueueOp: OperationShape = { name: "UntagQueue", input: UntagQueueRequest, output: EMPTY };
+
+/**
+ * The Query protocol's wire names of the shapes above, which the JSON protocol never reads: per
+ * shape, a list's or map's fields (`memberName`, `keyName`, `valueName`, `flattened`), or a
+ * structure's members' names. `sqsQuery` puts them on the shapes when it is made (sqs/query.ts),
+ * so that a program that speaks JSON alone carries none of them.
+ */
+export function queryNames(): [
+  ListShape | MapShape | StructureShape,
+  Readonly<Record<string, string | true>>,
+][] {
+  return [
+    [AWSAccountIdList, { flattened: true }],
+    [ActionNameList, { flattened: true }],
+    [AddPermissionRequest, { AWSAccountIds: "AWSAccountId", Actions: "ActionName" }],
+    [ChangeMessageVisibilityBatchRequestEntryList, { flattened: true }],
+    [ChangeMessageVisibilityBatchRequest, { Entries: "ChangeMessageVisibilityBatchRequestEntry" }],
+    [ChangeMessageVisibilityBatchResultEntryList, { flattened: true }],
+    [BatchResultErrorEntryList, { flattened: true }],
+    [
+      ChangeMessageVisibilityBatchResult,
+      { Successful: "ChangeMessageVisibilityBatchResultEntry", Failed: "BatchResultErrorEntry" },
+    ],
+    [QueueAttributeMap, { keyName: "Name", valueName: "Value", flattened: true }],
+    [TagMap, { keyName: "Key", valueName: "Value", flattened: true }],
+    [CreateQueueRequest, { Attributes: "Attribute", tags: "Tag" }],
+    [DeleteMessageBatchRequestEntryList, { flattened: true }],
+    [DeleteMessageBatchRequest, { Entries: "DeleteMessageBatchRequestEntry" }],
+    [DeleteMessageBatchResultEntryList, { flattened: true }],
+    [
+      DeleteMessageBatchResult,
+      { Successful: "DeleteMessageBatchResultEntry", Failed: "BatchResultErrorEntry" },
+    ],
+    [AttributeNameList, { flattened: true }],
+    [GetQueueAttributesRequest, { AttributeNames: "AttributeName" }],
+    [GetQueueAttributesResult, { Attributes: "Attribute" }],
+    [QueueUrlList, { flattened: true }],
+    [ListDeadLetterSourceQueuesResult, { queueUrls: "QueueUrl" }],
+    [ListMessageMoveTasksResultEntryList, { flattened: true }],
+    [ListMessageMoveTasksResult, { Results: "ListMessageMoveTasksResultEntry" }],
+    [ListQueueTagsResult, { Tags: "Tag" }],
+    [ListQueuesResult, { QueueUrls: "QueueUrl" }],
+    [MessageSystemAttributeList, { flattened: true }],
+    [MessageAttributeNameList, { flattened: true }],
+    [
+      ReceiveMessageRequest,
+      {
+        AttributeNames: "AttributeName",
+        MessageSystemAttributeNames: "AttributeName",
+        MessageAttributeNames: "MessageAttributeName",
+      },
+    ],
+    [MessageSystemAttributeMap, { keyName: "Name", valueName: "Value", flattened: true }],
+    [StringListFlattened, { memberName: "StringListValue", flattened: true }],
+    [BinaryListFlattened, { memberName: "BinaryListValue", flattened: true }],
+    [MessageAttributeValue, { StringListValues: "StringListValue", BinaryListValues: "BinaryListValue" }],
+    [MessageBodyAttributeMap, { keyName: "Name", valueName: "Value", flattened: true }],
+    [Message, { Attributes: "Attribute", MessageAttributes: "MessageAttribute" }],
+    [MessageList, { flattened: true }],
+    [ReceiveMessageResult, { Messages: "Message" }],
+    [
+      MessageSystemAttributeValue,
+      { StringListValues: "StringListValue", BinaryListValues: "BinaryListValue" },
+    ],
+    [MessageBodySystemAttributeMap, { keyName: "Name", valueName: "Value", flattened: true }],
+    [
+      SendMessageRequest,
+      { MessageAttributes: "MessageAttribute", MessageSystemAttributes: "MessageSystemAttribute" },
+    ],
+    [
+      SendMessageBatchRequestEntry,
+      { MessageAttributes: "MessageAttribute", MessageSystemAttributes: "MessageSystemAttribute" },
+    ],
+    [SendMessageBatchRequestEntryList, { flattened: true }],
+    [SendMessageBatchRequest, { Entries: "SendMessageBatchRequestEntry" }],
+    [SendMessageBatchResultEntryList, { flattened: true }],
+    [SendMessageBatchResult, { Successful: "SendMessageBatchResultEntry", Failed: "BatchResultErrorEntry" }],
+    [SetQueueAttributesRequest, { Attributes: "Attribute" }],
+    [TagQueueRequest, { Tags: "Tag" }],
+    [TagKeyList, { flattened: true }],
+    [UntagQueueRequest, { TagKeys: "TagKey" }],
+  ];
+}
 
 export const paginators = {
   ListDeadLetterSourceQueues: {

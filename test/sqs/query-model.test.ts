@@ -12,6 +12,9 @@ import { encodeQuery } from "../../src/core/protocol/query.js";
 import type { OperationShape } from "../../src/core/schema.js";
 import { SQSClient } from "../../src/sqs/client.js";
 import * as functions from "../../src/sqs/functions.js";
+// SQS's shapes get their Query names when the Query protocol is made (sqs/query.ts): the encoder
+// is called directly below.
+import "../../src/sqs/query.js";
 import * as schema from "../../src/sqs/schema.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
 import { json, type Loopback, startLoopback, xml } from "../helpers/loopback.js";
