@@ -803,6 +803,44 @@ describe("signOwnRequestAsync (the browser build's path, on Web Crypto)", () => 
     }
   });
 
+  it("writes the synchronous path's x-amz-date at the ends of years 0 to 9999, and refuses the dates it refuses", async () => {
+    const edges = [
+      -62167219200000,
+      -62167219199999,
+      Date.UTC(1969, 11, 31, 23, 59, 59, 999),
+      0,
+      Date.UTC(2024, 1, 29, 9, 8, 7, 6),
+      253402300799999,
+    ];
+    for (const ms of edges) {
+      const [sync, async] = await both(
+        "POST",
+        "/",
+        { host: "h" },
+        "{}",
+        credentials,
+        "eu-west-1",
+        "sqs",
+        new Date(ms),
+      );
+      assert.deepEqual(async, sync, new Date(ms).toISOString());
+    }
+    for (const bad of [new Date(Number.NaN), new Date(-62167219200001), new Date(253402300800000)]) {
+      const sync = (() => {
+        try {
+          signOwnRequest("POST", "/", { host: "h" }, "{}", credentials, "eu-west-1", "sqs", bad);
+        } catch (error) {
+          return error as Error;
+        }
+      })();
+      assert.ok(isValidationError(sync));
+      await assert.rejects(
+        signOwnRequestAsync("POST", "/", { host: "h" }, "{}", credentials, "eu-west-1", "sqs", bad),
+        (error: Error) => isValidationError(error) && error.message === sync.message,
+      );
+    }
+  });
+
   it("shares one key derivation among concurrent requests, and signs alike after the cache is cleared", async () => {
     clearSigningKeyCacheAsync();
     const signed = await Promise.all(

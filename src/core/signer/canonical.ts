@@ -78,6 +78,16 @@ export function splitHost(host: unknown): { scheme: string; host: string } {
 // Dates and scope
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Throws the ValidationError of a signing date that is invalid or outside years 0-9999 (which
+ * SigV4's `yyyymmddThhmmssZ` cannot write).
+ */
+export function checkSigningDate(date: Date): void {
+  const ms = date.getTime();
+  if (!(ms >= -62167219200000 && ms < 253402300800000))
+    throw invalid("date", "a valid Date in years 0 to 9999", date);
+}
+
 let lastSecond = Number.NaN;
 let lastAmzDate = "";
 
@@ -92,8 +102,7 @@ export function amzDate(date: Date): string {
   const ms = date.getTime();
   const second = Math.floor(ms / 1000);
   if (second === lastSecond) return lastAmzDate;
-  if (!(ms >= -62167219200000 && ms < 253402300800000))
-    throw invalid("date", "a valid Date in years 0 to 9999", date);
+  checkSigningDate(date);
   // From the UTC fields rather than toISOString(), whose first call costs about a millisecond
   // (a cold process signs its first request sooner).
   const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);

@@ -18,7 +18,7 @@
 import type { Credentials } from "../credentials/types.js";
 import { toBytes, toHex, utf8Encode } from "../crypto-pure.js";
 import { AsyncAwsError } from "../errors.js";
-import { ALGORITHM, amzDate, credentialScope } from "./canonical.js";
+import { ALGORITHM, checkSigningDate, credentialScope } from "./canonical.js";
 
 const KEY_CACHE_MAX = 50;
 /**
@@ -104,7 +104,10 @@ export async function signOwnRequestAsync(
   date: Date,
   query = "",
 ): Promise<void> {
-  const time = amzDate(date);
+  // amzDate's text from toISOString (the per-second cache and the field-by-field writing of the
+  // synchronous path are for a Node process's first request).
+  checkSigningDate(date);
+  const time = date.toISOString().replace(/[-:]|\.\d+/g, "");
   const day = time.slice(0, 8);
   const scope = credentialScope(day, region, service);
   headers["x-amz-date"] = time;
