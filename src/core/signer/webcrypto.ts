@@ -18,7 +18,7 @@
 import type { Credentials } from "../credentials/types.js";
 import { toBytes, toHex, utf8Encode } from "../crypto-pure.js";
 import { AsyncAwsError } from "../errors.js";
-import { ALGORITHM, checkSigningDate, credentialScope } from "./canonical.js";
+import { ALGORITHM, checkSigningDate } from "./canonical.js";
 
 const KEY_CACHE_MAX = 50;
 /**
@@ -69,7 +69,7 @@ export function signingKeyAsync(
   region: string,
   service: string,
 ): Promise<CryptoKey> {
-  const id = `${accessKeyId}/${credentialScope(day, region, service)}`;
+  const id = `${accessKeyId}/${day}/${region}/${service}`;
   const found = keyCache.get(id);
   if (found?.secret === secret) return found.key;
   const key = deriveKey(secret, day, region, service);
@@ -109,7 +109,8 @@ export async function signOwnRequestAsync(
   checkSigningDate(date);
   const time = date.toISOString().replace(/[-:]|\.\d+/g, "");
   const day = time.slice(0, 8);
-  const scope = credentialScope(day, region, service);
+  // credentialScope's text, without its cache of the last one.
+  const scope = `${day}/${region}/${service}/aws4_request`;
   headers["x-amz-date"] = time;
   if (credentials.sessionToken) headers["x-amz-security-token"] = credentials.sessionToken;
   const names = Object.keys(headers).sort();
