@@ -21,9 +21,6 @@ export function utf8Encode(s: string): Uint8Array {
   return encoder.encode(s);
 }
 
-const HEX: string[] = [];
-for (let i = 0; i < 256; i++) HEX.push((i < 16 ? "0" : "") + i.toString(16));
-
 /**
  * Lowercase hexadecimal of some bytes.
  *
@@ -32,7 +29,9 @@ for (let i = 0; i < 256; i++) HEX.push((i < 16 ? "0" : "") + i.toString(16));
  */
 export function toHex(bytes: Uint8Array): string {
   let out = "";
-  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!];
+  // No table: the digests written here are short (Node hashes with node:crypto after its first
+  // few kilobytes), and a bundle then carries no code that builds one.
+  for (let i = 0; i < bytes.length; i++) out += (bytes[i]! < 16 ? "0" : "") + bytes[i]!.toString(16);
   return out;
 }
 
