@@ -149,10 +149,6 @@ export function nameOf(value: string, separator: string): string {
   return trimmed.slice(trimmed.lastIndexOf(separator) + 1);
 }
 
-function now(): number {
-  return Date.now();
-}
-
 /** @internal The observation of one call: its context, the hooks and the channel. */
 export class RequestObservation {
   declare readonly context: RequestContext;
@@ -201,7 +197,7 @@ export class RequestObservation {
       }
       spanName = destination ? `${name} ${destination}` : name;
     }
-    const start = now();
+    const start = Date.now();
     this.context = {
       service,
       operation,
@@ -225,7 +221,8 @@ export class RequestObservation {
     };
   }
 
-  #call(hook: ((call: RequestContext) => void) | undefined): void {
+  #call(name: keyof ClientHooks): void {
+    const hook = this.#hooks?.[name];
     if (!hook) return;
     try {
       hook(this.context);
@@ -239,11 +236,11 @@ export class RequestObservation {
     const context = this.context;
     context.attempt = attempt;
     context.retries = attempt - 1;
-    context.attemptStartTime = now();
+    context.attemptStartTime = Date.now();
     context.attemptDurationMs = undefined;
     context.delayMs = undefined;
     this.#attemptBegan = performance.now();
-    this.#call(this.#hooks?.onRequest);
+    this.#call("onRequest");
   }
 
   /** The attempt got an answer (decoded next; a service error then comes to `failed`). */
@@ -270,7 +267,7 @@ export class RequestObservation {
   retry(error: unknown, delayMs: number): void {
     this.#failed(error);
     this.context.delayMs = delayMs;
-    this.#call(this.#hooks?.onRetry);
+    this.#call("onRetry");
   }
 
   #end(): void {
@@ -303,13 +300,13 @@ export class RequestObservation {
       if (context.operation === "ReceiveMessage") {
         attributes["messaging.batch.message_count"] = Array.isArray(out?.Messages) ? out.Messages.length : 0;
       }
-      this.#call(this.#hooks?.onResponse);
+      this.#call("onResponse");
       return result;
     } catch (error) {
       this.#failed(error);
       this.#end();
       context.attributes["error.type"] = context.errorCode ?? "Error";
-      this.#call(this.#hooks?.onError);
+      this.#call("onError");
       throw error;
     }
   }

@@ -24,12 +24,8 @@ export function credentialsFromOption(
 ): CredentialsProvider {
   if (typeof option === "function") return option;
   if (option !== undefined) {
-    if (
-      option === null ||
-      typeof option !== "object" ||
-      typeof option.accessKeyId !== "string" ||
-      typeof option.secretAccessKey !== "string"
-    ) {
+    // (null and other values that are not objects have no such strings either)
+    if (typeof option?.accessKeyId !== "string" || typeof option.secretAccessKey !== "string") {
       throw new CredentialsError(
         `the credentials option needs accessKeyId and secretAccessKey strings; ${receivedKeys(option)}`,
       );
@@ -57,7 +53,7 @@ export function receivedKeys(value: unknown): string {
   let text = keys.length
     ? `received an object with ${keys.map((k) => `${k} (${typeof (value as Record<string, unknown>)[k]})`).join(", ")}`
     : "received an object with no keys";
-  if (keys.some((k) => k === "AccessKeyId" || k === "SecretAccessKey" || k === "SessionToken")) {
+  if (keys.some((k) => /^(AccessKeyId|SecretAccessKey|SessionToken)$/.test(k))) {
     text +=
       "; PascalCase AccessKeyId/SecretAccessKey/SessionToken are STS's names (AssumeRole's Credentials): pass { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken }";
   }
