@@ -61,13 +61,8 @@ export class SecretCredentials implements Credentials {
     };
   }
 
-  /** @internal Node's `util.inspect`. */
+  /** @internal Node's `util.inspect`, also Bun's and Deno's `console.log` and `Deno.inspect`. */
   [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return `Credentials ${JSON.stringify(this.toJSON())}`;
-  }
-
-  /** @internal Deno's inspector. */
-  [Symbol.for("Deno.customInspect")](): string {
     return `Credentials ${JSON.stringify(this.toJSON())}`;
   }
 }
