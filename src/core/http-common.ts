@@ -77,8 +77,8 @@ export function fetchTransport(fetchFn?: FetchFn): Transport {
         : undefined;
     let gotResponse = false;
     try {
-      const headers: Record<string, string> = {};
-      for (const name in request.headers) if (name !== "host") headers[name] = request.headers[name]!;
+      // fetch sets Host itself (and refuses one given).
+      const { host: _host, ...headers } = request.headers;
       const response = await doFetch(urlOf(request), {
         method: request.method,
         headers,
