@@ -662,10 +662,11 @@ function generateSchema(service, model, operations, paginators) {
       type = "StructureShape";
       const members = [];
       const names = [];
+      const specialMembers = [];
       for (const [member, memberRef] of Object.entries(shape.members)) {
         const target = shapes[memberRef.shape];
         const inner = ref(memberRef.shape, memberRef.flattened);
-        special ||= inner.special;
+        if (inner.special) specialMembers.push(JSON.stringify(member));
         const memberFlattened = memberRef.flattened ?? target.flattened === true;
         let wire = memberRef.locationName ?? target.locationName ?? member;
         // A flattened list repeats its items under their own name when the model gives one.
@@ -685,7 +686,8 @@ function generateSchema(service, model, operations, paginators) {
         }
       }
       if (names.length) queryNames.push([constName, names]);
-      body = `{ type: "structure", members: { ${members.join(", ")} }${special ? ", special: true" : ""}${restStructureFields(service, shape)} }`;
+      special = specialMembers.length > 0;
+      body = `{ type: "structure", members: { ${members.join(", ")} }${special ? `, special: [${specialMembers.join(", ")}]` : ""}${restStructureFields(service, shape)} }`;
     } else if (shape.type === "list") {
       type = "ListShape";
       const inner = ref(shape.member.shape);

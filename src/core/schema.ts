@@ -46,8 +46,11 @@ export interface MemberShape {
 export interface StructureShape {
   readonly type: "structure";
   readonly members: Readonly<Record<string, MemberShape>>;
-  /** True when some member, at any depth, is a blob or a timestamp (the JSON codec skips the rest). */
-  readonly special?: true;
+  /**
+   * The members that are, or hold at any depth, a blob or a timestamp, when there are some: the
+   * JSON codec converts those and skips the rest (and structures without it).
+   */
+  readonly special?: readonly string[];
   /** REST protocols: the member that is the whole body (a blob, or a structure sent as XML). */
   readonly payload?: string;
 }

@@ -61,7 +61,7 @@ const DeleteObjectRequest: StructureShape = {
     IfMatchLastModifiedTime: { shape: "t", name: "x-amz-if-match-last-modified-time", loc: "header" },
     IfMatchSize: { shape: "n", name: "x-amz-if-match-size", loc: "header" },
   },
-  special: true,
+  special: ["IfMatchLastModifiedTime"],
 };
 const DeleteObjectOutput: StructureShape = {
   type: "structure",
@@ -74,7 +74,7 @@ const DeleteObjectOutput: StructureShape = {
 const ObjectIdentifier: StructureShape = {
   type: "structure",
   members: { Key: s, VersionId: s, ETag: s, LastModifiedTime: t, Size: n },
-  special: true,
+  special: ["LastModifiedTime"],
 };
 const ObjectIdentifierList: ListShape = {
   type: "list",
@@ -85,7 +85,7 @@ const ObjectIdentifierList: ListShape = {
 const Delete: StructureShape = {
   type: "structure",
   members: { Objects: { shape: ObjectIdentifierList, name: "Object" }, Quiet: b },
-  special: true,
+  special: ["Objects"],
 };
 const DeleteObjectsRequest: StructureShape = {
   type: "structure",
@@ -98,7 +98,7 @@ const DeleteObjectsRequest: StructureShape = {
     ExpectedBucketOwner: { shape: "s", name: "x-amz-expected-bucket-owner", loc: "header" },
     ChecksumAlgorithm: { shape: "s", name: "x-amz-sdk-checksum-algorithm", loc: "header" },
   },
-  special: true,
+  special: ["Delete"],
   payload: "Delete",
 };
 const DeletedObject: StructureShape = {
@@ -148,7 +148,7 @@ const GetObjectRequest: StructureShape = {
     ExpectedBucketOwner: { shape: "s", name: "x-amz-expected-bucket-owner", loc: "header" },
     ChecksumMode: { shape: "s", name: "x-amz-checksum-mode", loc: "header" },
   },
-  special: true,
+  special: ["IfModifiedSince", "IfUnmodifiedSince", "ResponseExpires"],
 };
 const Metadata: MapShape = { type: "map", value: "s" };
 const GetObjectOutput: StructureShape = {
@@ -202,7 +202,7 @@ const GetObjectOutput: StructureShape = {
     ObjectLockRetainUntilDate: { shape: "t", name: "x-amz-object-lock-retain-until-date", loc: "header" },
     ObjectLockLegalHoldStatus: { shape: "s", name: "x-amz-object-lock-legal-hold", loc: "header" },
   },
-  special: true,
+  special: ["Body", "LastModified", "ObjectLockRetainUntilDate"],
   payload: "Body",
 };
 const HeadBucketRequest: StructureShape = {
@@ -251,7 +251,7 @@ const HeadObjectRequest: StructureShape = {
     ExpectedBucketOwner: { shape: "s", name: "x-amz-expected-bucket-owner", loc: "header" },
     ChecksumMode: { shape: "s", name: "x-amz-checksum-mode", loc: "header" },
   },
-  special: true,
+  special: ["IfModifiedSince", "IfUnmodifiedSince", "ResponseExpires"],
 };
 const HeadObjectOutput: StructureShape = {
   type: "structure",
@@ -304,7 +304,7 @@ const HeadObjectOutput: StructureShape = {
     ObjectLockRetainUntilDate: { shape: "t", name: "x-amz-object-lock-retain-until-date", loc: "header" },
     ObjectLockLegalHoldStatus: { shape: "s", name: "x-amz-object-lock-legal-hold", loc: "header" },
   },
-  special: true,
+  special: ["LastModified", "ObjectLockRetainUntilDate"],
 };
 const OptionalObjectAttributesList: ListShape = { type: "list", member: "s" };
 const ListObjectsV2Request: StructureShape = {
@@ -332,7 +332,7 @@ const Owner: StructureShape = { type: "structure", members: { DisplayName: s, ID
 const RestoreStatus: StructureShape = {
   type: "structure",
   members: { IsRestoreInProgress: b, RestoreExpiryDate: t },
-  special: true,
+  special: ["RestoreExpiryDate"],
 };
 const ObjectShape: StructureShape = {
   type: "structure",
@@ -347,7 +347,7 @@ const ObjectShape: StructureShape = {
     Owner: { shape: Owner },
     RestoreStatus: { shape: RestoreStatus },
   },
-  special: true,
+  special: ["LastModified", "RestoreStatus"],
 };
 const ObjectList: ListShape = { type: "list", member: ObjectShape, flattened: true, special: true };
 const CommonPrefix: StructureShape = { type: "structure", members: { Prefix: s } };
@@ -369,7 +369,7 @@ const ListObjectsV2Output: StructureShape = {
     StartAfter: s,
     RequestCharged: { shape: "s", name: "x-amz-request-charged", loc: "header" },
   },
-  special: true,
+  special: ["Contents"],
 };
 const PutObjectRequest: StructureShape = {
   type: "structure",
@@ -425,7 +425,7 @@ const PutObjectRequest: StructureShape = {
     ObjectLockLegalHoldStatus: { shape: "s", name: "x-amz-object-lock-legal-hold", loc: "header" },
     ExpectedBucketOwner: { shape: "s", name: "x-amz-expected-bucket-owner", loc: "header" },
   },
-  special: true,
+  special: ["Body", "ObjectLockRetainUntilDate"],
   payload: "Body",
 };
 const PutObjectOutput: StructureShape = {

@@ -139,13 +139,13 @@ const PhoneNumberInformation: StructureShape = {
     RouteType: s,
     NumberCapabilities: { shape: NumberCapabilityList },
   },
-  special: true,
+  special: ["CreatedAt"],
 };
 const PhoneNumberInformationList: ListShape = { type: "list", member: PhoneNumberInformation, special: true };
 const ListOriginationNumbersResult: StructureShape = {
   type: "structure",
   members: { NextToken: s, PhoneNumbers: { shape: PhoneNumberInformationList } },
-  special: true,
+  special: ["PhoneNumbers"],
 };
 const ListPhoneNumbersOptedOutInput: StructureShape = { type: "structure", members: { nextToken: s } };
 const PhoneNumberList: ListShape = { type: "list", member: "s" };
@@ -207,7 +207,7 @@ const OptInPhoneNumberInput: StructureShape = { type: "structure", members: { ph
 const MessageAttributeValue: StructureShape = {
   type: "structure",
   members: { DataType: s, StringValue: s, BinaryValue: B },
-  special: true,
+  special: ["BinaryValue"],
 };
 const MessageAttributeMap: MapShape = {
   type: "map",
@@ -229,7 +229,7 @@ const PublishInput: StructureShape = {
     MessageDeduplicationId: s,
     MessageGroupId: s,
   },
-  special: true,
+  special: ["MessageAttributes"],
 };
 const PublishResponse: StructureShape = { type: "structure", members: { MessageId: s, SequenceNumber: s } };
 const PublishBatchRequestEntry: StructureShape = {
@@ -243,7 +243,7 @@ const PublishBatchRequestEntry: StructureShape = {
     MessageDeduplicationId: s,
     MessageGroupId: s,
   },
-  special: true,
+  special: ["MessageAttributes"],
 };
 const PublishBatchRequestEntryList: ListShape = {
   type: "list",
@@ -253,7 +253,7 @@ const PublishBatchRequestEntryList: ListShape = {
 const PublishBatchInput: StructureShape = {
   type: "structure",
   members: { TopicArn: s, PublishBatchRequestEntries: { shape: PublishBatchRequestEntryList } },
-  special: true,
+  special: ["PublishBatchRequestEntries"],
 };
 const PublishBatchResultEntry: StructureShape = {
   type: "structure",

@@ -15,7 +15,7 @@
 import { batchInput, batchOf, type HeldEntry } from "../batch/input.js";
 import type { ErrorContext } from "../core/errors.js";
 import { toJsonValue } from "../core/protocol/json.js";
-import type { ListShape, Shape, StructureShape } from "../core/schema.js";
+import type { ListShape, StructureShape } from "../core/schema.js";
 import { SendMessageBatch as checkBatch } from "./checks.js";
 import { sentMatches } from "./checksums.js";
 import { loadMd5Many } from "./md5-load.js";
@@ -32,10 +32,7 @@ type Held = HeldEntry<Omit<SendMessageBatchRequestEntry, "Id">>;
 
 const ENTRY_SHAPE = (SendMessageBatch.input.members.Entries!.shape as ListShape).member as StructureShape;
 /** The entry members that may hold a blob (attribute values), which the JSON form writes in base64. */
-const SPECIAL_KEYS: readonly string[] = Object.keys(ENTRY_SHAPE.members).filter((key) => {
-  const shape: Shape = ENTRY_SHAPE.members[key]!.shape;
-  return typeof shape === "string" ? shape === "B" || shape === "t" : shape.special === true;
-});
+const SPECIAL_KEYS: readonly string[] = ENTRY_SHAPE.special ?? [];
 
 /**
  * The input of one SendMessageBatch request: the queue URL, and `Entries` (each entry with its

@@ -176,7 +176,7 @@ const MessageAttributeValue: StructureShape = {
     BinaryListValues: { shape: BinaryListFlattened },
     DataType: s,
   },
-  special: true,
+  special: ["BinaryValue", "BinaryListValues"],
 };
 const MessageBodyAttributeMap: MapShape = { type: "map", value: MessageAttributeValue, special: true };
 const Message: StructureShape = {
@@ -190,13 +190,13 @@ const Message: StructureShape = {
     MD5OfMessageAttributes: s,
     MessageAttributes: { shape: MessageBodyAttributeMap },
   },
-  special: true,
+  special: ["MessageAttributes"],
 };
 const MessageList: ListShape = { type: "list", member: Message, special: true };
 const ReceiveMessageResult: StructureShape = {
   type: "structure",
   members: { Messages: { shape: MessageList } },
-  special: true,
+  special: ["Messages"],
 };
 const RemovePermissionRequest: StructureShape = { type: "structure", members: { QueueUrl: s, Label: s } };
 const MessageSystemAttributeValue: StructureShape = {
@@ -208,7 +208,7 @@ const MessageSystemAttributeValue: StructureShape = {
     BinaryListValues: { shape: BinaryListFlattened },
     DataType: s,
   },
-  special: true,
+  special: ["BinaryValue", "BinaryListValues"],
 };
 const MessageBodySystemAttributeMap: MapShape = {
   type: "map",
@@ -226,7 +226,7 @@ const SendMessageRequest: StructureShape = {
     MessageDeduplicationId: s,
     MessageGroupId: s,
   },
-  special: true,
+  special: ["MessageAttributes", "MessageSystemAttributes"],
 };
 const SendMessageResult: StructureShape = {
   type: "structure",
@@ -249,7 +249,7 @@ const SendMessageBatchRequestEntry: StructureShape = {
     MessageDeduplicationId: s,
     MessageGroupId: s,
   },
-  special: true,
+  special: ["MessageAttributes", "MessageSystemAttributes"],
 };
 const SendMessageBatchRequestEntryList: ListShape = {
   type: "list",
@@ -259,7 +259,7 @@ const SendMessageBatchRequestEntryList: ListShape = {
 const SendMessageBatchRequest: StructureShape = {
   type: "structure",
   members: { QueueUrl: s, Entries: { shape: SendMessageBatchRequestEntryList } },
-  special: true,
+  special: ["Entries"],
 };
 const SendMessageBatchResultEntry: StructureShape = {
   type: "structure",

@@ -36,7 +36,7 @@ const AssumeRoleRequest: StructureShape = {
 const Credentials: StructureShape = {
   type: "structure",
   members: { AccessKeyId: s, SecretAccessKey: s, SessionToken: s, Expiration: t },
-  special: true,
+  special: ["Expiration"],
 };
 const AssumedRoleUser: StructureShape = { type: "structure", members: { AssumedRoleId: s, Arn: s } };
 const AssumeRoleResponse: StructureShape = {
@@ -47,7 +47,7 @@ const AssumeRoleResponse: StructureShape = {
     PackedPolicySize: n,
     SourceIdentity: s,
   },
-  special: true,
+  special: ["Credentials"],
 };
 const AssumeRoleWithSAMLRequest: StructureShape = {
   type: "structure",
@@ -73,7 +73,7 @@ const AssumeRoleWithSAMLResponse: StructureShape = {
     NameQualifier: s,
     SourceIdentity: s,
   },
-  special: true,
+  special: ["Credentials"],
 };
 const AssumeRoleWithWebIdentityRequest: StructureShape = {
   type: "structure",
@@ -98,7 +98,7 @@ const AssumeRoleWithWebIdentityResponse: StructureShape = {
     Audience: s,
     SourceIdentity: s,
   },
-  special: true,
+  special: ["Credentials"],
 };
 const AssumeRootRequest: StructureShape = {
   type: "structure",
@@ -107,7 +107,7 @@ const AssumeRootRequest: StructureShape = {
 const AssumeRootResponse: StructureShape = {
   type: "structure",
   members: { Credentials: { shape: Credentials }, SourceIdentity: s },
-  special: true,
+  special: ["Credentials"],
 };
 const DecodeAuthorizationMessageRequest: StructureShape = {
   type: "structure",
@@ -127,7 +127,7 @@ const GetDelegatedAccessTokenRequest: StructureShape = { type: "structure", memb
 const GetDelegatedAccessTokenResponse: StructureShape = {
   type: "structure",
   members: { Credentials: { shape: Credentials }, PackedPolicySize: n, AssumedPrincipal: s },
-  special: true,
+  special: ["Credentials"],
 };
 const GetFederationTokenRequest: StructureShape = {
   type: "structure",
@@ -147,7 +147,7 @@ const GetFederationTokenResponse: StructureShape = {
     FederatedUser: { shape: FederatedUser },
     PackedPolicySize: n,
   },
-  special: true,
+  special: ["Credentials"],
 };
 const GetSessionTokenRequest: StructureShape = {
   type: "structure",
@@ -156,7 +156,7 @@ const GetSessionTokenRequest: StructureShape = {
 const GetSessionTokenResponse: StructureShape = {
   type: "structure",
   members: { Credentials: { shape: Credentials } },
-  special: true,
+  special: ["Credentials"],
 };
 const webIdentityTokenAudienceListType: ListShape = { type: "list", member: "s" };
 const GetWebIdentityTokenRequest: StructureShape = {
@@ -171,7 +171,7 @@ const GetWebIdentityTokenRequest: StructureShape = {
 const GetWebIdentityTokenResponse: StructureShape = {
   type: "structure",
   members: { WebIdentityToken: s, Expiration: t },
-  special: true,
+  special: ["Expiration"],
 };
 
 export const AssumeRoleOp: OperationShape = {

@@ -27,13 +27,13 @@ describe("JSON wire values", () => {
   it("copies an object or list only when something in it is converted", () => {
     const listShape: StructureShape = {
       type: "structure",
-      special: true,
+      special: ["Entries"],
       members: {
         Entries: {
           shape: {
             type: "list",
             special: true,
-            member: { type: "structure", special: true, members: { B: { shape: "B" } } },
+            member: { type: "structure", special: ["B"], members: { B: { shape: "B" } } },
           },
         },
       },
@@ -53,7 +53,7 @@ describe("JSON wire values", () => {
 
   const shape: StructureShape = {
     type: "structure",
-    special: true,
+    special: ["Blob", "When", "Map"],
     members: {
       Blob: { shape: "B" },
       When: { shape: "t" },
@@ -61,7 +61,7 @@ describe("JSON wire values", () => {
         shape: {
           type: "map",
           special: true,
-          value: { type: "structure", special: true, members: { B: { shape: "B" } } },
+          value: { type: "structure", special: ["B"], members: { B: { shape: "B" } } },
         },
       },
       Plain: { shape: "s" },

@@ -8,7 +8,7 @@
 import { fromBase64, toBase64 } from "../crypto.js";
 import { type ErrorContext, ResponseError } from "../errors.js";
 import type { HttpResponse } from "../http.js";
-import type { Shape, StructureShape } from "../schema.js";
+import type { Shape } from "../schema.js";
 import { bodySummary, serviceErrorOf } from "./errors.js";
 import type { Protocol, ProtocolRequest } from "./types.js";
 
@@ -71,11 +71,11 @@ function convert(shape: Shape, value: unknown, toWire: boolean): unknown {
       }
     }
   } else {
-    // Only the members that may hold a blob or a date are looked at.
-    for (const [key, memberShape] of specialMembersOf(shape)) {
+    // Only the members that may hold a blob or a date, as the generator listed them.
+    for (const key of shape.special) {
       const item = source[key];
       if (item === undefined) continue;
-      const converted = convert(memberShape, item, toWire);
+      const converted = convert(shape.members[key]!.shape, item, toWire);
       if (converted !== item) {
         out ??= { ...source };
         out[key] = converted;
@@ -83,24 +83,6 @@ function convert(shape: Shape, value: unknown, toWire: boolean): unknown {
     }
   }
   return out ?? value;
-}
-
-/** Per structure, its members that are, or may hold, a blob or a timestamp. */
-const specialMembers = new WeakMap<StructureShape, ReadonlyArray<readonly [string, Shape]>>();
-
-function specialMembersOf(shape: StructureShape): ReadonlyArray<readonly [string, Shape]> {
-  let members = specialMembers.get(shape);
-  if (members === undefined) {
-    members = Object.entries(shape.members)
-      .filter(([, member]) =>
-        typeof member.shape === "string"
-          ? member.shape === "B" || member.shape === "t"
-          : member.shape.special === true,
-      )
-      .map(([key, member]) => [key, member.shape] as const);
-    specialMembers.set(shape, members);
-  }
-  return members;
 }
 
 /** The short error code of a `__type` such as `com.amazonaws.sqs#QueueDoesNotExist`. */
