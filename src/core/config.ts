@@ -256,8 +256,10 @@ export function resolveConfig(
   const useDualstack =
     options.useDualstackEndpoint ?? lookupFlag(profileSettings, "AWS_USE_DUALSTACK_ENDPOINT") ?? false;
   // Legacy pseudo-regions name FIPS in the region: fips-us-gov-west-1, us-east-1-fips.
-  if (region?.startsWith("fips-") || region?.endsWith("-fips")) {
-    region = region.startsWith("fips-") ? region.slice(5) : region.slice(0, -5);
+  // (the leading form first: fips-us-east-1-fips loses its prefix only, as before)
+  const bare = region?.replace(/^fips-|-fips$/, "");
+  if (bare !== region) {
+    region = bare;
     useFips = true;
   }
   const override = endpointOverride(
@@ -279,18 +281,16 @@ export function resolveConfig(
     options.maxAttempts === undefined
       ? (lookupAttempts(profileSettings) ?? 3)
       : positiveInteger(options.maxAttempts, "maxAttempts");
-  let retryMode: RetryMode = "standard";
   const option = options.retryMode;
-  if (option !== undefined) {
-    // adaptiveRetry (or an object like it) is the adaptive mode with its rate limiter.
-    const mode =
-      typeof option === "object" && typeof option?.rateLimiter === "function" ? "adaptive" : option;
-    if (mode !== "standard" && mode !== "adaptive") {
-      throw new ValidationError("retryMode", '"standard", "adaptive" or adaptiveRetry', option);
-    }
-    retryMode = mode;
-  } else {
-    retryMode = lookupRetryMode(profileSettings) ?? retryMode;
+  // adaptiveRetry (or an object like it) is the adaptive mode with its rate limiter.
+  const retryMode =
+    option === undefined
+      ? (lookupRetryMode(profileSettings) ?? "standard")
+      : typeof option === "object" && typeof option?.rateLimiter === "function"
+        ? "adaptive"
+        : option;
+  if (retryMode !== "standard" && retryMode !== "adaptive") {
+    throw new ValidationError("retryMode", '"standard", "adaptive" or adaptiveRetry', option);
   }
 
   return {
