@@ -27,7 +27,13 @@ export function defaultProvider(options: DefaultCredentialsOptions): Credentials
         options.profile === undefined && environmentHasKeys()
           ? cachedProvider(fromEnv())
           : // biome-ignore lint/suspicious/noImportCycles: the one allowed cycle, credential chain <-> STS (see core/credentials/sts.ts)
-            import("./chain.js").then((chainModule) => chainModule.defaultCredentials(options));
+            import("./chain.js").then(
+              (chainModule) => chainModule.defaultCredentials(options),
+              (error: unknown) => {
+                provider = undefined; // a failed load is tried again at the next call
+                throw error;
+              },
+            );
     }
     if (provider instanceof Promise) provider = await provider;
     return provider(request);

@@ -47,7 +47,14 @@ export type { Credentials, CredentialsProvider, CredentialsRequest } from "./typ
 export function defaultCredentials(options: DefaultCredentialsOptions = {}): CredentialsProvider {
   let provider: CredentialsProvider | Promise<CredentialsProvider> | undefined;
   return async (request) => {
-    provider ??= import("./chain.js").then((chain) => chain.defaultCredentials(options));
+    // A failed load is forgotten: the next call tries again, as the other sources' providers do.
+    provider ??= import("./chain.js").then(
+      (chain) => chain.defaultCredentials(options),
+      (error: unknown) => {
+        provider = undefined;
+        throw error;
+      },
+    );
     if (provider instanceof Promise) provider = await provider;
     return provider(request);
   };
@@ -76,7 +83,13 @@ export function fromContainer(options: ContainerOptions = {}): CredentialsProvid
 export function fromInstanceMetadata(options: InstanceMetadataOptions = {}): CredentialsProvider {
   let imds: Promise<InstanceType<typeof import("./imds.js").InstanceMetadata>> | undefined;
   return cachedProvider(async () => {
-    imds ??= import("./imds.js").then((m) => new m.InstanceMetadata(options));
+    imds ??= import("./imds.js").then(
+      (m) => new m.InstanceMetadata(options),
+      (error: unknown) => {
+        imds = undefined; // a failed load is tried again at the next call
+        throw error;
+      },
+    );
     return (await imds).credentials();
   });
 }

@@ -2,8 +2,11 @@
 // module at their first call: each must give what the source's own provider gives, cached alike.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { credentialsFromOption } from "../../../src/core/credentials/option.js";
+import type { CredentialsProvider } from "../../../src/core/credentials/types.js";
 import { isCredentialsError } from "../../../src/core/errors.js";
 import * as root from "../../../src/index.js";
+import { failNextImport, isSimulatedLoadFailure } from "../../helpers/failing-import.js";
 import { fakeCredentials, startContainerEndpoint, startImds, tempFiles, withEnv } from "./helpers.js";
 
 describe("root credential providers, loaded on first call", () => {
@@ -77,5 +80,63 @@ describe("root credential providers, loaded on first call", () => {
       assert.equal(got.accessKeyId, "AKIDLAZYENV");
       assert.equal(got.secretAccessKey, "env-secret");
     });
+  });
+});
+
+describe("a source's module that fails to load", () => {
+  it("is loaded again at the next call, by every provider", async () => {
+    const tmp = tempFiles({
+      credentials: "[dev]\naws_access_key_id = AKIDRETRYLOAD\naws_secret_access_key = retry-secret\n",
+    });
+    const i = fakeCredentials("imds");
+    const imds = await startImds({ credentials: () => i });
+    try {
+      await withEnv(
+        {
+          AWS_SHARED_CREDENTIALS_FILE: tmp.path("credentials"),
+          AWS_EC2_METADATA_DISABLED: undefined,
+          AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url,
+        },
+        async () => {
+          const cases: [string, string, () => CredentialsProvider, string][] = [
+            [
+              "defaultCredentials",
+              "/credentials/chain.js",
+              () => root.defaultCredentials({ profile: "dev" }),
+              "AKIDRETRYLOAD",
+            ],
+            // The provider of a client given no credentials, with a profile: the chain, loaded lazily.
+            [
+              "a client's default",
+              "/credentials/chain.js",
+              () => credentialsFromOption(undefined, { profile: "dev" }),
+              "AKIDRETRYLOAD",
+            ],
+            [
+              "fromInstanceMetadata",
+              "/credentials/imds.js",
+              () => root.fromInstanceMetadata(),
+              i.accessKeyId,
+            ],
+            [
+              "fromProfile",
+              "/credentials/shared.js",
+              () => root.fromProfile({ profile: "dev" }),
+              "AKIDRETRYLOAD",
+            ],
+          ];
+          for (const [name, module, make, expected] of cases) {
+            const provider = make();
+            await failNextImport(module);
+            await assert.rejects(provider(), (e: unknown) => isSimulatedLoadFailure(e), name);
+            const got = await provider();
+            assert.equal(got.accessKeyId, expected, name);
+          }
+        },
+      );
+    } finally {
+      tmp.remove();
+      await imds.close();
+    }
   });
 });
