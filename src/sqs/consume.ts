@@ -13,7 +13,7 @@
  * `MessageIterator` (from {@link QueueHandle.messages}) checks its options at once and loads the
  * engine's iterator at the first `next()`, when its consumer starts; until then its `status` is
  * `starting` with every counter at 0 (`stopped` once the loop was left, `failed` if the engine
- * could not be loaded).
+ * could not be loaded: the next call loads it again).
  *
  * @module
  */
@@ -276,7 +276,7 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
   #loading: Promise<EngineIterator<M>> | undefined;
   /** The loop was left before the engine was loaded: every next() is done. */
   #done = false;
-  /** The engine could not be loaded or made: the error. */
+  /** The last load of the engine failed (the next call loads it again): the error. */
   #failure: { error: unknown } | undefined;
 
   /** @internal Use {@link Queue.messages}. */
@@ -285,25 +285,20 @@ export class MessageIterator<M = Message> implements AsyncIterableIterator<Ackno
     const context = { operation: "messages", resource: queue.name };
     checkMessagesOptions(options, context);
     this.#make = () =>
-      loadIterator().then(
-        (m) => {
-          try {
-            this.#engine = new m.MessageIterator<M>(sqs, queue, options);
-          } catch (error) {
-            this.#failure = { error };
-            throw error;
-          }
-          return this.#engine;
-        },
-        (error: unknown) => {
-          this.#failure = { error };
-          throw error;
-        },
-      );
+      loadIterator().then((m) => {
+        this.#engine = new m.MessageIterator<M>(sqs, queue, options);
+        this.#failure = undefined;
+        return this.#engine;
+      });
   }
 
+  /** The engine, loaded once for every caller waiting; a failed load is tried again at the next call. */
   #load(): Promise<EngineIterator<M>> {
-    this.#loading ??= this.#make();
+    this.#loading ??= this.#make().catch((error: unknown) => {
+      this.#failure = { error };
+      this.#loading = undefined;
+      throw error;
+    });
     return this.#loading;
   }
 

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Consumer as RootConsumer, MessageIterator as RootIterator } from "../../../src/index.js";
 import { Consumer, MessageIterator } from "../../../src/sqs/index.js";
+import { failNextImport, isSimulatedLoadFailure } from "../../helpers/failing-import.js";
 import { type Bench, startBench, waitFor } from "./setup.js";
 
 describe("consumer and iterator, engine loaded on first use", () => {
@@ -96,5 +97,25 @@ describe("consumer and iterator, engine loaded on first use", () => {
     value?.ack();
     assert.equal(iterator.status.state, "running");
     await iterator.return();
+  });
+  it("an iterator whose engine failed to load loads it again at the next call", async () => {
+    const queue = await bench.queue("lazy-load-again");
+    await queue.send("after the failure");
+    const iterator = queue.messages({ waitTimeSeconds: 1 });
+    await failNextImport("/sqs/consumer/iterator.js");
+    await assert.rejects(iterator.next(), (error: unknown) => isSimulatedLoadFailure(error));
+    assert.equal(iterator.status.state, "failed");
+    const { value } = await iterator.next();
+    assert.equal(value?.Body, "after the failure");
+    value?.ack();
+    assert.equal(iterator.status.state, "running");
+    await iterator.return();
+
+    // Left after a failed load: nothing to release, done.
+    const left = queue.messages({ waitTimeSeconds: 1 });
+    await failNextImport("/sqs/consumer/iterator.js");
+    await assert.rejects(left.next(), (error: unknown) => isSimulatedLoadFailure(error));
+    assert.deepEqual(await left.return(), { done: true, value: undefined });
+    assert.deepEqual(await left.next(), { done: true, value: undefined });
   });
 });
