@@ -10,6 +10,7 @@ import { isSignatureVerificationError, isValidationError } from "../../src/core/
 import { SNS } from "../../src/sns/sns.js";
 import { confirmSnsSubscription, snsFetchHandler, snsNodeHandler } from "../../src/sns/verify/handlers.js";
 import type { CertificateFetch, SnsMessage } from "../../src/sns/verify/verifier.js";
+import { failNextImport, isSimulatedLoadFailure } from "../helpers/failing-import.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
 import { type Loopback, startLoopback, xml } from "../helpers/loopback.js";
 import { makeSigner, signSnsMessage, type TestSigner } from "../helpers/x509.js";
@@ -323,5 +324,70 @@ describe("handler options", () => {
       snsServer.requests[0]!.body,
       `Action=ConfirmSubscription&Version=2010-03-31&TopicArn=${encodeURIComponent(TOPIC)}&Token=tok`,
     );
+  });
+});
+
+describe("a serving side that fails to load", () => {
+  it("snsNodeHandler answers 500 (SNS delivers again), tells onError, and loads it at the next request", async () => {
+    const errors: unknown[] = [];
+    const seen: string[] = [];
+    const handler = snsNodeHandler({
+      topicArns: [TOPIC],
+      fetch: certificateFetch,
+      onNotification: (message) => {
+        seen.push(message.Message);
+      },
+      onError: (error) => {
+        errors.push(error);
+      },
+    });
+    const server = createServer((req, res) => {
+      void handler(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sns`;
+    try {
+      const post = () =>
+        fetch(url, {
+          method: "POST",
+          body: JSON.stringify(notification()),
+          signal: AbortSignal.timeout(5000),
+        });
+      await failNextImport("/sns/verify/serve.js");
+      const failed = await post();
+      assert.equal(failed.status, 500);
+      const text = await failed.text();
+      assert.doesNotMatch(text, /simulated|serve\.js/, "no internals in the answer");
+      assert.equal(errors.length, 1);
+      assert.ok(isSimulatedLoadFailure(errors[0]), String(errors[0]));
+      const next = await post();
+      assert.equal(next.status, 200);
+      assert.deepEqual(seen, ["Hello from SNS"]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("snsFetchHandler answers 500, tells onError, and loads it at the next request", async () => {
+    const errors: unknown[] = [];
+    const handler = snsFetchHandler({
+      topicArns: [TOPIC],
+      fetch: certificateFetch,
+      onNotification: () => {},
+      onError: (error) => {
+        // A logger that throws does not change the answer.
+        errors.push(error);
+        throw new Error("the logger failed");
+      },
+    });
+    const request = () =>
+      new Request("https://example.com/sns", { method: "POST", body: JSON.stringify(notification()) });
+    await failNextImport("/sns/verify/serve.js");
+    const failed = await handler(request());
+    assert.equal(failed.status, 500);
+    assert.doesNotMatch(await failed.text(), /simulated|serve\.js/);
+    assert.ok(isSimulatedLoadFailure(errors[0]), String(errors[0]));
+    assert.equal((await handler(request())).status, 200);
   });
 });

@@ -69,7 +69,7 @@ export interface SnsHandlerOptions extends SnsVerifyOptions {
    * @default 1048576
    */
   maxBodyBytes?: number | undefined;
-  /** Told of every rejected request and every failed callback (for logging). */
+  /** Told of every rejected request, every failed callback and a failed load of the handler's code (for logging). */
   onError?(error: unknown): void;
 }
 
@@ -116,6 +116,22 @@ function loadServe(): Promise<typeof import("./serve.js")> {
   return import("./serve.js");
 }
 
+/**
+ * The answer when the serving side could not be loaded: a 500, so that SNS delivers the message
+ * again (the next request loads it again), with nothing of the error in it; the error goes to
+ * `onError`, as the handler's other errors do.
+ */
+function unavailable(options: SnsHandlerOptions, error: unknown): { status: number; body: string } {
+  try {
+    options.onError?.(error);
+  } catch {
+    // A logger that throws must not change the answer.
+  }
+  return { status: 500, body: "handler unavailable" };
+}
+
+const TEXT = { "content-type": "text/plain; charset=utf-8" };
+
 /** A `node:http` request, as far as the handler needs it. */
 export interface NodeRequestLike extends AsyncIterable<unknown> {
   method?: string | undefined;
@@ -141,7 +157,8 @@ export interface NodeResponseLike {
  * does not deliver it again); 503 when verification could not be completed because the signing
  * certificate could not be fetched (refused, timed out, an error answer, offline: the error's
  * `retryable` is true), so that SNS delivers the message again; 500 when your callback throws, so
- * that SNS retries; 405 and 413 for other methods and oversized bodies.
+ * that SNS retries (and when the handler's code, loaded at the first request, could not be loaded:
+ * the next request loads it again); 405 and 413 for other methods and oversized bodies.
  *
  * @example
  * ```ts
@@ -161,10 +178,17 @@ export function snsNodeHandler(
   let made: ((request: NodeRequestLike, response: NodeResponseLike) => Promise<void>) | undefined;
   return (request, response) => {
     if (made !== undefined) return made(request, response);
-    return loadServe().then((m) => {
-      made ??= m.nodeHandler(options, checked);
-      return made(request, response);
-    });
+    return loadServe().then(
+      (m) => {
+        made ??= m.nodeHandler(options, checked);
+        return made(request, response);
+      },
+      (error: unknown) => {
+        const answer = unavailable(options, error);
+        response.writeHead(answer.status, TEXT);
+        response.end(answer.body);
+      },
+    );
   };
 }
 
@@ -184,9 +208,15 @@ export function snsFetchHandler(options: SnsHandlerOptions): (request: Request) 
   let made: ((request: Request) => Promise<Response>) | undefined;
   return (request) => {
     if (made !== undefined) return made(request);
-    return loadServe().then((m) => {
-      made ??= m.fetchHandler(options, checked);
-      return made(request);
-    });
+    return loadServe().then(
+      (m) => {
+        made ??= m.fetchHandler(options, checked);
+        return made(request);
+      },
+      (error: unknown) => {
+        const answer = unavailable(options, error);
+        return new Response(answer.body, { status: answer.status, headers: TEXT });
+      },
+    );
   };
 }
