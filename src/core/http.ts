@@ -36,7 +36,13 @@ export function defaultTransport(fetchFn?: FetchFn): Transport {
 function lazyNetTransport(): Transport {
   let transport: Transport | Promise<Transport> | undefined;
   return async (request, signal, timeoutMs, context) => {
-    transport ??= import("./http-node.js").then((m) => m.netTransport());
+    transport ??= import("./http-node.js").then(
+      (m) => m.netTransport(),
+      (error: unknown) => {
+        transport = undefined; // a failed load is tried again at the next request
+        throw error;
+      },
+    );
     if (transport instanceof Promise) transport = await transport;
     return transport(request, signal, timeoutMs, context);
   };

@@ -4,8 +4,9 @@ import { createServer, type Server, type Socket } from "node:net";
 import { after, describe, test } from "node:test";
 import { createServer as createTlsServer } from "node:tls";
 import { isAbortError, isNetworkError, isTimeoutError } from "../../src/core/errors.js";
-import type { HttpRequest } from "../../src/core/http.js";
+import { defaultTransport, type HttpRequest } from "../../src/core/http.js";
 import { netTransport } from "../../src/core/http-node.js";
+import { failNextImport, isSimulatedLoadFailure } from "../helpers/failing-import.js";
 import { makeSigner } from "../helpers/x509.js";
 
 interface RawServer {
@@ -474,6 +475,19 @@ describe("net transport", () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+
+  test("the default transport on Node loads this one again after a failed load", async () => {
+    const server = await rawServer((socket) =>
+      socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+    );
+    servers.push(server);
+    const send = defaultTransport();
+    await failNextImport("/core/http-node.js");
+    await assert.rejects(send(requestTo(server.port), undefined, 5000, context), (error: unknown) =>
+      isSimulatedLoadFailure(error),
+    );
+    assert.equal((await send(requestTo(server.port), undefined, 5000, context)).body, "ok");
   });
 
   test("https: speaks TLS with the server (node:tls, loaded on first use) and reuses the connection", async () => {
