@@ -767,17 +767,33 @@ export class BatchProducer<E, R> {
     this.#batches++;
     let request: Promise<ReadonlyArray<EntryOutcome<R>>>;
     try {
-      request = this.#target.sendBatch(entries, {
-        labels,
-        signal: this.#controller.signal,
-        deadlineMs:
-          deadlineAt === Number.POSITIVE_INFINITY ? undefined : Math.max(1, deadlineAt - Date.now()),
-      });
+      // Promise.resolve: a target that answers without a promise is still heard (the same
+      // promise otherwise).
+      request = Promise.resolve(
+        this.#target.sendBatch(entries, {
+          labels,
+          signal: this.#controller.signal,
+          deadlineMs:
+            deadlineAt === Number.POSITIVE_INFINITY ? undefined : Math.max(1, deadlineAt - Date.now()),
+        }),
+      );
     } catch (error) {
       request = Promise.reject(error);
     }
     request.then(
-      (outcomes) => this.#complete(batch, groups, outcomes, undefined),
+      (outcomes) =>
+        Array.isArray(outcomes)
+          ? this.#complete(batch, groups, outcomes, undefined)
+          : // A target that breaks its contract fails its entries: none is left unsettled.
+            this.#complete(
+              batch,
+              groups,
+              undefined,
+              new AsyncAwsError(
+                "the batch target's sendBatch gave no list of outcomes",
+                this.#target.context,
+              ),
+            ),
       (error: unknown) => this.#complete(batch, groups, undefined, error),
     );
   }
@@ -809,14 +825,19 @@ export class BatchProducer<E, R> {
     type Fate = { ok: true; value: R } | { ok: false; retry: boolean; error: unknown };
     let fates: Fate[];
     if (outcomes === undefined) {
-      const retryable = this.#target.isRetryable
-        ? this.#target.isRetryable(error)
-        : classify(error) !== "fatal";
+      let retryable: boolean;
+      try {
+        retryable = this.#target.isRetryable
+          ? Boolean(this.#target.isRetryable(error))
+          : classify(error) !== "fatal";
+      } catch {
+        retryable = false; // a target's isRetryable that throws: the request's error is final
+      }
       fates = batch.map((item) => ({ ok: false, retry: retryable && item.attempts < maxAttempts, error }));
     } else {
       fates = batch.map((item, index) => {
         const outcome = outcomes[index];
-        if (outcome === undefined) {
+        if (outcome === undefined || outcome === null) {
           return {
             ok: false,
             retry: item.attempts < maxAttempts,

@@ -370,4 +370,64 @@ describe("BatchProducer with another target", () => {
     const tooBig = await producer.send("e".repeat(262_145)).catch((error: unknown) => error);
     assert.ok(isValidationError(tooBig));
   });
+
+  it("a target that breaks its contract fails its entries: nothing hangs, close() resolves", async () => {
+    /** The outcome of a promise, or "hung" when it has not settled in 5 s. */
+    const outcome = async (promise: Promise<unknown>) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const hung = new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve("hung"), 5000);
+      });
+      try {
+        return await Promise.race([
+          promise.then(
+            (value) => `resolved ${String(value)}`,
+            (error: unknown) => `rejected ${error instanceof Error ? error.message : String(error)}`,
+          ),
+          hung,
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    const base = { maxEntries: 10, maxBytes: 1000, sizeOf: (entry: string) => entry.length };
+    const cases: [string, BatchTarget<string, number>, RegExp][] = [
+      [
+        "outcomes given without a promise",
+        {
+          ...base,
+          sendBatch: ((entries: readonly string[]) => entries.map(() => ({ ok: true, value: 1 }))) as never,
+        },
+        /^resolved 1$/,
+      ],
+      [
+        "no outcomes at all",
+        { ...base, sendBatch: (() => undefined) as never },
+        /^rejected .*no list of outcomes/,
+      ],
+      [
+        "null for outcomes",
+        { ...base, sendBatch: (async () => null) as never },
+        /^rejected .*no list of outcomes/,
+      ],
+      [
+        "an isRetryable that throws",
+        {
+          ...base,
+          sendBatch: async () => {
+            throw new AsyncAwsError("the request failed", { operation: "Test" });
+          },
+          isRetryable: () => {
+            throw new Error("isRetryable failed");
+          },
+        },
+        /^rejected .*the request failed/,
+      ],
+    ];
+    for (const [name, target, expected] of cases) {
+      const producer = new BatchProducer(target, { lingerMs: 0, retryBaseDelayMs: 1 });
+      assert.match(await outcome(producer.send("a")), expected, name);
+      assert.equal(await outcome(producer.close()), "resolved undefined", name);
+    }
+  });
 });
