@@ -8,7 +8,8 @@
  * Until its engine is there (a few milliseconds, before any request could have been sent), a
  * producer keeps the calls made to it, in order, and hands them to the engine: entries given to
  * `send`/`submit` count as queued, `close()` marks it closed, and `ready`, `flush`, `onIdle` and
- * `close` settle as the engine's do. Then every call goes straight to the engine.
+ * `close` settle as the engine's do. Then every call goes straight to the engine. If the engine
+ * fails to load, the calls kept fail with the load's error, and the next call loads it again.
  *
  * @module
  */
@@ -60,21 +61,25 @@ interface Early<E, R> {
  */
 export class BatchProducer<E, R> {
   #engine: Engine<E, R> | undefined;
-  /** Calls made before the engine was there, in order. */
+  /** Calls made before the engine was there, in order; undefined when no load is under way. */
   #early: Early<E, R>[] | undefined;
   /** Entries given before the engine was there (what `stats.queued` and `hasRoom` say meanwhile). */
   #earlyEntries = 0;
+  /** close() was called before the engine was there. */
   #earlyClosed = false;
-  /** The engine could not be loaded or made: its error. */
+  /** The last load of the engine failed: its error. */
   #failure: { error: unknown } | undefined;
   readonly #maxQueued: number;
   readonly #context: BatchTarget<E, R>["context"];
+  /** Makes the engine, once its module is loaded (again after a failed load). */
+  readonly #load: () => void;
 
   constructor(target: BatchTarget<E, R>, options?: BatchProducerOptions) {
     if (loaded !== undefined) {
       this.#engine = new loaded.BatchProducer<E, R>(target, options);
       this.#maxQueued = 0;
       this.#context = undefined;
+      this.#load = () => undefined;
       return;
     }
     if (target === null || typeof target !== "object" || typeof target.sendBatch !== "function") {
@@ -82,38 +87,50 @@ export class BatchProducer<E, R> {
     }
     this.#maxQueued = resolveProducerOptions(options).maxQueued;
     this.#context = target.context;
+    this.#load = () =>
+      loadEngine().then(
+        (m) => {
+          let engine: Engine<E, R>;
+          try {
+            engine = new m.BatchProducer<E, R>(target, options);
+          } catch (error) {
+            this.#fail(error);
+            return;
+          }
+          this.#engine = engine;
+          const early = this.#early ?? [];
+          this.#early = undefined;
+          for (const call of early) call.run(engine);
+        },
+        (error: unknown) => this.#fail(error),
+      );
     this.#early = [];
-    loadEngine().then(
-      (m) => {
-        let engine: Engine<E, R>;
-        try {
-          engine = new m.BatchProducer<E, R>(target, options);
-        } catch (error) {
-          this.#fail(error);
-          return;
-        }
-        this.#engine = engine;
-        const early = this.#early ?? [];
-        this.#early = undefined;
-        for (const call of early) call.run(engine);
-      },
-      (error: unknown) => this.#fail(error),
-    );
+    this.#load();
   }
 
-  /** The engine could not be loaded or made: every call kept fails with the error. */
+  /**
+   * The engine could not be loaded or made: every call kept fails with the error, and the next
+   * call loads it again (a producer closed meanwhile stays closed: its later calls fail at once).
+   */
   #fail(error: unknown): void {
     const early = this.#early ?? [];
-    this.#early = [];
-    this.#earlyClosed = true;
+    this.#early = undefined;
+    this.#earlyEntries = 0;
     this.#failure = { error };
     for (const call of early) call.fail(error);
   }
 
-  /** Keeps a call for the engine; a call after a failed load fails at once. */
+  /** Keeps a call for the engine, loading it again if the last load failed. */
   #later(call: Early<E, R>): void {
-    if (this.#failure) call.fail(this.#failure.error);
-    else this.#early?.push(call);
+    if (this.#early === undefined) {
+      if (this.#earlyClosed) {
+        call.fail(this.#failure?.error);
+        return;
+      }
+      this.#early = [];
+      this.#load();
+    }
+    this.#early.push(call);
   }
 
   /** Keeps a call that returns a promise, for the engine. */
@@ -180,7 +197,7 @@ export class BatchProducer<E, R> {
       engine.submit(entry, label, resolve, reject, tag);
       return;
     }
-    if (this.#failure === undefined && this.#earlyClosed) {
+    if (this.#earlyClosed) {
       reject(new AsyncAwsError("the producer is closed: no more sends", this.#context), tag);
       return;
     }

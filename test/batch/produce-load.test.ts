@@ -1,0 +1,59 @@
+// The public BatchProducer (src/batch/produce.ts) when the batch engine fails to load: the calls
+// made meanwhile fail with the load's error, and a later call loads the engine again. In a file
+// of its own, so that nothing in its process loaded the engine before.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { BatchTarget, EntryOutcome } from "../../src/batch/engine.js";
+import { BatchProducer } from "../../src/batch/produce.js";
+import { isAsyncAwsError } from "../../src/core/errors.js";
+import { failNextImport, isSimulatedLoadFailure } from "../helpers/failing-import.js";
+
+function recordingTarget(): { target: BatchTarget<string, string>; batches: string[][] } {
+  const batches: string[][] = [];
+  const target: BatchTarget<string, string> = {
+    maxEntries: 3,
+    maxBytes: 100,
+    sizeOf: (entry) => entry.length,
+    async sendBatch(entries): Promise<EntryOutcome<string>[]> {
+      batches.push([...entries]);
+      return entries.map((entry) => ({ ok: true, value: `id-${entry}` }));
+    },
+  };
+  return { target, batches };
+}
+
+describe("BatchProducer whose engine fails to load", () => {
+  it("fails the calls made meanwhile, then loads the engine again at the next call", async () => {
+    const { target, batches } = recordingTarget();
+    await failNextImport("/batch/engine.js");
+    const producer = new BatchProducer(target, { lingerMs: 0, maxQueued: 1 });
+    const early = producer.send("a");
+    assert.equal(producer.hasRoom, false);
+    await assert.rejects(early, (error: unknown) => isSimulatedLoadFailure(error));
+    assert.equal(producer.closed, false, "a failed load does not close the producer");
+    assert.equal(producer.stats.queued, 0, "the entries that failed wait no more");
+    assert.equal(producer.hasRoom, true);
+    assert.equal(await producer.send("b"), "id-b");
+    await producer.close();
+    assert.deepEqual(batches.flat(), ["b"]);
+  });
+
+  it("a producer closed before its load failed stays closed", async () => {
+    const { target } = recordingTarget();
+    // The engine module is loaded by now: a failed load is only seen by a producer made before,
+    // so this test loads it in a fresh module instance of produce.ts.
+    const url = new URL("../../src/batch/produce.js?closed-before", import.meta.url).href;
+    const fresh = (await import(url)) as typeof import("../../src/batch/produce.js");
+    await failNextImport("/batch/engine.js");
+    const producer = new fresh.BatchProducer(target);
+    const sent = producer.send("a");
+    const closed = producer.close();
+    await assert.rejects(sent, (error: unknown) => isSimulatedLoadFailure(error));
+    await assert.rejects(closed, (error: unknown) => isSimulatedLoadFailure(error));
+    assert.equal(producer.closed, true);
+    await assert.rejects(
+      producer.send("late"),
+      (error: unknown) => isAsyncAwsError(error) && /closed/.test(error.message),
+    );
+  });
+});
