@@ -54,7 +54,9 @@ export abstract class BoundProducer<S, P = unknown> {
    * Sends every message of a source (an array, a generator, an async iterable such as a file's
    * lines), with back-pressure: it takes the next message only when the producer has room (fewer
    * than `maxQueued` waiting), so memory stays bounded however long the source. Resolves once
-   * every message taken is accepted or rejected, with the counts.
+   * every message taken is accepted or rejected, with the counts. Once the producer is closed
+   * (`close()`, its `signal`), it stops: the message taken then is refused (counted as failed),
+   * and the source is read no further.
    *
    * A synchronous source (an array, a generator) is read without a wait between messages while
    * the producer has room, and each message is settled through callbacks rather than a promise of
@@ -122,15 +124,19 @@ export abstract class BoundProducer<S, P = unknown> {
       }
       producer.submit(entry, "the message", accepted, failed, at);
     };
+    // Once the producer is closed (close(), its signal), every message would be refused: the
+    // source is read no further (and closed), what it still holds left unread.
     if (sync) {
       for (const body of source as Iterable<unknown>) {
         if (!producer.hasRoom) await producer.ready();
         take(body);
+        if (producer.closed) break;
       }
     } else {
       for await (const body of source as AsyncIterable<unknown>) {
         if (!producer.hasRoom) await producer.ready();
         take(body);
+        if (producer.closed) break;
       }
     }
     // Every callback has run once the flush resolves (each entry settles before its flush).

@@ -510,6 +510,66 @@ describe("point 7b: sendAll settles each message through callbacks", () => {
   });
 });
 
+describe("point 7c: sendAll stops reading its source once the producer is closed", () => {
+  it("an endless source: sendAll resolves after close(), the rest of the source left unread", async () => {
+    const server = await sqsServer(acceptEvery);
+    try {
+      for (const kind of ["async", "sync"] as const) {
+        const producer = queueOf(server, `endless-${kind}`).producer({ maxQueued: 5 });
+        let pulled = 0;
+        let closedSource = false;
+        const closeAt = (i: number) => {
+          if (i === 30) void producer.close();
+        };
+        async function* endlessAsync() {
+          try {
+            // Endless for the test's purpose (bounded, so that a failure ends rather than spins).
+            for (let i = 0; i < 200_000; i++) {
+              pulled++;
+              closeAt(i);
+              yield `m${i}`;
+            }
+          } finally {
+            closedSource = true;
+          }
+        }
+        function* endlessSync() {
+          try {
+            // Endless for the test's purpose (bounded, so that a failure ends rather than spins).
+            for (let i = 0; i < 200_000; i++) {
+              pulled++;
+              closeAt(i);
+              yield `m${i}`;
+            }
+          } finally {
+            closedSource = true;
+          }
+        }
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const hung = new Promise<"hung">((resolve) => {
+          timer = setTimeout(() => resolve("hung"), 5000);
+        });
+        const result = await Promise.race([
+          producer.sendAll(kind === "async" ? endlessAsync() : endlessSync()),
+          hung,
+        ]);
+        clearTimeout(timer);
+        assert.notEqual(result, "hung", `${kind}: sendAll ended`);
+        if (result === "hung") return;
+        // m0..m29 sent; m30, taken as close() was called, refused; nothing read after it.
+        assert.equal(result.sent, 30, kind);
+        assert.equal(result.failed, 1, kind);
+        assert.match(String(result.firstError?.error), /closed/);
+        assert.equal(result.firstError?.index, 30);
+        assert.equal(pulled, 31, `${kind}: the source was read no further`);
+        assert.ok(closedSource, `${kind}: the source was closed`);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("point 8: errors name the caller's index; generated ids never clash", () => {
   it("a default id that a user's id already took is replaced, not reported as the user's mistake", async () => {
     const server = await sqsServer(acceptEvery);
