@@ -14,7 +14,7 @@
  * @module
  */
 
-import { AsyncAwsError, ValidationError } from "../core/errors.js";
+import { AbortError, AsyncAwsError, ValidationError } from "../core/errors.js";
 import type { BatchProducerOptions, BatchTarget, CloseOptions, ProducerStats } from "./engine.js";
 import { loadEngineModule } from "./load.js";
 import { resolveProducerOptions } from "./options.js";
@@ -44,6 +44,8 @@ function loadEngine(): Promise<typeof import("./engine.js")> {
 interface Early<E, R> {
   run(engine: Engine<E, R>): void;
   fail(error: unknown): void;
+  /** An entry (sent, submitted): rejected with an AbortError if the signal aborted meanwhile. */
+  readonly entry?: true;
 }
 
 /**
@@ -73,6 +75,8 @@ export class BatchProducer<E, R> {
   readonly #context: BatchTarget<E, R>["context"];
   /** Makes the engine, once its module is loaded (again after a failed load). */
   readonly #load: () => void;
+  /** The producer's signal, until the engine is there. */
+  readonly #signal: AbortSignal | undefined;
 
   constructor(target: BatchTarget<E, R>, options?: BatchProducerOptions) {
     if (loaded !== undefined) {
@@ -80,12 +84,15 @@ export class BatchProducer<E, R> {
       this.#maxQueued = 0;
       this.#context = undefined;
       this.#load = () => undefined;
+      this.#signal = undefined;
       return;
     }
     if (target === null || typeof target !== "object" || typeof target.sendBatch !== "function") {
       throw new ValidationError("target", "an object with sendBatch()", target);
     }
-    this.#maxQueued = resolveProducerOptions(options).maxQueued;
+    const resolved = resolveProducerOptions(options);
+    this.#maxQueued = resolved.maxQueued;
+    this.#signal = resolved.signal;
     this.#context = target.context;
     this.#load = () =>
       loadEngine().then(
@@ -100,7 +107,16 @@ export class BatchProducer<E, R> {
           this.#engine = engine;
           const early = this.#early ?? [];
           this.#early = undefined;
-          for (const call of early) call.run(engine);
+          // The signal aborted while the engine loaded: the engine gave up at once, and the
+          // entries given before the abort fail as the engine fails those it holds.
+          const signal = this.#signal;
+          const aborted = signal?.aborted
+            ? new AbortError(target.context, { cause: signal.reason })
+            : undefined;
+          for (const call of early) {
+            if (aborted !== undefined && call.entry) call.fail(aborted);
+            else call.run(engine);
+          }
         },
         (error: unknown) => this.#fail(error),
       );
@@ -197,7 +213,8 @@ export class BatchProducer<E, R> {
       engine.submit(entry, label, resolve, reject, tag);
       return;
     }
-    if (this.#earlyClosed) {
+    // Aborted already: the engine, once there, refuses it as closed.
+    if (this.#earlyClosed || this.#signal?.aborted) {
       reject(new AsyncAwsError("the producer is closed: no more sends", this.#context), tag);
       return;
     }
@@ -205,6 +222,7 @@ export class BatchProducer<E, R> {
     this.#later({
       run: (e) => e.submit(entry, label, resolve, reject, tag),
       fail: (error) => reject(error, tag),
+      entry: true,
     });
   }
 

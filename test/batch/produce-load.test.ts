@@ -1,11 +1,12 @@
 // The public BatchProducer (src/batch/produce.ts) when the batch engine fails to load: the calls
-// made meanwhile fail with the load's error, and a later call loads the engine again. In a file
-// of its own, so that nothing in its process loaded the engine before.
+// made meanwhile fail with the load's error, and a later call loads the engine again; and when
+// the producer's signal aborts before the engine is there. In a file of its own, so that nothing
+// in its process loaded the engine before.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { BatchTarget, EntryOutcome } from "../../src/batch/engine.js";
 import { BatchProducer } from "../../src/batch/produce.js";
-import { isAsyncAwsError } from "../../src/core/errors.js";
+import { isAbortError, isAsyncAwsError } from "../../src/core/errors.js";
 import { failNextImport, isSimulatedLoadFailure } from "../helpers/failing-import.js";
 
 function recordingTarget(): { target: BatchTarget<string, string>; batches: string[][] } {
@@ -22,7 +23,7 @@ function recordingTarget(): { target: BatchTarget<string, string>; batches: stri
   return { target, batches };
 }
 
-describe("BatchProducer whose engine fails to load", () => {
+describe("BatchProducer before its engine is there: a failed load, an abort", () => {
   it("fails the calls made meanwhile, then loads the engine again at the next call", async () => {
     const { target, batches } = recordingTarget();
     await failNextImport("/batch/engine.js");
@@ -55,5 +56,26 @@ describe("BatchProducer whose engine fails to load", () => {
       producer.send("late"),
       (error: unknown) => isAsyncAwsError(error) && /closed/.test(error.message),
     );
+  });
+
+  it("a send made before the engine is there, whose producer's signal aborts meanwhile, rejects with an AbortError", async () => {
+    const { target, batches } = recordingTarget();
+    // A fresh instance of produce.ts: its engine is not loaded yet, so the sends wait for it.
+    const url = new URL("../../src/batch/produce.js?abort-early", import.meta.url).href;
+    const fresh = (await import(url)) as typeof import("../../src/batch/produce.js");
+    const controller = new AbortController();
+    const producer = new fresh.BatchProducer(target, { signal: controller.signal, lingerMs: 1000 });
+    const sent = producer.send("a");
+    const flushed = producer.flush();
+    controller.abort(new Error("shutting down"));
+    await assert.rejects(sent, (error: unknown) => isAbortError(error));
+    await flushed;
+    assert.equal(producer.closed, true);
+    // Given after the abort: refused as closed, as the engine refuses it.
+    await assert.rejects(
+      producer.send("late"),
+      (error: unknown) => isAsyncAwsError(error) && /closed/.test(error.message),
+    );
+    assert.deepEqual(batches, []);
   });
 });
