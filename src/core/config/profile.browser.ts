@@ -17,36 +17,13 @@ import type { SharedFiles } from "./profile.js";
 import type { RetryMode } from "./section.js";
 
 export type { IniSection, IniValue } from "./ini.js";
+export { loadSharedFiles, loadSharedFilesSync } from "./no-files.js";
 export type { SharedFiles } from "./profile.js";
 export { setting, subSection } from "./section.js";
 
 /** The profile to use: the option, else `default` (a browser has no `AWS_PROFILE`). */
 export function profileName(option?: string): string {
   return option ?? "default";
-}
-
-/** No files: empty sections without a prototype (a profile named `constructor` finds nothing). */
-function none(): SharedFiles {
-  const empty = () => Object.create(null) as Record<string, IniSection>;
-  return {
-    profiles: empty(),
-    ssoSessions: empty(),
-    services: empty(),
-    configPath: undefined,
-    credentialsPath: undefined,
-    problems: ["no shared files in a browser"],
-    home: undefined,
-  };
-}
-
-/** The shared files of a browser: none (read synchronously, so settings apply from the start). */
-export function loadSharedFilesSync(): SharedFiles {
-  return none();
-}
-
-/** The shared files of a browser: none. */
-export async function loadSharedFiles(): Promise<SharedFiles> {
-  return none();
 }
 
 /** @internal A setting of the environment or the profile: a browser has neither. */
