@@ -19,6 +19,35 @@ export interface OffloadItem {
 }
 
 /**
+ * A producer target's `sendBatch` (SQS's SendMessageBatch, SNS's PublishBatch): resolves the
+ * queue or topic, then sends the batch with `send`; where the client has large payloads and an
+ * item is marked for S3, its payload is uploaded first ({@link sendOffloaded}, each once across
+ * the batch's retries).
+ */
+export function offloadingSendBatch<T extends OffloadItem, R>(
+  payloads: () => ClientPayloads | undefined,
+  member: BodyMember,
+  resource: () => Promise<string>,
+  send: (
+    resource: string,
+    items: readonly T[],
+    labels: readonly string[],
+    batch: BatchSendContext,
+  ) => Promise<ReadonlyArray<EntryOutcome<R>>>,
+): (items: readonly T[], batch: BatchSendContext) => Promise<ReadonlyArray<EntryOutcome<R>>> {
+  const uploaded = new WeakMap<T, T>();
+  return async (items, batch) => {
+    const resolved = await resource();
+    const client = payloads();
+    return client && items.some((item) => item.offload)
+      ? sendOffloaded(client, member, uploaded, items, batch, (some, labels) =>
+          send(resolved, some, labels, batch),
+        )
+      : send(resolved, items, batch.labels, batch);
+  };
+}
+
+/**
  * Sends a batch whose marked items go through S3: their payloads are uploaded first (a bounded
  * number at once; each once, kept in `uploaded` for the batch's retries), then `send` sends the
  * batch with pointers. An item whose upload failed fails alone (retryable as the client

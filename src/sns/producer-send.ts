@@ -12,7 +12,7 @@ import { batchIds } from "../batch/input.js";
 import { answerOutcomes } from "../batch/outcomes.js";
 import { CALL } from "../core/client.js";
 import type { ErrorContext } from "../core/errors.js";
-import { sendOffloaded } from "../payloads/offload-batch.js";
+import { offloadingSendBatch } from "../payloads/offload-batch.js";
 import { LARGE_PAYLOADS } from "../payloads/options.js";
 import type { Sized } from "./producer.js";
 import { PUBLISH_CHECKED_BATCH, publishBatchInput } from "./producer-batch.js";
@@ -27,12 +27,11 @@ export function batchSender<R>(
   resultOf: (ok: PublishBatchResultEntry & { Id: string }) => R,
   timeoutMs: number | undefined,
 ): BatchTarget<Sized, R>["sendBatch"] {
-  /** Entries whose payload is in S3 already, for the batch's retries. */
-  const uploaded = new WeakMap<Sized, Sized>();
-  return async (items, batch) => {
-    const { signal, deadlineMs } = batch;
-    const TopicArn = await topicArn();
-    const send = async (items: readonly Sized[], labels: readonly string[]) => {
+  return offloadingSendBatch<Sized, R>(
+    () => sns[LARGE_PAYLOADS],
+    "Message",
+    topicArn,
+    async (TopicArn, items, labels, { signal, deadlineMs }) => {
       const ids = batchIds(items);
       const output = (await sns[CALL](PUBLISH_CHECKED_BATCH, publishBatchInput(TopicArn, items, ids), {
         signal,
@@ -48,10 +47,6 @@ export function batchSender<R>(
         resultOf,
         context,
       );
-    };
-    const payloads = sns[LARGE_PAYLOADS];
-    return payloads && items.some((item) => item.offload)
-      ? sendOffloaded(payloads, "Message", uploaded, items, batch, send)
-      : send(items, batch.labels);
-  };
+    },
+  );
 }

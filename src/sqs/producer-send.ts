@@ -12,7 +12,7 @@ import { batchIds } from "../batch/input.js";
 import { answerOutcomes } from "../batch/outcomes.js";
 import { CALL } from "../core/client.js";
 import type { ErrorContext } from "../core/errors.js";
-import { sendOffloaded } from "../payloads/offload-batch.js";
+import { offloadingSendBatch } from "../payloads/offload-batch.js";
 import { LARGE_PAYLOADS } from "../payloads/options.js";
 import type { Sized } from "./producer.js";
 import { SEND_CHECKED_BATCH, sendBatchInput } from "./producer-batch.js";
@@ -27,12 +27,11 @@ export function batchSender<R>(
   resultOf: (ok: SendMessageBatchResultEntry) => R,
   timeoutMs: number | undefined,
 ): BatchTarget<Sized, R>["sendBatch"] {
-  /** Entries whose payload is in S3 already, for the batch's retries. */
-  const uploaded = new WeakMap<Sized, Sized>();
-  return async (items, batch) => {
-    const { signal, deadlineMs } = batch;
-    const QueueUrl = await queueUrl();
-    const send = async (items: readonly Sized[], labels: readonly string[]) => {
+  return offloadingSendBatch<Sized, R>(
+    () => sqs[LARGE_PAYLOADS],
+    "MessageBody",
+    queueUrl,
+    async (QueueUrl, items, labels, { signal, deadlineMs }) => {
       const ids = batchIds(items);
       const output = (await sqs[CALL](SEND_CHECKED_BATCH, sendBatchInput(QueueUrl, items, ids), {
         signal,
@@ -40,10 +39,6 @@ export function batchSender<R>(
         timeoutMs,
       })) as SendMessageBatchResult;
       return answerOutcomes(ids, labels, output.Successful, output.Failed, resultOf, context);
-    };
-    const payloads = sqs[LARGE_PAYLOADS];
-    return payloads && items.some((item) => item.offload)
-      ? sendOffloaded(payloads, "MessageBody", uploaded, items, batch, send)
-      : send(items, batch.labels);
-  };
+    },
+  );
 }
