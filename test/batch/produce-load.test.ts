@@ -4,24 +4,10 @@
 // in its process loaded the engine before.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { BatchTarget, EntryOutcome } from "../../src/batch/engine.js";
 import { BatchProducer } from "../../src/batch/produce.js";
 import { isAbortError, isAsyncAwsError } from "../../src/core/errors.js";
 import { failNextImport, isSimulatedLoadFailure } from "../helpers/failing-import.js";
-
-function recordingTarget(): { target: BatchTarget<string, string>; batches: string[][] } {
-  const batches: string[][] = [];
-  const target: BatchTarget<string, string> = {
-    maxEntries: 3,
-    maxBytes: 100,
-    sizeOf: (entry) => entry.length,
-    async sendBatch(entries): Promise<EntryOutcome<string>[]> {
-      batches.push([...entries]);
-      return entries.map((entry) => ({ ok: true, value: `id-${entry}` }));
-    },
-  };
-  return { target, batches };
-}
+import { recordingTarget } from "../helpers/recording-target.js";
 
 describe("BatchProducer before its engine is there: a failed load, an abort", () => {
   it("fails the calls made meanwhile, then loads the engine again at the next call", async () => {

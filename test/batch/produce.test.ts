@@ -4,24 +4,10 @@
 // in its process loaded the engine, so the early path is what these tests see first.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { BatchTarget, EntryOutcome } from "../../src/batch/engine.js";
+import type { BatchTarget } from "../../src/batch/engine.js";
 import { BatchProducer } from "../../src/batch/produce.js";
 import { isAsyncAwsError, isValidationError } from "../../src/core/errors.js";
-
-/** A target that records each batch and accepts every entry, answering its index in the call. */
-function recordingTarget(): { target: BatchTarget<string, string>; batches: string[][] } {
-  const batches: string[][] = [];
-  const target: BatchTarget<string, string> = {
-    maxEntries: 3,
-    maxBytes: 100,
-    sizeOf: (entry) => entry.length,
-    async sendBatch(entries): Promise<EntryOutcome<string>[]> {
-      batches.push([...entries]);
-      return entries.map((entry) => ({ ok: true, value: `id-${entry}` }));
-    },
-  };
-  return { target, batches };
-}
+import { recordingTarget } from "../helpers/recording-target.js";
 
 describe("BatchProducer, before and after its engine is loaded", () => {
   it("keeps what is sent, flushed and closed before the engine is there, in order", async () => {
