@@ -49,7 +49,7 @@ import {
   paginate,
   RESOURCE,
 } from "./operation.js";
-import type { Protocol } from "./protocol/types.js";
+import type { Protocol, RequestTarget } from "./protocol/types.js";
 import { type AdaptiveRetry, CLOCK_SKEW_CODES, ClientRetry, sleep } from "./retry.js";
 import { rateLimiterByName } from "./retry-by-name.js";
 import { signOwn } from "./signer/own.js";
@@ -261,8 +261,8 @@ export class ServiceClient {
   #retry: ClientRetry;
   readonly #timeoutMs: number;
   readonly #deadlineMs: number | undefined;
-  #endpoint: Endpoint | undefined;
-  #canonicalUri = "/";
+  /** The endpoint, with its canonical URI: where requests go unless the protocol gives a target. */
+  #endpoint: (Endpoint & RequestTarget) | undefined;
   readonly #checks: boolean;
   #clockOffsetMs = 0;
   readonly #hooks: ClientHooks | undefined;
@@ -329,10 +329,13 @@ export class ServiceClient {
   /** Resolves region, endpoint and retry settings, and sets the parsed endpoint. */
   #configure(options: ClientOptions, files: SharedFiles | undefined): ResolvedConfig {
     const config = resolveConfig(this.#info, options, files);
-    this.#endpoint = config.endpoint === undefined ? undefined : parseEndpoint(config.endpoint);
-    const path = this.#endpoint?.path ?? "/";
+    const endpoint = config.endpoint === undefined ? undefined : parseEndpoint(config.endpoint);
     const asSent = signsPathAsSent(this.#info.signingName);
-    this.#canonicalUri = path === "/" ? "/" : canonicalPath(path, !asSent, !asSent);
+    this.#endpoint = endpoint && {
+      ...endpoint,
+      canonicalUri: endpoint.path === "/" ? "/" : canonicalPath(endpoint.path, !asSent, !asSent),
+      signedQuery: "",
+    };
     return config;
   }
 
@@ -415,28 +418,14 @@ export class ServiceClient {
       protocol = await protocol();
       this.#protocol = protocol;
     }
-    const encoded = protocol.encode(op, input, endpoint);
-    const { body, headers, method } = encoded;
-    // The common case (`POST /`, no query, no host prefix) keeps the precomputed canonical URI.
-    let path = endpoint.path;
-    let canonicalUri = this.#canonicalUri;
-    if (encoded.path !== "/") {
-      path = path === "/" ? encoded.path : path.replace(/\/$/, "") + encoded.path;
-      const asSent = signsPathAsSent(this.#info.signingName);
-      canonicalUri = canonicalPath(path, !asSent, !asSent);
+    // REST protocols say where the request goes, in the forms SigV4 signs (RequestTarget); the
+    // JSON and Query protocols send to the endpoint as it is.
+    const { body, headers, method, binaryResponse, target = endpoint } = protocol.encode(op, input, endpoint);
+    const { path, canonicalUri, signedQuery, hostname } = target;
+    if (signedQuery === undefined) {
+      throw new AsyncAwsError("the protocol gave a target without its signedQuery", context);
     }
-    const query = encoded.query;
-    let canonicalQueryString = "";
-    if (query !== "") {
-      path += `?${query}`;
-      // The protocol gives the canonical form (see ProtocolRequest.signedQuery).
-      if (encoded.signedQuery === undefined) {
-        throw new AsyncAwsError("the protocol gave a query string without its signedQuery", context);
-      }
-      canonicalQueryString = encoded.signedQuery;
-    }
-    const hostname = encoded.hostPrefix ? encoded.hostPrefix + endpoint.hostname : endpoint.hostname;
-    headers.host = encoded.hostPrefix ? encoded.hostPrefix + endpoint.host : endpoint.host;
+    headers.host = target.host;
     const retry = this.#retry;
     const state = retry.begin();
     let skewRetries = 0;
@@ -487,7 +476,7 @@ export class ServiceClient {
             this.region!,
             this.#info.signingName,
             new Date(Date.now() + offset),
-            canonicalQueryString,
+            signedQuery,
           );
           if (signing !== undefined) await signing;
         }
@@ -511,7 +500,7 @@ export class ServiceClient {
           path,
           headers: signed,
           body,
-          binaryResponse: encoded.binaryResponse,
+          binaryResponse,
         };
         const response = await this.#transport(request, signal, attemptTimeoutMs, context);
         seen?.response(response);

@@ -49,6 +49,7 @@ export class S3Client extends ServiceClient {
       restXmlProtocol({
         pathStyle: (bucket: string, endpoint: Endpoint) =>
           force ?? (!isAwsHost(endpoint.hostname) || !isDnsSafeBucket(bucket)),
+        signingName: S3_INFO.signingName,
       }),
       options,
     );

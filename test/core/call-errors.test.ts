@@ -3,6 +3,7 @@
 // AbortSignal.timeout() firing. Against a loopback server that records what reached it.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import type { Endpoint } from "../../src/core/config.js";
 import {
   isAbortError,
   isAsyncAwsError,
@@ -137,7 +138,18 @@ describe("the caller's AbortSignal.timeout()", () => {
 describe("a protocol that sends a query", () => {
   it("must give its canonical form (signedQuery), which is what is signed; without it, nothing is sent", async () => {
     const protocol = (signedQuery: string | undefined) => ({
-      encode: () => ({ method: "POST", path: "/", query: "b=2&a=1", signedQuery, headers: {}, body: "{}" }),
+      encode: (_op: unknown, _input: unknown, endpoint: Endpoint) => ({
+        method: "POST",
+        headers: {},
+        body: "{}",
+        target: {
+          path: "/?b=2&a=1",
+          canonicalUri: "/",
+          signedQuery: signedQuery as string,
+          hostname: endpoint.hostname,
+          host: endpoint.host,
+        },
+      }),
       decode: () => ({}),
     });
     const before = server.requests.length;

@@ -48,8 +48,6 @@ export function queryProtocol(
     encode(op, input) {
       return {
         method: "POST",
-        path: "/",
-        query: "",
         headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
         body: encodeQuery(op, input, version),
       };

@@ -149,8 +149,6 @@ export function jsonProtocol(
       const written = input === undefined ? undefined : op.writeBody?.(input, "json");
       return {
         method: "POST",
-        path: "/",
-        query: "",
         headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": prefix + op.name },
         body:
           written ??

@@ -13,16 +13,38 @@ import { fromBase64, md5Hex, sha256Hex, toBase64 } from "../crypto.js";
 import { type ErrorContext, ResponseError } from "../errors.js";
 import type { HttpResponse } from "../http.js";
 import type { MemberShape, OperationShape, Shape, StructureShape } from "../schema.js";
-import { canonicalQuery, EMPTY_SHA256, uriEncode } from "../signer.js";
+import { canonicalPath, canonicalQuery, EMPTY_SHA256, signsPathAsSent, uriEncode } from "../signer.js";
 import { bodySummary, requestIdOf, serviceErrorOf } from "./errors.js";
 import { decodeStructure } from "./query.js";
-import type { Protocol, ProtocolRequest } from "./types.js";
+import type { Protocol, ProtocolRequest, RequestTarget } from "./types.js";
 import { parseXml, type XmlElement } from "./xml.js";
 
 /** How a REST-XML service addresses its buckets. */
 export interface RestXmlOptions {
   /** True to put the bucket in the path (`host/bucket/key`), false for `bucket.host/key`. */
   pathStyle(bucket: string, endpoint: Endpoint): boolean;
+  /**
+   * The service's signing name: S3 signs its paths as they are sent, other services normalized
+   * and encoded once more (`signsPathAsSent` of the signer).
+   * @default "s3"
+   */
+  signingName?: string | undefined;
+}
+
+/**
+ * A REST-XML request as the operation gives it, below the endpoint (before {@link restXmlProtocol}
+ * places it there).
+ * @internal exported for tests
+ */
+export interface RestRequest extends ProtocolRequest {
+  /** The operation's path, starting with `/`, percent-encoded as sent. */
+  readonly path: string;
+  /** The query string as sent, without `?`; `""` for none. */
+  readonly query: string;
+  /** The query's canonical form, as SigV4 signs it. */
+  readonly signedQuery: string;
+  /** Put before the endpoint's host name (virtual-hosted addressing: `bucket.`). */
+  readonly hostPrefix: string | undefined;
 }
 
 const utf8 = new TextEncoder();
@@ -145,7 +167,7 @@ export function encodeRestXml(
   input: object | undefined,
   endpoint: Endpoint,
   options: RestXmlOptions,
-): ProtocolRequest {
+): RestRequest {
   const http = op.http;
   if (!http) throw new TypeError(`${op.name} has no HTTP binding`);
   const values = (input ?? {}) as Record<string, unknown>;
@@ -357,10 +379,32 @@ export function decodeRestXml(op: OperationShape, response: HttpResponse, contex
   return Object.assign(decodeStructure(shape, root), out);
 }
 
+/**
+ * Where a REST request goes: the endpoint's path joined to the operation's (the endpoint's alone
+ * for `/`), the query after `?`, the bucket's host name; with the canonical URI as the service
+ * signs it.
+ */
+function targetOf(request: RestRequest, endpoint: Endpoint, asSent: boolean): RequestTarget {
+  let path = endpoint.path;
+  if (request.path !== "/") path = path === "/" ? request.path : path.replace(/\/$/, "") + request.path;
+  const prefix = request.hostPrefix ?? "";
+  return {
+    path: request.query === "" ? path : `${path}?${request.query}`,
+    canonicalUri: canonicalPath(path, !asSent, !asSent),
+    signedQuery: request.signedQuery,
+    hostname: prefix + endpoint.hostname,
+    host: prefix + endpoint.host,
+  };
+}
+
 /** The REST-XML protocol, addressing buckets as `options.pathStyle` says. */
 export function restXmlProtocol(options: RestXmlOptions): Protocol {
+  const asSent = signsPathAsSent(options.signingName ?? "s3");
   return {
-    encode: (op, input, endpoint) => encodeRestXml(op, input, endpoint, options),
+    encode(op, input, endpoint) {
+      const request = encodeRestXml(op, input, endpoint, options);
+      return { ...request, target: targetOf(request, endpoint, asSent) };
+    },
     decode: decodeRestXml,
   };
 }
