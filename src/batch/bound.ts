@@ -58,6 +58,13 @@ export abstract class BoundProducer<S, P = unknown> {
    * (`close()`, its `signal`), it stops: the message taken then is refused (counted as failed),
    * and the source is read no further.
    *
+   * When the source itself fails (its iterator throws or rejects), nothing more is read, but the
+   * messages already taken are not dropped: they are sent at once (no lingering) and settled,
+   * each failure told to `onError`, and only then does `sendAll` reject, with the source's own
+   * error (unchanged: no counts ride on it; `onError` has heard of every failure by then, and
+   * every message the source gave before failing was either accepted or told). A `params`
+   * function that throws fails its own message (counted, told to `onError`), not the call.
+   *
    * A synchronous source (an array, a generator) is read without a wait between messages while
    * the producer has room, and each message is settled through callbacks rather than a promise of
    * its own: at full speed, that is most of what the producer costs over its batch requests.
@@ -111,12 +118,13 @@ export abstract class BoundProducer<S, P = unknown> {
     // One message: checked, then queued with callbacks (no promise, no closure per message).
     const take = (body: unknown): void => {
       const at = index++;
-      const own =
-        typeof params === "function"
-          ? (params as (b: unknown, i: number) => P | undefined)(body, at)
-          : params;
       let entry: S;
       try {
+        // A params function that throws fails its own message, as a bad message does.
+        const own =
+          typeof params === "function"
+            ? (params as (b: unknown, i: number) => P | undefined)(body, at)
+            : params;
         entry = this.entryOf(body, own);
       } catch (error) {
         failed(error, at);
@@ -126,21 +134,34 @@ export abstract class BoundProducer<S, P = unknown> {
     };
     // Once the producer is closed (close(), its signal), every message would be refused: the
     // source is read no further (and closed), what it still holds left unread.
-    if (sync) {
-      for (const body of source as Iterable<unknown>) {
-        if (!producer.hasRoom) await producer.ready();
-        take(body);
-        if (producer.closed) break;
+    let failure: { error: unknown } | undefined;
+    try {
+      if (sync) {
+        for (const body of source as Iterable<unknown>) {
+          if (!producer.hasRoom) await producer.ready();
+          take(body);
+          if (producer.closed) break;
+        }
+      } else {
+        for await (const body of source as AsyncIterable<unknown>) {
+          if (!producer.hasRoom) await producer.ready();
+          take(body);
+          if (producer.closed) break;
+        }
       }
-    } else {
-      for await (const body of source as AsyncIterable<unknown>) {
-        if (!producer.hasRoom) await producer.ready();
-        take(body);
-        if (producer.closed) break;
-      }
+    } catch (error) {
+      // The source failed (or its closing did): what was taken is still in the producer's hands.
+      // It is sent without lingering and settled (each failure told to onError) before sendAll
+      // rejects with the source's error: nothing it started is left running unobserved.
+      failure = { error };
     }
     // Every callback has run once the flush resolves (each entry settles before its flush).
-    await producer.flush();
+    try {
+      await producer.flush();
+    } catch (error) {
+      failure ??= { error };
+    }
+    if (failure !== undefined) throw failure.error;
     return result;
   }
 
