@@ -52,8 +52,9 @@ import {
 import type { Protocol, RequestTarget } from "./protocol/types.js";
 import { type AdaptiveRetry, CLOCK_SKEW_CODES, ClientRetry, sleep } from "./retry.js";
 import { rateLimiterByName } from "./retry-by-name.js";
+import { canonicalUrlPath } from "./signer/canonical.js";
 import { signOwn } from "./signer/own.js";
-import { canonicalPath, signsPathAsSent } from "./signer.js";
+import { signsPathAsSent } from "./signer/prepare.js";
 
 /** Options of one call: every method takes them as its optional second argument. */
 export interface CallOptions {
@@ -333,7 +334,8 @@ export class ServiceClient {
     const asSent = signsPathAsSent(this.#info.signingName);
     this.#endpoint = endpoint && {
       ...endpoint,
-      canonicalUri: endpoint.path === "/" ? "/" : canonicalPath(endpoint.path, !asSent, !asSent),
+      // A URL's path (dot segments resolved, percent-encoded): canonicalUrlPath is canonicalPath's result.
+      canonicalUri: asSent ? endpoint.path : canonicalUrlPath(endpoint.path),
       signedQuery: "",
     };
     return config;

@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import { inspect } from "node:util";
 import { hmacSha256, toHex } from "../../src/core/crypto.js";
 import { isValidationError } from "../../src/core/errors.js";
+import { canonicalUrlPath } from "../../src/core/signer/canonical.js";
 import { clearSigningKeyCacheAsync, signOwnRequestAsync } from "../../src/core/signer/webcrypto.js";
 import {
   amzDate,
@@ -263,6 +264,19 @@ describe("steps", () => {
     assert.equal(canonicalPath("/a/b/../..", false), "/a/b/../..");
     assert.equal(canonicalPath("/a/.hidden"), "/a/.hidden");
     assert.equal(canonicalPath("/a/..b"), "/a/..b");
+  });
+
+  it("canonicalUrlPath (an endpoint's path) gives canonicalPath's result for every path a URL has", () => {
+    const parts = ["a", "/", ".", "%2e", "%2F", " ", "\u00e9", "*", "+", "~"];
+    let paths = [""];
+    // Every path of 1 to 4 of these parts.
+    for (let count = 1; count <= 4; count++) {
+      paths = paths.flatMap((path) => parts.map((part) => path + part));
+      for (const path of paths) {
+        const pathname = new URL(`http://127.0.0.1/${path}`).pathname;
+        assert.equal(canonicalUrlPath(pathname), canonicalPath(pathname), `path ${JSON.stringify(path)}`);
+      }
+    }
   });
 
   it("canonicalQuery", () => {

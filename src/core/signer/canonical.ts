@@ -227,6 +227,19 @@ export function canonicalPath(path: string, normalize = true, encode = true): st
   return p;
 }
 
+/**
+ * The canonical URI of a path as the URL parser gives it (`new URL(url).pathname`: dot segments
+ * resolved, percent-encoded), for a service that normalizes and encodes its paths: what
+ * {@link canonicalPath} gives for such a path (a test compares them), in less code, since only
+ * the empty segments are left to remove before encoding once more.
+ *
+ * @param pathname - The path of a parsed URL.
+ * @returns The canonical URI.
+ */
+export function canonicalUrlPath(pathname: string): string {
+  return uriEncode(pathname.replace(/\/\/+/g, "/"), true);
+}
+
 function decodeComponent(text: string): string {
   if (!text.includes("%")) return text;
   try {
