@@ -279,6 +279,15 @@ describe("steps", () => {
     }
   });
 
+  it("uriEncode leaves the unreserved characters alone and only them", () => {
+    for (let c = 0; c < 128; c++) {
+      const ch = String.fromCharCode(c);
+      const unreserved = /[A-Za-z0-9\-_.~]/.test(ch);
+      assert.equal(uriEncode(ch) === ch, unreserved, `U+${c.toString(16)}`);
+      assert.equal(uriEncode(ch, true) === ch, unreserved || ch === "/", `U+${c.toString(16)} in a path`);
+    }
+  });
+
   it("canonicalQuery", () => {
     assert.equal(canonicalQuery(""), "");
     assert.equal(canonicalQuery("b=2&a=1&a=0"), "a=0&a=1&b=2");

@@ -36,20 +36,17 @@ const UNSIGNABLE = new Set([
   "x-amzn-trace-id",
 ]);
 
-/** RFC 3986 unreserved characters: A-Z a-z 0-9 - _ . ~ */
-const UNRESERVED = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  if (
-    (c >= 65 && c <= 90) ||
-    (c >= 97 && c <= 122) ||
-    (c >= 48 && c <= 57) ||
-    c === 45 ||
-    c === 95 ||
-    c === 46 ||
-    c === 126
-  ) {
-    UNRESERVED[c] = 1;
-  }
+/** Text of RFC 3986 unreserved characters only (A-Z a-z 0-9 - _ . ~), and the same with `/`. */
+const PLAIN = /^[\w.~-]*$/;
+const PLAIN_PATH = /^[\w.~/-]*$/;
+
+/** The unreserved characters as a table of the ASCII codes, for the path scan of {@link isPlainPath}. */
+const UNRESERVED = /* @__PURE__ */ unreservedTable();
+
+function unreservedTable(): Uint8Array {
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) table[c] = PLAIN.test(String.fromCharCode(c)) ? 1 : 0;
+  return table;
 }
 
 /** Bad input to the signer, as every bad input: a ValidationError naming field, rule and value. */
@@ -156,13 +153,7 @@ export function credentialScope(dateStamp: string, region: string, service: stri
  * @returns The encoded text.
  */
 export function uriEncode(text: string, keepSlash = false): string {
-  const n = text.length;
-  let i = 0;
-  for (; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 128 || (UNRESERVED[c] === 0 && !(keepSlash && c === 47))) break;
-  }
-  if (i === n) return text;
+  if ((keepSlash ? PLAIN_PATH : PLAIN).test(text)) return text;
   let out: string;
   try {
     out = encodeURIComponent(text);
@@ -172,9 +163,7 @@ export function uriEncode(text: string, keepSlash = false): string {
   }
   if (keepSlash) out = out.replaceAll("%2F", "/");
   // encodeURIComponent leaves !'()* as they are.
-  return /[!'()*]/.test(out)
-    ? out.replace(/[!'()*]/g, (ch) => "%" + ch.charCodeAt(0).toString(16).toUpperCase())
-    : out;
+  return out.replace(/[!'()*]/g, (ch) => "%" + ch.charCodeAt(0).toString(16).toUpperCase());
 }
 
 /** Is the path already canonical: absolute, unreserved characters and `/` only, no empty or dot segment? */
