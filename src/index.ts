@@ -28,7 +28,7 @@ export type {
 } from "./batch/engine.js";
 export { answerOutcomes, type BatchErrorEntry, batchOutcomes } from "./batch/outcomes.js";
 export { BatchProducer } from "./batch/produce.js";
-export type { CallOptions, ClientOptions } from "./core/client.js";
+export type { BareClientOptions, CallOptions, ClientOptions } from "./core/client.js";
 export type { RetryMode } from "./core/config.js";
 export {
   type CacheOptions,
@@ -89,7 +89,13 @@ export { TypedProducer } from "./core/typed-producer.js";
 export * from "./lambda/index.js";
 export { PROCESS_CHANNEL, REQUEST_CHANNEL } from "./observability/channels.js";
 export type { ProcessContext, ProcessedMessage } from "./observability/process.js";
-export type { ClientHooks, ObservedValue, RequestContext } from "./observability/request.js";
+export {
+  type ClientHooks,
+  type ClientObserver,
+  type ObservedValue,
+  observe,
+  type RequestContext,
+} from "./observability/request.js";
 export { payloadErrorOf } from "./payloads/errors.js";
 export type { LargePayloadOptions } from "./payloads/options.js";
 export * from "./sns/index.js";
@@ -100,7 +106,7 @@ export type {
   RemovePermissionResult as SnsRemovePermissionResult,
 } from "./sns/types.js";
 export { type AttributeValue, md5OfMessageAttributes } from "./sqs/checksums.js";
-export { SQSClient, type SQSOptions } from "./sqs/client.js";
+export { SQSClient, type SQSClientOptions, type SQSOptions } from "./sqs/client.js";
 export { Consumer, MessageIterator } from "./sqs/consume.js";
 export type {
   BatchHandler,

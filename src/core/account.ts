@@ -10,7 +10,7 @@
  * @module
  */
 
-import { CALL, type CallOptions, type ClientOptions, ServiceClient, type ServiceInfo } from "./client.js";
+import { type BareClientOptions, CALL, type CallOptions, ServiceClient, type ServiceInfo } from "./client.js";
 import type { CredentialsProvider } from "./credentials/types.js";
 import {
   AsyncAwsError,
@@ -44,7 +44,7 @@ const MAX_CACHED = 64;
  */
 export class CallerAccount {
   readonly #credentials: CredentialsProvider;
-  readonly #options: ClientOptions;
+  readonly #options: BareClientOptions;
   #sts: ServiceClient | undefined;
 
   /**
@@ -54,7 +54,7 @@ export class CallerAccount {
    *   endpoint is resolved as usual (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, the profile, the
    *   region's public endpoint)
    */
-  constructor(credentials: CredentialsProvider, options: ClientOptions) {
+  constructor(credentials: CredentialsProvider, options: BareClientOptions) {
     this.#credentials = credentials;
     this.#options = options;
   }

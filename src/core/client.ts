@@ -6,12 +6,8 @@
  */
 
 import { requestChannel } from "../observability/channels.js";
-import {
-  type ClientHooks,
-  checkHooks,
-  type Messaging,
-  RequestObservation,
-} from "../observability/request.js";
+import { OBSERVE } from "../observability/observer.js";
+import type { ClientHooks, ClientObserver, RequestObservation } from "../observability/request.js";
 import { loadSharedFiles, loadSharedFilesSync, type SharedFiles } from "./config/profile.js";
 import {
   type Endpoint,
@@ -160,10 +156,35 @@ export interface ClientOptions {
    * Functions called as each call goes (before each attempt, after a success, before a retry,
    * after a failure), with the call's details and timings: for logging, and for observing calls
    * where there are no diagnostics channels (browsers, Workers). See {@link ClientHooks}.
+   *
+   * The classes with methods (`SQS`, `SNS`, `STS`, `S3`) take the plain object
+   * `{ onRequest, onResponse, onRetry, onError }`, or what `observe` made of it. The bare
+   * `SQSClient` takes only the latter, `hooks: observe({ ... })` (a plain object is a
+   * `ValidationError`): the observation's code comes with `observe`, so that a program without
+   * hooks carries none of it in its bundle.
+   * @default none
+   * @example
+   * ```ts
+   * const sqs = new SQS({ hooks: { onError: (call) => console.error(call.operation, call.error) } });
+   * const client = new SQSClient({ hooks: observe({ onError: (call) => console.error(call.error) }) });
+   * ```
+   */
+  hooks?: ClientHooks | ClientObserver | undefined;
+}
+
+/**
+ * The options of a bare client (`SQSClient`): `O`, with `hooks` only as {@link observe} makes
+ * them (see {@link ClientOptions.hooks}).
+ */
+export type BareClientOptions<O extends ClientOptions = ClientOptions> = Omit<O, "hooks"> & {
+  /**
+   * Functions called as each call goes, made ready by `observe` (`hooks: observe({ onError })`);
+   * see {@link ClientHooks}. A plain object is a `ValidationError`: the classes with methods
+   * (`SQS`...) take that.
    * @default none
    */
-  hooks?: ClientHooks | undefined;
-}
+  hooks?: ClientObserver | undefined;
+};
 
 /** What the base needs to know of a service. */
 export interface ServiceInfo {
@@ -175,8 +196,6 @@ export interface ServiceInfo {
   readonly envKey: string;
   /** Input members that name the resource a call is about, for error messages, in order. */
   readonly resourceKeys: readonly string[];
-  /** What observers of a messaging service's calls are told (SQS, SNS). */
-  readonly messaging?: Messaging | undefined;
 }
 
 // The operation tables' helpers, where the services and the rest of the library import them from.
@@ -266,7 +285,7 @@ export class ServiceClient {
   #endpoint: (Endpoint & RequestTarget) | undefined;
   readonly #checks: boolean;
   #clockOffsetMs = 0;
-  readonly #hooks: ClientHooks | undefined;
+  readonly #observer: ClientObserver | undefined;
   /** Settings still to be read from the shared files (runtimes that read files asynchronously). */
   #pending: Promise<void> | undefined;
 
@@ -277,7 +296,7 @@ export class ServiceClient {
   constructor(
     info: ServiceInfo,
     protocol: Protocol | (() => Promise<Protocol>),
-    options: ClientOptions = {},
+    options: BareClientOptions = {},
     checks = true,
   ) {
     if (options === null || typeof options !== "object")
@@ -318,7 +337,17 @@ export class ServiceClient {
       throw new ValidationError("fetch", "a function", options.fetch);
     }
     this.#transport = defaultTransport(options.fetch);
-    this.#hooks = checkHooks(options.hooks);
+    const hooks = options.hooks;
+    if (hooks !== undefined && typeof (hooks as Partial<ClientObserver> | null)?.[OBSERVE] !== "function") {
+      // Plain hooks: the classes with methods pass them to observe(); a bare client takes its result.
+      const service = info.signingName;
+      throw new ValidationError(
+        "hooks",
+        `hooks made by observe({ onRequest, ... }) (import { observe } from "asyncaws/${service}"), or use the ${service.toUpperCase()} class, which takes the plain object`,
+        hooks,
+      );
+    }
+    this.#observer = hooks;
     this.#timeoutMs =
       options.requestTimeoutMs === undefined
         ? 30_000
@@ -362,21 +391,27 @@ export class ServiceClient {
     return this.#credentials;
   }
 
-  /** @internal Runs one operation (observed when there are hooks or channel subscribers). */
+  /**
+   * @internal Runs one operation, observed when the client has hooks or the request channel
+   * subscribers (by the client's observer, else by the channel's: the observation's code comes
+   * with them, never with the client).
+   */
   [CALL](op: OperationSpec, input: object | undefined, options?: CallOptions): Promise<unknown> {
     const channel = requestChannel();
-    if (channel === undefined && this.#hooks === undefined) return this.#call(op, input, options, undefined);
-    const seen = new RequestObservation(
-      this.#info.signingName,
-      op.name,
-      this.region,
-      this.#endpoint?.hostname,
-      input,
-      this[RESOURCE](input),
-      this.#hooks,
-      this.#info.messaging,
+    const observer = this.#observer ?? channel?.observer;
+    if (observer === undefined) return this.#call(op, input, options, undefined);
+    return observer[OBSERVE](
+      {
+        service: this.#info.signingName,
+        operation: op.name,
+        region: this.region,
+        host: this.#endpoint?.hostname,
+        input,
+        resource: this[RESOURCE](input),
+      },
+      channel?.request,
+      (seen) => this.#call(op, seen.context.input, options, seen),
     );
-    return seen.run(() => this.#call(op, seen.context.input, options, seen), channel);
   }
 
   async #call(

@@ -9,8 +9,15 @@
  * Nothing is published, and no context object is made, while a channel has no subscriber: the
  * hot path pays one property read per call (`hasSubscribers`).
  *
+ * While the request channel has subscribers, every client's calls are observed, whether it has
+ * hooks or not: a client without hooks runs them through the observer given here (see
+ * {@link requestChannel}), so that this module, and not the client, brings the observation's
+ * code (request.ts). Browsers take `channels.browser.ts`, which has no channel and none of it.
+ *
  * @module
  */
+
+import { type ClientObserver, observerOf } from "./request.js";
 
 /** The slice of a `node:diagnostics_channel` TracingChannel used here. */
 export interface TracingChannelLike {
@@ -28,8 +35,14 @@ export const REQUEST_CHANNEL = "asyncaws:request";
 /** The channel of every handler run of a consumer or a Lambda helper: {@link ProcessContext} messages. */
 export const PROCESS_CHANNEL = "asyncaws:process";
 
-interface Channels {
+/** @internal The request channel, with the observer that publishes calls on it. */
+export interface RequestChannel {
   readonly request: TracingChannelLike;
+  /** The observer of the calls of clients without hooks (those with hooks use theirs). */
+  readonly observer: ClientObserver;
+}
+
+interface Channels extends RequestChannel {
   readonly process: TracingChannelLike;
 }
 
@@ -41,7 +54,11 @@ type ProcessLike = { getBuiltinModule?: (id: string) => unknown; versions?: { no
 function fromModule(mod: unknown): Channels | null {
   const dc = mod as Partial<DiagnosticsChannelLike> | undefined;
   if (typeof dc?.tracingChannel !== "function") return null;
-  return { request: dc.tracingChannel(REQUEST_CHANNEL), process: dc.tracingChannel(PROCESS_CHANNEL) };
+  return {
+    request: dc.tracingChannel(REQUEST_CHANNEL),
+    process: dc.tracingChannel(PROCESS_CHANNEL),
+    observer: observerOf(undefined),
+  };
 }
 
 /** `node:diagnostics_channel`, synchronously where the runtime can; undefined elsewhere. */
@@ -68,11 +85,13 @@ function load(): Channels | null {
   return sync ? fromModule(sync) : null;
 }
 
-/** @internal The request channel when it has subscribers, else undefined. */
-export function requestChannel(): TracingChannelLike | undefined {
+/**
+ * @internal The request channel (`request`) and its observer when the channel has subscribers,
+ * else undefined: the one check of a call's fast path.
+ */
+export function requestChannel(): RequestChannel | undefined {
   if (channels === undefined) channels = load();
-  const channel = channels?.request;
-  return channel?.hasSubscribers ? channel : undefined;
+  return channels?.request.hasSubscribers ? channels : undefined;
 }
 
 /** @internal The process channel when it has subscribers, else undefined. */

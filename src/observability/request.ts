@@ -3,13 +3,19 @@
  * published on the `asyncaws:request` tracing channel (start when the call begins, asyncEnd when
  * it settles) and handed to the client's {@link ClientHooks}. Its `attributes` use OpenTelemetry's
  * semantic conventions (messaging for SQS and SNS, RPC for the rest), so that a tracer is a thin
- * mapping. Made only when someone listens: see `requestChannel()`.
+ * mapping. Made only when someone listens.
+ *
+ * A client reaches this module only through an observer: the one {@link observe} makes of its
+ * hooks, or the one `channels.ts` gives it while the request channel has subscribers. So a
+ * program without hooks, in a bundle without tracing channels (browsers take
+ * `channels.browser.ts`), carries none of it.
  *
  * @module
  */
 
 import { isServiceError, ValidationError } from "../core/errors.js";
 import type { HttpResponse } from "../core/http.js";
+import { OBSERVE } from "./observer.js";
 
 /** An attribute value, as OpenTelemetry takes it. */
 export type ObservedValue = string | number | boolean;
@@ -78,7 +84,9 @@ export interface RequestContext {
 /**
  * Functions called during each call of a client, for runtimes without diagnostics channels
  * (browsers, Workers without `nodejs_compat`) and for simple logging. Each gets the call's
- * {@link RequestContext}. A hook that throws is ignored; hooks are not awaited.
+ * {@link RequestContext}. A hook that throws is ignored; hooks are not awaited. The classes with
+ * methods (`SQS`, `SNS`, `STS`, `S3`) take this object as their `hooks` option; the bare
+ * `SQSClient` takes it made into an observer by {@link observe}.
  *
  * @example
  * ```ts
@@ -104,16 +112,13 @@ export interface ClientHooks {
 
 const HOOK_NAMES = ["onRequest", "onResponse", "onRetry", "onError"] as const;
 
+/** The rule of the `hooks` option and of {@link observe}'s argument. */
+const HOOKS_RULE = "an object of onRequest, onResponse, onRetry, onError functions";
+
 /** @internal Checks the `hooks` option; undefined when there are none. */
 export function checkHooks(value: unknown): ClientHooks | undefined {
   if (value === undefined) return undefined;
-  if (value === null || typeof value !== "object") {
-    throw new ValidationError(
-      "hooks",
-      "an object of onRequest, onResponse, onRetry, onError functions",
-      value,
-    );
-  }
+  if (value === null || typeof value !== "object") throw new ValidationError("hooks", HOOKS_RULE, value);
   const hooks = value as Record<string, unknown>;
   let any = false;
   for (const name of HOOK_NAMES) {
@@ -125,11 +130,113 @@ export function checkHooks(value: unknown): ClientHooks | undefined {
   return any ? (value as ClientHooks) : undefined;
 }
 
+/** @internal What a client tells its observer about one call as it begins. */
+export interface ObservedCall {
+  /** The service's signing name: `sqs`, `sns`, `sts`, `s3`. */
+  readonly service: string;
+  /** The AWS action: `SendMessage`. */
+  readonly operation: string;
+  /** The region requests are signed for. */
+  readonly region: string | undefined;
+  /** The endpoint's host name. */
+  readonly host: string | undefined;
+  /** The call's input. */
+  readonly input: object | undefined;
+  /** The queue or topic the input names. */
+  readonly resource: string | undefined;
+}
+
 /**
- * @internal What a messaging service (SQS, SNS) adds to the observation of its calls, given by
- * the service's client (so that a bundle carries only its own services').
+ * Hooks made ready for a client by {@link observe}: the `hooks` option of the bare `SQSClient`.
+ * (The classes with methods, `SQS`, `SNS`, `STS` and `S3`, take the plain {@link ClientHooks}
+ * object too, and pass it to `observe` themselves.) Opaque: made only by `observe`; one observer
+ * may serve any number of clients.
  */
-export interface Messaging {
+export interface ClientObserver {
+  /**
+   * @internal Runs one call under observation: `run` gets the call's observation (its context,
+   * and the steps the client reports), and the call is published on `channel` when given.
+   */
+  [OBSERVE](
+    call: ObservedCall,
+    channel: { tracePromise<R>(fn: () => Promise<R>, context: object): Promise<R> } | undefined,
+    run: (seen: RequestObservation) => Promise<unknown>,
+  ): Promise<unknown>;
+}
+
+/**
+ * @internal The observer of calls with these hooks (already checked); with none, the observer of
+ * the request channel alone (the one `channels.ts` gives clients without hooks).
+ */
+export function observerOf(hooks: ClientHooks | undefined): ClientObserver {
+  return {
+    [OBSERVE](call, channel, run) {
+      const seen = new RequestObservation(call, hooks);
+      return seen.run(() => run(seen), channel);
+    },
+  };
+}
+
+/** Whether `value` is an observer made by {@link observe}. */
+function isObserver(value: unknown): value is ClientObserver {
+  return typeof (value as Partial<ClientObserver> | null | undefined)?.[OBSERVE] === "function";
+}
+
+/**
+ * Checks a client's hooks and makes of them what the client runs its calls through: the `hooks`
+ * option of the bare `SQSClient` (of `asyncaws/sqs` and `asyncaws/sqs/client`). Each hook gets
+ * the call's {@link RequestContext}: the same object the `asyncaws:request` tracing channel
+ * publishes when it has subscribers. The classes with methods (`SQS`, `SNS`, `STS`, `S3`) also
+ * take the plain object, and call `observe` themselves.
+ *
+ * Why a function: the observation's code (the context, its OpenTelemetry attributes, the calls
+ * of the hooks) comes with `observe`, so that a bundle whose program never calls it, and that has
+ * no tracing channels (browsers), carries none of it.
+ *
+ * @param hooks - the functions to call, each optional: `onRequest`, `onResponse`, `onRetry`,
+ *   `onError` (see {@link ClientHooks})
+ * @returns the observer, for the `hooks` option of one client or more
+ * @throws ValidationError when `hooks` is not an object (field `hooks`), or one of them not a
+ *   function (field `hooks.onRetry`...)
+ *
+ * @example
+ * ```ts
+ * import { observe, SQSClient, sendMessage } from "asyncaws/sqs";
+ *
+ * const client = new SQSClient({
+ *   region: "eu-west-1",
+ *   hooks: observe({
+ *     onResponse: (call) => console.log(call.operation, call.resource, call.durationMs, "ms"),
+ *     onError: (call) => console.error(call.operation, call.errorCode, call.error),
+ *   }),
+ * });
+ * await sendMessage(client, { QueueUrl, MessageBody: "Hello, World!" });
+ * ```
+ */
+export function observe(hooks: ClientHooks): ClientObserver {
+  if (isObserver(hooks)) return hooks;
+  if (hooks === undefined) throw new ValidationError("hooks", HOOKS_RULE, hooks);
+  return observerOf(checkHooks(hooks));
+}
+
+/**
+ * @internal A client class's options as its bare client takes them: plain hooks given to
+ * {@link observe}, or left out when they have no function (calls then take the fast path); the
+ * same object when there is nothing to change.
+ */
+export function withObserver<O extends { hooks?: ClientHooks | ClientObserver | undefined }>(
+  options: O,
+): Omit<O, "hooks"> & { hooks?: ClientObserver | undefined } {
+  const hooks: unknown = (options as { hooks?: unknown } | null | undefined)?.hooks;
+  if (hooks === undefined || isObserver(hooks)) {
+    return options as Omit<O, "hooks"> & { hooks?: ClientObserver | undefined };
+  }
+  const checked = checkHooks(hooks);
+  return { ...options, hooks: checked && observerOf(checked) };
+}
+
+/** What a messaging service (SQS, SNS) adds to the observation of its calls. */
+interface Messaging {
   /** `messaging.system`: `aws_sqs`, `aws.sns`. */
   readonly system: string;
   /** The messaging calls: operation name, span kind and the input's batch member, if any. */
@@ -143,11 +250,46 @@ export interface Messaging {
   destination(fields: Record<string, unknown>, attributes: Record<string, ObservedValue>): string | undefined;
 }
 
-/** @internal The last part of a queue URL's path or of an ARN: the queue's or topic's name. */
-export function nameOf(value: string, separator: string): string {
+/** The last part of a queue URL's path or of an ARN: the queue's or topic's name. */
+function nameOf(value: string, separator: string): string {
   const trimmed = value.endsWith(separator) ? value.slice(0, -1) : value;
   return trimmed.slice(trimmed.lastIndexOf(separator) + 1);
 }
+
+/**
+ * The messaging services by signing name: here, beside the only code that reads them, rather
+ * than in the services' clients, so that a bundle without observers carries none of it.
+ */
+const MESSAGING: { readonly sqs: Messaging; readonly sns: Messaging } = {
+  sqs: {
+    system: "aws_sqs",
+    operations: {
+      SendMessage: ["send", "send"],
+      SendMessageBatch: ["send", "send", "Entries"],
+      ReceiveMessage: ["receive", "receive"],
+    },
+    destination(fields, attributes) {
+      if (typeof fields.QueueUrl === "string") {
+        attributes["aws.sqs.queue.url"] = fields.QueueUrl;
+        return nameOf(fields.QueueUrl, "/");
+      }
+      return typeof fields.QueueName === "string" ? fields.QueueName : undefined;
+    },
+  },
+  sns: {
+    system: "aws.sns",
+    operations: {
+      Publish: ["publish", "send"],
+      PublishBatch: ["publish", "send", "PublishBatchRequestEntries"],
+    },
+    destination(fields, attributes) {
+      const arn = fields.TopicArn ?? fields.TargetArn;
+      if (typeof arn !== "string") return undefined;
+      attributes["aws.sns.topic.arn"] = arn;
+      return nameOf(arn, ":");
+    },
+  },
+};
 
 /** @internal The observation of one call: its context, the hooks and the channel. */
 export class RequestObservation {
@@ -156,16 +298,9 @@ export class RequestObservation {
   readonly #began: number;
   #attemptBegan = 0;
 
-  constructor(
-    service: string,
-    operation: string,
-    region: string | undefined,
-    host: string | undefined,
-    input: object | undefined,
-    resource: string | undefined,
-    hooks: ClientHooks | undefined,
-    messaging?: Messaging,
-  ) {
+  constructor(call: ObservedCall, hooks: ClientHooks | undefined) {
+    const { service, operation, region, host, input, resource } = call;
+    const messaging = service === "sqs" || service === "sns" ? MESSAGING[service] : undefined;
     this.#hooks = hooks;
     this.#began = performance.now();
     // `SQS`, `SNS`, `STS`, `S3`: the signing name in capitals.

@@ -6,7 +6,12 @@
  * @module
  */
 
-import { type ClientOptions, ServiceClient, type ServiceInfo } from "../core/client.js";
+import {
+  type BareClientOptions,
+  type ClientOptions,
+  ServiceClient,
+  type ServiceInfo,
+} from "../core/client.js";
 import type { Endpoint } from "../core/config.js";
 import { ValidationError } from "../core/errors.js";
 import { isDnsSafeBucket, restXmlProtocol } from "../core/protocol/rest-xml.js";
@@ -39,7 +44,7 @@ function isAwsHost(hostname: string): boolean {
  * {@link S3}, which is what programs use.
  */
 export class S3Client extends ServiceClient {
-  constructor(options: S3Options = {}) {
+  constructor(options: BareClientOptions<S3Options> = {}) {
     const force = options?.forcePathStyle;
     if (force !== undefined && typeof force !== "boolean") {
       throw new ValidationError("forcePathStyle", "a boolean", force);

@@ -7,7 +7,8 @@
  */
 
 import { defineOperations } from "../core/operation.js";
-import { S3Client } from "./client.js";
+import { withObserver } from "../observability/request.js";
+import { S3Client, type S3Options } from "./client.js";
 import type { S3Methods } from "./methods.js";
 import { operations, paginators } from "./operations.js";
 
@@ -26,7 +27,12 @@ import { operations, paginators } from "./operations.js";
  * ```
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods come from the operation table (defineOperations below)
-export class S3 extends S3Client {}
+export class S3 extends S3Client {
+  /** @param options - as {@link S3Options} says; `hooks` as a plain object, or made by `observe` */
+  constructor(options: S3Options = {}) {
+    super(withObserver(options));
+  }
+}
 
 // The typed methods, declared by the generated interface and defined from the table.
 export interface S3 extends S3Methods {}

@@ -5,8 +5,12 @@
  * @module
  */
 
-import { type ClientOptions, ServiceClient, type ServiceInfo } from "../core/client.js";
-import { nameOf } from "../observability/request.js";
+import {
+  type BareClientOptions,
+  type ClientOptions,
+  ServiceClient,
+  type ServiceInfo,
+} from "../core/client.js";
 import type { LargePayloadOptions } from "../payloads/options.js";
 
 /** @internal The SNS client's method giving the caller's account (defined in sns.ts). */
@@ -36,19 +40,6 @@ const SNS_INFO: ServiceInfo = {
     "EndpointArn",
     "PlatformApplicationArn",
   ],
-  messaging: {
-    system: "aws.sns",
-    operations: {
-      Publish: ["publish", "send"],
-      PublishBatch: ["publish", "send", "PublishBatchRequestEntries"],
-    },
-    destination(fields, attributes) {
-      const arn = fields.TopicArn ?? fields.TargetArn;
-      if (typeof arn !== "string") return undefined;
-      attributes["aws.sns.topic.arn"] = arn;
-      return nameOf(arn, ":");
-    },
-  },
 };
 
 /**
@@ -56,7 +47,7 @@ const SNS_INFO: ServiceInfo = {
  * {@link SNS}, which is what programs use.
  */
 export class SNSClient extends ServiceClient {
-  constructor(options: SNSOptions = {}) {
+  constructor(options: BareClientOptions<SNSOptions> = {}) {
     super(
       SNS_INFO,
       // The AWS Query protocol (with its XML reader) is loaded at the first call.

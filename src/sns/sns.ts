@@ -5,10 +5,17 @@
  */
 
 import type { CallerAccount } from "../core/account.js";
-import { CALL, type CallOptions, CREDENTIALS, type OperationSpec } from "../core/client.js";
+import {
+  type BareClientOptions,
+  CALL,
+  type CallOptions,
+  CREDENTIALS,
+  type OperationSpec,
+} from "../core/client.js";
 import type { ErrorContext } from "../core/errors.js";
 import { defineLazyOperations } from "../core/operation.js";
 import type { StandardSchemaV1 } from "../core/standard-schema.js";
+import { withObserver } from "../observability/request.js";
 import {
   type ClientPayloads,
   clientPayloads,
@@ -44,14 +51,18 @@ export class SNS extends SNSClient {
 
   /** The payload store's interceptor (loaded on first use), when `largePayloads` is set. */
   #payloads: ClientPayloads | undefined;
-  readonly #options: SNSOptions;
+  /** The options, hooks made an observer (for the STS client of the account lookup). */
+  readonly #options: BareClientOptions<SNSOptions>;
   #account: CallerAccount | undefined;
 
+  /** @param options - as {@link SNSOptions} says; `hooks` as a plain object, or made by `observe` */
   constructor(options: SNSOptions = {}) {
-    super(options);
-    this.#options = options;
-    if (options?.largePayloads !== undefined) {
-      const resolved = resolveLargePayloads(options.largePayloads, MAX_SNS_MESSAGE_BYTES, options);
+    // Plain hooks become an observer here, for this client and those it makes (STS, S3).
+    const bare = withObserver(options);
+    super(bare);
+    this.#options = bare;
+    if (bare?.largePayloads !== undefined) {
+      const resolved = resolveLargePayloads(bare.largePayloads, MAX_SNS_MESSAGE_BYTES, bare);
       this.#payloads = clientPayloads(resolved, () =>
         import("../payloads/sns.js").then((m) => m.snsPayloads(resolved)),
       );

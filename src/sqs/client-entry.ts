@@ -17,7 +17,7 @@
  * @module sqs/client
  */
 
-export type { CallOptions, ClientOptions } from "../core/client.js";
+export type { BareClientOptions, CallOptions, ClientOptions } from "../core/client.js";
 export type { RetryMode } from "../core/config.js";
 export {
   AbortError,
@@ -43,8 +43,14 @@ export {
   ValidationError,
 } from "../core/errors.js";
 export { type AdaptiveRetry, adaptiveRetry } from "../core/retry.js";
+export {
+  type ClientHooks,
+  type ClientObserver,
+  observe,
+  type RequestContext,
+} from "../observability/request.js";
 export { type AttributeValue, md5OfMessageAttributes } from "./checksums.js";
-export { SQSClient, type SQSOptions } from "./client.js";
+export { SQSClient, type SQSClientOptions, type SQSOptions } from "./client.js";
 export * from "./functions.js";
 export type { SQSMethods, SQSOperationMap } from "./methods.js";
 export type * from "./types.js";

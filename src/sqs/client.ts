@@ -5,11 +5,15 @@
  * @module
  */
 
-import { type ClientOptions, ServiceClient, type ServiceInfo } from "../core/client.js";
+import {
+  type BareClientOptions,
+  type ClientOptions,
+  ServiceClient,
+  type ServiceInfo,
+} from "../core/client.js";
 import { ValidationError } from "../core/errors.js";
 import { jsonProtocol } from "../core/protocol/json.js";
 import type { Protocol } from "../core/protocol/types.js";
-import { nameOf } from "../observability/request.js";
 import type { LargePayloadOptions } from "../payloads/options.js";
 import { normalizeCode } from "./codes.js";
 import { loadQueryProtocol } from "./query-by-name.js";
@@ -52,22 +56,14 @@ const SQS_INFO: ServiceInfo = {
   endpointPrefix: "sqs",
   envKey: "SQS",
   resourceKeys: ["QueueUrl", "QueueName", "SourceArn", "TaskHandle"],
-  messaging: {
-    system: "aws_sqs",
-    operations: {
-      SendMessage: ["send", "send"],
-      SendMessageBatch: ["send", "send", "Entries"],
-      ReceiveMessage: ["receive", "receive"],
-    },
-    destination(fields, attributes) {
-      if (typeof fields.QueueUrl === "string") {
-        attributes["aws.sqs.queue.url"] = fields.QueueUrl;
-        return nameOf(fields.QueueUrl, "/");
-      }
-      return typeof fields.QueueName === "string" ? fields.QueueName : undefined;
-    },
-  },
 };
+
+/**
+ * Options of the bare {@link SQSClient}: {@link SQSOptions}, with `hooks` only as `observe` makes
+ * them (`hooks: observe({ onError })`), so that a program without hooks carries none of the
+ * observation's code.
+ */
+export type SQSClientOptions = BareClientOptions<SQSOptions>;
 
 /**
  * A bare SQS client: configuration, signing and transport, with no method of its own. Pair it
@@ -81,9 +77,12 @@ const SQS_INFO: ServiceInfo = {
  * const client = new SQSClient({ region: "eu-west-1" });
  * await sendMessage(client, { QueueUrl, MessageBody: "Hello, World!" });
  * ```
+ *
+ * Its `hooks` option takes what `observe` makes of the hooks, not the plain object (which
+ * the `SQS` class takes): `new SQSClient({ hooks: observe({ onError }) })`.
  */
 export class SQSClient extends ServiceClient {
-  constructor(options: SQSOptions = {}) {
+  constructor(options: SQSClientOptions = {}) {
     const protocol = options?.protocol ?? "json";
     if (
       protocol !== "json" &&

@@ -13,11 +13,18 @@
  * @module sqs
  */
 
+export type { BareClientOptions } from "../core/client.js";
 export { type AdaptiveRetry, adaptiveRetry } from "../core/retry.js";
+export {
+  type ClientHooks,
+  type ClientObserver,
+  observe,
+  type RequestContext,
+} from "../observability/request.js";
 export { payloadErrorOf } from "../payloads/errors.js";
 export type { LargePayloadOptions } from "../payloads/options.js";
 export { type AttributeValue, md5OfMessageAttributes } from "./checksums.js";
-export { SQSClient, type SQSOptions } from "./client.js";
+export { SQSClient, type SQSClientOptions, type SQSOptions } from "./client.js";
 export { Consumer, MessageIterator } from "./consume.js";
 export type {
   BatchHandler,

@@ -6,6 +6,7 @@
 
 import { CALL, type CallOptions, defineOperations, type OperationSpec } from "../core/client.js";
 import type { StandardSchemaV1 } from "../core/standard-schema.js";
+import { withObserver } from "../observability/request.js";
 import {
   type ClientPayloads,
   clientPayloads,
@@ -37,10 +38,13 @@ export class SQS extends SQSClient {
   /** The payload store's interceptor (loaded on first use), when `largePayloads` is set. */
   #payloads: ClientPayloads | undefined;
 
+  /** @param options - as {@link SQSOptions} says; `hooks` as a plain object, or made by `observe` */
   constructor(options: SQSOptions = {}) {
-    super(options);
-    if (options?.largePayloads !== undefined) {
-      const resolved = resolveLargePayloads(options.largePayloads, MAX_MESSAGE_BYTES, options);
+    // Plain hooks become an observer here, for this client and those it makes (S3 for payloads).
+    const bare = withObserver(options);
+    super(bare);
+    if (bare?.largePayloads !== undefined) {
+      const resolved = resolveLargePayloads(bare.largePayloads, MAX_MESSAGE_BYTES, bare);
       this.#payloads = clientPayloads(resolved, () =>
         loadSqsPayloads().then((m) => m.sqsPayloads(resolved, this)),
       );

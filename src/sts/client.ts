@@ -7,6 +7,7 @@
  */
 
 import {
+  type BareClientOptions,
   type ClientOptions,
   ServiceClient,
   type ServiceInfo,
@@ -28,7 +29,7 @@ const STS_INFO: ServiceInfo = {
  * {@link STS}, which is what programs use.
  */
 export class STSClient extends ServiceClient {
-  constructor(options: STSOptions = {}) {
+  constructor(options: BareClientOptions<STSOptions> = {}) {
     super(
       STS_INFO,
       // The AWS Query protocol (with its XML reader) is loaded at the first call.

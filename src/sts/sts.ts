@@ -6,8 +6,9 @@
  */
 
 import { defineLazyOperations } from "../core/operation.js";
+import { withObserver } from "../observability/request.js";
 // biome-ignore lint/suspicious/noImportCycles: the one allowed cycle, credential chain <-> STS (see core/credentials/sts.ts)
-import { STSClient } from "./client.js";
+import { STSClient, type STSOptions } from "./client.js";
 import type { STSMethods } from "./methods.js";
 
 /**
@@ -22,7 +23,12 @@ import type { STSMethods } from "./methods.js";
  * ```
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods come from the operation table (defineOperations below)
-export class STS extends STSClient {}
+export class STS extends STSClient {
+  /** @param options - as {@link STSOptions} says; `hooks` as a plain object, or made by `observe` */
+  constructor(options: STSOptions = {}) {
+    super(withObserver(options));
+  }
+}
 
 /**
  * @internal STS's actions, in the order of its operation table (`operations.ts`): the methods are

@@ -321,6 +321,57 @@ describe("browser bundles", () => {
     assert.ok(worker.inputs.includes("core/signer/webcrypto.js"), "and shares the rest with dist/");
   });
 
+  it("a program without hooks carries no observation code in a browser; one that calls observe does, and runs it; a Worker's has the channel's", async () => {
+    const send = `import { SQSClient, sendMessage } from "asyncaws/sqs";
+       const client = new SQSClient({ region: "eu-west-1" });
+       await sendMessage(client, { QueueUrl: "https://sqs.eu-west-1.amazonaws.com/1/q", MessageBody: "x" });`;
+    // The observation's code: its class, the attributes it sets, the messaging services' data.
+    const markers = ["RequestObservation", "messaging.operation.name", "rpc.system", "aws_sqs"];
+    const plain = await bundle(send);
+    for (const marker of markers) assert.ok(!plain.code.includes(marker), `${marker} is in the bundle`);
+    assert.ok(!plain.kept.includes("observability/request.js"));
+    // Workers (nodejs_compat) have tracing channels: every client is observed when they have subscribers.
+    const worker = await bundle(send, { worker: true });
+    assert.ok(worker.kept.includes("observability/request.js"), "the Worker bundle has the observation");
+    assert.ok(worker.inputs.includes("worker/observability/channels.js"));
+    for (const marker of markers)
+      assert.ok(worker.code.includes(marker), `${marker} is not in the Worker bundle`);
+    // A program that calls observe has it, and the hooks see the call.
+    const program = `import { SQSClient, observe, sendMessage } from "asyncaws/sqs";
+       export async function send(endpoint, credentials, seen) {
+         const hooks = observe({ onResponse: (call) => seen.push(call) });
+         const client = new SQSClient({ region: "eu-west-1", endpoint, credentials, hooks });
+         return sendMessage(client, { QueueUrl: endpoint + "/123456789012/jobs", MessageBody: "Hello" });
+       }
+       export function plain(hooks) {
+         return new SQSClient({ region: "eu-west-1", hooks });
+       }`;
+    const observed = await bundle(program);
+    for (const marker of markers) assert.ok(observed.code.includes(marker), `${marker} is not in the bundle`);
+    const out = join(dir, "observe.bundle.mjs");
+    writeFileSync(out, observed.code);
+    const bundled = (await import(pathToFileURL(out).href)) as {
+      send(
+        endpoint: string,
+        credentials: object,
+        seen: { attributes: Record<string, unknown> }[],
+      ): Promise<unknown>;
+      plain(hooks: object): unknown;
+    };
+    assert.throws(() => bundled.plain({ onError: () => {} }), { name: "ValidationError", field: "hooks" });
+    const md5 = createHash("md5").update("Hello").digest("hex");
+    const server = await startLoopback(() => json({ MessageId: "m-1", MD5OfMessageBody: md5 }));
+    try {
+      const seen: { attributes: Record<string, unknown> }[] = [];
+      await bundled.send(server.endpoint, TEST_CREDENTIALS, seen);
+      assert.equal(seen.length, 1);
+      assert.equal(seen[0]!.attributes["messaging.operation.name"], "send");
+      assert.equal(seen[0]!.attributes["messaging.destination.name"], "jobs");
+    } finally {
+      await server.close();
+    }
+  });
+
   it("a program of asyncaws/sqs reaches no import() of code that imports the core: nothing is wrapped for lazy initialization", async () => {
     // esbuild wraps every module an import() reaches (in a single file, each behind a lazy
     // initializer), deciding it before it leaves out the modules the program does not use:
