@@ -100,6 +100,18 @@ export function checkBatchOptions(options: unknown, context: ErrorContext): Send
 }
 
 /**
+ * Takes the time spent since `startedAt` (the lookup of the queue URL or topic ARN) from the
+ * call's `deadlineMs`, so that it bounds the whole call, lookup included. A deadline already
+ * past leaves 1 ms: the lookup itself ends at the deadline, so this is only its last instant.
+ * @internal
+ */
+export function deadlineLeft(options: SendEntriesOptions, startedAt: number): void {
+  const deadlineMs = options.deadlineMs;
+  if (typeof deadlineMs !== "number" || !(deadlineMs > 0)) return; // the engine refuses it, named
+  options.deadlineMs = Math.max(1, deadlineMs - (Date.now() - startedAt));
+}
+
+/**
  * Ids for a batch's entries that never clash: a given `Id` is kept (and must be unique among the
  * given ones); an entry without one gets its index as a string, or, when another entry was given
  * that id, the index with a suffix that no entry was given.

@@ -20,6 +20,7 @@ import {
   isAsyncAwsError,
   isCredentialsError,
 } from "./errors.js";
+import { Resolved } from "./handle.js";
 import type { OperationShape } from "./schema.js";
 
 const STS_INFO: ServiceInfo = { signingName: "sts", endpointPrefix: "sts", envKey: "STS", resourceKeys: [] };
@@ -34,8 +35,12 @@ const GetCallerIdentity: OperationShape = {
   resultWrapper: "GetCallerIdentityResult",
 };
 
-/** Accounts by access key id, shared by every client of the process (a key belongs to one account). */
-const accounts = new Map<string, Promise<string>>();
+/**
+ * Accounts by access key id, shared by every client of the process (a key belongs to one account):
+ * each resolved once for every caller waiting, each caller on its own signal and deadline, the
+ * lookup aborted once none waits any more (see `Resolved`).
+ */
+const accounts = new Map<string, Resolved<string>>();
 const MAX_CACHED = 64;
 
 /**
@@ -74,14 +79,12 @@ export class CallerAccount {
     const key = credentials.accessKeyId;
     let account = accounts.get(key);
     if (!account) {
-      account = this.#lookup(context, options);
+      account = new Resolved<string>();
       accounts.set(key, account);
       if (accounts.size > MAX_CACHED) accounts.delete(accounts.keys().next().value as string);
-      account.catch(() => {
-        if (accounts.get(key) === account) accounts.delete(key);
-      });
     }
-    return account;
+    // A failed lookup is not kept: the next caller looks again.
+    return account.getFor(options, (shared) => this.#lookup(context, shared), context);
   }
 
   async #lookup(context: ErrorContext, options?: CallOptions): Promise<string> {

@@ -6,75 +6,145 @@
  */
 
 import type { CallOptions } from "./client.js";
-import { AbortError, type ErrorContext, ValidationError } from "./errors.js";
+import { AbortError, type ErrorContext, TimeoutError, ValidationError } from "./errors.js";
+
+/** A resolution on its way, shared by the callers waiting on it. */
+interface Lookup<T> {
+  readonly promise: Promise<T>;
+  /** Aborts the resolution: every caller waiting on it left (aborted, or past its deadline). */
+  readonly controller: AbortController;
+  /** Callers waiting that may leave (each with a signal or a deadline of its own). */
+  waiting: number;
+  /** A caller with neither signal nor deadline waits on it: it is never aborted. */
+  pinned: boolean;
+  settled: boolean;
+}
+
+/** Whether a `deadlineMs` is one the call takes (a positive finite number). */
+function isDeadline(value: unknown): value is number {
+  return typeof value === "number" && value > 0 && Number.isFinite(value);
+}
 
 /**
  * A value resolved once, on first use, and cached; concurrent callers share one resolution, and
  * a failed one is tried again at the next use.
+ *
+ * Each caller waits on its own `signal` and `deadlineMs`: one that aborts or runs out of time
+ * fails alone (an `AbortError`, a `TimeoutError`), the others get the value. The shared
+ * resolution runs under a signal of its own, aborted once every caller waiting on it has left
+ * (none waits without a signal or a deadline), so that a lookup nobody waits for any more does
+ * not run on; the next caller starts a new one.
  */
 export class Resolved<T> {
-  #value: T | Promise<T> | undefined;
+  #value: T | undefined;
+  #lookup: Lookup<T> | undefined;
 
   constructor(value?: T) {
     this.#value = value;
   }
 
-  /** The value, resolving it with `resolve` unless it is known or on its way. */
-  get(resolve: () => Promise<T>): T | Promise<T> {
-    this.#value ??= resolve().then(
-      (value) => {
-        this.#value = value;
-        return value;
-      },
-      (error: unknown) => {
-        this.#value = undefined;
-        throw error;
-      },
-    );
-    return this.#value;
-  }
-
   /**
    * The value for one call with `options`: the resolution, shared by every caller waiting, is
-   * made without any caller's `signal` or `retriesUntil` (`resolve` gets the options without
-   * them), and each caller waits on its own signal. So a caller that aborts fails alone: the
-   * others get the value, which is cached. A caller aborted already starts nothing. (A `signal`
-   * that is no AbortSignal goes to the call as it is, which refuses it.)
+   * made without any caller's `signal`, `deadlineMs` or `retriesUntil` (`resolve` gets the
+   * options without them, and a `signal` of the resolution's own, see the class), and each caller
+   * waits on its own signal and deadline. A caller aborted already starts nothing. (A `signal`
+   * or `deadlineMs` that the call refuses goes to a call of this caller's own, which refuses it.)
    */
   getFor(
     options: CallOptions | undefined,
-    resolve: (shared: CallOptions | undefined) => Promise<T>,
+    resolve: (shared: CallOptions) => Promise<T>,
     context: ErrorContext,
   ): T | Promise<T> {
-    const signal = options?.signal;
-    if (signal === undefined || typeof signal?.addEventListener !== "function") {
-      return this.get(() => resolve(options));
-    }
     const known = this.#value;
-    if (known !== undefined && !(known instanceof Promise)) return known;
-    if (signal.aborted) return Promise.reject(new AbortError(context, { cause: signal.reason }));
-    const { signal: _signal, retriesUntil: _until, ...shared } = options!;
-    const value = this.get(() => resolve(shared));
-    if (!(value instanceof Promise)) return value;
+    if (known !== undefined) return known;
+    const signal = options?.signal;
+    const deadlineMs = options?.deadlineMs;
+    if (
+      (signal !== undefined && typeof signal?.addEventListener !== "function") ||
+      (deadlineMs !== undefined && !isDeadline(deadlineMs))
+    ) {
+      return resolve(options!);
+    }
+    if (signal?.aborted) return Promise.reject(new AbortError(context, { cause: signal.reason }));
+    const lookup = this.#lookup ?? this.#start(options, resolve);
+    if (signal === undefined && deadlineMs === undefined) {
+      lookup.pinned = true;
+      return lookup.promise;
+    }
+    lookup.waiting++;
     return new Promise<T>((done, fail) => {
-      const onAbort = () => fail(new AbortError(context, { cause: signal.reason }));
-      signal.addEventListener("abort", onAbort, { once: true });
-      value.then(
-        (result) => {
-          signal.removeEventListener("abort", onAbort);
-          done(result);
+      let left = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const finish = (): boolean => {
+        if (left) return false;
+        left = true;
+        lookup.waiting--;
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        return true;
+      };
+      const leave = (error: unknown): void => {
+        if (!finish()) return;
+        fail(error);
+        // The last caller that could leave has left, and none waits for good: nobody needs the
+        // value any more, and the resolution stops (the next caller starts a new one).
+        if (lookup.waiting === 0 && !lookup.pinned && !lookup.settled) {
+          if (this.#lookup === lookup) this.#lookup = undefined;
+          lookup.controller.abort(error);
+        }
+      };
+      const onAbort = (): void => leave(new AbortError(context, { cause: signal?.reason }));
+      signal?.addEventListener("abort", onAbort, { once: true });
+      if (deadlineMs !== undefined) {
+        timer = setTimeout(() => leave(new TimeoutError(deadlineMs, context)), deadlineMs);
+      }
+      lookup.promise.then(
+        (value) => {
+          if (finish()) done(value);
         },
         (error: unknown) => {
-          signal.removeEventListener("abort", onAbort);
-          fail(error);
+          if (finish()) fail(error);
         },
       );
     });
   }
 
-  /** Sets the value directly (known without a call). */
+  /** Starts the shared resolution. */
+  #start(options: CallOptions | undefined, resolve: (shared: CallOptions) => Promise<T>): Lookup<T> {
+    const controller = new AbortController();
+    const {
+      signal: _signal,
+      deadlineMs: _deadline,
+      retriesUntil: _until,
+      ...rest
+    } = options ?? ({} as CallOptions);
+    let promise: Promise<T>;
+    try {
+      promise = resolve({ ...rest, signal: controller.signal });
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    const lookup: Lookup<T> = { promise, controller, waiting: 0, pinned: false, settled: false };
+    this.#lookup = lookup;
+    promise.then(
+      (value) => {
+        lookup.settled = true;
+        if (this.#lookup !== lookup) return; // given up on, or the value set meanwhile
+        this.#lookup = undefined;
+        this.#value = value;
+      },
+      () => {
+        lookup.settled = true;
+        if (this.#lookup === lookup) this.#lookup = undefined;
+      },
+    );
+    return lookup;
+  }
+
+  /** Sets the value directly (known without a call); `undefined` forgets it. */
   set(value: T | undefined): void {
     this.#value = value;
+    this.#lookup = undefined;
   }
 }
 

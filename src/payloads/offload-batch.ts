@@ -20,14 +20,14 @@ export interface OffloadItem {
 
 /**
  * A producer target's `sendBatch` (SQS's SendMessageBatch, SNS's PublishBatch): resolves the
- * queue or topic, then sends the batch with `send`; where the client has large payloads and an
+ * queue or topic (under the batch's signal and deadline), then sends the batch with `send`; where the client has large payloads and an
  * item is marked for S3, its payload is uploaded first ({@link sendOffloaded}, each once across
  * the batch's retries).
  */
 export function offloadingSendBatch<T extends OffloadItem, R>(
   payloads: () => ClientPayloads | undefined,
   member: BodyMember,
-  resource: () => Promise<string>,
+  resource: (options: CallOptions) => Promise<string>,
   send: (
     resource: string,
     items: readonly T[],
@@ -37,7 +37,9 @@ export function offloadingSendBatch<T extends OffloadItem, R>(
 ): (items: readonly T[], batch: BatchSendContext) => Promise<ReadonlyArray<EntryOutcome<R>>> {
   const uploaded = new WeakMap<T, T>();
   return async (items, batch) => {
-    const resolved = await resource();
+    // The queue URL or topic ARN, looked up (once, shared) under the batch's signal and deadline:
+    // an abort or the deadline ends this batch's wait, and the lookup itself once none waits.
+    const resolved = await resource({ signal: batch.signal, deadlineMs: batch.deadlineMs });
     const client = payloads();
     return client && items.some((item) => item.offload)
       ? sendOffloaded(client, member, uploaded, items, batch, (some, labels) =>

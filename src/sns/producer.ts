@@ -7,6 +7,7 @@
 import { BoundProducer } from "../batch/bound.js";
 import type { BatchProducerOptions, BatchTarget } from "../batch/engine.js";
 import { BatchProducer } from "../batch/produce.js";
+import type { CallOptions } from "../core/client.js";
 import { type ErrorContext, ValidationError } from "../core/errors.js";
 import { encodeBody } from "../core/handle.js";
 import { isRecord } from "../core/validate.js";
@@ -77,7 +78,7 @@ const PARAM_KEYS: ReadonlySet<string> = new Set([
  */
 export function publishBatchTarget<R>(
   sns: SNS,
-  topicArn: () => Promise<string>,
+  topicArn: (options: CallOptions) => Promise<string>,
   fifo: boolean,
   context: ErrorContext,
   resultOf: (ok: PublishBatchResultEntry & { Id: string }) => R,
@@ -138,7 +139,7 @@ export class TopicProducer extends BoundProducer<Sized, PublishParams> {
       new BatchProducer<Sized, string>(
         publishBatchTarget(
           sns,
-          () => topic.arn(),
+          (options) => topic.arn(options),
           fifo,
           context,
           (ok) => ok.MessageId ?? "",

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { batchEntryIds, checkBatchOptions, sendAndSettle } from "../batch/once.js";
+import { batchEntryIds, checkBatchOptions, deadlineLeft, sendAndSettle } from "../batch/once.js";
 import type { CallOptions } from "../core/client.js";
 import { partitionOf } from "../core/config.js";
 import { AsyncAwsError, isServiceError, ValidationError } from "../core/errors.js";
@@ -106,7 +106,10 @@ export async function publishBatch(
   });
   const result: PublishBatchResult = { Successful: [], Failed: [] };
   if (items.length === 0) return result;
+  // The lookup (once per handle) counts toward the call's deadline: the batches get what is left.
+  const startedAt = Date.now();
   const TopicArn = await topic.arn(options);
+  deadlineLeft(batchOptions, startedAt);
   const target = publishBatchTarget(
     sns,
     async () => TopicArn,

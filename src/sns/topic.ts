@@ -227,7 +227,8 @@ export class TopicHandle {
    * does not exist fails the call that uses it, with SNS's `NotFound`.
    */
   async arn(options?: CallOptions): Promise<string> {
-    // One resolution for every caller waiting, each on its own signal (see Resolved.getFor).
+    // One resolution for every caller waiting, each on its own signal and deadline; aborted once
+    // none waits any more (see Resolved.getFor).
     return this.#arn.getFor(
       options,
       async (shared) => (ops ?? (await loadOps())).resolveArn(this, this.#sns, this.#options, shared),

@@ -10,7 +10,7 @@
 import type { BatchTarget } from "../batch/engine.js";
 import { batchIds } from "../batch/input.js";
 import { answerOutcomes } from "../batch/outcomes.js";
-import { CALL } from "../core/client.js";
+import { CALL, type CallOptions } from "../core/client.js";
 import type { ErrorContext } from "../core/errors.js";
 import { offloadingSendBatch } from "../payloads/offload-batch.js";
 import { LARGE_PAYLOADS } from "../payloads/options.js";
@@ -22,7 +22,7 @@ import type { SendMessageBatchResult, SendMessageBatchResultEntry } from "./type
 /** The target's `sendBatch`, for one queue. */
 export function batchSender<R>(
   sqs: SQS,
-  queueUrl: () => Promise<string>,
+  queueUrl: (options: CallOptions) => Promise<string>,
   context: ErrorContext,
   resultOf: (ok: SendMessageBatchResultEntry) => R,
   timeoutMs: number | undefined,

@@ -8,6 +8,7 @@
 import { BoundProducer } from "../batch/bound.js";
 import type { BatchProducerOptions, BatchTarget } from "../batch/engine.js";
 import { BatchProducer } from "../batch/produce.js";
+import type { CallOptions } from "../core/client.js";
 import { type ErrorContext, ValidationError } from "../core/errors.js";
 import { encodeBody } from "../core/handle.js";
 import { LARGE_PAYLOADS } from "../payloads/options.js";
@@ -66,7 +67,7 @@ function loadSender(): Promise<typeof import("./producer-send.js")> {
  */
 export function sendMessageBatchTarget<R>(
   sqs: SQS,
-  queueUrl: () => Promise<string>,
+  queueUrl: (options: CallOptions) => Promise<string>,
   fifo: boolean,
   context: ErrorContext,
   resultOf: (ok: SendMessageBatchResultEntry) => R,
@@ -123,7 +124,7 @@ export class QueueProducer extends BoundProducer<Sized, SendParams> {
       new BatchProducer<Sized, string>(
         sendMessageBatchTarget(
           sqs,
-          () => queue.url(),
+          (options) => queue.url(options),
           queue.fifo,
           context,
           (ok) => ok.MessageId ?? "",

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { batchEntryIds, checkBatchOptions, sendAndSettle } from "../batch/once.js";
+import { batchEntryIds, checkBatchOptions, deadlineLeft, sendAndSettle } from "../batch/once.js";
 import { ValidationError } from "../core/errors.js";
 import { checkBatchMessage, type Sized, sendMessageBatchTarget } from "./producer.js";
 import type { BatchMessage, QueueHandle, SendBatchOptions, SendBatchResult } from "./queue.js";
@@ -36,7 +36,10 @@ export async function sendBatch(
   });
   const result: SendBatchResult = { Successful: [], Failed: [] };
   if (items.length === 0) return result;
+  // The lookup (once per handle) counts toward the call's deadline: the batches get what is left.
+  const startedAt = Date.now();
   const QueueUrl = await queue.url(options);
+  deadlineLeft(batchOptions, startedAt);
   const target = sendMessageBatchTarget(
     sqs,
     async () => QueueUrl,

@@ -120,9 +120,14 @@ export class QueueHandle {
     return isFifoQueue(this.name);
   }
 
-  /** The queue's URL, resolved once and cached. */
+  /**
+   * The queue's URL, resolved once (GetQueueUrl) and cached. Callers that need it meanwhile share
+   * one lookup, each waiting on its own `signal` and `deadlineMs` (one that gives up fails alone);
+   * the lookup is aborted once no caller waits on it.
+   */
   async url(options?: CallOptions): Promise<string> {
-    // One lookup for every caller waiting, each on its own signal (see Resolved.getFor).
+    // One lookup for every caller waiting, each on its own signal and deadline; aborted once
+    // none waits any more (see Resolved.getFor).
     return this.#url.getFor(
       options,
       async (shared) => {
