@@ -8,7 +8,7 @@
 import { requestChannel } from "../observability/channels.js";
 import { OBSERVE } from "../observability/observer.js";
 import type { ClientHooks, ClientObserver, RequestObservation } from "../observability/request.js";
-import { loadSharedFiles, loadSharedFilesSync, type SharedFiles } from "./config/profile.js";
+import { type SharedFiles, withSharedFiles } from "./config/profile.js";
 import {
   type Endpoint,
   parseEndpoint,
@@ -278,7 +278,7 @@ export class ServiceClient {
   #protocol: Protocol | (() => Promise<Protocol>);
   readonly #credentials: CredentialsProvider;
   readonly #transport: Transport;
-  #retry: ClientRetry;
+  #retry!: ClientRetry;
   readonly #timeoutMs: number;
   readonly #deadlineMs: number | undefined;
   /** The endpoint, with its canonical URI: where requests go unless the protocol gives a target. */
@@ -313,22 +313,14 @@ export class ServiceClient {
       }
     }
     if (options.maxAttempts !== undefined) positiveNumber("maxAttempts", options.maxAttempts, true);
-    const files = loadSharedFilesSync();
-    const config = this.#configure(options, files);
-    this.region = config.region;
-    this.endpoint = config.endpoint;
-    this.#retry = retryOf(config, options.retryMode);
-    if (files === undefined) {
-      // Older runtimes read files asynchronously: the profile's settings apply from the first call.
-      this.#pending = loadSharedFiles().then((loaded) => {
-        const late = this.#configure(options, loaded);
-        (this as { region: string | undefined }).region = late.region;
-        (this as { endpoint: string | undefined }).endpoint = late.endpoint;
-        this.#retry = retryOf(late, options.retryMode);
-        this.#pending = undefined;
-      });
-      this.#pending.catch(() => {});
-    }
+    // Older runtimes read files asynchronously: the profile's settings then apply from the first call.
+    this.#pending = withSharedFiles((files) => {
+      const config = this.#configure(options, files);
+      (this as { region: string | undefined }).region = config.region;
+      (this as { endpoint: string | undefined }).endpoint = config.endpoint;
+      this.#retry = retryOf(config, options.retryMode);
+      this.#pending = undefined;
+    });
     this.#credentials = credentialsFromOption(options.credentials, {
       profile: options.profile,
       region: () => this.region,

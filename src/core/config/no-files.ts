@@ -31,3 +31,12 @@ export function loadSharedFilesSync(): SharedFiles {
 export async function loadSharedFiles(): Promise<SharedFiles> {
   return none();
 }
+
+/**
+ * Calls `apply` with the shared files, here none, at once (see `withSharedFiles` of
+ * `config/profile`): never later.
+ */
+export function withSharedFiles(apply: (files: SharedFiles) => void): undefined {
+  apply(none());
+  return undefined;
+}

@@ -17,7 +17,7 @@ import type { SharedFiles } from "./profile.js";
 import type { RetryMode } from "./section.js";
 
 export type { IniSection, IniValue } from "./ini.js";
-export { loadSharedFiles, loadSharedFilesSync } from "./no-files.js";
+export { loadSharedFiles, loadSharedFilesSync, withSharedFiles } from "./no-files.js";
 export type { SharedFiles } from "./profile.js";
 export { setting, subSection } from "./section.js";
 

@@ -204,6 +204,21 @@ export function loadSharedFilesSync(): SharedFiles | undefined {
   });
 }
 
+/**
+ * Calls `apply` with the shared files: at once where the runtime reads them synchronously
+ * (Node, Bun, Deno); elsewhere (older runtimes) at once with none, then again once they are read,
+ * the promise returned settling after that second call (a client's settings then apply from its
+ * first call).
+ */
+export function withSharedFiles(apply: (files: SharedFiles | undefined) => void): Promise<void> | undefined {
+  const files = loadSharedFilesSync();
+  apply(files);
+  if (files !== undefined) return undefined;
+  const later = loadSharedFiles().then(apply);
+  later.catch(() => {});
+  return later;
+}
+
 /** Reads the shared files, synchronously where the runtime allows it. */
 export async function loadSharedFiles(): Promise<SharedFiles> {
   const sync = loadSharedFilesSync();

@@ -16,7 +16,7 @@ import type { SharedFiles } from "./profile.js";
 import { fromEnv, parseBoolean, positiveInteger, type RetryMode, retryModeOf } from "./section.js";
 
 export type { IniSection, IniValue } from "./ini.js";
-export { loadSharedFiles, loadSharedFilesSync } from "./no-files.js";
+export { loadSharedFiles, loadSharedFilesSync, withSharedFiles } from "./no-files.js";
 export type { SharedFiles } from "./profile.js";
 export { profileName, setting, subSection } from "./section.js";
 
