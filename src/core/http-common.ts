@@ -87,15 +87,19 @@ export function fetchTransport(fetchFn?: FetchFn): Transport {
         signal: controller.signal,
       });
       gotResponse = true;
-      const bytes = request.binaryResponse ? new Uint8Array(await response.arrayBuffer()) : undefined;
-      const body = bytes ? "" : await response.text();
       const out: Record<string, string> = {};
       response.headers.forEach((value, name) => {
         out[name.toLowerCase()] = value;
       });
-      return bytes
-        ? { statusCode: response.status, headers: out, body, bytes }
-        : { statusCode: response.status, headers: out, body };
+      // The body as text, or as bytes (and `""` as text) when the request asks for them.
+      const answer: { -readonly [K in keyof HttpResponse]: HttpResponse[K] } = {
+        statusCode: response.status,
+        headers: out,
+        body: "",
+      };
+      if (request.binaryResponse) answer.bytes = new Uint8Array(await response.arrayBuffer());
+      else answer.body = await response.text();
+      return answer;
     } catch (error) {
       if (signal?.aborted) throw new AbortError(context, { cause: signal.reason });
       if (timedOut) throw new TimeoutError(timeoutMs, context, { cause: error });
