@@ -50,12 +50,15 @@ function writeText(out: Uint8Array, at: number, value: string): number {
   return putLength(out, at, i) + i;
 }
 
-/** Writes a 4-byte big-endian length at `at`; returns the position after it. */
+/**
+ * Writes a 4-byte big-endian length at `at`; returns the position after it (a `Uint8Array` keeps
+ * the low 8 bits of each number written).
+ */
 function putLength(out: Uint8Array, at: number, n: number): number {
   out[at] = n >>> 24;
-  out[at + 1] = (n >>> 16) & 255;
-  out[at + 2] = (n >>> 8) & 255;
-  out[at + 3] = n & 255;
+  out[at + 1] = n >>> 16;
+  out[at + 2] = n >>> 8;
+  out[at + 3] = n;
   return at + 4;
 }
 
