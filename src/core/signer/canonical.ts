@@ -85,7 +85,7 @@ export function checkSigningDate(date: Date): void {
     throw invalid("date", "a valid Date in years 0 to 9999", date);
 }
 
-let lastSecond = Number.NaN;
+let lastSecond: number | undefined;
 let lastAmzDate = "";
 
 /**
