@@ -335,7 +335,7 @@ export class ServiceClient {
       const service = info.signingName;
       throw new ValidationError(
         "hooks",
-        `hooks made by observe({ onRequest, ... }) (import { observe } from "asyncaws/${service}"), or use the ${service.toUpperCase()} class, which takes the plain object`,
+        `made by observe({ ... }) from "asyncaws/${service}" (the ${service.toUpperCase()} class takes the plain object)`,
         hooks,
       );
     }

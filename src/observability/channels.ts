@@ -17,6 +17,7 @@
  * @module
  */
 
+import { flagged } from "./flag.js";
 import { type ClientObserver, observerOf } from "./request.js";
 
 /** The slice of a `node:diagnostics_channel` TracingChannel used here. */
@@ -55,8 +56,8 @@ function fromModule(mod: unknown): Channels | null {
   const dc = mod as Partial<DiagnosticsChannelLike> | undefined;
   if (typeof dc?.tracingChannel !== "function") return null;
   return {
-    request: dc.tracingChannel(REQUEST_CHANNEL),
-    process: dc.tracingChannel(PROCESS_CHANNEL),
+    request: flagged(dc.tracingChannel(REQUEST_CHANNEL)),
+    process: flagged(dc.tracingChannel(PROCESS_CHANNEL)),
     observer: observerOf(undefined),
   };
 }

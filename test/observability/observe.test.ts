@@ -149,9 +149,13 @@ describe("the bare SQSClient's hooks", () => {
           assert.equal(error.field, "hooks");
           assert.equal(
             error.rule,
-            'hooks made by observe({ onRequest, ... }) (import { observe } from "asyncaws/sqs"), or use the SQS class, which takes the plain object',
+            'made by observe({ ... }) from "asyncaws/sqs" (the SQS class takes the plain object)',
           );
           assert.equal(error.value, value);
+          assert.match(
+            error.message,
+            /^invalid hooks: must be made by observe\(\{ \.\.\. \}\) from "asyncaws\/sqs"/,
+          );
           return true;
         },
       );

@@ -380,6 +380,79 @@ export async function runSmoke(options: SmokeOptions): Promise<CheckResult[]> {
     }
   });
 
+  await check("observe.hooks", async () => {
+    // The classes take the hooks as a plain object or made by observe; the bare client only the latter.
+    expect(state.queueUrl, "no queue (createQueue failed)");
+    const seen: Asyncaws.RequestContext[] = [];
+    const hooks = { onResponse: (call: Asyncaws.RequestContext) => void seen.push(call) };
+    for (const given of [hooks, lib.observe(hooks)]) {
+      await new lib.SQS({ ...clientOptions, hooks: given }).sendMessage({
+        QueueUrl: state.queueUrl,
+        MessageBody: "observed",
+      });
+    }
+    expect(seen.length === 2, `${seen.length} calls seen, expected 2`);
+    for (const call of seen) {
+      expect(call.operation === "SendMessage", `operation ${show(call.operation)}`);
+      expect(call.attributes["messaging.operation.name"] === "send", `attributes ${show(call.attributes)}`);
+    }
+    let refused: unknown;
+    try {
+      new lib.SQSClient({ ...clientOptions, hooks: hooks as never });
+    } catch (error) {
+      refused = error;
+    }
+    expect(
+      lib.isValidationError(refused) && refused.field === "hooks",
+      `the bare client took plain hooks: ${describeError(refused)}`,
+    );
+  });
+
+  await check("observe.channel", async () => {
+    // Where the runtime has tracing channels, every client's calls are published, with one
+    // context for the channel and the hooks.
+    const dc = (
+      globalThis as {
+        process?: { getBuiltinModule?: (id: string) => unknown };
+      }
+    ).process?.getBuiltinModule?.("node:diagnostics_channel") as
+      | {
+          tracingChannel(name: string): {
+            subscribe(handlers: object): void;
+            unsubscribe(handlers: object): void;
+          };
+        }
+      | undefined;
+    if (typeof dc?.tracingChannel !== "function") return "no node:diagnostics_channel";
+    const published: Asyncaws.RequestContext[] = [];
+    const hooked: Asyncaws.RequestContext[] = [];
+    const noop = () => {};
+    const subscriber = {
+      start: (context: Asyncaws.RequestContext) => void published.push(context),
+      end: noop,
+      asyncStart: noop,
+      asyncEnd: noop,
+      error: noop,
+    };
+    const channel = dc.tracingChannel(lib.REQUEST_CHANNEL);
+    channel.subscribe(subscriber);
+    try {
+      await new lib.SQS(clientOptions).listQueues({ MaxResults: 1 });
+      const hooks = lib.observe({ onResponse: (call) => void hooked.push(call) });
+      await new lib.SQS({ ...clientOptions, hooks }).listQueues({ MaxResults: 1 });
+    } finally {
+      channel.unsubscribe(subscriber);
+    }
+    expect(
+      published.length === 2 && published.every((call) => call.operation === "ListQueues"),
+      `the request channel saw ${show(published.map((call) => call.operation))}`,
+    );
+    expect(
+      hooked.length === 1 && hooked[0] === published[1],
+      "the hooks got another context than the channel's",
+    );
+  });
+
   await check("sqs.deleteQueue", async () => {
     expect(state.queueUrl, "no queue (createQueue failed)");
     await sqs.deleteQueue({ QueueUrl: state.queueUrl });
