@@ -14,7 +14,7 @@ import { REQUEST_CHANNEL } from "../../src/observability/channels.js";
 import { type ClientHooks, observe, type RequestContext } from "../../src/observability/request.js";
 import { S3 } from "../../src/s3/s3.js";
 import { SNS } from "../../src/sns/sns.js";
-import { SQSClient } from "../../src/sqs/client.js";
+import { SQSClient, type SQSClientOptions, type SQSOptions } from "../../src/sqs/client.js";
 import * as sqsClientEntry from "../../src/sqs/client-entry.js";
 import { sendMessage } from "../../src/sqs/functions.js";
 import * as sqsEntry from "../../src/sqs/index.js";
@@ -161,6 +161,17 @@ describe("the bare SQSClient's hooks", () => {
       );
     }
     assert.equal(server.requests.length, 0);
+  });
+
+  it("says so in its type: SQSClientOptions takes an observer, SQSOptions (the class's) both", () => {
+    const options: SQSOptions = { ...base(), hooks: { onError: () => {} } };
+    assert.ok(new SQS(options));
+    // @ts-expect-error the bare client's hooks are made by observe
+    assert.throws(() => new SQSClient(options), { name: "ValidationError", field: "hooks" });
+    // @ts-expect-error the bare client's hooks are made by observe
+    const plain: SQSClientOptions = { hooks: { onError: () => {} } };
+    const bare: SQSClientOptions = { ...base(), hooks: observe({ onError: () => {} }) };
+    assert.ok(new SQSClient(bare) && new SQS(bare) && plain);
   });
 
   it("calls the hooks of observe with the call's context, attributes and all", async () => {
