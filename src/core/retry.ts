@@ -87,11 +87,6 @@ export function classify(error: unknown): FailureKind {
   return "fatal";
 }
 
-/** True for a timeout or a connection failure (a retry then costs more of the quota). */
-export function isTimeoutOrConnectionError(error: unknown): boolean {
-  return isNetworkError(error) || isTimeoutError(error);
-}
-
 /** Options of {@link RetryPolicy}. */
 export interface RetryOptions {
   /**
@@ -163,29 +158,20 @@ export interface RetryState {
   lastCost: number;
 }
 
-const RETRY_COST = 5;
-const TIMEOUT_RETRY_COST = 10;
-const NO_RETRY_INCREMENT = 1;
-
 /**
- * The retries of one client: backoff, the retry quota shared by its calls and, given a rate
- * limiter, the adaptive mode's client-side rate limiting. What the client uses; it takes the
- * limiter rather than making it, so that a bundle whose program never asks for the adaptive mode
- * carries no limiter code ({@link RetryStrategy} picks the limiter by mode name).
+ * The retries of one client: the backoff of {@link RetryPolicy}, the retry quota shared by its
+ * calls and, given a rate limiter, the adaptive mode's client-side rate limiting. What the client
+ * uses; it takes the limiter rather than making it, so that a bundle whose program never asks for
+ * the adaptive mode carries no limiter code ({@link RetryStrategy} picks the limiter by mode name).
  */
-export class ClientRetry {
-  /** Attempts per call, the first included. */
-  declare readonly maxAttempts: number;
-  readonly #policy: RetryPolicy;
+export class ClientRetry extends RetryPolicy {
   readonly #max: number;
   #capacity: number;
   readonly #limiter: RateLimiter | undefined;
 
   constructor(options: Omit<RetryStrategyOptions, "mode" | "now"> = {}, limiter?: RateLimiter) {
-    this.maxAttempts = options.maxAttempts ?? 3;
-    this.#policy = new RetryPolicy(options);
-    this.#max = options.quota ?? 500;
-    this.#capacity = this.#max;
+    super(options);
+    this.#capacity = this.#max = options.quota ?? 500;
     this.#limiter = limiter;
   }
 
@@ -216,21 +202,21 @@ export class ClientRetry {
     this.#limiter.update(error !== undefined && classify(error) === "throttling");
   }
 
-  /** The call succeeded: gives tokens back to the quota. */
+  /** The call succeeded: gives tokens back to the quota (its last retry's cost, else 1). */
   succeeded(state: RetryState): void {
-    this.#capacity = Math.min(this.#max, this.#capacity + (state.lastCost || NO_RETRY_INCREMENT));
+    this.#capacity = Math.min(this.#max, this.#capacity + (state.lastCost || 1));
   }
 
   /**
    * The delay before retrying, taking tokens from the quota, or undefined to give up (not
-   * retryable, attempts used up, quota exhausted).
+   * retryable, attempts used up, quota exhausted). A retry costs 5 tokens, 10 after a timeout or
+   * a connection failure.
    * @param attempt - the attempt that just failed, from 1
    */
   retryDelay(state: RetryState, error: unknown, attempt: number): number | undefined {
-    const delay = this.#policy.delayAfter(error, Math.min(attempt, this.maxAttempts));
-    if (delay === undefined || attempt >= this.maxAttempts) return undefined;
-    const cost = isTimeoutOrConnectionError(error) ? TIMEOUT_RETRY_COST : RETRY_COST;
-    if (this.#capacity < cost) return undefined;
+    const delay = this.delayAfter(error, attempt);
+    const cost = isNetworkError(error) || isTimeoutError(error) ? 10 : 5;
+    if (delay === undefined || this.#capacity < cost) return undefined;
     this.#capacity -= cost;
     state.lastCost = cost;
     return delay;
