@@ -627,6 +627,7 @@ function generateSchema(service, model, operations, paginators) {
   const shapes = model.shapes;
   const consts = new Map(); // const name -> { key, text, special }
   const byVariant = new Map(); // "Shape|flattened" -> const name
+  const byText = new Map(); // a descriptor's text and Query names -> the const that has them
   const visiting = new Set();
   const used = new Set(["EMPTY"]);
   const scalarMembers = new Set();
@@ -658,6 +659,8 @@ function generateSchema(service, model, operations, paginators) {
     let body;
     let special = false;
     let type;
+    /** The Query names put on the shape when they are generated apart. */
+    let ownNames = [];
     if (shape.type === "structure") {
       type = "StructureShape";
       const members = [];
@@ -685,7 +688,7 @@ function generateSchema(service, model, operations, paginators) {
           );
         }
       }
-      if (names.length) queryNames.push([constName, names]);
+      ownNames = names;
       special = specialMembers.length > 0;
       body = `{ type: "structure", members: { ${members.join(", ")} }${special ? `, special: [${specialMembers.join(", ")}]` : ""}${restStructureFields(service, shape)} }`;
     } else if (shape.type === "list") {
@@ -696,7 +699,7 @@ function generateSchema(service, model, operations, paginators) {
       const names = [];
       if (memberName && memberName !== "member") names.push(`memberName: ${JSON.stringify(memberName)}`);
       if (flattened) names.push("flattened: true");
-      if (apart && names.length) queryNames.push([constName, names]);
+      if (apart) ownNames = names;
       body = `{ type: "list", member: ${inner.expr}${apart ? "" : names.map((n) => `, ${n}`).join("")}${special ? ", special: true" : ""} }`;
     } else if (shape.type === "map") {
       type = "MapShape";
@@ -711,12 +714,22 @@ function generateSchema(service, model, operations, paginators) {
       if (keyName && keyName !== "key") names.push(`keyName: ${JSON.stringify(keyName)}`);
       if (valueName && valueName !== "value") names.push(`valueName: ${JSON.stringify(valueName)}`);
       if (flattened) names.push("flattened: true");
-      if (apart && names.length) queryNames.push([constName, names]);
+      if (apart) ownNames = names;
       body = `{ type: "map", value: ${inner.expr}${apart ? "" : names.map((n) => `, ${n}`).join("")}${special ? ", special: true" : ""} }`;
     } else {
       throw new Error(`gen-models: ${service.dir}: unsupported shape type ${shape.type} (${name})`);
     }
     visiting.delete(variant);
+    // Shapes alike (the same members, names and children, such as SQS's MessageAttributeValue and
+    // MessageSystemAttributeValue) are one descriptor: a bundle then carries it once.
+    const text = `${type} ${body} ${ownNames.join(", ")}`;
+    const alike = byText.get(text);
+    if (alike) {
+      byVariant.set(variant, alike);
+      return { expr: alike, special };
+    }
+    byText.set(text, constName);
+    if (ownNames.length) queryNames.push([constName, ownNames]);
     used.add(constName);
     byVariant.set(variant, constName);
     consts.set(constName, { text: `const ${constName}: ${type} = ${body};`, special, type });

@@ -222,37 +222,6 @@ const HeadBucketOutput: StructureShape = {
     AccessPointAlias: { shape: "b", name: "x-amz-access-point-alias", loc: "header" },
   },
 };
-const HeadObjectRequest: StructureShape = {
-  type: "structure",
-  members: {
-    Bucket: { shape: "s", loc: "uri" },
-    IfMatch: { shape: "s", name: "If-Match", loc: "header" },
-    IfModifiedSince: { shape: "t", name: "If-Modified-Since", loc: "header" },
-    IfNoneMatch: { shape: "s", name: "If-None-Match", loc: "header" },
-    IfUnmodifiedSince: { shape: "t", name: "If-Unmodified-Since", loc: "header" },
-    Key: { shape: "s", loc: "uri" },
-    Range: { shape: "s", loc: "header" },
-    ResponseCacheControl: { shape: "s", name: "response-cache-control", loc: "query" },
-    ResponseContentDisposition: { shape: "s", name: "response-content-disposition", loc: "query" },
-    ResponseContentEncoding: { shape: "s", name: "response-content-encoding", loc: "query" },
-    ResponseContentLanguage: { shape: "s", name: "response-content-language", loc: "query" },
-    ResponseContentType: { shape: "s", name: "response-content-type", loc: "query" },
-    ResponseExpires: { shape: "t", name: "response-expires", loc: "query" },
-    VersionId: { shape: "s", name: "versionId", loc: "query" },
-    SSECustomerAlgorithm: {
-      shape: "s",
-      name: "x-amz-server-side-encryption-customer-algorithm",
-      loc: "header",
-    },
-    SSECustomerKey: { shape: "s", name: "x-amz-server-side-encryption-customer-key", loc: "header" },
-    SSECustomerKeyMD5: { shape: "s", name: "x-amz-server-side-encryption-customer-key-MD5", loc: "header" },
-    RequestPayer: { shape: "s", name: "x-amz-request-payer", loc: "header" },
-    PartNumber: { shape: "n", name: "partNumber", loc: "query" },
-    ExpectedBucketOwner: { shape: "s", name: "x-amz-expected-bucket-owner", loc: "header" },
-    ChecksumMode: { shape: "s", name: "x-amz-checksum-mode", loc: "header" },
-  },
-  special: ["IfModifiedSince", "IfUnmodifiedSince", "ResponseExpires"],
-};
 const HeadObjectOutput: StructureShape = {
   type: "structure",
   members: {
@@ -493,7 +462,7 @@ export const HeadBucketOp: OperationShape = {
 };
 export const HeadObjectOp: OperationShape = {
   name: "HeadObject",
-  input: HeadObjectRequest,
+  input: GetObjectRequest,
   output: HeadObjectOutput,
   http: { method: "HEAD", uri: "/{Bucket}/{Key+}" },
 };

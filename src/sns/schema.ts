@@ -9,14 +9,13 @@ const s: MemberShape = { shape: "s" };
 const t: MemberShape = { shape: "t" };
 const EMPTY: StructureShape = { type: "structure", members: {} };
 const DelegatesList: ListShape = { type: "list", member: "s" };
-const ActionsList: ListShape = { type: "list", member: "s" };
 const AddPermissionInput: StructureShape = {
   type: "structure",
   members: {
     TopicArn: s,
     Label: s,
     AWSAccountId: { shape: DelegatesList },
-    ActionName: { shape: ActionsList },
+    ActionName: { shape: DelegatesList },
   },
 };
 const CheckIfPhoneNumberIsOptedOutInput: StructureShape = { type: "structure", members: { phoneNumber: s } };
@@ -52,65 +51,37 @@ const CreateSMSSandboxPhoneNumberInput: StructureShape = {
   type: "structure",
   members: { PhoneNumber: s, LanguageCode: s },
 };
-const TopicAttributesMap: MapShape = { type: "map", value: "s" };
 const Tag: StructureShape = { type: "structure", members: { Key: s, Value: s } };
 const TagList: ListShape = { type: "list", member: Tag };
 const CreateTopicInput: StructureShape = {
   type: "structure",
   members: {
     Name: s,
-    Attributes: { shape: TopicAttributesMap },
+    Attributes: { shape: MapStringToString },
     Tags: { shape: TagList },
     DataProtectionPolicy: s,
   },
 };
 const CreateTopicResponse: StructureShape = { type: "structure", members: { TopicArn: s } };
-const DeleteEndpointInput: StructureShape = { type: "structure", members: { EndpointArn: s } };
-const DeletePlatformApplicationInput: StructureShape = {
-  type: "structure",
-  members: { PlatformApplicationArn: s },
-};
 const DeleteSMSSandboxPhoneNumberInput: StructureShape = { type: "structure", members: { PhoneNumber: s } };
-const DeleteTopicInput: StructureShape = { type: "structure", members: { TopicArn: s } };
 const GetDataProtectionPolicyInput: StructureShape = { type: "structure", members: { ResourceArn: s } };
 const GetDataProtectionPolicyResponse: StructureShape = {
   type: "structure",
   members: { DataProtectionPolicy: s },
 };
-const GetEndpointAttributesInput: StructureShape = { type: "structure", members: { EndpointArn: s } };
 const GetEndpointAttributesResponse: StructureShape = {
   type: "structure",
   members: { Attributes: { shape: MapStringToString } },
 };
-const GetPlatformApplicationAttributesInput: StructureShape = {
-  type: "structure",
-  members: { PlatformApplicationArn: s },
-};
-const GetPlatformApplicationAttributesResponse: StructureShape = {
-  type: "structure",
-  members: { Attributes: { shape: MapStringToString } },
-};
-const ListString: ListShape = { type: "list", member: "s" };
 const GetSMSAttributesInput: StructureShape = {
   type: "structure",
-  members: { attributes: { shape: ListString } },
+  members: { attributes: { shape: DelegatesList } },
 };
 const GetSMSAttributesResponse: StructureShape = {
   type: "structure",
   members: { attributes: { shape: MapStringToString } },
 };
 const GetSMSSandboxAccountStatusResult: StructureShape = { type: "structure", members: { IsInSandbox: b } };
-const GetSubscriptionAttributesInput: StructureShape = { type: "structure", members: { SubscriptionArn: s } };
-const SubscriptionAttributesMap: MapShape = { type: "map", value: "s" };
-const GetSubscriptionAttributesResponse: StructureShape = {
-  type: "structure",
-  members: { Attributes: { shape: SubscriptionAttributesMap } },
-};
-const GetTopicAttributesInput: StructureShape = { type: "structure", members: { TopicArn: s } };
-const GetTopicAttributesResponse: StructureShape = {
-  type: "structure",
-  members: { Attributes: { shape: TopicAttributesMap } },
-};
 const ListEndpointsByPlatformApplicationInput: StructureShape = {
   type: "structure",
   members: { PlatformApplicationArn: s, NextToken: s },
@@ -128,7 +99,6 @@ const ListOriginationNumbersRequest: StructureShape = {
   type: "structure",
   members: { NextToken: s, MaxResults: n },
 };
-const NumberCapabilityList: ListShape = { type: "list", member: "s" };
 const PhoneNumberInformation: StructureShape = {
   type: "structure",
   members: {
@@ -137,7 +107,7 @@ const PhoneNumberInformation: StructureShape = {
     Status: s,
     Iso2CountryCode: s,
     RouteType: s,
-    NumberCapabilities: { shape: NumberCapabilityList },
+    NumberCapabilities: { shape: DelegatesList },
   },
   special: ["CreatedAt"],
 };
@@ -148,10 +118,9 @@ const ListOriginationNumbersResult: StructureShape = {
   special: ["PhoneNumbers"],
 };
 const ListPhoneNumbersOptedOutInput: StructureShape = { type: "structure", members: { nextToken: s } };
-const PhoneNumberList: ListShape = { type: "list", member: "s" };
 const ListPhoneNumbersOptedOutResponse: StructureShape = {
   type: "structure",
-  members: { phoneNumbers: { shape: PhoneNumberList }, nextToken: s },
+  members: { phoneNumbers: { shape: DelegatesList }, nextToken: s },
 };
 const ListPlatformApplicationsInput: StructureShape = { type: "structure", members: { NextToken: s } };
 const PlatformApplication: StructureShape = {
@@ -163,17 +132,12 @@ const ListPlatformApplicationsResponse: StructureShape = {
   type: "structure",
   members: { PlatformApplications: { shape: ListOfPlatformApplications }, NextToken: s },
 };
-const ListSMSSandboxPhoneNumbersInput: StructureShape = {
-  type: "structure",
-  members: { NextToken: s, MaxResults: n },
-};
 const SMSSandboxPhoneNumber: StructureShape = { type: "structure", members: { PhoneNumber: s, Status: s } };
 const SMSSandboxPhoneNumberList: ListShape = { type: "list", member: SMSSandboxPhoneNumber };
 const ListSMSSandboxPhoneNumbersResult: StructureShape = {
   type: "structure",
   members: { PhoneNumbers: { shape: SMSSandboxPhoneNumberList }, NextToken: s },
 };
-const ListSubscriptionsInput: StructureShape = { type: "structure", members: { NextToken: s } };
 const Subscription: StructureShape = {
   type: "structure",
   members: { SubscriptionArn: s, Owner: s, Protocol: s, Endpoint: s, TopicArn: s },
@@ -187,23 +151,15 @@ const ListSubscriptionsByTopicInput: StructureShape = {
   type: "structure",
   members: { TopicArn: s, NextToken: s },
 };
-const ListSubscriptionsByTopicResponse: StructureShape = {
-  type: "structure",
-  members: { Subscriptions: { shape: SubscriptionsList }, NextToken: s },
-};
-const ListTagsForResourceRequest: StructureShape = { type: "structure", members: { ResourceArn: s } };
 const ListTagsForResourceResponse: StructureShape = {
   type: "structure",
   members: { Tags: { shape: TagList } },
 };
-const ListTopicsInput: StructureShape = { type: "structure", members: { NextToken: s } };
-const Topic: StructureShape = { type: "structure", members: { TopicArn: s } };
-const TopicsList: ListShape = { type: "list", member: Topic };
+const TopicsList: ListShape = { type: "list", member: CreateTopicResponse };
 const ListTopicsResponse: StructureShape = {
   type: "structure",
   members: { Topics: { shape: TopicsList }, NextToken: s },
 };
-const OptInPhoneNumberInput: StructureShape = { type: "structure", members: { phoneNumber: s } };
 const MessageAttributeValue: StructureShape = {
   type: "structure",
   members: { DataType: s, StringValue: s, BinaryValue: B },
@@ -277,18 +233,6 @@ const PutDataProtectionPolicyInput: StructureShape = {
   members: { ResourceArn: s, DataProtectionPolicy: s },
 };
 const RemovePermissionInput: StructureShape = { type: "structure", members: { TopicArn: s, Label: s } };
-const SetEndpointAttributesInput: StructureShape = {
-  type: "structure",
-  members: { EndpointArn: s, Attributes: { shape: MapStringToString } },
-};
-const SetPlatformApplicationAttributesInput: StructureShape = {
-  type: "structure",
-  members: { PlatformApplicationArn: s, Attributes: { shape: MapStringToString } },
-};
-const SetSMSAttributesInput: StructureShape = {
-  type: "structure",
-  members: { attributes: { shape: MapStringToString } },
-};
 const SetSubscriptionAttributesInput: StructureShape = {
   type: "structure",
   members: { SubscriptionArn: s, AttributeName: s, AttributeValue: s },
@@ -303,20 +247,17 @@ const SubscribeInput: StructureShape = {
     TopicArn: s,
     Protocol: s,
     Endpoint: s,
-    Attributes: { shape: SubscriptionAttributesMap },
+    Attributes: { shape: MapStringToString },
     ReturnSubscriptionArn: b,
   },
 };
-const SubscribeResponse: StructureShape = { type: "structure", members: { SubscriptionArn: s } };
 const TagResourceRequest: StructureShape = {
   type: "structure",
   members: { ResourceArn: s, Tags: { shape: TagList } },
 };
-const UnsubscribeInput: StructureShape = { type: "structure", members: { SubscriptionArn: s } };
-const TagKeyList: ListShape = { type: "list", member: "s" };
 const UntagResourceRequest: StructureShape = {
   type: "structure",
-  members: { ResourceArn: s, TagKeys: { shape: TagKeyList } },
+  members: { ResourceArn: s, TagKeys: { shape: DelegatesList } },
 };
 const VerifySMSSandboxPhoneNumberInput: StructureShape = {
   type: "structure",
@@ -366,12 +307,12 @@ export const CreateTopicOp: OperationShape = {
 };
 export const DeleteEndpointOp: OperationShape = {
   name: "DeleteEndpoint",
-  input: DeleteEndpointInput,
+  input: CreateEndpointResponse,
   output: EMPTY,
 };
 export const DeletePlatformApplicationOp: OperationShape = {
   name: "DeletePlatformApplication",
-  input: DeletePlatformApplicationInput,
+  input: CreatePlatformApplicationResponse,
   output: EMPTY,
 };
 export const DeleteSMSSandboxPhoneNumberOp: OperationShape = {
@@ -380,7 +321,11 @@ export const DeleteSMSSandboxPhoneNumberOp: OperationShape = {
   output: EMPTY,
   resultWrapper: "DeleteSMSSandboxPhoneNumberResult",
 };
-export const DeleteTopicOp: OperationShape = { name: "DeleteTopic", input: DeleteTopicInput, output: EMPTY };
+export const DeleteTopicOp: OperationShape = {
+  name: "DeleteTopic",
+  input: CreateTopicResponse,
+  output: EMPTY,
+};
 export const GetDataProtectionPolicyOp: OperationShape = {
   name: "GetDataProtectionPolicy",
   input: GetDataProtectionPolicyInput,
@@ -389,14 +334,14 @@ export const GetDataProtectionPolicyOp: OperationShape = {
 };
 export const GetEndpointAttributesOp: OperationShape = {
   name: "GetEndpointAttributes",
-  input: GetEndpointAttributesInput,
+  input: CreateEndpointResponse,
   output: GetEndpointAttributesResponse,
   resultWrapper: "GetEndpointAttributesResult",
 };
 export const GetPlatformApplicationAttributesOp: OperationShape = {
   name: "GetPlatformApplicationAttributes",
-  input: GetPlatformApplicationAttributesInput,
-  output: GetPlatformApplicationAttributesResponse,
+  input: CreatePlatformApplicationResponse,
+  output: GetEndpointAttributesResponse,
   resultWrapper: "GetPlatformApplicationAttributesResult",
 };
 export const GetSMSAttributesOp: OperationShape = {
@@ -413,14 +358,14 @@ export const GetSMSSandboxAccountStatusOp: OperationShape = {
 };
 export const GetSubscriptionAttributesOp: OperationShape = {
   name: "GetSubscriptionAttributes",
-  input: GetSubscriptionAttributesInput,
-  output: GetSubscriptionAttributesResponse,
+  input: ConfirmSubscriptionResponse,
+  output: GetEndpointAttributesResponse,
   resultWrapper: "GetSubscriptionAttributesResult",
 };
 export const GetTopicAttributesOp: OperationShape = {
   name: "GetTopicAttributes",
-  input: GetTopicAttributesInput,
-  output: GetTopicAttributesResponse,
+  input: CreateTopicResponse,
+  output: GetEndpointAttributesResponse,
   resultWrapper: "GetTopicAttributesResult",
 };
 export const ListEndpointsByPlatformApplicationOp: OperationShape = {
@@ -449,37 +394,37 @@ export const ListPlatformApplicationsOp: OperationShape = {
 };
 export const ListSMSSandboxPhoneNumbersOp: OperationShape = {
   name: "ListSMSSandboxPhoneNumbers",
-  input: ListSMSSandboxPhoneNumbersInput,
+  input: ListOriginationNumbersRequest,
   output: ListSMSSandboxPhoneNumbersResult,
   resultWrapper: "ListSMSSandboxPhoneNumbersResult",
 };
 export const ListSubscriptionsOp: OperationShape = {
   name: "ListSubscriptions",
-  input: ListSubscriptionsInput,
+  input: ListPlatformApplicationsInput,
   output: ListSubscriptionsResponse,
   resultWrapper: "ListSubscriptionsResult",
 };
 export const ListSubscriptionsByTopicOp: OperationShape = {
   name: "ListSubscriptionsByTopic",
   input: ListSubscriptionsByTopicInput,
-  output: ListSubscriptionsByTopicResponse,
+  output: ListSubscriptionsResponse,
   resultWrapper: "ListSubscriptionsByTopicResult",
 };
 export const ListTagsForResourceOp: OperationShape = {
   name: "ListTagsForResource",
-  input: ListTagsForResourceRequest,
+  input: GetDataProtectionPolicyInput,
   output: ListTagsForResourceResponse,
   resultWrapper: "ListTagsForResourceResult",
 };
 export const ListTopicsOp: OperationShape = {
   name: "ListTopics",
-  input: ListTopicsInput,
+  input: ListPlatformApplicationsInput,
   output: ListTopicsResponse,
   resultWrapper: "ListTopicsResult",
 };
 export const OptInPhoneNumberOp: OperationShape = {
   name: "OptInPhoneNumber",
-  input: OptInPhoneNumberInput,
+  input: CheckIfPhoneNumberIsOptedOutInput,
   output: EMPTY,
   resultWrapper: "OptInPhoneNumberResult",
 };
@@ -507,17 +452,17 @@ export const RemovePermissionOp: OperationShape = {
 };
 export const SetEndpointAttributesOp: OperationShape = {
   name: "SetEndpointAttributes",
-  input: SetEndpointAttributesInput,
+  input: Endpoint,
   output: EMPTY,
 };
 export const SetPlatformApplicationAttributesOp: OperationShape = {
   name: "SetPlatformApplicationAttributes",
-  input: SetPlatformApplicationAttributesInput,
+  input: PlatformApplication,
   output: EMPTY,
 };
 export const SetSMSAttributesOp: OperationShape = {
   name: "SetSMSAttributes",
-  input: SetSMSAttributesInput,
+  input: GetSMSAttributesResponse,
   output: EMPTY,
   resultWrapper: "SetSMSAttributesResult",
 };
@@ -534,7 +479,7 @@ export const SetTopicAttributesOp: OperationShape = {
 export const SubscribeOp: OperationShape = {
   name: "Subscribe",
   input: SubscribeInput,
-  output: SubscribeResponse,
+  output: ConfirmSubscriptionResponse,
   resultWrapper: "SubscribeResult",
 };
 export const TagResourceOp: OperationShape = {
@@ -543,7 +488,11 @@ export const TagResourceOp: OperationShape = {
   output: EMPTY,
   resultWrapper: "TagResourceResult",
 };
-export const UnsubscribeOp: OperationShape = { name: "Unsubscribe", input: UnsubscribeInput, output: EMPTY };
+export const UnsubscribeOp: OperationShape = {
+  name: "Unsubscribe",
+  input: ConfirmSubscriptionResponse,
+  output: EMPTY,
+};
 export const UntagResourceOp: OperationShape = {
   name: "UntagResource",
   input: UntagResourceRequest,

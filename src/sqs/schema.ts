@@ -8,14 +8,13 @@ const n: MemberShape = { shape: "n" };
 const s: MemberShape = { shape: "s" };
 const EMPTY: StructureShape = { type: "structure", members: {} };
 const AWSAccountIdList: ListShape = { type: "list", member: "s" };
-const ActionNameList: ListShape = { type: "list", member: "s" };
 const AddPermissionRequest: StructureShape = {
   type: "structure",
   members: {
     QueueUrl: s,
     Label: s,
     AWSAccountIds: { shape: AWSAccountIdList },
-    Actions: { shape: ActionNameList },
+    Actions: { shape: AWSAccountIdList },
   },
 };
 const CancelMessageMoveTaskRequest: StructureShape = { type: "structure", members: { TaskHandle: s } };
@@ -79,20 +78,16 @@ const DeleteMessageBatchRequest: StructureShape = {
   type: "structure",
   members: { QueueUrl: s, Entries: { shape: DeleteMessageBatchRequestEntryList } },
 };
-const DeleteMessageBatchResultEntry: StructureShape = { type: "structure", members: { Id: s } };
-const DeleteMessageBatchResultEntryList: ListShape = { type: "list", member: DeleteMessageBatchResultEntry };
 const DeleteMessageBatchResult: StructureShape = {
   type: "structure",
   members: {
-    Successful: { shape: DeleteMessageBatchResultEntryList },
+    Successful: { shape: ChangeMessageVisibilityBatchResultEntryList },
     Failed: { shape: BatchResultErrorEntryList },
   },
 };
-const DeleteQueueRequest: StructureShape = { type: "structure", members: { QueueUrl: s } };
-const AttributeNameList: ListShape = { type: "list", member: "s" };
 const GetQueueAttributesRequest: StructureShape = {
   type: "structure",
-  members: { QueueUrl: s, AttributeNames: { shape: AttributeNameList } },
+  members: { QueueUrl: s, AttributeNames: { shape: AWSAccountIdList } },
 };
 const GetQueueAttributesResult: StructureShape = {
   type: "structure",
@@ -102,15 +97,13 @@ const GetQueueUrlRequest: StructureShape = {
   type: "structure",
   members: { QueueName: s, QueueOwnerAWSAccountId: s },
 };
-const GetQueueUrlResult: StructureShape = { type: "structure", members: { QueueUrl: s } };
 const ListDeadLetterSourceQueuesRequest: StructureShape = {
   type: "structure",
   members: { QueueUrl: s, NextToken: s, MaxResults: n },
 };
-const QueueUrlList: ListShape = { type: "list", member: "s" };
 const ListDeadLetterSourceQueuesResult: StructureShape = {
   type: "structure",
-  members: { queueUrls: { shape: QueueUrlList }, NextToken: s },
+  members: { queueUrls: { shape: AWSAccountIdList }, NextToken: s },
 };
 const ListMessageMoveTasksRequest: StructureShape = {
   type: "structure",
@@ -138,7 +131,6 @@ const ListMessageMoveTasksResult: StructureShape = {
   type: "structure",
   members: { Results: { shape: ListMessageMoveTasksResultEntryList } },
 };
-const ListQueueTagsRequest: StructureShape = { type: "structure", members: { QueueUrl: s } };
 const ListQueueTagsResult: StructureShape = { type: "structure", members: { Tags: { shape: TagMap } } };
 const ListQueuesRequest: StructureShape = {
   type: "structure",
@@ -146,25 +138,21 @@ const ListQueuesRequest: StructureShape = {
 };
 const ListQueuesResult: StructureShape = {
   type: "structure",
-  members: { QueueUrls: { shape: QueueUrlList }, NextToken: s },
+  members: { QueueUrls: { shape: AWSAccountIdList }, NextToken: s },
 };
-const PurgeQueueRequest: StructureShape = { type: "structure", members: { QueueUrl: s } };
-const MessageSystemAttributeList: ListShape = { type: "list", member: "s" };
-const MessageAttributeNameList: ListShape = { type: "list", member: "s" };
 const ReceiveMessageRequest: StructureShape = {
   type: "structure",
   members: {
     QueueUrl: s,
-    AttributeNames: { shape: AttributeNameList },
-    MessageSystemAttributeNames: { shape: MessageSystemAttributeList },
-    MessageAttributeNames: { shape: MessageAttributeNameList },
+    AttributeNames: { shape: AWSAccountIdList },
+    MessageSystemAttributeNames: { shape: AWSAccountIdList },
+    MessageAttributeNames: { shape: AWSAccountIdList },
     MaxNumberOfMessages: n,
     VisibilityTimeout: n,
     WaitTimeSeconds: n,
     ReceiveRequestAttemptId: s,
   },
 };
-const MessageSystemAttributeMap: MapShape = { type: "map", value: "s" };
 const StringListFlattened: ListShape = { type: "list", member: "s" };
 const BinaryListFlattened: ListShape = { type: "list", member: "B", special: true };
 const MessageAttributeValue: StructureShape = {
@@ -186,7 +174,7 @@ const Message: StructureShape = {
     ReceiptHandle: s,
     MD5OfBody: s,
     Body: s,
-    Attributes: { shape: MessageSystemAttributeMap },
+    Attributes: { shape: QueueAttributeMap },
     MD5OfMessageAttributes: s,
     MessageAttributes: { shape: MessageBodyAttributeMap },
   },
@@ -199,22 +187,6 @@ const ReceiveMessageResult: StructureShape = {
   special: ["Messages"],
 };
 const RemovePermissionRequest: StructureShape = { type: "structure", members: { QueueUrl: s, Label: s } };
-const MessageSystemAttributeValue: StructureShape = {
-  type: "structure",
-  members: {
-    StringValue: s,
-    BinaryValue: B,
-    StringListValues: { shape: StringListFlattened },
-    BinaryListValues: { shape: BinaryListFlattened },
-    DataType: s,
-  },
-  special: ["BinaryValue", "BinaryListValues"],
-};
-const MessageBodySystemAttributeMap: MapShape = {
-  type: "map",
-  value: MessageSystemAttributeValue,
-  special: true,
-};
 const SendMessageRequest: StructureShape = {
   type: "structure",
   members: {
@@ -222,7 +194,7 @@ const SendMessageRequest: StructureShape = {
     MessageBody: s,
     DelaySeconds: n,
     MessageAttributes: { shape: MessageBodyAttributeMap },
-    MessageSystemAttributes: { shape: MessageBodySystemAttributeMap },
+    MessageSystemAttributes: { shape: MessageBodyAttributeMap },
     MessageDeduplicationId: s,
     MessageGroupId: s,
   },
@@ -245,7 +217,7 @@ const SendMessageBatchRequestEntry: StructureShape = {
     MessageBody: s,
     DelaySeconds: n,
     MessageAttributes: { shape: MessageBodyAttributeMap },
-    MessageSystemAttributes: { shape: MessageBodySystemAttributeMap },
+    MessageSystemAttributes: { shape: MessageBodyAttributeMap },
     MessageDeduplicationId: s,
     MessageGroupId: s,
   },
@@ -288,15 +260,13 @@ const StartMessageMoveTaskRequest: StructureShape = {
   type: "structure",
   members: { SourceArn: s, DestinationArn: s, MaxNumberOfMessagesPerSecond: n },
 };
-const StartMessageMoveTaskResult: StructureShape = { type: "structure", members: { TaskHandle: s } };
 const TagQueueRequest: StructureShape = {
   type: "structure",
   members: { QueueUrl: s, Tags: { shape: TagMap } },
 };
-const TagKeyList: ListShape = { type: "list", member: "s" };
 const UntagQueueRequest: StructureShape = {
   type: "structure",
-  members: { QueueUrl: s, TagKeys: { shape: TagKeyList } },
+  members: { QueueUrl: s, TagKeys: { shape: AWSAccountIdList } },
 };
 
 export const AddPermissionOp: OperationShape = {
@@ -338,11 +308,7 @@ export const DeleteMessageBatchOp: OperationShape = {
   output: DeleteMessageBatchResult,
   resultWrapper: "DeleteMessageBatchResult",
 };
-export const DeleteQueueOp: OperationShape = {
-  name: "DeleteQueue",
-  input: DeleteQueueRequest,
-  output: EMPTY,
-};
+export const DeleteQueueOp: OperationShape = { name: "DeleteQueue", input: CreateQueueResult, output: EMPTY };
 export const GetQueueAttributesOp: OperationShape = {
   name: "GetQueueAttributes",
   input: GetQueueAttributesRequest,
@@ -352,7 +318,7 @@ export const GetQueueAttributesOp: OperationShape = {
 export const GetQueueUrlOp: OperationShape = {
   name: "GetQueueUrl",
   input: GetQueueUrlRequest,
-  output: GetQueueUrlResult,
+  output: CreateQueueResult,
   resultWrapper: "GetQueueUrlResult",
 };
 export const ListDeadLetterSourceQueuesOp: OperationShape = {
@@ -369,7 +335,7 @@ export const ListMessageMoveTasksOp: OperationShape = {
 };
 export const ListQueueTagsOp: OperationShape = {
   name: "ListQueueTags",
-  input: ListQueueTagsRequest,
+  input: CreateQueueResult,
   output: ListQueueTagsResult,
   resultWrapper: "ListQueueTagsResult",
 };
@@ -379,7 +345,7 @@ export const ListQueuesOp: OperationShape = {
   output: ListQueuesResult,
   resultWrapper: "ListQueuesResult",
 };
-export const PurgeQueueOp: OperationShape = { name: "PurgeQueue", input: PurgeQueueRequest, output: EMPTY };
+export const PurgeQueueOp: OperationShape = { name: "PurgeQueue", input: CreateQueueResult, output: EMPTY };
 export const ReceiveMessageOp: OperationShape = {
   name: "ReceiveMessage",
   input: ReceiveMessageRequest,
@@ -411,7 +377,7 @@ export const SetQueueAttributesOp: OperationShape = {
 export const StartMessageMoveTaskOp: OperationShape = {
   name: "StartMessageMoveTask",
   input: StartMessageMoveTaskRequest,
-  output: StartMessageMoveTaskResult,
+  output: CancelMessageMoveTaskRequest,
   resultWrapper: "StartMessageMoveTaskResult",
 };
 export const TagQueueOp: OperationShape = { name: "TagQueue", input: TagQueueRequest, output: EMPTY };
@@ -429,7 +395,6 @@ export function queryNames(): [
 ][] {
   return [
     [AWSAccountIdList, { flattened: true }],
-    [ActionNameList, { flattened: true }],
     [AddPermissionRequest, { AWSAccountIds: "AWSAccountId", Actions: "ActionName" }],
     [ChangeMessageVisibilityBatchRequestEntryList, { flattened: true }],
     [ChangeMessageVisibilityBatchRequest, { Entries: "ChangeMessageVisibilityBatchRequestEntry" }],
@@ -444,22 +409,17 @@ export function queryNames(): [
     [CreateQueueRequest, { Attributes: "Attribute", tags: "Tag" }],
     [DeleteMessageBatchRequestEntryList, { flattened: true }],
     [DeleteMessageBatchRequest, { Entries: "DeleteMessageBatchRequestEntry" }],
-    [DeleteMessageBatchResultEntryList, { flattened: true }],
     [
       DeleteMessageBatchResult,
       { Successful: "DeleteMessageBatchResultEntry", Failed: "BatchResultErrorEntry" },
     ],
-    [AttributeNameList, { flattened: true }],
     [GetQueueAttributesRequest, { AttributeNames: "AttributeName" }],
     [GetQueueAttributesResult, { Attributes: "Attribute" }],
-    [QueueUrlList, { flattened: true }],
     [ListDeadLetterSourceQueuesResult, { queueUrls: "QueueUrl" }],
     [ListMessageMoveTasksResultEntryList, { flattened: true }],
     [ListMessageMoveTasksResult, { Results: "ListMessageMoveTasksResultEntry" }],
     [ListQueueTagsResult, { Tags: "Tag" }],
     [ListQueuesResult, { QueueUrls: "QueueUrl" }],
-    [MessageSystemAttributeList, { flattened: true }],
-    [MessageAttributeNameList, { flattened: true }],
     [
       ReceiveMessageRequest,
       {
@@ -468,7 +428,6 @@ export function queryNames(): [
         MessageAttributeNames: "MessageAttributeName",
       },
     ],
-    [MessageSystemAttributeMap, { keyName: "Name", valueName: "Value", flattened: true }],
     [StringListFlattened, { memberName: "StringListValue", flattened: true }],
     [BinaryListFlattened, { memberName: "BinaryListValue", flattened: true }],
     [MessageAttributeValue, { StringListValues: "StringListValue", BinaryListValues: "BinaryListValue" }],
@@ -476,11 +435,6 @@ export function queryNames(): [
     [Message, { Attributes: "Attribute", MessageAttributes: "MessageAttribute" }],
     [MessageList, { flattened: true }],
     [ReceiveMessageResult, { Messages: "Message" }],
-    [
-      MessageSystemAttributeValue,
-      { StringListValues: "StringListValue", BinaryListValues: "BinaryListValue" },
-    ],
-    [MessageBodySystemAttributeMap, { keyName: "Name", valueName: "Value", flattened: true }],
     [
       SendMessageRequest,
       { MessageAttributes: "MessageAttribute", MessageSystemAttributes: "MessageSystemAttribute" },
@@ -495,7 +449,6 @@ export function queryNames(): [
     [SendMessageBatchResult, { Successful: "SendMessageBatchResultEntry", Failed: "BatchResultErrorEntry" }],
     [SetQueueAttributesRequest, { Attributes: "Attribute" }],
     [TagQueueRequest, { Tags: "Tag" }],
-    [TagKeyList, { flattened: true }],
     [UntagQueueRequest, { TagKeys: "TagKey" }],
   ];
 }

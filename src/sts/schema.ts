@@ -158,11 +158,10 @@ const GetSessionTokenResponse: StructureShape = {
   members: { Credentials: { shape: Credentials } },
   special: ["Credentials"],
 };
-const webIdentityTokenAudienceListType: ListShape = { type: "list", member: "s" };
 const GetWebIdentityTokenRequest: StructureShape = {
   type: "structure",
   members: {
-    Audience: { shape: webIdentityTokenAudienceListType },
+    Audience: { shape: tagKeyListType },
     DurationSeconds: n,
     SigningAlgorithm: s,
     Tags: { shape: tagListType },
