@@ -32,15 +32,13 @@ export function checkNumberText(text: string, field: string, context: ErrorConte
 
 /** A value that must be a non-empty string. */
 export function requireString(value: unknown, field: string, context: ErrorContext): string {
-  if (typeof value !== "string" || value === "")
-    throw new ValidationError(field, "a non-empty string", value, context);
+  if (typeof value !== "string" || value === "") fail(field, "a non-empty string", value, context);
   return value;
 }
 
 /** An optional string: undefined passes, anything else must be a string. */
 export function optionalString(value: unknown, field: string, context: ErrorContext): string | undefined {
-  if (value !== undefined && typeof value !== "string")
-    throw new ValidationError(field, "a string", value, context);
+  if (value !== undefined && typeof value !== "string") fail(field, "a string", value, context);
   return value;
 }
 
@@ -54,14 +52,13 @@ export function optionalInteger(
 ): void {
   if (value === undefined) return;
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new ValidationError(field, `an integer from ${min} to ${max}`, value, context);
+    fail(field, `an integer from ${min} to ${max}`, value, context);
   }
 }
 
 /** An optional boolean. */
 export function optionalBoolean(value: unknown, field: string, context: ErrorContext): void {
-  if (value !== undefined && typeof value !== "boolean")
-    throw new ValidationError(field, "a boolean", value, context);
+  if (value !== undefined && typeof value !== "boolean") fail(field, "a boolean", value, context);
 }
 
 /** A plain object (not null, not an array). */
@@ -78,10 +75,9 @@ export function optionalStringMap(
   context: ErrorContext,
 ): Record<string, string> | undefined {
   if (value === undefined) return undefined;
-  if (!isRecord(value)) throw new ValidationError(field, "an object of strings", value, context);
+  if (!isRecord(value)) fail(field, "an object of strings", value, context);
   for (const key in value) {
-    if (typeof value[key] !== "string")
-      throw new ValidationError(`${field}.${key}`, "a string", value[key], context);
+    if (typeof value[key] !== "string") fail(`${field}.${key}`, "a string", value[key], context);
   }
   return value as Record<string, string>;
 }
@@ -95,9 +91,9 @@ export function optionalStringList(
   max = Number.POSITIVE_INFINITY,
 ): void {
   if (value === undefined) return;
-  if (!Array.isArray(value)) throw new ValidationError(field, "an array of strings", value, context);
+  if (!Array.isArray(value)) fail(field, "an array of strings", value, context);
   if (value.length < min || value.length > max) {
-    throw new ValidationError(
+    fail(
       field,
       max === Number.POSITIVE_INFINITY ? `at least ${min} items` : `${min} to ${max} items`,
       value,
@@ -123,7 +119,7 @@ export function checkAttributeName(name: string, field: string, context: ErrorCo
     name.includes("..") ||
     /^(aws\.|amazon\.)/i.test(name)
   ) {
-    throw new ValidationError(
+    fail(
       `${field} name`,
       "1 to 256 of A-Z a-z 0-9 _ - . with no leading, trailing or doubled '.', not starting with AWS. or Amazon.",
       name,
