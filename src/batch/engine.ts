@@ -286,6 +286,8 @@ export class BatchProducer<E, R> {
   #failed = 0;
   #retried = 0;
   #batches = 0;
+  /** The listener on the producer's signal, until it is left (see {@link BatchProducer.#leaveSignal}). */
+  #onAbort: (() => void) | undefined;
 
   constructor(target: BatchTarget<E, R>, options?: BatchProducerOptions) {
     if (target === null || typeof target !== "object" || typeof target.sendBatch !== "function") {
@@ -297,8 +299,23 @@ export class BatchProducer<E, R> {
     if (signal) {
       const onAbort = () => this.#giveUp(new AbortError(target.context, { cause: signal.reason }));
       if (signal.aborted) onAbort();
-      else signal.addEventListener("abort", onAbort, { once: true });
+      else {
+        signal.addEventListener("abort", onAbort, { once: true });
+        this.#onAbort = onAbort;
+      }
     }
+  }
+
+  /**
+   * Stops listening on the producer's signal: once closed and settled, it has nothing left to
+   * abort, and a long-lived signal shared by many producers (every `sendBatch` call makes one)
+   * must not gather their listeners, nor keep them alive.
+   */
+  #leaveSignal(): void {
+    const onAbort = this.#onAbort;
+    if (onAbort === undefined) return;
+    this.#onAbort = undefined;
+    this.#options.signal?.removeEventListener("abort", onAbort);
   }
 
   /** Counters, as of now. */
@@ -466,7 +483,8 @@ export class BatchProducer<E, R> {
    */
   async close(options?: CloseOptions): Promise<void> {
     this.#closed = true;
-    const flushed = this.flush();
+    // Once everything given before settled, the producer has no more use for its signal.
+    const flushed = this.flush().then(() => this.#leaveSignal());
     if (options === undefined) return flushed;
     const context = this.#target.context;
     if (options === null || typeof options !== "object")
@@ -502,6 +520,7 @@ export class BatchProducer<E, R> {
    */
   #giveUp(error: unknown): void {
     this.#closed = true;
+    this.#leaveSignal();
     const items: Item<E, R>[] = [];
     for (let item = this.#oldest; item !== undefined; item = item.after) items.push(item);
     this.#pending = [];
