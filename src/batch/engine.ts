@@ -27,7 +27,7 @@ import {
 import { classify } from "../core/retry.js";
 import { unlimitedListeners } from "../core/runtime.js";
 import { Waiters } from "../core/waiters.js";
-import { type ResolvedProducerOptions, resolveProducerOptions } from "./options.js";
+import { checkCloseOptions, type ResolvedProducerOptions, resolveProducerOptions } from "./options.js";
 import { isNotSentError, notSentError } from "./outcomes.js";
 
 /** What happened to one entry of a batch request. */
@@ -482,23 +482,13 @@ export class BatchProducer<E, R> {
    * ```
    */
   async close(options?: CloseOptions): Promise<void> {
+    const context = this.#target.context;
+    // Checked first: a bad option leaves the producer open, nothing hurried.
+    const { timeoutMs, signal } = checkCloseOptions(options, context);
     this.#closed = true;
     // Once everything given before settled, the producer has no more use for its signal.
     const flushed = this.flush().then(() => this.#leaveSignal());
-    if (options === undefined) return flushed;
-    const context = this.#target.context;
-    if (options === null || typeof options !== "object")
-      throw new ValidationError("options", "an object", options, context);
-    const { timeoutMs, signal } = options;
-    if (
-      timeoutMs !== undefined &&
-      (typeof timeoutMs !== "number" || !(timeoutMs >= 0) || !Number.isFinite(timeoutMs))
-    ) {
-      throw new ValidationError("timeoutMs", "a finite number of at least 0", timeoutMs, context);
-    }
-    if (signal !== undefined && typeof signal?.addEventListener !== "function") {
-      throw new ValidationError("signal", "an AbortSignal", signal, context);
-    }
+    if (timeoutMs === undefined && signal === undefined) return flushed;
     let timer: Timer | undefined;
     const onAbort = () => this.#giveUp(new AbortError(context, { cause: signal?.reason }));
     if (timeoutMs !== undefined) {

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { ValidationError } from "../core/errors.js";
-import type { BatchProducerOptions } from "./engine.js";
+import { type ErrorContext, ValidationError } from "../core/errors.js";
+import type { BatchProducerOptions, CloseOptions } from "./engine.js";
 
 function checkOption(
   options: Record<string, unknown>,
@@ -68,4 +68,28 @@ export function resolveProducerOptions(options: unknown): ResolvedProducerOption
     deadlineMs,
     signal: signal as AbortSignal | undefined,
   };
+}
+
+/**
+ * Reads and checks the options of `close()` ({@link CloseOptions}), before the producer closes:
+ * a bad option fails the call and leaves the producer as it was.
+ */
+export function checkCloseOptions(
+  options: unknown,
+  context: ErrorContext | undefined,
+): { timeoutMs: number | undefined; signal: AbortSignal | undefined } {
+  if (options === undefined) return { timeoutMs: undefined, signal: undefined };
+  if (options === null || typeof options !== "object")
+    throw new ValidationError("options", "an object", options, context);
+  const { timeoutMs, signal } = options as CloseOptions;
+  if (
+    timeoutMs !== undefined &&
+    (typeof timeoutMs !== "number" || !(timeoutMs >= 0) || !Number.isFinite(timeoutMs))
+  ) {
+    throw new ValidationError("timeoutMs", "a finite number of at least 0", timeoutMs, context);
+  }
+  if (signal !== undefined && typeof signal?.addEventListener !== "function") {
+    throw new ValidationError("signal", "an AbortSignal", signal, context);
+  }
+  return { timeoutMs, signal };
 }

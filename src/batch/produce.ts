@@ -17,7 +17,7 @@
 import { AbortError, AsyncAwsError, ValidationError } from "../core/errors.js";
 import type { BatchProducerOptions, BatchTarget, CloseOptions, ProducerStats } from "./engine.js";
 import { loadEngineModule } from "./load.js";
-import { resolveProducerOptions } from "./options.js";
+import { checkCloseOptions, resolveProducerOptions } from "./options.js";
 
 type Engine<E, R> = import("./engine.js").BatchProducer<E, R>;
 
@@ -284,6 +284,12 @@ export class BatchProducer<E, R> {
    */
   close(options?: CloseOptions): Promise<void> {
     if (this.#engine !== undefined) return this.#engine.close(options);
+    // Checked first, as the engine does: a bad option leaves the producer open.
+    try {
+      checkCloseOptions(options, this.#context);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     this.#earlyClosed = true;
     return this.#laterPromise((engine) => engine.close(options));
   }

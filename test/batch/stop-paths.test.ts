@@ -1,10 +1,12 @@
-// The producers' stop paths: a producer, and every sendBatch/publishBatch call (a producer of
-// one call), listens on the signal it was given only while it has work: once closed and settled,
-// it leaves the signal, so a long-lived signal (a process's shutdown signal) shared by many calls
-// gathers no listeners, and keeps no finished producer alive. A loopback server of the test's own plays SQS and SNS.
+// The producers' stop paths: close() checks its options before it closes anything; a producer,
+// and every sendBatch/publishBatch call (a producer of one call), listens on the signal it was
+// given only while it has work: once closed and settled, it leaves the signal, so a long-lived
+// signal (a process's shutdown signal) shared by many calls gathers no listeners, and keeps no
+// finished producer alive. A loopback server of the test's own plays SQS and SNS.
 import assert from "node:assert/strict";
 import { getEventListeners } from "node:events";
 import { describe, it } from "node:test";
+import { isValidationError } from "../../src/core/errors.js";
 import { SNS } from "../../src/sns/sns.js";
 import { SQS } from "../../src/sqs/index.js";
 import { TEST_CREDENTIALS } from "../helpers/fauxqs.js";
@@ -28,6 +30,28 @@ async function acceptingServer() {
     );
   });
 }
+
+describe("close() with a bad option", () => {
+  // First in the file: the first producer of the process is made before its engine is loaded.
+  it("rejects with a ValidationError and leaves the producer open, before and after its engine is loaded", async () => {
+    const server = await acceptingServer();
+    try {
+      const queue = new SQS({ endpoint: server.endpoint, credentials: TEST_CREDENTIALS }).queue(
+        `${server.endpoint}/${ACCOUNT}/jobs`,
+      );
+      const producer = queue.producer();
+      for (const bad of [{ timeoutMs: -1 }, { signal: "soon" }, null]) {
+        await assert.rejects(producer.close(bad as never), isValidationError);
+        assert.equal(producer.closed, false, JSON.stringify(bad));
+        assert.match(await producer.send("still open"), /^m-/);
+      }
+      await producer.close();
+      assert.equal(producer.closed, true);
+    } finally {
+      await server.close();
+    }
+  });
+});
 
 describe("producers leave the signal they were given once their work is done", () => {
   it("sendBatch and publishBatch: twenty calls on one signal leave no listener behind", async () => {
