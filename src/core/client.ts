@@ -509,10 +509,6 @@ export class ServiceClient {
           );
           if (signing !== undefined) await signing;
         }
-        const extra = seen?.context.headers;
-        // An observer's headers (X-Amzn-Trace-Id), unsigned as the SDKs leave that one; never
-        // one the protocol or the signer set.
-        if (extra) for (const name in extra) signed[name.toLowerCase()] ??= extra[name]!;
         // retriesUntil aborted before this attempt went out (while the credentials were read, the
         // request signed, or a send token awaited): it is not sent.
         const until = options?.retriesUntil;
@@ -520,7 +516,8 @@ export class ServiceClient {
           throw lastError !== undefined ? lastError : new AbortError(context, { cause: until.reason });
         }
         sent = true;
-        seen?.attempt(attempt);
+        // The observer adds its headers (X-Amzn-Trace-Id, unsigned) and tells the hooks.
+        seen?.attempt(attempt, signed);
         const request: HttpRequest = {
           method,
           protocol: endpoint.protocol,

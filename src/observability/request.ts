@@ -366,9 +366,15 @@ export class RequestObservation {
     }
   }
 
-  /** An attempt is about to be sent. */
-  attempt(attempt: number): void {
+  /**
+   * An attempt is about to be sent, with these headers (signed already): the context's `headers`
+   * (X-Amzn-Trace-Id, which a `start` subscriber may set) are added to them, unsigned as the SDKs
+   * leave that one, never in place of one the protocol or the signer set.
+   */
+  attempt(attempt: number, headers: Record<string, string>): void {
     const context = this.context;
+    const extra = context.headers;
+    if (extra) for (const name in extra) headers[name.toLowerCase()] ??= extra[name]!;
     context.attempt = attempt;
     context.retries = attempt - 1;
     context.attemptStartTime = Date.now();
