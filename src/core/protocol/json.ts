@@ -87,10 +87,8 @@ function convert(shape: Shape, value: unknown, toWire: boolean): unknown {
 
 /** The short error code of a `__type` such as `com.amazonaws.sqs#QueueDoesNotExist`. */
 function shortCode(type: string): string {
-  const hash = type.lastIndexOf("#");
-  const code = hash >= 0 ? type.slice(hash + 1) : type;
-  const colon = code.indexOf(":");
-  return colon >= 0 ? code.slice(0, colon) : code;
+  // After the last `#`, before the first `:` (a `:http://...` suffix names the error's origin).
+  return type.slice(type.lastIndexOf("#") + 1).split(":")[0]!;
 }
 
 function decodeError(
