@@ -150,7 +150,9 @@ export function jsonProtocol(
         headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": prefix + op.name },
         body:
           written ??
-          JSON.stringify(input === undefined ? {} : op.input.special ? toJsonValue(op.input, input) : input),
+          JSON.stringify(
+            input === undefined ? {} : op.input.special ? convert(op.input, input, true) : input,
+          ),
       };
     },
     decode(op, response, context) {
@@ -203,7 +205,7 @@ export function jsonProtocol(
       }
       if (!op.output.special) return value;
       try {
-        return fromJsonValue(op.output, value);
+        return convert(op.output, value, false);
       } catch (error) {
         // A blob that is not base64: a broken answer, typed as the others are.
         throw new ResponseError(
