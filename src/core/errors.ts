@@ -109,8 +109,9 @@ export class ValidationError extends AsyncAwsError {
 /** A short, safe description of a received value for error messages. */
 export function describe(value: unknown): string {
   if (typeof value === "string") {
-    const shown = value.length > 100 ? `${value.slice(0, 100)}…` : value;
-    return `${JSON.stringify(shown)}${value.length > 100 ? ` (${value.length} characters)` : ""}`;
+    return value.length > 100
+      ? `${JSON.stringify(`${value.slice(0, 100)}…`)} (${value.length} characters)`
+      : JSON.stringify(value);
   }
   if (value instanceof Uint8Array) return `${value.constructor.name}(${value.length})`;
   if (Array.isArray(value)) return `an array of ${value.length}`;
