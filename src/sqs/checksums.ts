@@ -119,10 +119,9 @@ function writeAttributes(
   return at;
 }
 
-/** Whether an object has an own enumerable key (the attributes to digest). */
+/** Whether an object has an own enumerable key (the attributes to digest); `undefined` has none. */
 function hasKeys(value: object | undefined): value is object {
-  if (!value) return false;
-  for (const _ in value) return true;
+  for (const _ in value as object) return true;
   return false;
 }
 
