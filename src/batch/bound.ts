@@ -56,7 +56,13 @@ export abstract class BoundProducer<S, P = unknown> {
    * than `maxQueued` waiting), so memory stays bounded however long the source. Resolves once
    * every message taken is accepted or rejected, with the counts. Once the producer is closed
    * (`close()`, its `signal`), it stops: the message taken then is refused (counted as failed),
-   * and the source is read no further.
+   * and the source is read no further. An async source is asked to end (`return()`) as soon as
+   * the producer closes, even while `sendAll` waits for its next message, so that a source that
+   * can end a pending read (an `events.on` iterator, an iterator of your own) does not keep
+   * `sendAll` waiting; the read in progress is still awaited, and a message it gives is refused
+   * and counted, never dropped unseen. A source that cannot end a pending read (an async
+   * generator waiting inside, a Node stream's iterator) keeps `sendAll` waiting until its next
+   * message or its end: end it on the same signal.
    *
    * When the source itself fails (its iterator throws or rejects), nothing more is read, but the
    * messages already taken are not dropped: they are sent at once (no lingering) and settled,
@@ -143,11 +149,7 @@ export abstract class BoundProducer<S, P = unknown> {
           if (producer.closed) break;
         }
       } else {
-        for await (const body of source as AsyncIterable<unknown>) {
-          if (!producer.hasRoom) await producer.ready();
-          take(body);
-          if (producer.closed) break;
-        }
+        await this.#readAsync(source as AsyncIterable<unknown>, take);
       }
     } catch (error) {
       // The source failed (or its closing did): what was taken is still in the producer's hands.
@@ -163,6 +165,56 @@ export abstract class BoundProducer<S, P = unknown> {
     }
     if (failure !== undefined) throw failure.error;
     return result;
+  }
+
+  /**
+   * Takes every message of an async source, one read at a time, each once the producer has room,
+   * until the source ends or the producer is closed. Once the producer is closed (`close()`, its
+   * signal), the source is asked to end (`return()`) at once, even while a read is pending: a
+   * source that can end a pending read (`events.on`) does, so a source that would wait for its
+   * next message for ever does not keep `sendAll` waiting. The pending read is still awaited (a
+   * message it gives then is refused and counted, as any taken after the close). Throws what the
+   * source throws.
+   */
+  async #readAsync(source: AsyncIterable<unknown>, take: (body: unknown) => void): Promise<void> {
+    const producer = this.#producer;
+    const iterator = source[Symbol.asyncIterator]();
+    let ending: Promise<unknown> | undefined;
+    const end = (): Promise<unknown> => {
+      ending ??= Promise.resolve().then(() => iterator.return?.());
+      return ending;
+    };
+    let reading = false;
+    const stop = producer.onClose(() => {
+      if (reading) end().catch(() => undefined); // its failure, if any, is the pending read's
+    });
+    try {
+      for (;;) {
+        if (!producer.hasRoom) {
+          try {
+            await producer.ready();
+          } catch (error) {
+            await end().catch(() => undefined);
+            throw error;
+          }
+        }
+        reading = true;
+        let step: IteratorResult<unknown>;
+        try {
+          step = await iterator.next();
+        } finally {
+          reading = false;
+        }
+        if (step.done) return;
+        take(step.value);
+        if (producer.closed) {
+          await end();
+          return;
+        }
+      }
+    } finally {
+      stop();
+    }
   }
 
   /** Resolves when there is room for another message (see `maxQueued`): await it to pace a fast source. */

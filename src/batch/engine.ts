@@ -286,6 +286,8 @@ export class BatchProducer<E, R> {
   #failed = 0;
   #retried = 0;
   #batches = 0;
+  /** Told once the producer is closed (see {@link BatchProducer.onClose}). */
+  #closeListeners: Set<() => void> | undefined;
   /** The listener on the producer's signal, until it is left (see {@link BatchProducer.#leaveSignal}). */
   #onAbort: (() => void) | undefined;
 
@@ -485,7 +487,7 @@ export class BatchProducer<E, R> {
     const context = this.#target.context;
     // Checked first: a bad option leaves the producer open, nothing hurried.
     const { timeoutMs, signal } = checkCloseOptions(options, context);
-    this.#closed = true;
+    this.#markClosed();
     // Once everything given before settled, the producer has no more use for its signal.
     const flushed = this.flush().then(() => this.#leaveSignal());
     if (timeoutMs === undefined && signal === undefined) return flushed;
@@ -505,11 +507,49 @@ export class BatchProducer<E, R> {
   }
 
   /**
+   * Calls `listener` once the producer is closed (`close()`, its signal, a `close()` that gave
+   * up), at once if it is; returns what stops listening. For `sendAll`, which then stops waiting
+   * on its source: one listener per call, not per message.
+   *
+   * @internal
+   */
+  onClose(listener: () => void): () => void {
+    if (this.#closed) {
+      queueMicrotask(listener);
+      return () => undefined;
+    }
+    this.#closeListeners ??= new Set();
+    const listeners = this.#closeListeners;
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+    };
+  }
+
+  /** Closes: later sends are refused, and the close listeners are told (after the current task's work). */
+  #markClosed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const listeners = this.#closeListeners;
+    this.#closeListeners = undefined;
+    if (listeners === undefined) return;
+    queueMicrotask(() => {
+      for (const listener of listeners) {
+        try {
+          listener();
+        } catch {
+          // A listener that throws must not stop the others.
+        }
+      }
+    });
+  }
+
+  /**
    * Gives up on everything not yet settled: closes, rejects each entry with `error`, aborts the
    * requests in flight (their answers are then ignored).
    */
   #giveUp(error: unknown): void {
-    this.#closed = true;
+    this.#markClosed();
     this.#leaveSignal();
     const items: Item<E, R>[] = [];
     for (let item = this.#oldest; item !== undefined; item = item.after) items.push(item);

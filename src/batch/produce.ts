@@ -227,6 +227,29 @@ export class BatchProducer<E, R> {
   }
 
   /**
+   * Calls `listener` once the producer is closed (`close()`, its signal), at once if it is;
+   * returns what stops listening.
+   *
+   * @internal
+   */
+  onClose(listener: () => void): () => void {
+    if (this.#engine !== undefined) return this.#engine.onClose(listener);
+    let off: (() => void) | undefined;
+    let stopped = false;
+    this.#later({
+      run: (engine) => {
+        if (!stopped) off = engine.onClose(listener);
+      },
+      // No engine: the calls kept fail, and sendAll hears of it through them.
+      fail: () => undefined,
+    });
+    return () => {
+      stopped = true;
+      off?.();
+    };
+  }
+
+  /**
    * True when an entry sent now joins the line at once (what {@link BatchProducer.ready} waits
    * for): lets a caller that paces itself skip a wait per entry.
    *

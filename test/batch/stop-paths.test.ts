@@ -4,7 +4,7 @@
 // signal (a process's shutdown signal) shared by many calls gathers no listeners, and keeps no
 // finished producer alive. A loopback server of the test's own plays SQS and SNS.
 import assert from "node:assert/strict";
-import { getEventListeners } from "node:events";
+import { EventEmitter, getEventListeners, on } from "node:events";
 import { describe, it } from "node:test";
 import { isValidationError } from "../../src/core/errors.js";
 import { SNS } from "../../src/sns/sns.js";
@@ -95,4 +95,40 @@ describe("producers leave the signal they were given once their work is done", (
       await server.close();
     }
   });
+});
+
+describe("sendAll on a source that waits for ever, when the producer is closed", () => {
+  for (const how of ["close()", "close({ timeoutMs })", "its signal"] as const) {
+    it(`${how}: the source is asked to end at once, and sendAll resolves with what it took`, async () => {
+      const server = await acceptingServer();
+      try {
+        const controller = new AbortController();
+        const producer = new SQS({ endpoint: server.endpoint, credentials: TEST_CREDENTIALS })
+          .queue(`${server.endpoint}/${ACCOUNT}/jobs`)
+          .producer({ lingerMs: 0, signal: controller.signal });
+        // Two messages, then nothing, for ever (events of a socket, a queue of work, a bus):
+        // events.on's iterator ends a pending read when asked to end (return()).
+        const emitter = new EventEmitter();
+        const events = on(emitter, "message");
+        const result = producer.sendAll(events); // each message an array of the event's arguments
+        emitter.emit("message", "one");
+        emitter.emit("message", "two");
+        for (let i = 0; i < 500 && producer.stats.sent < 2; i++) await new Promise((r) => setTimeout(r, 2));
+        assert.equal(producer.stats.sent, 2);
+        if (how === "close()") await producer.close();
+        else if (how === "close({ timeoutMs })") await producer.close({ timeoutMs: 1000 });
+        else controller.abort();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const hung = new Promise<"hung">((resolve) => {
+          timer = setTimeout(() => resolve("hung"), 5000);
+        });
+        const outcome = await Promise.race([result, hung]);
+        clearTimeout(timer);
+        assert.deepEqual(outcome, { sent: 2, failed: 0 });
+        assert.equal(emitter.listenerCount("message"), 0, "the source was ended");
+      } finally {
+        await server.close();
+      }
+    });
+  }
 });
