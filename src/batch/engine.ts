@@ -145,14 +145,17 @@ export interface BatchProducerOptions {
   /**
    * Deadline of each entry in milliseconds, from its `send` to its acceptance, every attempt and
    * every wait included (each batch request gets the time its entries have left as its
-   * `deadlineMs`). An entry not accepted by then is rejected with a `TimeoutError`, or with the
+   * `deadlineMs`, and so does the lookup of the queue URL or topic ARN of the queue and topic
+   * producers). An entry not accepted by then is rejected with a `TimeoutError`, or with the
    * error of its last attempt when a retry would wait past it.
    * @default none: an entry takes at most `maxAttempts` attempts, each a call with the client's retries and timeouts
    */
   deadlineMs?: number | undefined;
   /**
    * Aborts the producer: it closes, every entry not yet accepted is rejected with an
-   * `AbortError`, and requests in flight are aborted.
+   * `AbortError`, and requests in flight are aborted (for the queue and topic producers, a lookup
+   * of the queue URL or topic ARN too, once no other caller waits on it). Once the producer is
+   * closed and settled, it stops listening on the signal.
    */
   signal?: AbortSignal | undefined;
 }

@@ -224,7 +224,9 @@ export class TopicHandle {
    * when the handle was made with `{ create: true }` (which creates the topic if there is none),
    * else built from the region's partition, the region and `accountId` or the caller's account
    * (STS GetCallerIdentity, cached per access key). Building an ARN checks nothing: a topic that
-   * does not exist fails the call that uses it, with SNS's `NotFound`.
+   * does not exist fails the call that uses it, with SNS's `NotFound`. Callers that need it
+   * meanwhile share one resolution, each waiting on its own `signal` and `deadlineMs` (one that
+   * gives up fails alone); the resolution is aborted once no caller waits on it.
    */
   async arn(options?: CallOptions): Promise<string> {
     // One resolution for every caller waiting, each on its own signal and deadline; aborted once
